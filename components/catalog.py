@@ -1,0 +1,168 @@
+"""What AWS allows, in one table: engines, instance classes and storage types.
+
+Settings validation reads these tables instead of scattering `if`s, so a reader who wants to
+know why a stack file was refused — or a maintainer adding an engine version — looks here.
+Figures follow the RDS User Guide ("DB instance storage", "DB engine versions",
+"Working with read replicas") for RDS for PostgreSQL, MySQL and MariaDB.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What one RDS engine needs: versions, port, TLS switch, logs and reserved names."""
+
+    name: str
+    default_version: str
+    # Major versions RDS still offers; a version is "<major>.<minor>" (PostgreSQL) or
+    # "<major>.<minor>.<patch>" (MySQL/MariaDB, whose family is "<major>.<minor>").
+    majors: tuple[str, ...]
+    version_pattern: str
+    default_port: int
+    # The parameter that refuses unencrypted connections, and the value that turns it on.
+    tls_parameter: tuple[str, str]
+    # Engine logs that CloudWatch Logs can receive (CONTROLS.md "engine log exports").
+    log_exports: tuple[str, ...]
+    # Parameters that make the exported logs carry something (a slow query log export
+    # with slow_query_log off is an empty log group).
+    log_parameters: tuple[tuple[str, str], ...]
+    # Names RDS refuses or that every scanner flags as defaults (Security Hub RDS.24/25).
+    reserved_usernames: frozenset[str]
+    max_read_replicas: int
+    proxy_engine_family: str
+
+    def major_of(self, version: str) -> str | None:
+        """The major version ('16', '8.0', '10.11') of a version string, or None if malformed."""
+        match = re.fullmatch(self.version_pattern, version)
+        return match.group("major") if match else None
+
+    def parameter_group_family(self, version: str) -> str:
+        """The DB parameter group family for a version, e.g. postgres16 or mysql8.0."""
+        return f"{self.name}{self.major_of(version)}"
+
+
+_COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "master", "sa", "user"})
+
+ENGINES: dict[str, EngineSpec] = {
+    "postgres": EngineSpec(
+        name="postgres",
+        default_version="16.4",
+        majors=("13", "14", "15", "16", "17"),
+        version_pattern=r"(?P<major>\d+)\.\d+",
+        default_port=5432,
+        tls_parameter=("rds.force_ssl", "1"),
+        log_exports=("postgresql", "upgrade"),
+        log_parameters=(("log_min_duration_statement", "1000"),),
+        reserved_usernames=_COMMON_RESERVED | {"postgres", "rds_superuser", "rdsrepladmin"},
+        max_read_replicas=15,
+        proxy_engine_family="POSTGRESQL",
+    ),
+    "mysql": EngineSpec(
+        name="mysql",
+        default_version="8.0.39",
+        majors=("8.0", "8.4"),
+        version_pattern=r"(?P<major>\d+\.\d+)\.\d+",
+        default_port=3306,
+        tls_parameter=("require_secure_transport", "1"),
+        log_exports=("audit", "error", "general", "slowquery"),
+        log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE")),
+        reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin", "mysql.sys"},
+        max_read_replicas=15,
+        proxy_engine_family="MYSQL",
+    ),
+    "mariadb": EngineSpec(
+        name="mariadb",
+        default_version="10.11.9",
+        majors=("10.5", "10.6", "10.11", "11.4"),
+        version_pattern=r"(?P<major>\d+\.\d+)\.\d+",
+        default_port=3306,
+        tls_parameter=("require_secure_transport", "1"),
+        log_exports=("audit", "error", "general", "slowquery"),
+        log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE")),
+        reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin"},
+        max_read_replicas=15,
+        proxy_engine_family="MYSQL",
+    ),
+}
+
+
+# Instance classes are "db.<family>.<size>". These families run all three engines above;
+# older generations (t2, m4, r4) are being retired by AWS and are refused on purpose.
+INSTANCE_CLASS_PATTERN = r"db\.(?P<family>[a-z0-9]+)\.(?P<size>[a-z0-9]+)"
+INSTANCE_FAMILIES = frozenset(
+    {
+        "t3", "t4g",
+        "m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i", "m8g",
+        "r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g",
+        "x2g", "x2idn", "x2iedn",
+    }
+)
+# Burstable classes: cheap, fine for dev; RDS Proxy and some features care.
+BURSTABLE_FAMILIES = frozenset({"t3", "t4g"})
+
+
+@dataclass(frozen=True)
+class StorageSpec:
+    """The allocated-size, IOPS and throughput rules of one EBS storage type on RDS."""
+
+    name: str
+    min_gib: int
+    max_gib: int = 65536
+    iops_settable: bool = False
+    iops_required: bool = False
+    iops_range: tuple[int, int] | None = None
+    # IOPS per GiB of allocated storage (io1 1–50, io2 0.5–1000).
+    iops_per_gib: tuple[float, float] | None = None
+    throughput_settable: bool = False
+    throughput_range: tuple[int, int] | None = None
+    # gp3 below this size runs at its baseline (3000 IOPS, 125 MiB/s) and refuses both knobs.
+    provisioned_from_gib: int | None = None
+
+
+STORAGE_TYPES: dict[str, StorageSpec] = {
+    "gp2": StorageSpec(name="gp2", min_gib=20),
+    "gp3": StorageSpec(
+        name="gp3",
+        min_gib=20,
+        iops_settable=True,
+        iops_range=(12000, 64000),
+        throughput_settable=True,
+        throughput_range=(500, 4000),
+        provisioned_from_gib=400,
+    ),
+    "io1": StorageSpec(
+        name="io1",
+        min_gib=100,
+        iops_settable=True,
+        iops_required=True,
+        iops_range=(1000, 256000),
+        iops_per_gib=(1, 50),
+    ),
+    "io2": StorageSpec(
+        name="io2",
+        min_gib=100,
+        iops_settable=True,
+        iops_required=True,
+        iops_range=(1000, 256000),
+        iops_per_gib=(0.5, 1000),
+    ),
+}
+
+# gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
+GP3_MAX_THROUGHPUT_PER_IOPS = 0.25
+
+BACKUP_RETENTION_DAYS = (1, 35)
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+# Performance Insights keeps 7 days free, or whole months (31 days each) up to 2 years.
+PERFORMANCE_INSIGHTS_RETENTION_DAYS = tuple([7] + [31 * m for m in range(1, 24)] + [731])
+# The values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+# Secrets Manager deletion recovery window; 0 (force delete) is refused on purpose.
+SECRET_RECOVERY_WINDOW_DAYS = (7, 30)

@@ -1,0 +1,97 @@
+"""The master credentials: an RDS-managed secret, or a generated password in Secrets Manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+
+@dataclass
+class CredentialsArgs:
+    """How the master password is made and which key protects it."""
+
+    mode: Literal["managed", "generated"]
+    username: str
+    engine: str
+    db_name: str
+    kms_key_arn: pulumi.Input[str]
+    region: str
+    recovery_window_days: int = 30
+
+
+# RDS refuses '/', '@', '"' and spaces in master passwords.
+_PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"
+
+
+class Credentials(pulumi.ComponentResource):
+    """Master credentials for one database, never in plain text in state, plan or outputs.
+
+    `managed`: RDS creates and rotates the secret itself (every 7 days), encrypted with our
+    key; nothing is created here and `instance_args` asks RDS for it.
+    `generated`: a random password stored as a Secrets Manager secret with our key; the
+    connection document is written once the database address is known
+    (`store_connection_document`).
+    """
+
+    def __init__(self, name: str, args: CredentialsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Credentials", name, None, opts)
+        self._name = name
+        self._args = args
+        self.password: Optional[random.RandomPassword] = None
+        self.secret: Optional[aws.secretsmanager.Secret] = None
+
+        if args.mode == "generated":
+            self.password = random.RandomPassword(
+                f"{name}-password",
+                length=32,
+                special=True,
+                override_special=_PASSWORD_SPECIALS,
+                min_lower=1, min_upper=1, min_numeric=1, min_special=1,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.secret = aws.secretsmanager.Secret(
+                f"{name}-secret",
+                region=args.region,
+                description=f"Master credentials of the {args.engine} database {args.db_name}",
+                kms_key_id=args.kms_key_arn,
+                # Keep the recovery window: a deleted secret can be restored for this long.
+                recovery_window_in_days=args.recovery_window_days,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.register_outputs({"secret_arn": self.secret.arn if self.secret else None})
+
+    @property
+    def instance_args(self) -> dict:
+        """The aws.rds.Instance arguments that hand these credentials to RDS."""
+        if self.password is None:
+            return {
+                "username": self._args.username,
+                "manage_master_user_password": True,
+                "master_user_secret_kms_key_id": self._args.kms_key_arn,
+            }
+        return {"username": self._args.username, "password": self.password.result}
+
+    def store_connection_document(self, host: pulumi.Input[str], port: pulumi.Input[int]) -> None:
+        """Write engine, host, port, dbname, username and password as the secret's value."""
+        if self.secret is None or self.password is None:
+            return
+        document = pulumi.Output.json_dumps({
+            "engine": self._args.engine,
+            "host": host,
+            "port": port,
+            "dbname": self._args.db_name,
+            "username": self._args.username,
+            "password": self.password.result,
+        })
+        aws.secretsmanager.SecretVersion(
+            f"{self._name}-connection",
+            region=self._args.region,
+            secret_id=self.secret.id,
+            # json_dumps of a secret Output stays secret; say so anyway in case that changes.
+            secret_string=pulumi.Output.secret(document),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,195 @@
+"""The primary RDS instance with its parameter group, monitoring role and log groups."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.catalog import EngineSpec
+
+# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
+CA_CERTIFICATE = "rds-ca-rsa2048-g1"
+
+
+@dataclass
+class DatabaseArgs:
+    """Everything the primary instance needs, already validated by settings."""
+
+    identifier: str
+    region: str
+    engine: EngineSpec
+    engine_version: str
+    parameter_group_family: str
+    instance_class: str
+    storage_type: str
+    allocated_storage: int
+    max_allocated_storage: int
+    iops: Optional[int]
+    storage_throughput: Optional[int]
+    db_name: str
+    port: int
+    credentials: dict[str, Any]
+    kms_key_arn: pulumi.Input[str]
+    subnet_group_name: pulumi.Input[str]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    multi_az: bool
+    backup_retention_days: int
+    backup_window: str
+    maintenance_window: str
+    deletion_protection: bool
+    protect: bool
+    apply_immediately: bool
+    auto_minor_version_upgrade: bool
+    blue_green_update: bool
+    iam_auth: bool
+    monitoring_interval: int
+    performance_insights: bool
+    performance_insights_retention_days: int
+    log_retention_days: int
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+def parameter_values(engine: EngineSpec, custom: dict[str, str]) -> dict[str, str]:
+    """Engine parameters: TLS enforced, logs worth exporting, then the stack's own parameters."""
+    values = dict(engine.log_parameters)
+    values.update(custom)
+    # Last, so no custom parameter can switch TLS off (settings refuses that too).
+    name, value = engine.tls_parameter
+    values[name] = value
+    return dict(sorted(values.items()))
+
+
+class Database(pulumi.ComponentResource):
+    """One encrypted, private, monitored RDS instance (PostgreSQL, MySQL or MariaDB)."""
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Database", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.parameter_group = aws.rds.ParameterGroup(
+            f"{name}-params",
+            region=args.region,
+            family=args.parameter_group_family,
+            description=f"{args.identifier}: TLS required",
+            parameters=[
+                # pending-reboot works for static and dynamic parameters alike.
+                aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
+                for k, v in parameter_values(args.engine, args.parameters).items()
+            ],
+            # A family change (major upgrade) needs the new group before the old one goes.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False),
+        )
+
+        self.monitoring_role = None
+        if args.monitoring_interval:
+            self.monitoring_role = aws.iam.Role(
+                f"{name}-monitoring",
+                description=f"Enhanced monitoring of {args.identifier}",
+                assume_role_policy=json.dumps({
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                   "Principal": {"Service": "monitoring.rds.amazonaws.com"}}],
+                }),
+                opts=child,
+            )
+            aws.iam.RolePolicyAttachment(
+                f"{name}-monitoring-policy",
+                role=self.monitoring_role.name,
+                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+                opts=child,
+            )
+
+        # Created before the instance: otherwise RDS creates them itself, unencrypted and
+        # kept forever.
+        self.log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-log-{log}",
+                region=args.region,
+                name=f"/aws/rds/instance/{args.identifier}/{log}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.kms_key_arn,
+                opts=child,
+            )
+            for log in args.engine.log_exports
+        ]
+
+        autoscaling = args.max_allocated_storage > 0
+        ignore = ["allocatedStorage"] if autoscaling else []
+        self.instance = aws.rds.Instance(
+            f"{name}-instance",
+            region=args.region,
+            identifier=args.identifier,
+            engine=args.engine.name,
+            engine_version=args.engine_version,
+            instance_class=args.instance_class,
+            storage_type=args.storage_type,
+            allocated_storage=args.allocated_storage,
+            max_allocated_storage=args.max_allocated_storage if autoscaling else None,
+            iops=args.iops,
+            storage_throughput=args.storage_throughput,
+            storage_encrypted=True,
+            kms_key_id=args.kms_key_arn,
+            db_name=args.db_name,
+            port=args.port,
+            **args.credentials,
+            db_subnet_group_name=args.subnet_group_name,
+            vpc_security_group_ids=list(args.security_group_ids),
+            publicly_accessible=False,
+            ca_cert_identifier=CA_CERTIFICATE,
+            parameter_group_name=self.parameter_group.name,
+            multi_az=args.multi_az,
+            backup_retention_period=args.backup_retention_days,
+            backup_window=args.backup_window,
+            maintenance_window=args.maintenance_window,
+            copy_tags_to_snapshot=True,
+            deletion_protection=args.deletion_protection,
+            skip_final_snapshot=False,
+            # Deterministic: a timestamp here would show a diff on every preview.
+            final_snapshot_identifier=f"{args.identifier}-final",
+            delete_automated_backups=False,
+            monitoring_interval=args.monitoring_interval,
+            monitoring_role_arn=self.monitoring_role.arn if self.monitoring_role else None,
+            performance_insights_enabled=args.performance_insights,
+            performance_insights_kms_key_id=args.kms_key_arn if args.performance_insights else None,
+            performance_insights_retention_period=(
+                args.performance_insights_retention_days if args.performance_insights else None
+            ),
+            enabled_cloudwatch_logs_exports=list(args.engine.log_exports),
+            iam_database_authentication_enabled=args.iam_auth,
+            auto_minor_version_upgrade=args.auto_minor_version_upgrade,
+            apply_immediately=args.apply_immediately,
+            blue_green_update=(
+                aws.rds.InstanceBlueGreenUpdateArgs(enabled=True) if args.blue_green_update else None
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=self.log_groups,
+                protect=args.protect,
+                retain_on_delete=args.protect,
+                # Storage autoscaling grows allocated_storage in the cloud; a plan must not
+                # try to shrink it back.
+                ignore_changes=ignore,
+            ),
+        )
+
+        self.endpoint = self.instance.endpoint
+        self.address = self.instance.address
+        self.port = self.instance.port
+        self.arn = self.instance.arn
+        self.register_outputs({
+            "endpoint": self.endpoint,
+            "address": self.address,
+            "port": self.port,
+            "arn": self.arn,
+        })
+
+    @property
+    def managed_secret_arn(self) -> pulumi.Output[Optional[str]]:
+        """The ARN of the RDS-managed master secret (managed credentials only)."""
+        return self.instance.master_user_secrets.apply(
+            lambda secrets: secrets[0].secret_arn if secrets else None
+        )

@@ -1,0 +1,493 @@
+"""Stack settings: the one place `pulumi.Config` is read, validated and frozen.
+
+Every other module receives a `Settings`. Validation happens before the first resource is
+declared and reports every problem at once — the config key, the value and what is allowed —
+so a bad stack file never leaves a half-created plan behind.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any, Literal, Optional
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from components import catalog
+
+PROJECT = "rdsplatform"
+
+
+class SettingsError(Exception):
+    """Raised with every problem of a stack's config, one line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid stack configuration ({len(problems)} problem(s)):\n{lines}")
+
+
+class _Model(BaseModel):
+    # Frozen so no component can change what the stack file said; extra keys are refused so
+    # a typo (multiAZ for multiAz) fails loudly instead of silently using a default.
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+
+class Settings(_Model):
+    """Typed, validated settings of one stack. Field names map to camelCase config keys."""
+
+    # Identity. `environment` and `region` come from the stack name and aws:region.
+    environment: str = Field(exclude=True)
+    region: str = Field(exclude=True)
+    name: str = Field("appdb", pattern=r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+
+    # Engine and size.
+    engine: Literal["postgres", "mysql", "mariadb"] = "postgres"
+    engine_version: Optional[str] = None
+    instance_class: str = "db.t4g.micro"
+    storage_type: Literal["gp2", "gp3", "io1", "io2"] = "gp3"
+    allocated_storage: int = Field(20, ge=1)
+    # 0 turns storage autoscaling off; any other value is the ceiling it may grow to.
+    max_allocated_storage: int = Field(100, ge=0)
+    iops: Optional[int] = Field(None, ge=1)
+    storage_throughput: Optional[int] = Field(None, ge=1)
+
+    # Database access.
+    db_name: str = Field("app", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+    master_username: str = Field("dbadmin", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
+    port: Optional[int] = Field(None, ge=1150, le=65535)
+    credentials_mode: Literal["managed", "generated"] = "managed"
+    secret_recovery_window_days: int = Field(30, ge=7, le=30)
+    iam_auth: bool = True
+
+    # Availability, backups and data safety.
+    multi_az: bool = True
+    backup_retention_days: int = Field(7, ge=1, le=35)
+    backup_window: str = "03:00-04:00"
+    maintenance_window: str = "sun:05:00-sun:06:00"
+    deletion_protection: bool = True
+    # protect=True and retain_on_delete=True on the database and its key: a `pulumi destroy`
+    # or an accidental replacement must not delete production data.
+    protect_resources: bool = True
+    apply_immediately: bool = False
+    auto_minor_version_upgrade: bool = True
+    blue_green_update: bool = False
+
+    # Observability.
+    monitoring_interval: int = 60
+    performance_insights: bool = True
+    performance_insights_retention_days: int = 7
+    log_retention_days: int = 30
+
+    # Network: either an existing VPC's private subnets, or a small isolated VPC of our own.
+    vpc_id: Optional[str] = Field(None, pattern=r"^vpc-[0-9a-f]{8,17}$")
+    subnet_ids: tuple[str, ...] = ()
+    vpc_cidr: str = "10.42.0.0/16"
+    az_count: int = Field(2, ge=2, le=3)
+    allowed_cidrs: tuple[str, ...] = ()
+    allowed_security_group_ids: tuple[str, ...] = ()
+
+    tags: dict[str, str] = {}
+    parameters: dict[str, str] = {}
+
+    # --- single-field rules -----------------------------------------------------------------
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if "--" in v:
+            raise ValueError("RDS identifiers cannot contain two hyphens in a row")
+        return v
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _subnet_ids(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [s for s in v if not re.fullmatch(r"subnet-[0-9a-f]{8,17}", s)]
+        if bad:
+            raise ValueError(f"{bad} are not subnet ids (subnet-0123abcd...)")
+        return v
+
+    @field_validator("allowed_security_group_ids")
+    @classmethod
+    def _sg_ids(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [s for s in v if not re.fullmatch(r"sg-[0-9a-f]{8,17}", s)]
+        if bad:
+            raise ValueError(f"{bad} are not security group ids (sg-0123abcd...)")
+        return v
+
+    @field_validator("allowed_cidrs")
+    @classmethod
+    def _private_cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for cidr in v:
+            _require_private_cidr(cidr)
+        return v
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_cidr(cls, v: str) -> str:
+        net = _require_private_cidr(v)
+        if not 16 <= net.prefixlen <= 24:
+            raise ValueError(f"{v} must be between /16 and /24 so that each AZ gets a subnet")
+        return v
+
+    @field_validator("instance_class")
+    @classmethod
+    def _instance_class(cls, v: str) -> str:
+        match = re.fullmatch(catalog.INSTANCE_CLASS_PATTERN, v)
+        if not match:
+            raise ValueError("must look like db.<family>.<size>, e.g. db.t4g.micro or db.r7g.large")
+        if match.group("family") not in catalog.INSTANCE_FAMILIES:
+            allowed = ", ".join(sorted(catalog.INSTANCE_FAMILIES))
+            raise ValueError(f"family {match.group('family')!r} is not offered; allowed: {allowed}")
+        return v
+
+    @field_validator("monitoring_interval")
+    @classmethod
+    def _monitoring_interval(cls, v: int) -> int:
+        return _one_of(v, catalog.MONITORING_INTERVALS)
+
+    @field_validator("performance_insights_retention_days")
+    @classmethod
+    def _pi_retention(cls, v: int) -> int:
+        if v not in catalog.PERFORMANCE_INSIGHTS_RETENTION_DAYS:
+            raise ValueError("must be 7, a multiple of 31 up to 713, or 731")
+        return v
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _log_retention(cls, v: int) -> int:
+        return _one_of(v, catalog.LOG_RETENTION_DAYS)
+
+    @field_validator("backup_window")
+    @classmethod
+    def _backup_window(cls, v: str) -> str:
+        _daily_window(v)
+        return v
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _maintenance_window(cls, v: str) -> str:
+        _weekly_window(v)
+        return v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        reserved = [k for k in v if k.lower().startswith("aws:") or k in DEFAULT_TAG_KEYS]
+        if reserved:
+            raise ValueError(f"{reserved} are set by the platform or reserved by AWS")
+        return v
+
+    # --- derived values ----------------------------------------------------------------------
+
+    @property
+    def engine_spec(self) -> catalog.EngineSpec:
+        return catalog.ENGINES[self.engine]
+
+    @property
+    def version(self) -> str:
+        return self.engine_version or self.engine_spec.default_version
+
+    @property
+    def db_port(self) -> int:
+        return self.port or self.engine_spec.default_port
+
+    @property
+    def parameter_group_family(self) -> str:
+        return self.engine_spec.parameter_group_family(self.version)
+
+    @property
+    def identifier(self) -> str:
+        """The RDS identifier; deterministic so the plan is the same on every run."""
+        return f"{self.name}-{self.environment}"
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        return {
+            "Environment": self.environment,
+            "Project": PROJECT,
+            "ManagedBy": "pulumi",
+            **self.tags,
+        }
+
+    @property
+    def uses_own_vpc(self) -> bool:
+        return not self.subnet_ids
+
+
+DEFAULT_TAG_KEYS = ("Environment", "Project", "ManagedBy")
+
+
+def _one_of(value: int, allowed: tuple[int, ...]) -> int:
+    if value not in allowed:
+        raise ValueError(f"must be one of {', '.join(map(str, allowed))}")
+    return value
+
+
+def _require_private_cidr(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        net = ipaddress.ip_network(cidr, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{cidr!r} is not a CIDR block ({exc})") from None
+    # is_private is also true for loopback and link-local ranges, which are never clients.
+    if not net.is_private or net.is_loopback or net.is_link_local or net.prefixlen == 0:
+        raise ValueError(f"{cidr} is not a private range (10/8, 172.16/12, 192.168/16, fc00::/7)")
+    return net
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_MINUTES = 24 * 60
+_WEEK_MINUTES = 7 * _DAY_MINUTES
+
+
+def _clock(text: str) -> int:
+    hours, minutes = int(text[:2]), int(text[3:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text} is not a time of day")
+    return hours * 60 + minutes
+
+
+def _daily_window(text: str) -> tuple[int, int]:
+    """Parse hh24:mi-hh24:mi into (start, length) in minutes; RDS wants at least 30."""
+    if not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", text):
+        raise ValueError("must be hh24:mi-hh24:mi in UTC, e.g. 03:00-04:00")
+    start, end = _clock(text[:5]), _clock(text[6:])
+    length = (end - start) % _DAY_MINUTES
+    if length < 30:
+        raise ValueError("must be at least 30 minutes long")
+    return start, length
+
+
+def _weekly_window(text: str) -> tuple[int, int]:
+    """Parse ddd:hh24:mi-ddd:hh24:mi into (start-of-week minute, length)."""
+    match = re.fullmatch(r"([a-z]{3}):(\d\d:\d\d)-([a-z]{3}):(\d\d:\d\d)", text.lower())
+    if not match or match.group(1) not in _DAYS or match.group(3) not in _DAYS:
+        raise ValueError("must be ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. sun:05:00-sun:06:00")
+    start = _DAYS.index(match.group(1)) * _DAY_MINUTES + _clock(match.group(2))
+    end = _DAYS.index(match.group(3)) * _DAY_MINUTES + _clock(match.group(4))
+    length = (end - start) % _WEEK_MINUTES
+    if length < 30:
+        raise ValueError("must be at least 30 minutes long")
+    return start, length
+
+
+def _windows_overlap(backup: str, maintenance: str) -> bool:
+    b_start, b_len = _daily_window(backup)
+    m_start, m_len = _weekly_window(maintenance)
+    for day in range(7):
+        start = day * _DAY_MINUTES + b_start
+        # Compare on a circle of one week: two arcs overlap if either starts inside the other.
+        if (start - m_start) % _WEEK_MINUTES < m_len or (m_start - start) % _WEEK_MINUTES < b_len:
+            return True
+    return False
+
+
+def cross_field_problems(s: Settings) -> list[str]:
+    """Rules that involve more than one key; each entry names the keys and what is allowed."""
+    problems: list[str] = []
+    key = _key
+    spec = s.engine_spec
+
+    if s.engine_version is not None:
+        major = spec.major_of(s.engine_version)
+        if major is None:
+            problems.append(
+                f"{key('engineVersion')} = {s.engine_version!r}: not a {s.engine} version "
+                f"(e.g. {spec.default_version})"
+            )
+        elif major not in spec.majors:
+            problems.append(
+                f"{key('engineVersion')} = {s.engine_version!r}: {s.engine} {major} is not offered; "
+                f"allowed major versions: {', '.join(spec.majors)}"
+            )
+
+    storage = catalog.STORAGE_TYPES[s.storage_type]
+    if not storage.min_gib <= s.allocated_storage <= storage.max_gib:
+        problems.append(
+            f"{key('allocatedStorage')} = {s.allocated_storage}: {s.storage_type} needs "
+            f"{storage.min_gib}..{storage.max_gib} GiB"
+        )
+    if s.max_allocated_storage and not (
+        s.allocated_storage < s.max_allocated_storage <= storage.max_gib
+    ):
+        problems.append(
+            f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: must be above "
+            f"allocatedStorage ({s.allocated_storage}) and at most {storage.max_gib}, "
+            "or 0 to turn storage autoscaling off"
+        )
+    problems += _storage_performance_problems(s, storage)
+
+    if s.master_username.lower() in spec.reserved_usernames:
+        problems.append(
+            f"{key('masterUsername')} = {s.master_username!r}: a default or reserved name on "
+            f"{s.engine}; choose another (not {', '.join(sorted(spec.reserved_usernames))})"
+        )
+    if s.engine in ("mysql", "mariadb") and len(s.db_name) > 64:
+        problems.append(f"{key('dbName')} = {s.db_name!r}: at most 64 characters on {s.engine}")
+
+    try:
+        if _windows_overlap(s.backup_window, s.maintenance_window):
+            problems.append(
+                f"{key('backupWindow')} = {s.backup_window!r} overlaps {key('maintenanceWindow')} = "
+                f"{s.maintenance_window!r}: RDS refuses overlapping windows; move one of them"
+            )
+    except ValueError:
+        pass  # already reported by the field validators
+
+    if s.blue_green_update and s.credentials_mode == "managed":
+        problems.append(
+            f"{key('blueGreenUpdate')} = true with {key('credentialsMode')} = 'managed': RDS "
+            "blue/green deployments do not support an RDS-managed master password; use "
+            "credentialsMode 'generated' or turn blueGreenUpdate off"
+        )
+    if s.blue_green_update and s.backup_retention_days < 1:
+        problems.append(f"{key('blueGreenUpdate')} needs automated backups")
+
+    tls_name, _ = spec.tls_parameter
+    if tls_name in s.parameters and s.parameters[tls_name] != spec.tls_parameter[1]:
+        problems.append(
+            f"{key('parameters')}.{tls_name} = {s.parameters[tls_name]!r}: TLS is enforced by the "
+            f"platform; {tls_name} must stay {spec.tls_parameter[1]!r} (or be left out)"
+        )
+
+    if s.subnet_ids and not s.vpc_id:
+        problems.append(f"{key('subnetIds')} is set but {key('vpcId')} is not: name the subnets' VPC")
+    if s.vpc_id and len(s.subnet_ids) < 2:
+        problems.append(
+            f"{key('subnetIds')} = {list(s.subnet_ids)}: a DB subnet group needs private subnets "
+            "in at least 2 availability zones"
+        )
+    if s.vpc_id is None and s.allowed_security_group_ids:
+        problems.append(
+            f"{key('allowedSecurityGroupIds')} needs {key('vpcId')}: security groups of another VPC "
+            "cannot reach the platform's own VPC"
+        )
+    return problems
+
+
+def _storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> list[str]:
+    problems: list[str] = []
+    key = _key
+    if s.iops is not None and not storage.iops_settable:
+        problems.append(f"{key('iops')} = {s.iops}: {s.storage_type} storage has no provisioned IOPS")
+    if s.storage_throughput is not None and not storage.throughput_settable:
+        problems.append(
+            f"{key('storageThroughput')} = {s.storage_throughput}: only gp3 storage takes a throughput"
+        )
+    if storage.iops_required and s.iops is None:
+        lo, hi = storage.iops_range
+        problems.append(f"{key('iops')} is required for {s.storage_type} storage ({lo}..{hi})")
+    if storage.provisioned_from_gib is not None and s.allocated_storage < storage.provisioned_from_gib:
+        for name, value in (("iops", s.iops), ("storageThroughput", s.storage_throughput)):
+            if value is not None:
+                problems.append(
+                    f"{key(name)} = {value}: gp3 below {storage.provisioned_from_gib} GiB runs at its "
+                    "baseline (3000 IOPS, 125 MiB/s) and takes neither; raise allocatedStorage or "
+                    f"remove {name}"
+                )
+        return problems
+    if s.iops is not None and storage.iops_range:
+        lo, hi = storage.iops_range
+        if not lo <= s.iops <= hi:
+            problems.append(f"{key('iops')} = {s.iops}: {s.storage_type} takes {lo}..{hi}")
+        if storage.iops_per_gib:
+            ratio = s.iops / s.allocated_storage
+            rlo, rhi = storage.iops_per_gib
+            if not rlo <= ratio <= rhi:
+                problems.append(
+                    f"{key('iops')} = {s.iops} on {s.allocated_storage} GiB is {ratio:g} IOPS/GiB: "
+                    f"{s.storage_type} allows {rlo:g}..{rhi:g} IOPS per GiB"
+                )
+    if s.storage_throughput is not None and storage.throughput_range:
+        lo, hi = storage.throughput_range
+        if not lo <= s.storage_throughput <= hi:
+            problems.append(f"{key('storageThroughput')} = {s.storage_throughput}: gp3 takes {lo}..{hi} MiB/s")
+        if s.iops and s.storage_throughput > s.iops * catalog.GP3_MAX_THROUGHPUT_PER_IOPS:
+            problems.append(
+                f"{key('storageThroughput')} = {s.storage_throughput}: gp3 allows at most "
+                f"{catalog.GP3_MAX_THROUGHPUT_PER_IOPS} MiB/s per provisioned IOPS ({s.iops})"
+            )
+    return problems
+
+
+def _key(name: str) -> str:
+    return f"{PROJECT}:{name}"
+
+
+def _describe_pydantic_error(error: dict[str, Any]) -> str:
+    loc = error["loc"]
+    key = _key(".".join(str(p) for p in loc)) if loc else PROJECT
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return f"{key}: unknown setting (check the spelling against Pulumi.yaml)"
+    if error["type"] == "missing":
+        return f"{key}: required"
+    return f"{key} = {json.dumps(error['input'], default=str)}: {message}"
+
+
+_UNSET = {"engineVersion": "", "vpcId": "", "iops": 0, "storageThroughput": 0, "port": 0}
+
+
+def parse(raw: dict[str, Any], *, environment: str, region: Optional[str]) -> Settings:
+    """Build Settings from raw camelCase config values, or raise SettingsError with every problem."""
+    if not region:
+        raise SettingsError(["aws:region: required; set it with `pulumi config set aws:region <region>`"])
+    # Pulumi.yaml declares "unset" as "" or 0 (project config needs a default of the key's type).
+    raw = {k: v for k, v in raw.items() if _UNSET.get(k, object()) != v}
+    try:
+        settings = Settings.model_validate({**raw, "environment": environment, "region": region})
+    except pydantic.ValidationError as exc:
+        raise SettingsError([_describe_pydantic_error(e) for e in exc.errors()]) from None
+    problems = cross_field_problems(settings)
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+# Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
+_STRUCTURED = frozenset({"subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters"})
+
+
+def _project_config_keys() -> list[str]:
+    """Every key set in this project's namespace: the stack file's and PULUMI_CONFIG's."""
+    from pulumi.runtime import config as runtime_config
+
+    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env() or {})
+    prefix = f"{PROJECT}:"
+    return sorted(k[len(prefix):] for k in keys if k.startswith(prefix))
+
+
+def load() -> Settings:
+    """Read this stack's config (the only `pulumi.Config` reader) and validate it.
+
+    Raises `pulumi.RunError`, which the Pulumi CLI prints as a plain message, no traceback.
+    """
+    import pulumi
+
+    config = pulumi.Config(PROJECT)
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    for key in _project_config_keys():
+        text = config.get(key)
+        if text is None:
+            continue
+        try:
+            raw[key] = json.loads(text) if key in _STRUCTURED or _looks_scalar_json(text) else text
+        except json.JSONDecodeError:
+            problems.append(f"{_key(key)} = {text!r}: not valid JSON for a structured setting")
+    if problems:
+        raise pulumi.RunError(str(SettingsError(problems)))
+    try:
+        return parse(raw, environment=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))
+    except SettingsError as exc:
+        raise pulumi.RunError(str(exc)) from None
+
+
+def _looks_scalar_json(text: str) -> bool:
+    # Stack files hold numbers and booleans; Pulumi hands them over as strings.
+    return text in ("true", "false") or re.fullmatch(r"-?\d+", text) is not None

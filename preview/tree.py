@@ -1,0 +1,68 @@
+"""Render a plan as a resource tree with the properties a reviewer looks at first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from preview.harness import UNKNOWN, Plan, Registration, is_secret
+
+# Per resource type, the inputs worth a line in the tree; everything else is in --json.
+KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "aws:rds/instance:Instance": (
+        "region", "identifier", "engine", "engineVersion", "instanceClass", "storageType",
+        "allocatedStorage", "maxAllocatedStorage", "multiAz", "storageEncrypted",
+        "publiclyAccessible", "deletionProtection", "backupRetentionPeriod",
+        "manageMasterUserPassword", "password",
+    ),
+    "aws:kms/key:Key": ("region", "enableKeyRotation", "deletionWindowInDays"),
+    "aws:ec2/vpc:Vpc": ("region", "cidrBlock"),
+    "aws:ec2/subnet:Subnet": ("region", "cidrBlock", "availabilityZone"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
+        "cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "fromPort", "toPort",
+    ),
+    "aws:rds/parameterGroup:ParameterGroup": ("region", "family"),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "retentionInDays"),
+    "aws:secretsmanager/secret:Secret": ("region", "recoveryWindowInDays"),
+    "aws:secretsmanager/secretVersion:SecretVersion": ("secretString",),
+}
+
+
+def show(value: Any) -> str:
+    """A value for humans: secrets masked, unknowns named."""
+    if is_secret(value):
+        return "[secret]"
+    if value == UNKNOWN:
+        return "(known after deploy)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def render(plan: Plan) -> str:
+    """The plan as an indented tree, parents before children, with protect/retain flags."""
+    children: dict[str, list[Registration]] = {}
+    for r in plan.resources:
+        children.setdefault(r.parent, []).append(r)
+    lines = [f"stack {plan.stack}: {sum(r.custom for r in plan.resources)} resources"]
+
+    def walk(parent: str, depth: int) -> None:
+        for r in children.get(parent, []):
+            flags = [f for f in ("protect", "retainOnDelete") if r.options.get(f)]
+            flag_text = f"  [{', '.join(flags)}]" if flags else ""
+            lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{flag_text}")
+            for prop in KEY_PROPERTIES.get(r.type, ()):
+                if prop in r.inputs:
+                    lines.append(f"{'  ' * depth}    {prop}: {show(r.inputs[prop])}")
+            walk(r.urn, depth + 1)
+
+    roots = {r.parent for r in plan.resources} - {r.urn for r in plan.resources}
+    for root in sorted(roots):
+        walk(root, 1)
+    if plan.outputs:
+        lines.append("outputs:")
+        for name, out in plan.outputs.items():
+            value = "[secret]" if out["secret"] else (show(out["value"]) if out["known"] else "(known after deploy)")
+            lines.append(f"  {name}: {value}")
+    return "\n".join(lines)
