@@ -1,0 +1,38 @@
+"""Shared fixtures: plans of the real program under the mock engine (preview/harness.py)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from preview.harness import Plan, run_program  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> Plan:
+    plan = run_program("dev")
+    assert plan.error is None, plan.error
+    return plan
+
+
+@pytest.fixture(scope="session")
+def prod_plan() -> Plan:
+    plan = run_program("prod")
+    assert plan.error is None, plan.error
+    return plan
+
+
+@pytest.fixture(scope="session")
+def stack_plans(dev_plan, prod_plan) -> dict[str, Plan]:
+    return {"dev": dev_plan, "prod": prod_plan}
+
+
+def plan_with(stack: str = "dev", **overrides) -> Plan:
+    """The plan of `stack` with config overrides; fails the test on a settings error."""
+    plan = run_program(stack, overrides)
+    assert plan.error is None, plan.error
+    return plan

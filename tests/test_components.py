@@ -1,0 +1,199 @@
+"""Each component's resources, read from plans of the real program under the mock engine."""
+
+import json
+
+import yaml
+
+from components.settings import Settings, parse
+from preview.harness import PROJECT_DIR, is_secret
+from tests.conftest import plan_with
+
+INSTANCE = "aws:rds/instance:Instance"
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+def test_key_rotates_and_lets_the_data_services_use_it(prod_plan):
+    key = prod_plan.one("aws:kms/key:Key")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs.get("bypassPolicyLockoutSafetyCheck") in (None, False)
+    policy = json.loads(key.inputs["policy"])
+    by_sid = {s["Sid"]: s for s in policy["Statement"]}
+    assert by_sid["AccountAdministers"]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    via = by_sid["UseThroughRdsAndSecretsManager"]["Condition"]["StringEquals"]["kms:ViaService"]
+    assert via == ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com"]
+    assert by_sid["CloudWatchLogsEncryptsLogGroups"]["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
+    assert set(by_sid["AlarmsAndEventsPublishToEncryptedTopics"]["Principal"]["Service"]) == {
+        "cloudwatch.amazonaws.com", "events.rds.amazonaws.com"}
+
+
+def test_prod_key_is_protected_dev_key_is_not(prod_plan, dev_plan):
+    assert prod_plan.one("aws:kms/key:Key").options["protect"] is True
+    assert prod_plan.one("aws:kms/key:Key").options["retainOnDelete"] is True
+    assert dev_plan.one("aws:kms/key:Key").options["protect"] is False
+
+
+# --- network ------------------------------------------------------------------------------------
+
+def test_own_vpc_is_isolated_with_subnets_in_distinct_zones(prod_plan):
+    assert prod_plan.of_type("aws:ec2/internetGateway:InternetGateway") == []
+    assert prod_plan.of_type("aws:ec2/natGateway:NatGateway") == []
+    subnets = prod_plan.of_type("aws:ec2/subnet:Subnet")
+    assert len(subnets) == 3  # prod azCount
+    assert len({s.inputs["availabilityZone"] for s in subnets}) == 3
+    assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in subnets)
+    assert [s.inputs["cidrBlock"] for s in subnets] == ["10.60.0.0/20", "10.60.16.0/20", "10.60.32.0/20"]
+    default_sg = prod_plan.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert "ingress" not in default_sg.inputs and "egress" not in default_sg.inputs
+
+
+def test_existing_subnets_build_no_vpc():
+    plan = plan_with(vpcId="vpc-0123456789abcdef0",
+                     subnetIds=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                     allowedSecurityGroupIds=["sg-0123456789abcdef0"])
+    assert plan.of_type("aws:ec2/vpc:Vpc") == [] and plan.of_type("aws:ec2/subnet:Subnet") == []
+    group = plan.one("aws:rds/subnetGroup:SubnetGroup")
+    assert group.inputs["subnetIds"] == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    assert plan.one("aws:ec2/securityGroup:SecurityGroup").inputs["vpcId"] == "vpc-0123456789abcdef0"
+    from_sg = [r for r in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+               if "referencedSecurityGroupId" in r.inputs]
+    assert [r.inputs["referencedSecurityGroupId"] for r in from_sg] == ["sg-0123456789abcdef0"]
+
+
+def test_ingress_reaches_only_the_db_port_from_configured_sources():
+    plan = plan_with(engine="mysql", engineVersion="8.0.39", allowedCidrs=["10.1.0.0/16", "fd00::/8"])
+    group = plan.one("aws:ec2/securityGroup:SecurityGroup")
+    assert "ingress" not in group.inputs and "egress" not in group.inputs  # rules are separate
+    rules = plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert sorted(r.inputs.get("cidrIpv4") or r.inputs.get("cidrIpv6") for r in rules) == ["10.1.0.0/16", "fd00::/8"]
+    for rule in rules:
+        assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (3306, 3306, "tcp")
+        assert rule.inputs["description"]
+
+
+# --- credentials --------------------------------------------------------------------------------
+
+def test_managed_credentials_use_the_rds_secret_with_our_key(prod_plan):
+    db = prod_plan.one(INSTANCE)
+    key_arn = prod_plan.outputs["kmsKeyArn"]["value"]
+    assert db.inputs["manageMasterUserPassword"] is True
+    assert db.inputs["masterUserSecretKmsKeyId"] == key_arn
+    assert "password" not in db.inputs
+    assert prod_plan.of_type("aws:secretsmanager/secret:Secret") == []
+    assert prod_plan.outputs["masterSecretArn"]["value"].startswith("arn:aws:secretsmanager:eu-west-1:")
+
+
+def test_generated_credentials_stay_secret_and_encrypted(dev_plan):
+    db = dev_plan.one(INSTANCE)
+    assert is_secret(db.inputs["password"])
+    assert "manageMasterUserPassword" not in db.inputs
+    secret = dev_plan.one("aws:secretsmanager/secret:Secret")
+    assert secret.inputs["kmsKeyId"] == dev_plan.outputs["kmsKeyArn"]["value"]
+    assert secret.inputs["recoveryWindowInDays"] == 7
+    version = dev_plan.one("aws:secretsmanager/secretVersion:SecretVersion")
+    assert is_secret(version.inputs["secretString"])
+    document = json.loads(version.inputs["secretString"]["value"])
+    assert set(document) == {"engine", "host", "port", "dbname", "username", "password"}
+    assert document["host"] == dev_plan.outputs["address"]["value"]
+    password = dev_plan.one("random:index/randomPassword:RandomPassword").inputs
+    assert password["length"] >= 32 and "/" not in password["overrideSpecial"] and "@" not in password["overrideSpecial"]
+
+
+# --- database -----------------------------------------------------------------------------------
+
+def test_instance_is_encrypted_private_and_kept(prod_plan):
+    db = prod_plan.one(INSTANCE).inputs
+    key_arn = prod_plan.outputs["kmsKeyArn"]["value"]
+    assert db["storageEncrypted"] is True and db["kmsKeyId"] == key_arn
+    assert db["performanceInsightsKmsKeyId"] == key_arn
+    assert db["publiclyAccessible"] is False
+    assert db["deletionProtection"] is True and db["skipFinalSnapshot"] is False
+    assert db["finalSnapshotIdentifier"] == "appdb-prod-final"
+    assert db["deleteAutomatedBackups"] is False and db["copyTagsToSnapshot"] is True
+    assert db["multiAz"] is True and db["backupRetentionPeriod"] == 14
+    assert db["iamDatabaseAuthenticationEnabled"] is True and db["autoMinorVersionUpgrade"] is True
+    assert (db["allocatedStorage"], db["maxAllocatedStorage"], db["iops"], db["storageThroughput"]) == (400, 1000, 12000, 500)
+    options = prod_plan.one(INSTANCE).options
+    assert options["protect"] and options["retainOnDelete"]
+    assert options["ignoreChanges"] == ["allocatedStorage"]
+
+
+def test_log_groups_exist_before_the_instance_with_retention_and_key(prod_plan):
+    db = prod_plan.one(INSTANCE)
+    groups = prod_plan.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert sorted(g.inputs["name"] for g in groups) == [
+        "/aws/rds/instance/appdb-prod/postgresql", "/aws/rds/instance/appdb-prod/upgrade"]
+    assert db.inputs["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
+    for g in groups:
+        assert g.inputs["retentionInDays"] == 365 and g.inputs["kmsKeyId"].startswith("arn:aws:kms:")
+        assert g.urn in db.options["dependencies"]
+
+
+def test_parameter_group_enforces_tls_and_keeps_custom_parameters(prod_plan):
+    group = prod_plan.one("aws:rds/parameterGroup:ParameterGroup")
+    params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
+    assert group.inputs["family"] == "postgres16"
+    assert params["rds.force_ssl"] == "1"
+    assert params["log_connections"] == "1" and params["log_disconnections"] == "1"
+    assert prod_plan.one(INSTANCE).inputs["parameterGroupName"] == "appdb-prod-db-params"
+
+
+def test_mysql_requires_secure_transport_and_exports_its_logs():
+    plan = plan_with(engine="mysql", engineVersion="8.0.39")
+    params = {p["name"]: p["value"] for p in plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"]}
+    assert plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["family"] == "mysql8.0"
+    assert params["require_secure_transport"] == "1" and params["slow_query_log"] == "1"
+    db = plan.one(INSTANCE).inputs
+    assert db["enabledCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]
+    assert db["port"] == 3306
+
+
+def test_enhanced_monitoring_role_is_assumable_only_by_rds_monitoring(prod_plan):
+    role = prod_plan.one("aws:iam/role:Role")
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "monitoring.rds.amazonaws.com"}]
+    db = prod_plan.one(INSTANCE).inputs
+    assert db["monitoringInterval"] == 60 and db["monitoringRoleArn"].endswith(":role/appdb-prod-db-monitoring")
+
+
+def test_monitoring_off_creates_no_role():
+    plan = plan_with(monitoringInterval=0)
+    assert plan.of_type("aws:iam/role:Role") == []
+    assert "monitoringRoleArn" not in plan.one(INSTANCE).inputs
+
+
+def test_autoscaling_off_leaves_storage_managed_by_the_plan():
+    plan = plan_with(maxAllocatedStorage=0)
+    db = plan.one(INSTANCE)
+    assert "maxAllocatedStorage" not in db.inputs and db.options["ignoreChanges"] == []
+
+
+def test_blue_green_updates_when_asked():
+    plan = plan_with(credentialsMode="generated", blueGreenUpdate=True)
+    assert plan.one(INSTANCE).inputs["blueGreenUpdate"] == {"enabled": True}
+
+
+# --- the project file ---------------------------------------------------------------------------
+
+def test_pulumi_yaml_defaults_match_the_settings_defaults():
+    """Pulumi.yaml is what the CLI applies; Settings is what the program assumes. They must agree."""
+    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    from components.settings import _UNSET
+    parsed = parse({k: v["default"] for k, v in declared.items()}, environment="x", region="eu-west-1")
+    assert parsed == parse({}, environment="x", region="eu-west-1")
+    for key, spec in declared.items():
+        field = Settings.model_fields[_snake(key)]
+        expected = _UNSET.get(key, field.default)
+        assert spec["default"] == expected, key
+        assert spec["description"], key
+
+
+def test_every_scalar_setting_is_declared_in_pulumi_yaml():
+    declared = set(yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"])
+    structured = {"subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters"}
+    fields = {f.alias for n, f in Settings.model_fields.items() if n not in ("environment", "region")}
+    assert fields - structured == declared
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
