@@ -57,6 +57,8 @@ class Registration:
     provider: str
     inputs: dict[str, Any]
     options: dict[str, Any]
+    # What the (mock) provider returned: inputs plus computed values. AnalyzeStack sees these.
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def region(self) -> Optional[str]:
@@ -149,6 +151,10 @@ def stack_config(
 # --- the mock engine --------------------------------------------------------------------------
 
 
+def token_is_aws(token: str) -> bool:
+    return token.startswith("aws:")
+
+
 def _fake_id(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
@@ -162,14 +168,24 @@ class PlanMocks(pulumi_mocks.Mocks):
 
     def __init__(self, first_preview: bool = False):
         self.first_preview = first_preview
+        self._default_tags: dict[str, dict[str, str]] = {}
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
         inputs = dict(args.inputs)
+        if args.typ == "pulumi:providers:aws":
+            tags = json.loads(inputs.get("defaultTags") or "{}").get("tags") or {}
+            self._default_tags[args.name] = tags
+            return f"{args.name}-id", inputs
         region = inputs.get("region", "us-east-1")
         if self.first_preview:
             return "", inputs
         name = args.name
         outputs: dict[str, Any] = {**inputs}
+        if token_is_aws(args.typ):
+            # The AWS provider merges its default tags into tagsAll (tags win on conflicts).
+            provider_name = (args.provider or "").split("::")[-2] if args.provider else ""
+            defaults = self._default_tags.get(provider_name, {})
+            outputs["tagsAll"] = {**defaults, **(inputs.get("tags") or {})}
         token = args.typ
         service = token.split(":")[1].split("/")[0] if token.count(":") == 2 else "custom"
         outputs.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}")
@@ -251,6 +267,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     provider=request.provider,
                     inputs=json_format.MessageToDict(request.object),
                     options=_options(request),
+                    outputs=json_format.MessageToDict(response.object),
                 )
             )
         return response

@@ -1,0 +1,159 @@
+"""Drive the policy pack the way the Pulumi CLI does, over the gRPC analyzer protocol.
+
+Start `python -u -m pulumi.policy <engine-address> policies/`, read the port it prints, then
+GetAnalyzerInfo, Configure (schema defaults + the environment's --policy-pack-config,
+reconciled and validated as the CLI does), Analyze per resource (inputs) and AnalyzeStack
+(outputs).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import grpc
+import jsonschema
+from google.protobuf import empty_pb2, json_format, struct_pb2
+
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
+
+from preview.harness import PROJECT_DIR, Plan, Registration
+
+POLICY_DIR = PROJECT_DIR / "policies"
+LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
+          "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+
+
+class PolicyConfigError(Exception):
+    """The policy config file names an unknown policy or breaks a policy's schema."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    level: str
+    message: str
+    urn: str
+    severity: int = 0
+
+
+def _struct(value: dict) -> struct_pb2.Struct:
+    s = struct_pb2.Struct()
+    s.update(value)
+    return s
+
+
+def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """Per policy: its default level and schema defaults, then 'all', then its own entry."""
+    file_config = dict(file_config or {})
+    known = {p.name for p in info.policies}
+    unknown = sorted(set(file_config) - known - {"all"})
+    if unknown:
+        raise PolicyConfigError(f"policy config names unknown policies: {', '.join(unknown)}")
+    all_level = file_config.get("all")
+    if isinstance(all_level, dict):
+        all_level = all_level.get("enforcementLevel")
+    result = {}
+    for policy in info.policies:
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        props = {k: v["default"] for k, v in schema.items() if isinstance(v, dict) and "default" in v}
+        level = LEVEL_NAMES[policy.enforcementLevel]
+        if all_level:
+            level = all_level
+        entry = file_config.get(policy.name)
+        if isinstance(entry, str):
+            level = entry
+        elif isinstance(entry, dict):
+            entry = dict(entry)
+            level = entry.pop("enforcementLevel", level)
+            props.update(entry)
+        if level not in LEVELS:
+            raise PolicyConfigError(f"{policy.name}: enforcement level {level!r} is not one of {', '.join(LEVELS)}")
+        try:
+            jsonschema.validate(props, {"type": "object", "properties": schema,
+                                        "required": list(policy.configSchema.required)})
+        except jsonschema.ValidationError as exc:
+            raise PolicyConfigError(f"{policy.name}: {exc.message}") from None
+        config = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])
+        if props:
+            config.properties.update(props)
+        result[policy.name] = config
+    return result
+
+
+def _options(r: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=r.options.get("protect", False),
+        ignoreChanges=r.options.get("ignoreChanges", []),
+        deleteBeforeReplace=r.options.get("deleteBeforeReplace", False),
+        additionalSecretOutputs=r.options.get("additionalSecretOutputs", []),
+        parent=r.parent,
+    )
+
+
+class PolicyPackProcess:
+    """A running policy pack and a gRPC stub to it. Use as a context manager."""
+
+    def __init__(self, policy_dir: Path = POLICY_DIR, python: str = sys.executable):
+        self.policy_dir = policy_dir
+        self.python = python
+
+    def __enter__(self) -> "PolicyPackProcess":
+        # The engine address is only used for logging; nothing in the pack calls back to it.
+        self.process = subprocess.Popen(
+            [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(self.policy_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        line = self.process.stdout.readline().strip()
+        if not line.isdigit():
+            self.process.kill()
+            raise RuntimeError(f"policy pack did not start: {line}{self.process.stderr.read()}")
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{line}")
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.channel.close()
+        self.process.kill()
+        self.process.wait()
+
+    def configure(self, file_config: Optional[dict] = None) -> None:
+        self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(
+            policyConfig=reconcile_config(self.info, file_config)))
+
+    def analyze(self, r: Registration) -> list[Violation]:
+        response = self.stub.Analyze(analyzer_pb2.AnalyzeRequest(
+            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)))
+        return [self._violation(d, r.urn) for d in response.diagnostics]
+
+    def analyze_stack(self, resources: list[Registration]) -> list[Violation]:
+        request = analyzer_pb2.AnalyzeStackRequest(resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r.type, properties=_struct(r.outputs or r.inputs), urn=r.urn, name=r.name,
+                options=_options(r), parent=r.parent, dependencies=r.options.get("dependencies", []),
+            )
+            for r in resources
+        ])
+        return [self._violation(d, d.urn) for d in self.stub.AnalyzeStack(request).diagnostics]
+
+    def check_plan(self, plan: Plan) -> list[Violation]:
+        """Every custom resource through Analyze, then the whole stack through AnalyzeStack."""
+        custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+        violations = [v for r in custom for v in self.analyze(r)]
+        return violations + self.analyze_stack(custom)
+
+    @staticmethod
+    def _violation(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Violation:
+        return Violation(policy=d.policyName, level=LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
+                         message=d.message, urn=d.urn or urn, severity=d.severity)
+
+
+def load_policy_config(stack: str) -> dict:
+    path = POLICY_DIR / "config" / f"{stack}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
