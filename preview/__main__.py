@@ -3,7 +3,10 @@
     python -m preview --stack prod
     python -m preview --all --config instanceClass=db.r7g.xlarge
 
-Exit codes: 0 the plan was built; 2 bad config or program error (one readable message).
+Each plan then goes through the policy pack (policies/) over the analyzer protocol with the
+stack's policies/config/<stack>.json, as `pulumi preview --policy-pack` would.
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad config or program error.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import StackConfigError, run_program, stack_names
 from preview.tree import render
 
@@ -31,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="override a config key for this run (repeatable)")
     parser.add_argument("--first-preview", action="store_true",
                         help="leave computed outputs unknown, as before the first deploy")
+    parser.add_argument("--no-policy", action="store_true", help="print the plan only")
     args = parser.parse_args(argv)
 
     stacks = stack_names() if args.all else [args.stack]
@@ -47,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
             status = 2
             continue
         print(render(plan))
+        if not args.no_policy:
+            with PolicyPackProcess() as pack:
+                pack.configure(load_policy_config(stack))
+                violations = pack.check_plan(plan)
+            print(f"policy check ({len(violations)} violation(s)):")
+            for v in sorted(violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+                print(f"  [{v.level}] {v.policy}: {v.message.splitlines()[-1]}")
+            if any(v.level == "mandatory" for v in violations):
+                status = max(status, 1)
         print()
     return status
 

@@ -11,9 +11,12 @@ def _run(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_prints_both_plans():
+def test_prints_both_plans_and_policy_verdicts():
     result = _run("--all")
-    assert result.returncode == 0, result.stderr
+    # prod lacks alarms, event subscriptions and cross-region backups until issue 3: exit 1.
+    assert result.returncode == 1, result.stderr
+    assert "[mandatory] rds-alarms-notify" in result.stdout
+    assert "[advisory] rds-multi-az" in result.stdout  # dev relaxes Multi-AZ
     assert "stack dev:" in result.stdout and "stack prod:" in result.stdout
     assert "aws:rds/instance:Instance  appdb-prod-db-instance  [protect, retainOnDelete]" in result.stdout
     assert "password: [secret]" in result.stdout
@@ -34,6 +37,13 @@ def test_unknown_stack_is_named():
 
 
 def test_first_preview_leaves_computed_values_unknown():
-    result = _run("--stack", "prod", "--first-preview")
+    result = _run("--stack", "prod", "--first-preview", "--no-policy")
     assert result.returncode == 0, result.stderr
     assert "endpoint: (known after deploy)" in result.stdout
+
+
+def test_dev_is_clean_and_a_broken_override_fails_with_1():
+    assert _run("--stack", "dev").returncode == 0
+    broken = _run("--stack", "dev", "--config", "backupRetentionDays=1")
+    assert broken.returncode == 1
+    assert "[mandatory] rds-backup-retention" in broken.stdout
