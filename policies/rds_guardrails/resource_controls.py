@@ -36,12 +36,9 @@ from rds_guardrails.values import (
 
 
 def _primary(props: Any) -> bool:
-    # An unknown source could be a replica: primary-only checks wait until it is known.
+    """Not a read replica (clusters never are). An unknown source could be a replica: the
+    primary-only checks wait until it is known."""
     return replica_source(props) is None
-
-
-def _primary_or_cluster(props: Any) -> bool:
-    return _primary(props)
 
 
 def _cmk(prop: str, what: str) -> Any:
@@ -111,11 +108,11 @@ ENCRYPTION = [
          (INSTANCE, CLUSTER), _storage_encrypted, fix="set storageEncrypted: true (with kmsKeyId)",
          unset_means="false: unencrypted (a snapshot restore inherits the snapshot's setting)",
          anchors="CKV_AWS_16, CKV_AWS_96, RDS.3, RDS.27, AG", severity="critical",
-         applies=_primary_or_cluster),
+         applies=_primary),
     Rule("rds-storage-customer-managed-key", "RDS storage uses a customer-managed KMS key",
          (INSTANCE, CLUSTER), _cmk("kmsKeyId", "storage"), fix="set kmsKeyId to a customer-managed key ARN",
          unset_means="the AWS-managed key alias/aws/rds", anchors="CKV_AWS_327, CP",
-         applies=_primary_or_cluster),
+         applies=_primary),
     Rule("rds-performance-insights-customer-managed-key",
          "Performance Insights data is encrypted with a customer-managed key (when PI is on)",
          (INSTANCE, CLUSTER_INSTANCE, CLUSTER), _pi_cmk,
@@ -208,6 +205,14 @@ _PORTS_CONFIG = {"ports": {"type": "array", "items": {"type": "integer"}, "defau
                            "description": "Ports treated as database ports"}}
 
 
+def _public_ingress_rule(name: str, shape: str, type_: str, check: Any, instead: str) -> Rule:
+    """The same control for each of the three ways AWS lets a program write an ingress rule."""
+    return Rule(name, f"No 0.0.0.0/0 or ::/0 ingress reaches a database port ({shape})", (type_,), check,
+                fix=f"replace the open CIDR with {instead} or a private CIDR",
+                unset_means="no ingress", anchors="no peer check on DB ports", severity="critical",
+                config=_PORTS_CONFIG)
+
+
 def _subnet_group(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     value = get(props, "dbSubnetGroupName")
     if value is UNKNOWN or value:
@@ -243,24 +248,13 @@ PRIVATE_ACCESS = [
          must_not_be_true("publiclyAccessible", "the database is reachable from the internet"),
          fix="set publiclyAccessible: false", unset_means="false", anchors="CKV_AWS_17, RDS.2",
          severity="critical"),
-    Rule("no-public-ingress-to-database-ports",
-         "No 0.0.0.0/0 or ::/0 ingress reaches a database port (inline security group rules)",
-         ("aws:ec2/securityGroup:SecurityGroup",), _sg_inline,
-         fix="replace the open CIDR with the clients' security group or private CIDR",
-         unset_means="no ingress", anchors="no peer check on DB ports", severity="critical",
-         config=_PORTS_CONFIG),
-    Rule("no-public-ingress-to-database-ports-rule",
-         "No 0.0.0.0/0 or ::/0 ingress reaches a database port (aws.ec2.SecurityGroupRule)",
-         ("aws:ec2/securityGroupRule:SecurityGroupRule",), _sg_rule,
-         fix="replace the open CIDR with the clients' security group or private CIDR",
-         unset_means="no ingress", anchors="no peer check on DB ports", severity="critical",
-         config=_PORTS_CONFIG),
-    Rule("no-public-ingress-to-database-ports-vpc-rule",
-         "No 0.0.0.0/0 or ::/0 ingress reaches a database port (aws.vpc.SecurityGroupIngressRule)",
-         ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",), _vpc_ingress_rule,
-         fix="replace the open CIDR with referencedSecurityGroupId or a private CIDR",
-         unset_means="no ingress", anchors="no peer check on DB ports", severity="critical",
-         config=_PORTS_CONFIG),
+    _public_ingress_rule("no-public-ingress-to-database-ports", "inline security group rules",
+                         "aws:ec2/securityGroup:SecurityGroup", _sg_inline, "the clients' security group"),
+    _public_ingress_rule("no-public-ingress-to-database-ports-rule", "aws.ec2.SecurityGroupRule",
+                         "aws:ec2/securityGroupRule:SecurityGroupRule", _sg_rule, "the clients' security group"),
+    _public_ingress_rule("no-public-ingress-to-database-ports-vpc-rule", "aws.vpc.SecurityGroupIngressRule",
+                         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", _vpc_ingress_rule,
+                         "referencedSecurityGroupId"),
     Rule("rds-in-vpc-subnet-group", "Databases are placed in a VPC DB subnet group",
          (INSTANCE, CLUSTER), _subnet_group, fix="set dbSubnetGroupName to a group of private subnets",
          unset_means="the default VPC", anchors="CKV_AWS_198, RDS.18",
@@ -303,18 +297,18 @@ DATA_SAFETY = [
     Rule("rds-deletion-protection", "RDS instances and clusters have deletion protection",
          (INSTANCE, CLUSTER), must_be_true("deletionProtection", "deletion protection"),
          fix="set deletionProtection: true", unset_means="false",
-         anchors="CKV_AWS_293, CKV_AWS_139, RDS.7, RDS.8", applies=_primary_or_cluster),
+         anchors="CKV_AWS_293, CKV_AWS_139, RDS.7, RDS.8", applies=_primary),
     Rule("rds-final-snapshot", "A final snapshot is taken when the database is deleted",
          (INSTANCE, CLUSTER), must_not_be_true("skipFinalSnapshot", "no final snapshot will be taken"),
          fix="set skipFinalSnapshot: false and a fixed finalSnapshotIdentifier",
-         unset_means="false (a final snapshot is taken)", anchors="no peer check", applies=_primary_or_cluster),
+         unset_means="false (a final snapshot is taken)", anchors="no peer check", applies=_primary),
     Rule("rds-keep-automated-backups", "Automated backups are kept after the database is deleted",
          (INSTANCE, CLUSTER), must_not_be_true("deleteAutomatedBackups", "automated backups are deleted with the database", unset=True),
          fix="set deleteAutomatedBackups: false", unset_means="true (backups are deleted)",
-         anchors="no peer check", applies=_primary_or_cluster),
+         anchors="no peer check", applies=_primary),
     Rule("rds-protected-resource", "Databases carry Pulumi's protect option",
          (INSTANCE, CLUSTER), _protected, fix="add the resource option protect=True",
-         unset_means="not protected", anchors="no peer check", applies=_primary_or_cluster),
+         unset_means="not protected", anchors="no peer check", applies=_primary),
     Rule("secret-recovery-window", "Deleted secrets can be recovered for a while",
          ("aws:secretsmanager/secret:Secret",), _recovery_window, fix="set recoveryWindowInDays (7-30)",
          unset_means="30 days", anchors="no peer check",
@@ -359,7 +353,7 @@ RETENTION = [
     Rule("rds-backup-retention", "Automated backups are kept at least the minimum number of days",
          (INSTANCE, CLUSTER), _backup_retention("backupRetentionPeriod", 1),
          fix="set backupRetentionPeriod between the minimum and 35", unset_means="1 day (the API default)",
-         anchors="CKV_AWS_133, RDS.11, RDS.50, AG, CP", applies=_primary_or_cluster, config=_MIN_RETENTION),
+         anchors="CKV_AWS_133, RDS.11, RDS.50, AG, CP", applies=_primary, config=_MIN_RETENTION),
     Rule("rds-backup-replication-retention", "Replicated backups are kept at least the minimum number of days",
          ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",),
          _backup_retention("retentionPeriod", 7), fix="set retentionPeriod between the minimum and 35",
@@ -431,7 +425,7 @@ AVAILABILITY = [
          severity="low", applies=_primary),
     Rule("rds-log-exports", "Engine logs are exported to CloudWatch Logs", (INSTANCE, CLUSTER),
          _log_exports, fix="add the missing logs to enabledCloudwatchLogsExports", unset_means="no exports",
-         anchors="CKV_AWS_129, RDS.9", severity="medium", applies=_primary_or_cluster),
+         anchors="CKV_AWS_129, RDS.9", severity="medium", applies=_primary),
     Rule("rds-auto-minor-version-upgrade", "Minor engine versions are applied automatically",
          (INSTANCE, CLUSTER_INSTANCE), must_be_true("autoMinorVersionUpgrade", "automatic minor upgrades", unset=True),
          fix="set autoMinorVersionUpgrade: true", unset_means="true", anchors="CKV_AWS_226, RDS.13",
@@ -439,15 +433,15 @@ AVAILABILITY = [
     Rule("rds-copy-tags-to-snapshot", "Tags are copied to snapshots", (INSTANCE, CLUSTER),
          must_be_true("copyTagsToSnapshot", "copying tags to snapshots"), fix="set copyTagsToSnapshot: true",
          unset_means="false", anchors="CKV2_AWS_60, RDS.16, RDS.17", severity="low",
-         applies=_primary_or_cluster),
+         applies=_primary),
     Rule("rds-iam-authentication", "IAM database authentication is on", (INSTANCE, CLUSTER),
          must_be_true("iamDatabaseAuthenticationEnabled", "IAM database authentication"),
          fix="set iamDatabaseAuthenticationEnabled: true", unset_means="false",
-         anchors="CKV_AWS_161, RDS.10, RDS.12", severity="medium", applies=_primary_or_cluster),
+         anchors="CKV_AWS_161, RDS.10, RDS.12", severity="medium", applies=_primary),
     Rule("rds-no-default-master-username", "The master user name is not a well-known default",
          (INSTANCE, CLUSTER), _username, fix="choose another username / masterUsername",
          unset_means="required for a new database", anchors="RDS.24, RDS.25", severity="medium",
-         applies=_primary_or_cluster,
+         applies=_primary,
          config={"forbidden": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_USERNAMES,
                                "description": "User names refused as defaults"}}),
 ]
