@@ -18,8 +18,8 @@ class EngineSpec:
 
     name: str
     default_version: str
-    # Major versions RDS still offers; a version is "<major>.<minor>" (PostgreSQL) or
-    # "<major>.<minor>.<patch>" (MySQL/MariaDB, whose family is "<major>.<minor>").
+    # Major versions RDS still offers. A version is the major alone ("16", "8.0") or pinned
+    # to a minor ("16.4", "8.0.39"); the family is "<engine><major>".
     majors: tuple[str, ...]
     version_pattern: str
     default_port: int
@@ -34,11 +34,24 @@ class EngineSpec:
     reserved_usernames: frozenset[str]
     max_read_replicas: int
     proxy_engine_family: str
+    # The engine's default max_connections for a memory size, for the connections alarm.
+    bytes_per_connection: int
+    max_connections_cap: int
+    cross_region_replicas: bool = True
+    cross_region_automated_backups: bool = True
 
     def major_of(self, version: str) -> str | None:
         """The major version ('16', '8.0', '10.11') of a version string, or None if malformed."""
         match = re.fullmatch(self.version_pattern, version)
         return match.group("major") if match else None
+
+    def is_major_only(self, version: str) -> bool:
+        """True for "16" or "8.0": RDS picks the minor and auto minor upgrades cause no drift."""
+        return self.major_of(version) == version
+
+    def default_max_connections(self, memory_gib: float) -> int:
+        """max_connections of the default parameter group (DBInstanceClassMemory / N, capped)."""
+        return min(int(memory_gib * 2**30 // self.bytes_per_connection), self.max_connections_cap)
 
     def parameter_group_family(self, version: str) -> str:
         """The DB parameter group family for a version, e.g. postgres16 or mysql8.0."""
@@ -50,9 +63,9 @@ _COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "mas
 ENGINES: dict[str, EngineSpec] = {
     "postgres": EngineSpec(
         name="postgres",
-        default_version="16.4",
+        default_version="16",
         majors=("13", "14", "15", "16", "17"),
-        version_pattern=r"(?P<major>\d+)\.\d+",
+        version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
         default_port=5432,
         tls_parameter=("rds.force_ssl", "1"),
         log_exports=("postgresql", "upgrade"),
@@ -60,12 +73,15 @@ ENGINES: dict[str, EngineSpec] = {
         reserved_usernames=_COMMON_RESERVED | {"postgres", "rds_superuser", "rdsrepladmin"},
         max_read_replicas=15,
         proxy_engine_family="POSTGRESQL",
+        # LEAST({DBInstanceClassMemory/9531392}, 5000)
+        bytes_per_connection=9531392,
+        max_connections_cap=5000,
     ),
     "mysql": EngineSpec(
         name="mysql",
-        default_version="8.0.39",
+        default_version="8.0",
         majors=("8.0", "8.4"),
-        version_pattern=r"(?P<major>\d+\.\d+)\.\d+",
+        version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
         tls_parameter=("require_secure_transport", "1"),
         log_exports=("audit", "error", "general", "slowquery"),
@@ -73,12 +89,15 @@ ENGINES: dict[str, EngineSpec] = {
         reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin", "mysql.sys"},
         max_read_replicas=15,
         proxy_engine_family="MYSQL",
+        # {DBInstanceClassMemory/12582880}
+        bytes_per_connection=12582880,
+        max_connections_cap=100000,
     ),
     "mariadb": EngineSpec(
         name="mariadb",
-        default_version="10.11.9",
+        default_version="10.11",
         majors=("10.5", "10.6", "10.11", "11.4"),
-        version_pattern=r"(?P<major>\d+\.\d+)\.\d+",
+        version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
         tls_parameter=("require_secure_transport", "1"),
         log_exports=("audit", "error", "general", "slowquery"),
@@ -86,6 +105,9 @@ ENGINES: dict[str, EngineSpec] = {
         reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin"},
         max_read_replicas=15,
         proxy_engine_family="MYSQL",
+        # {DBInstanceClassMemory/12582880}
+        bytes_per_connection=12582880,
+        max_connections_cap=100000,
     ),
 }
 
@@ -166,3 +188,37 @@ LOG_RETENTION_DAYS = (
 )
 # Secrets Manager deletion recovery window; 0 (force delete) is refused on purpose.
 SECRET_RECOVERY_WINDOW_DAYS = (7, 30)
+
+
+# --- instance memory ----------------------------------------------------------------------------
+# Memory per vCPU of each family (GiB); sizes give the vCPUs. Burstable classes are listed by
+# size. Used for alarm defaults that scale with the instance (freeable memory, connections).
+_MEMORY_PER_VCPU_GIB = {"m": 4, "r": 8, "x2g": 16, "x2idn": 16, "x2iedn": 32}
+_BURSTABLE_MEMORY_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
+
+
+def instance_memory_gib(instance_class: str) -> float:
+    """Memory of an instance class, e.g. db.r7g.large -> 16, db.t4g.micro -> 1."""
+    match = re.fullmatch(INSTANCE_CLASS_PATTERN, instance_class)
+    if not match:
+        raise ValueError(f"not an instance class: {instance_class}")
+    family, size = match.group("family"), match.group("size")
+    if family in BURSTABLE_FAMILIES:
+        return _BURSTABLE_MEMORY_GIB.get(size, 1)
+    if size == "large":
+        vcpus = 2
+    elif size == "xlarge":
+        vcpus = 4
+    else:
+        multiple = re.fullmatch(r"(\d+)xlarge", size)
+        vcpus = 4 * int(multiple.group(1)) if multiple else 2
+    per_vcpu = _MEMORY_PER_VCPU_GIB.get(family, _MEMORY_PER_VCPU_GIB.get(family[0], 4))
+    return float(per_vcpu * vcpus)
+
+
+# --- RDS Proxy ----------------------------------------------------------------------------------
+# The API's limits for the proxy settings (seconds and percent of max_connections).
+PROXY_IDLE_CLIENT_TIMEOUT_SECONDS = (1, 28800)
+PROXY_BORROW_TIMEOUT_SECONDS = (0, 300)
+PROXY_CONNECTIONS_PERCENT = (1, 100)
+PROXY_IDLE_CONNECTIONS_PERCENT = (0, 100)

@@ -9,7 +9,9 @@ from typing import Any, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components import instance_parts
 from components.catalog import EngineSpec
+from components.settings import RestoreSettings
 
 # Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
@@ -51,16 +53,8 @@ class DatabaseArgs:
     performance_insights_retention_days: int
     log_retention_days: int
     parameters: dict[str, str] = field(default_factory=dict)
-
-
-def parameter_values(engine: EngineSpec, custom: dict[str, str]) -> dict[str, str]:
-    """Engine parameters: TLS enforced, logs worth exporting, then the stack's own parameters."""
-    values = dict(engine.log_parameters)
-    values.update(custom)
-    # Last, so no custom parameter can switch TLS off (settings refuses that too).
-    name, value = engine.tls_parameter
-    values[name] = value
-    return dict(sorted(values.items()))
+    # Create from a snapshot or a point in time of another instance (creation only).
+    restore: Optional[RestoreSettings] = None
 
 
 class Database(pulumi.ComponentResource):
@@ -70,18 +64,9 @@ class Database(pulumi.ComponentResource):
         super().__init__("rdsplatform:index:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        self.parameter_group = aws.rds.ParameterGroup(
-            f"{name}-params",
-            region=args.region,
-            family=args.parameter_group_family,
-            description=f"{args.identifier}: TLS required",
-            parameters=[
-                # pending-reboot works for static and dynamic parameters alike.
-                aws.rds.ParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
-                for k, v in parameter_values(args.engine, args.parameters).items()
-            ],
-            # A family change (major upgrade) needs the new group before the old one goes.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False),
+        self.parameter_group = instance_parts.parameter_group(
+            f"{name}-params", region=args.region, family=args.parameter_group_family,
+            identifier=args.identifier, engine=args.engine, parameters=args.parameters, parent=self,
         )
 
         self.monitoring_role = None
@@ -103,22 +88,26 @@ class Database(pulumi.ComponentResource):
                 opts=child,
             )
 
-        # Created before the instance: otherwise RDS creates them itself, unencrypted and
-        # kept forever.
-        self.log_groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-log-{log}",
-                region=args.region,
-                name=f"/aws/rds/instance/{args.identifier}/{log}",
-                retention_in_days=args.log_retention_days,
-                kms_key_id=args.kms_key_arn,
-                opts=child,
-            )
-            for log in args.engine.log_exports
-        ]
+        self.log_groups = instance_parts.log_groups(
+            name, region=args.region, identifier=args.identifier, exports=args.engine.log_exports,
+            retention_days=args.log_retention_days, kms_key_arn=args.kms_key_arn, parent=self,
+        )
 
         autoscaling = args.max_allocated_storage > 0
-        ignore = ["allocatedStorage"] if autoscaling else []
+        # Restore settings only matter when the instance is created: AWS would replace the
+        # database if they changed (or were removed) later, so later changes are ignored.
+        ignore = ["restoreToPointInTime", "snapshotIdentifier"]
+        if autoscaling:
+            # Storage autoscaling grows allocated_storage in the cloud; a plan must not try to
+            # shrink it back.
+            ignore.append("allocatedStorage")
+        credentials = dict(args.credentials)
+        identity: dict[str, Any] = {"db_name": args.db_name}
+        if args.restore is not None:
+            # A restored database keeps the source's master user name and database; sending
+            # ours would make the provider plan a replacement on the next run.
+            credentials.pop("username", None)
+            identity = {}
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             region=args.region,
@@ -133,9 +122,11 @@ class Database(pulumi.ComponentResource):
             storage_throughput=args.storage_throughput,
             storage_encrypted=True,
             kms_key_id=args.kms_key_arn,
-            db_name=args.db_name,
+            **identity,
             port=args.port,
-            **args.credentials,
+            **credentials,
+            **_restore_args(args.restore),
+            allow_major_version_upgrade=self._crosses_major_version(args),
             db_subnet_group_name=args.subnet_group_name,
             vpc_security_group_ids=list(args.security_group_ids),
             publicly_accessible=False,
@@ -170,12 +161,11 @@ class Database(pulumi.ComponentResource):
                 depends_on=self.log_groups,
                 protect=args.protect,
                 retain_on_delete=args.protect,
-                # Storage autoscaling grows allocated_storage in the cloud; a plan must not
-                # try to shrink it back.
                 ignore_changes=ignore,
             ),
         )
 
+        self.monitoring_role_arn = self.monitoring_role.arn if self.monitoring_role else None
         self.endpoint = self.instance.endpoint
         self.address = self.instance.address
         self.port = self.instance.port
@@ -187,9 +177,48 @@ class Database(pulumi.ComponentResource):
             "arn": self.arn,
         })
 
+    def _crosses_major_version(self, args: DatabaseArgs) -> pulumi.Output[bool]:
+        """True only when the running instance is on another major version than the stack file.
+
+        RDS needs AllowMajorVersionUpgrade for a major upgrade; leaving it on would let any
+        later change slip a major upgrade through, so it is derived from what is deployed.
+        A missing instance (first deploy) is looked up without failing.
+        """
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        existing = aws.rds.get_instances_output(
+            region=args.region,
+            filters=[aws.rds.GetInstancesFilterArgs(name="db-instance-id", values=[args.identifier])],
+            opts=invoke,
+        )
+        target = args.engine.major_of(args.engine_version)
+
+        def deployed_version(identifiers: list[str]) -> pulumi.Output[Optional[str]] | None:
+            if not identifiers:
+                return None
+            return aws.rds.get_instance_output(
+                region=args.region, db_instance_identifier=args.identifier, opts=invoke
+            ).engine_version
+
+        return existing.instance_identifiers.apply(deployed_version).apply(
+            lambda version: bool(version) and args.engine.major_of(version) != target
+        )
+
     @property
     def managed_secret_arn(self) -> pulumi.Output[Optional[str]]:
         """The ARN of the RDS-managed master secret (managed credentials only)."""
         return self.instance.master_user_secrets.apply(
             lambda secrets: secrets[0].secret_arn if secrets else None
         )
+
+
+def _restore_args(restore: Optional[RestoreSettings]) -> dict[str, Any]:
+    """The aws.rds.Instance arguments of a restore, or none for a new empty database."""
+    if restore is None:
+        return {}
+    if restore.snapshot_identifier:
+        return {"snapshot_identifier": restore.snapshot_identifier}
+    return {"restore_to_point_in_time": aws.rds.InstanceRestoreToPointInTimeArgs(
+        source_db_instance_identifier=restore.source_db_instance_identifier,
+        restore_time=restore.restore_time,
+        use_latest_restorable_time=restore.use_latest_restorable_time or None,
+    )}

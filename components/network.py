@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import pulumi
@@ -69,6 +69,7 @@ class Network(pulumi.ComponentResource):
                                       f"database port from {group_id}")
 
         self.vpc_id = pulumi.Output.from_input(vpc_id)
+        self.subnet_ids = subnet_ids
         self.subnet_group_name = self.subnet_group.name
         self.security_group_id = self.security_group.id
         self.register_outputs({

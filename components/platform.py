@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pulumi
 import pulumi_aws as aws
 
+from components import alarm_catalog
+from components.alarm_catalog import InstanceFacts
+from components.alarms import Alarms, AlarmsArgs
+from components.alerting import Alerting, AlertingArgs
+from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.credentials import Credentials, CredentialsArgs
+from components.dashboard import Dashboard, DashboardArgs
 from components.database import Database, DatabaseArgs
 from components.keys import Keys, KeysArgs
 from components.network import Network, NetworkArgs
-from components.settings import Settings
+from components.proxy import Proxy, ProxyArgs
+from components.replica import ReadReplica, ReadReplicaArgs
+from components.settings import ReplicaSettings, Settings
 
 
 class DatabasePlatform(pulumi.ComponentResource):
-    """Keys, network, credentials and the database for one environment."""
+    """Keys, network, credentials, the database, its replicas, proxy, alarms and DR copies."""
 
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:DatabasePlatform", name, None, opts)
-        s = settings
+        self._name = name
+        self._settings = s = settings
 
         # One provider for every region: pulumi-aws 7 takes `region=` per resource, so these
         # default tags reach the DR region too.
@@ -27,37 +38,16 @@ class DatabasePlatform(pulumi.ComponentResource):
             default_tags=aws.ProviderDefaultTagsArgs(tags=s.default_tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        child = pulumi.ResourceOptions(parent=self, providers={"aws": self.provider})
+        self._child = pulumi.ResourceOptions(parent=self, providers={"aws": self.provider})
         invoke = pulumi.InvokeOutputOptions(provider=self.provider)
-        identity = aws.get_caller_identity_output(opts=invoke)
-        partition = aws.get_partition_output(opts=invoke)
+        self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        self._partition = aws.get_partition_output(opts=invoke).partition
 
-        self.keys = Keys(
-            f"{name}-keys",
-            KeysArgs(
-                region=s.region,
-                account_id=identity.account_id,
-                partition=partition.partition,
-                description=f"{s.identifier}: storage, secrets, logs, Performance Insights, alarms",
-                protect=s.protect_resources,
-            ),
-            opts=child,
-        )
-        self.network = Network(
-            f"{name}-network",
-            NetworkArgs(
-                region=s.region,
-                port=s.db_port,
-                vpc_id=s.vpc_id,
-                subnet_ids=s.subnet_ids,
-                vpc_cidr=s.vpc_cidr,
-                az_count=s.az_count,
-                allowed_cidrs=s.allowed_cidrs,
-                allowed_security_group_ids=s.allowed_security_group_ids,
-                description=f"{s.identifier} database",
-            ),
-            opts=child,
-        )
+        self.keys = self._keys(name, s.region, "storage, secrets, logs, Performance Insights, alarms")
+        self.network = self._network(name, s.region, vpc_id=s.vpc_id, subnet_ids=s.subnet_ids,
+                                     vpc_cidr=s.vpc_cidr, az_count=s.az_count,
+                                     allowed_cidrs=s.allowed_cidrs,
+                                     allowed_security_group_ids=s.allowed_security_group_ids)
         self.credentials = Credentials(
             f"{name}-credentials",
             CredentialsArgs(
@@ -69,9 +59,79 @@ class DatabasePlatform(pulumi.ComponentResource):
                 region=s.region,
                 recovery_window_days=s.secret_recovery_window_days,
             ),
-            opts=child,
+            opts=self._child,
         )
-        self.database = Database(
+        self.database = self._database(name)
+        self.credentials.store_connection_document(self.database.address, self.database.port)
+        self.secret_arn = (
+            self.credentials.secret.arn if self.credentials.secret else self.database.managed_secret_arn
+        )
+
+        # The disaster-recovery region: its own key and network, for replicas and backups there.
+        self.dr_keys: Optional[Keys] = None
+        self.dr_network: Optional[Network] = None
+        self.backups: Optional[CrossRegionBackups] = None
+        dr = s.disaster_recovery
+        if dr is not None:
+            self.dr_keys = self._keys(f"{name}-dr", dr.region, "cross-region replicas and backups")
+            self.dr_network = self._network(f"{name}-dr", dr.region, vpc_id=dr.vpc_id,
+                                            subnet_ids=dr.subnet_ids, vpc_cidr=dr.vpc_cidr or "",
+                                            az_count=dr.az_count, allowed_cidrs=dr.allowed_cidrs,
+                                            allowed_security_group_ids=())
+            if dr.replicate_backups:
+                self.backups = CrossRegionBackups(
+                    f"{name}-dr-backups",
+                    CrossRegionBackupsArgs(
+                        source_db_instance_arn=self.database.arn,
+                        region=dr.region,
+                        kms_key_arn=self.dr_keys.key_arn,
+                        retention_days=dr.backup_retention_days,
+                        protect=s.protect_resources,
+                    ),
+                    opts=self._child,
+                )
+
+        self.replicas = [self._replica(name, r) for r in s.replicas]
+        self.proxy = self._proxy(name) if s.proxy else None
+        self.alert_topics: dict[str, Alerting] = {}
+        self.dashboard: Optional[Dashboard] = None
+        if s.alarms.enabled:
+            self._observability(name)
+
+        self.register_outputs({
+            "endpoint": self.database.endpoint,
+            "secret_arn": self.secret_arn,
+        })
+
+    # --- regional building blocks ----------------------------------------------------------------
+
+    def _keys(self, name: str, region: str, purpose: str) -> Keys:
+        s = self._settings
+        return Keys(
+            f"{name}-keys",
+            KeysArgs(
+                region=region,
+                account_id=self._account_id,
+                partition=self._partition,
+                description=f"{s.identifier} in {region}: {purpose}",
+                protect=s.protect_resources,
+            ),
+            opts=self._child,
+        )
+
+    def _network(self, name: str, region: str, **where) -> Network:
+        s = self._settings
+        return Network(
+            f"{name}-network",
+            NetworkArgs(region=region, port=s.db_port, description=f"{s.identifier} database", **where),
+            opts=self._child,
+        )
+
+    # --- the databases -----------------------------------------------------------------------------
+
+    def _database(self, name: str) -> Database:
+        s = self._settings
+        return Database(
             f"{name}-db",
             DatabaseArgs(
                 identifier=s.identifier,
@@ -106,15 +166,136 @@ class DatabasePlatform(pulumi.ComponentResource):
                 performance_insights_retention_days=s.performance_insights_retention_days,
                 log_retention_days=s.log_retention_days,
                 parameters=s.parameters,
+                restore=s.restore,
             ),
-            opts=child,
+            opts=self._child,
         )
-        self.credentials.store_connection_document(self.database.address, self.database.port)
 
-        self.secret_arn = (
-            self.credentials.secret.arn if self.credentials.secret else self.database.managed_secret_arn
+    def _replica(self, name: str, replica: ReplicaSettings) -> ReadReplica:
+        s = self._settings
+        cross_region = s.is_cross_region(replica)
+        keys, network = (self.dr_keys, self.dr_network) if cross_region else (self.keys, self.network)
+        assert keys is not None and network is not None  # settings refuse a replica without them
+        return ReadReplica(
+            f"{name}-replica-{replica.name}",
+            ReadReplicaArgs(
+                identifier=s.replica_identifier(replica),
+                region=s.replica_region(replica),
+                # RDS wants the source's ARN across regions and its identifier within one.
+                source=self.database.arn if cross_region else self.database.instance.identifier,
+                cross_region=cross_region,
+                engine=s.engine_spec,
+                parameter_group_family=s.parameter_group_family,
+                parameter_group_name=None if cross_region else self.database.parameter_group.name,
+                parameters=s.parameters,
+                instance_class=replica.instance_class or s.instance_class,
+                storage_type=s.storage_type,
+                iops=s.iops,
+                storage_throughput=s.storage_throughput,
+                max_allocated_storage=(s.max_allocated_storage if replica.max_allocated_storage is None
+                                       else replica.max_allocated_storage),
+                port=s.db_port,
+                kms_key_arn=keys.key_arn,
+                subnet_group_name=network.subnet_group_name,
+                security_group_ids=[network.security_group_id],
+                multi_az=replica.multi_az,
+                maintenance_window=s.maintenance_window,
+                deletion_protection=s.deletion_protection,
+                protect=s.protect_resources,
+                apply_immediately=s.apply_immediately,
+                auto_minor_version_upgrade=s.auto_minor_version_upgrade,
+                iam_auth=s.iam_auth,
+                monitoring_interval=replica.monitoring_interval,
+                monitoring_role_arn=self.database.monitoring_role_arn,
+                performance_insights=replica.performance_insights,
+                performance_insights_retention_days=s.performance_insights_retention_days,
+                log_retention_days=s.log_retention_days,
+                tags={"ReplicaOf": s.identifier, **replica.tags},
+            ),
+            opts=self._child,
         )
-        self.register_outputs({
-            "endpoint": self.database.endpoint,
-            "secret_arn": self.secret_arn,
-        })
+
+    def _proxy(self, name: str) -> Proxy:
+        s = self._settings
+        assert s.proxy is not None
+        return Proxy(
+            f"{name}-proxy",
+            ProxyArgs(
+                name=f"{s.identifier}-proxy",
+                region=s.region,
+                engine_family=s.engine_spec.proxy_engine_family,
+                port=s.db_port,
+                db_instance_identifier=self.database.instance.identifier,
+                secret_arn=self.secret_arn,
+                kms_key_arn=self.keys.key_arn,
+                vpc_id=self.network.vpc_id,
+                subnet_ids=self.network.subnet_ids,
+                db_security_group_id=self.network.security_group_id,
+                allowed_cidrs=s.allowed_cidrs,
+                allowed_security_group_ids=s.allowed_security_group_ids,
+                settings=s.proxy,
+            ),
+            opts=self._child,
+        )
+
+    # --- alarms, events, dashboard -----------------------------------------------------------------
+
+    def _observability(self, name: str) -> None:
+        s = self._settings
+        # (identifier, region, kind, instance class) of every instance the stack runs.
+        instances = [(s.identifier, s.region, alarm_catalog.PRIMARY, s.instance_class)] + [
+            (s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
+             r.instance_class or s.instance_class) for r in s.replicas
+        ]
+        regions = [s.region] + sorted({region for _, region, _, _ in instances} - {s.region})
+        for region in regions:
+            in_region = [i for i in instances if i[1] == region]
+            keys = self.keys if region == s.region else self.dr_keys
+            assert keys is not None
+            suffix = "" if region == s.region else "-dr"
+            self.alert_topics[region] = Alerting(
+                f"{name}{suffix}-alerts",
+                AlertingArgs(
+                    name=f"{s.identifier}{suffix}-alerts",
+                    region=region,
+                    account_id=self._account_id,
+                    kms_key_arn=keys.key_arn,
+                    instance_identifiers=[i[0] for i in in_region],
+                    has_replicas=any(i[2] == alarm_catalog.REPLICA for i in in_region),
+                    emails=s.alarms.emails,
+                    https_endpoints=s.alarms.https_endpoints,
+                ),
+                opts=self._child,
+            )
+        for identifier, region, kind, instance_class in instances:
+            Alarms(
+                f"{identifier}-alarms",
+                AlarmsArgs(
+                    target=identifier, kind=kind, region=region,
+                    topic_arn=self.alert_topics[region].topic_arn,
+                    facts=InstanceFacts(engine=s.engine_spec, instance_class=instance_class,
+                                        allocated_storage_gib=s.allocated_storage,
+                                        storage_type=s.storage_type),
+                    thresholds=s.alarms.thresholds,
+                ),
+                opts=self._child,
+            )
+        if self.proxy is not None:
+            Alarms(
+                f"{self.proxy.proxy_name}-alarms",
+                AlarmsArgs(target=self.proxy.proxy_name, kind=alarm_catalog.PROXY, region=s.region,
+                           topic_arn=self.alert_topics[s.region].topic_arn,
+                           thresholds=s.alarms.thresholds),
+                opts=self._child,
+            )
+        if s.alarms.dashboard:
+            self.dashboard = Dashboard(
+                f"{name}-dashboard",
+                DashboardArgs(
+                    name=s.identifier,
+                    region=s.region,
+                    instances=[(i[0], i[1]) for i in instances],
+                    proxy_name=self.proxy.proxy_name if self.proxy else None,
+                ),
+                opts=self._child,
+            )

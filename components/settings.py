@@ -16,7 +16,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from components import catalog
+from components import alarm_catalog, catalog
 
 PROJECT = "rdsplatform"
 
@@ -36,6 +36,181 @@ class _Model(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
+
+
+REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"
+
+
+def _check_instance_class(v: str) -> str:
+    match = re.fullmatch(catalog.INSTANCE_CLASS_PATTERN, v)
+    if not match:
+        raise ValueError("must look like db.<family>.<size>, e.g. db.t4g.micro or db.r7g.large")
+    if match.group("family") not in catalog.INSTANCE_FAMILIES:
+        allowed = ", ".join(sorted(catalog.INSTANCE_FAMILIES))
+        raise ValueError(f"family {match.group('family')!r} is not offered; allowed: {allowed}")
+    return v
+
+
+class ReplicaSettings(_Model):
+    """One read replica. Unset fields follow the primary."""
+
+    # Suffix of the replica's identifier: <name>-<stack>-<replica name>.
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,14}[a-z0-9]$")
+    # Unset: the primary's region. Another region must be the disasterRecovery region, where
+    # the replica gets that region's key, subnet group and security group.
+    region: Optional[str] = Field(None, pattern=REGION_PATTERN)
+    instance_class: Optional[str] = None
+    multi_az: bool = False
+    # Unset: the primary's maxAllocatedStorage; 0 turns storage autoscaling off.
+    max_allocated_storage: Optional[int] = Field(None, ge=0)
+    performance_insights: bool = True
+    monitoring_interval: int = 60
+    tags: dict[str, str] = {}
+
+    @field_validator("instance_class")
+    @classmethod
+    def _instance_class(cls, v: Optional[str]) -> Optional[str]:
+        return v if v is None else _check_instance_class(v)
+
+    @field_validator("monitoring_interval")
+    @classmethod
+    def _monitoring_interval(cls, v: int) -> int:
+        return _one_of(v, catalog.MONITORING_INTERVALS)
+
+
+class DisasterRecoverySettings(_Model):
+    """The second region: its own key and network, cross-region replicas, replicated backups."""
+
+    region: str = Field(pattern=REGION_PATTERN)
+    # The network there: an isolated VPC of our own (vpcCidr) or existing private subnets.
+    vpc_cidr: Optional[str] = None
+    az_count: int = Field(2, ge=2, le=3)
+    vpc_id: Optional[str] = Field(None, pattern=r"^vpc-[0-9a-f]{8,17}$")
+    subnet_ids: tuple[str, ...] = ()
+    allowed_cidrs: tuple[str, ...] = ()
+    # Copy the primary's automated backups (and transaction logs) to this region.
+    replicate_backups: bool = True
+    backup_retention_days: int = Field(7, ge=1, le=35)
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _subnet_ids(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_subnet_ids(v)
+
+    @field_validator("allowed_cidrs")
+    @classmethod
+    def _allowed_cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _cidrs(v)
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_cidr(cls, v: Optional[str]) -> Optional[str]:
+        return v if v is None else _check_vpc_cidr(v)
+
+    @property
+    def has_network(self) -> bool:
+        return self.vpc_cidr is not None or bool(self.subnet_ids)
+
+
+class ProxySettings(_Model):
+    """RDS Proxy in front of the primary: connection pooling and faster failover."""
+
+    # Seconds a client connection may idle before the proxy closes it.
+    idle_client_timeout: int = 1800
+    # Percent of the database's max_connections the proxy may open / keep idle.
+    max_connections_percent: int = 90
+    max_idle_connections_percent: int = 50
+    # Seconds a client waits for a pooled connection before an error.
+    connection_borrow_timeout: int = 120
+    # Clients authenticate with IAM tokens instead of the database password.
+    iam_auth: bool = True
+
+    @field_validator("idle_client_timeout")
+    @classmethod
+    def _idle(cls, v: int) -> int:
+        return _within(v, catalog.PROXY_IDLE_CLIENT_TIMEOUT_SECONDS, "seconds")
+
+    @field_validator("connection_borrow_timeout")
+    @classmethod
+    def _borrow(cls, v: int) -> int:
+        return _within(v, catalog.PROXY_BORROW_TIMEOUT_SECONDS, "seconds")
+
+    @field_validator("max_connections_percent")
+    @classmethod
+    def _max(cls, v: int) -> int:
+        return _within(v, catalog.PROXY_CONNECTIONS_PERCENT, "percent")
+
+    @field_validator("max_idle_connections_percent")
+    @classmethod
+    def _idle_pct(cls, v: int) -> int:
+        return _within(v, catalog.PROXY_IDLE_CONNECTIONS_PERCENT, "percent")
+
+
+class AlarmSettings(_Model):
+    """CloudWatch alarms, the SNS topic they notify, RDS event subscription and dashboard."""
+
+    enabled: bool = True
+    emails: tuple[str, ...] = ()
+    https_endpoints: tuple[str, ...] = ()
+    # Overrides of the defaults in components/alarm_catalog.py, by key (e.g. cpuUtilizationPercent).
+    thresholds: dict[str, float] = {}
+    dashboard: bool = True
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [e for e in v if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}", e)]
+        if bad:
+            raise ValueError(f"{bad} are not email addresses")
+        return v
+
+    @field_validator("https_endpoints")
+    @classmethod
+    def _https(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [u for u in v if not re.fullmatch(r"https://[^\s/]+(/\S*)?", u)]
+        if bad:
+            raise ValueError(f"{bad} are not https:// URLs (SNS refuses plain http for alarms here)")
+        return v
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(alarm_catalog.BY_KEY))
+        if unknown:
+            raise ValueError(f"unknown {unknown}; allowed: {', '.join(alarm_catalog.BY_KEY)}")
+        negative = sorted(k for k, t in v.items() if t < 0)
+        if negative:
+            raise ValueError(f"{negative} must not be negative")
+        return v
+
+
+class RestoreSettings(_Model):
+    """Create the primary from a snapshot or a point in time of another instance (creation only)."""
+
+    snapshot_identifier: Optional[str] = None
+    source_db_instance_identifier: Optional[str] = None
+    # ISO 8601 UTC, e.g. 2026-11-20T03:30:00Z; or the latest restorable time.
+    restore_time: Optional[str] = None
+    use_latest_restorable_time: bool = False
+
+    @field_validator("snapshot_identifier")
+    @classmethod
+    def _snapshot(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(
+                r"(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?[a-zA-Z][a-zA-Z0-9:-]{0,254}", v):
+            raise ValueError("must be a DB snapshot name or ARN")
+        return v
+
+    @field_validator("restore_time")
+    @classmethod
+    def _time(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v):
+            raise ValueError("must be UTC in ISO 8601, e.g. 2026-11-20T03:30:00Z")
+        return v
+
+    @property
+    def mode(self) -> str:
+        return "snapshot" if self.snapshot_identifier else "point-in-time"
 
 
 class Settings(_Model):
@@ -95,6 +270,13 @@ class Settings(_Model):
     tags: dict[str, str] = {}
     parameters: dict[str, str] = {}
 
+    # Production pieces: replicas, the DR region, the proxy, alarms; restore on creation.
+    replicas: tuple[ReplicaSettings, ...] = ()
+    disaster_recovery: Optional[DisasterRecoverySettings] = None
+    proxy: Optional[ProxySettings] = None
+    alarms: AlarmSettings = AlarmSettings()
+    restore: Optional[RestoreSettings] = None
+
     # --- single-field rules -----------------------------------------------------------------
 
     @field_validator("name")
@@ -107,10 +289,7 @@ class Settings(_Model):
     @field_validator("subnet_ids")
     @classmethod
     def _subnet_ids(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [s for s in v if not re.fullmatch(r"subnet-[0-9a-f]{8,17}", s)]
-        if bad:
-            raise ValueError(f"{bad} are not subnet ids (subnet-0123abcd...)")
-        return v
+        return _check_subnet_ids(v)
 
     @field_validator("allowed_security_group_ids")
     @classmethod
@@ -123,28 +302,17 @@ class Settings(_Model):
     @field_validator("allowed_cidrs")
     @classmethod
     def _private_cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for cidr in v:
-            _require_private_cidr(cidr)
-        return v
+        return _cidrs(v)
 
     @field_validator("vpc_cidr")
     @classmethod
     def _vpc_cidr(cls, v: str) -> str:
-        net = _require_private_cidr(v)
-        if not 16 <= net.prefixlen <= 24:
-            raise ValueError(f"{v} must be between /16 and /24 so that each AZ gets a subnet")
-        return v
+        return _check_vpc_cidr(v)
 
     @field_validator("instance_class")
     @classmethod
     def _instance_class(cls, v: str) -> str:
-        match = re.fullmatch(catalog.INSTANCE_CLASS_PATTERN, v)
-        if not match:
-            raise ValueError("must look like db.<family>.<size>, e.g. db.t4g.micro or db.r7g.large")
-        if match.group("family") not in catalog.INSTANCE_FAMILIES:
-            allowed = ", ".join(sorted(catalog.INSTANCE_FAMILIES))
-            raise ValueError(f"family {match.group('family')!r} is not offered; allowed: {allowed}")
-        return v
+        return _check_instance_class(v)
 
     @field_validator("monitoring_interval")
     @classmethod
@@ -219,8 +387,51 @@ class Settings(_Model):
     def uses_own_vpc(self) -> bool:
         return not self.subnet_ids
 
+    def replica_identifier(self, replica: ReplicaSettings) -> str:
+        return f"{self.identifier}-{replica.name}"
+
+    def replica_region(self, replica: ReplicaSettings) -> str:
+        return replica.region or self.region
+
+    def is_cross_region(self, replica: ReplicaSettings) -> bool:
+        return self.replica_region(replica) != self.region
+
+    @property
+    def dr_region(self) -> Optional[str]:
+        return self.disaster_recovery.region if self.disaster_recovery else None
+
+    @property
+    def major_version(self) -> str:
+        return self.engine_spec.major_of(self.version) or self.version
+
 
 DEFAULT_TAG_KEYS = ("Environment", "Project", "ManagedBy")
+
+
+def _check_subnet_ids(v: tuple[str, ...]) -> tuple[str, ...]:
+    bad = [s for s in v if not re.fullmatch(r"subnet-[0-9a-f]{8,17}", s)]
+    if bad:
+        raise ValueError(f"{bad} are not subnet ids (subnet-0123abcd...)")
+    return v
+
+
+def _cidrs(v: tuple[str, ...]) -> tuple[str, ...]:
+    for cidr in v:
+        _require_private_cidr(cidr)
+    return v
+
+
+def _check_vpc_cidr(v: str) -> str:
+    net = _require_private_cidr(v)
+    if not 16 <= net.prefixlen <= 24:
+        raise ValueError(f"{v} must be between /16 and /24 so that each AZ gets a subnet")
+    return v
+
+
+def _within(value: int, bounds: tuple[int, int], unit: str) -> int:
+    if not bounds[0] <= value <= bounds[1]:
+        raise ValueError(f"must be {bounds[0]}..{bounds[1]} {unit}")
+    return value
 
 
 def _one_of(value: int, allowed: tuple[int, ...]) -> int:
@@ -355,6 +566,16 @@ def cross_field_problems(s: Settings) -> list[str]:
             f"platform; {tls_name} must stay {spec.tls_parameter[1]!r} (or be left out)"
         )
 
+    if s.engine_version is not None and s.auto_minor_version_upgrade and spec.major_of(s.engine_version) \
+            and not spec.is_major_only(s.engine_version):
+        major = spec.major_of(s.engine_version)
+        problems.append(
+            f"{key('engineVersion')} = {s.engine_version!r} pins a minor version while "
+            f"{key('autoMinorVersionUpgrade')} is on: RDS moves the minor version in a maintenance "
+            f"window and the next plan would try to go back. Set engineVersion to {major!r} "
+            "(RDS picks the latest minor) or turn autoMinorVersionUpgrade off"
+        )
+
     if s.subnet_ids and not s.vpc_id:
         problems.append(f"{key('subnetIds')} is set but {key('vpcId')} is not: name the subnets' VPC")
     if s.vpc_id and len(s.subnet_ids) < 2:
@@ -367,7 +588,109 @@ def cross_field_problems(s: Settings) -> list[str]:
             f"{key('allowedSecurityGroupIds')} needs {key('vpcId')}: security groups of another VPC "
             "cannot reach the platform's own VPC"
         )
+    problems += _replica_problems(s)
+    problems += _disaster_recovery_problems(s)
+    problems += _restore_problems(s)
+    problems += _alarm_problems(s)
+    if s.proxy and s.proxy.max_idle_connections_percent > s.proxy.max_connections_percent:
+        problems.append(
+            f"{key('proxy')}.maxIdleConnectionsPercent = {s.proxy.max_idle_connections_percent}: must be "
+            f"at most maxConnectionsPercent ({s.proxy.max_connections_percent})"
+        )
     return problems
+
+
+def _replica_problems(s: Settings) -> list[str]:
+    problems: list[str] = []
+    key, spec = _key, s.engine_spec
+    if len(s.replicas) > spec.max_read_replicas:
+        problems.append(
+            f"{key('replicas')}: {len(s.replicas)} replicas; {s.engine} allows at most "
+            f"{spec.max_read_replicas} read replicas of one instance"
+        )
+    names = [r.name for r in s.replicas]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f"{key('replicas')}: names {duplicates} are used twice; each replica needs its own")
+    for i, replica in enumerate(s.replicas):
+        where = f"{key('replicas')}.{i} ({replica.name})"
+        if len(s.replica_identifier(replica)) > 63:
+            problems.append(f"{where}: identifier {s.replica_identifier(replica)!r} is longer than 63 characters")
+        storage = replica.max_allocated_storage
+        if storage and storage <= s.allocated_storage:
+            problems.append(
+                f"{where}.maxAllocatedStorage = {storage}: must be above allocatedStorage "
+                f"({s.allocated_storage}) or 0 to turn storage autoscaling off"
+            )
+        if not s.is_cross_region(replica):
+            continue
+        region = s.replica_region(replica)
+        if not spec.cross_region_replicas:
+            problems.append(f"{where}: {s.engine} has no cross-region read replicas")
+        if s.disaster_recovery is None or region != s.disaster_recovery.region:
+            problems.append(
+                f"{where}.region = {region!r}: a cross-region replica needs a key and a network in "
+                f"that region; set {key('disasterRecovery')}.region to {region!r} with its vpcCidr "
+                "(or vpcId and subnetIds)"
+            )
+    return problems
+
+
+def _disaster_recovery_problems(s: Settings) -> list[str]:
+    dr = s.disaster_recovery
+    if dr is None:
+        return []
+    problems: list[str] = []
+    key = f"{_key('disasterRecovery')}"
+    if dr.region == s.region:
+        problems.append(f"{key}.region = {dr.region!r}: must differ from aws:region ({s.region})")
+    if not dr.has_network:
+        problems.append(
+            f"{key}: no network in {dr.region}; set vpcCidr (an isolated VPC of our own) or vpcId "
+            "and subnetIds (existing private subnets)"
+        )
+    if dr.vpc_cidr and dr.subnet_ids:
+        problems.append(f"{key}: set either vpcCidr or vpcId and subnetIds, not both")
+    if dr.subnet_ids and (not dr.vpc_id or len(dr.subnet_ids) < 2):
+        problems.append(f"{key}.subnetIds needs vpcId and private subnets in at least 2 availability zones")
+    if dr.vpc_cidr and s.uses_own_vpc and dr.vpc_cidr == s.vpc_cidr:
+        problems.append(
+            f"{key}.vpcCidr = {dr.vpc_cidr!r} equals {_key('vpcCidr')}: choose a range that does not "
+            "overlap, so the two VPCs can be peered later"
+        )
+    if dr.replicate_backups and not s.engine_spec.cross_region_automated_backups:
+        problems.append(f"{key}.replicateBackups: {s.engine} cannot replicate automated backups across regions")
+    return problems
+
+
+def _restore_problems(s: Settings) -> list[str]:
+    r = s.restore
+    if r is None:
+        return []
+    key = _key("restore")
+    problems: list[str] = []
+    point_in_time = r.source_db_instance_identifier is not None
+    if r.snapshot_identifier and point_in_time:
+        problems.append(f"{key}: choose snapshotIdentifier or sourceDbInstanceIdentifier, not both")
+    elif not r.snapshot_identifier and not point_in_time:
+        problems.append(f"{key}: set snapshotIdentifier (restore a snapshot) or sourceDbInstanceIdentifier "
+                        "with restoreTime or useLatestRestorableTime (restore to a point in time)")
+    if point_in_time and (r.restore_time is None) == (not r.use_latest_restorable_time):
+        problems.append(f"{key}: a point-in-time restore needs exactly one of restoreTime and "
+                        "useLatestRestorableTime: true")
+    if not point_in_time and (r.restore_time or r.use_latest_restorable_time):
+        problems.append(f"{key}: restoreTime and useLatestRestorableTime need sourceDbInstanceIdentifier")
+    if r.source_db_instance_identifier == s.identifier:
+        problems.append(f"{key}.sourceDbInstanceIdentifier = {s.identifier!r}: is this stack's own database")
+    return problems
+
+
+def _alarm_problems(s: Settings) -> list[str]:
+    a = s.alarms
+    if a.enabled or not (a.emails or a.https_endpoints or a.thresholds):
+        return []
+    return [f"{_key('alarms')}: enabled is false but emails, httpsEndpoints or thresholds are set; "
+            "turn alarms on or remove them"]
 
 
 def _storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> list[str]:
@@ -450,7 +773,10 @@ def parse(raw: dict[str, Any], *, environment: str, region: Optional[str]) -> Se
 
 
 # Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
-_STRUCTURED = frozenset({"subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters"})
+_STRUCTURED = frozenset({
+    "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters",
+    "replicas", "disasterRecovery", "proxy", "alarms", "restore",
+})
 
 
 def _project_config_keys() -> list[str]:
@@ -477,7 +803,8 @@ def load() -> Settings:
         if text is None:
             continue
         try:
-            raw[key] = json.loads(text) if key in _STRUCTURED or _looks_scalar_json(text) else text
+            structured = key in _STRUCTURED or (_looks_scalar_json(text) and not _is_text(key))
+            raw[key] = json.loads(text) if structured else text
         except json.JSONDecodeError:
             problems.append(f"{_key(key)} = {text!r}: not valid JSON for a structured setting")
     if problems:
@@ -486,6 +813,14 @@ def load() -> Settings:
         return parse(raw, environment=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))
     except SettingsError as exc:
         raise pulumi.RunError(str(exc)) from None
+
+
+def _is_text(key: str) -> bool:
+    """Settings typed as text ("16" is a version, not a number)."""
+    for name, info in Settings.model_fields.items():
+        if info.alias == key or to_camel(name) == key:
+            return info.annotation in (str, Optional[str])
+    return False
 
 
 def _looks_scalar_json(text: str) -> bool:

@@ -59,6 +59,8 @@ class Registration:
     options: dict[str, Any]
     # What the (mock) provider returned: inputs plus computed values. AnalyzeStack sees these.
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The provider's id ("" for components and on a first preview).
+    id: str = ""
 
     @property
     def region(self) -> Optional[str]:
@@ -79,10 +81,19 @@ class Plan:
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
 
-    def one(self, type_: str) -> Registration:
-        found = self.of_type(type_)
+    def one(self, type_: str, region: Optional[str] = None) -> Registration:
+        """The only resource of a type (in a region, when given)."""
+        found = [r for r in self.of_type(type_) if region is None or r.region == region]
         if len(found) != 1:
-            raise AssertionError(f"expected one {type_}, found {len(found)}")
+            where = f" in {region}" if region else ""
+            raise AssertionError(f"expected one {type_}{where}, found {len(found)}")
+        return found[0]
+
+    def named(self, name: str) -> Registration:
+        """The resource registered under this name."""
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            raise AssertionError(f"expected one resource named {name}, found {len(found)}")
         return found[0]
 
     def by_urn(self) -> dict[str, Registration]:
@@ -166,8 +177,10 @@ class PlanMocks(pulumi_mocks.Mocks):
     `pulumi preview`, where nothing exists yet.
     """
 
-    def __init__(self, first_preview: bool = False):
+    def __init__(self, first_preview: bool = False, deployed: Optional[dict[str, str]] = None):
         self.first_preview = first_preview
+        # RDS instances that already exist in the account: identifier -> engine version.
+        self.deployed = deployed or {}
         self._default_tags: dict[str, dict[str, str]] = {}
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
@@ -226,6 +239,17 @@ class PlanMocks(pulumi_mocks.Mocks):
                     "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
                     "secretStatus": "active",
                 }]
+        elif token == "aws:rds/proxy:Proxy":
+            proxy = inputs.get("name", name)
+            outputs.update(arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{_fake_id(proxy)}",
+                           endpoint=f"{proxy}.proxy-c0ffee.{region}.rds.amazonaws.com")
+            resource_id = proxy
+        elif token == "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+            outputs.setdefault("name", "default")
+        elif token == "aws:sns/topic:Topic":
+            outputs["arn"] = f"arn:aws:sns:{region}:{ACCOUNT_ID}:{inputs.get('name', name)}"
+        elif token == "aws:cloudwatch/dashboard:Dashboard":
+            outputs["dashboardArn"] = f"arn:aws:cloudwatch::{ACCOUNT_ID}:dashboard/{inputs.get('dashboardName')}"
         elif token == "random:index/randomPassword:RandomPassword":
             # The engine marks these outputs secret (pulumi-random lists them as secret).
             outputs["result"] = rpc.wrap_rpc_secret(MOCK_SECRET_VALUE)
@@ -243,6 +267,17 @@ class PlanMocks(pulumi_mocks.Mocks):
             names = [f"{region}{z}" for z in "abc"]
             return {"names": names, "zoneIds": [f"{region[:3]}-az{i}" for i in (1, 2, 3)],
                     "id": region}
+        if args.token == "aws:rds/getInstances:getInstances":
+            wanted = {v for f in args.args.get("filters") or [] for v in f.get("values") or []}
+            found = sorted(i for i in self.deployed if i in wanted)
+            return {"instanceIdentifiers": found, "id": region,
+                    "instanceArns": [f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{i}" for i in found]}
+        if args.token == "aws:rds/getInstance:getInstance":
+            identifier = args.args["dbInstanceIdentifier"]
+            if identifier not in self.deployed:
+                raise Exception(f"DBInstanceNotFound: {identifier}")
+            return {"dbInstanceIdentifier": identifier, "engineVersion": self.deployed[identifier],
+                    "id": identifier}
         return {}
 
 
@@ -268,6 +303,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=json_format.MessageToDict(request.object),
                     options=_options(request),
                     outputs=json_format.MessageToDict(response.object),
+                    id=response.id,
                 )
             )
         return response
@@ -298,20 +334,23 @@ def run_program(
     *,
     project_dir: Path = PROJECT_DIR,
     first_preview: bool = False,
+    deployed: Optional[dict[str, str]] = None,
 ) -> Plan:
     """Run `__main__.py` for `stack` and return what it registered.
 
     A `pulumi.RunError` (bad settings) is returned in `Plan.error`, as the CLI would print it;
-    any other exception is a bug in the program and propagates.
+    any other exception is a bug in the program and propagates. `deployed` names RDS instances
+    the account already has (identifier -> engine version), as lookups would find them.
     """
     config = stack_config(stack, overrides, project_dir)
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
-    return contextvars.Context().run(_run, stack, config, project_dir, first_preview)
+    return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed)
 
 
-def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: bool) -> Plan:
+def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: bool,
+         deployed: Optional[dict[str, str]]) -> Plan:
     plan = Plan(stack=stack, config=config)
-    mocks = PlanMocks(first_preview=first_preview)
+    mocks = PlanMocks(first_preview=first_preview, deployed=deployed)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_all_config(config)
     pulumi.runtime.set_mocks(

@@ -222,10 +222,7 @@ def test_own_stack_mandatory_violations(stack):
     with PolicyPackProcess() as pack:
         pack.configure(load_policy_config(stack))
         mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
-    # Alarms, event subscriptions and cross-region backups arrive with issue 3; until then the
-    # prod plan is refused for exactly those, and nothing else.
-    expected = [] if stack == "dev" else ["rds-alarms-notify", "rds-cross-region-backups", "rds-event-subscription"]
-    assert mandatory == expected
+    assert mandatory == []
 
 
 BROKEN_PROD = [
@@ -238,10 +235,16 @@ BROKEN_PROD = [
     ({"iamAuth": False}, "rds-iam-authentication"),
     ({"logRetentionDays": 14}, "log-group-retention"),
     ({"credentialsMode": "generated"}, "rds-credentials-rotate"),
+    ({"alarms": {"enabled": False}}, "rds-alarms-notify"),
+    ({"alarms": {"enabled": False}}, "rds-event-subscription"),
+    ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "replicateBackups": False}},
+     "rds-cross-region-backups"),
+    ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "backupRetentionDays": 3}},
+     "rds-backup-replication-retention"),
 ]
 
 
-@pytest.mark.parametrize("overrides, policy", BROKEN_PROD, ids=[p for _, p in BROKEN_PROD])
+@pytest.mark.parametrize("overrides, policy", BROKEN_PROD, ids=[f"{p}-{i}" for i, (_, p) in enumerate(BROKEN_PROD)])
 def test_broken_prod_variants_are_caught(overrides, policy):
     plan = run_program("prod", overrides)
     assert plan.error is None, plan.error

@@ -51,6 +51,45 @@ BAD_CONFIG = [
     ({"name": "app--db"}, "two hyphens in a row"),
     ({"tags": {"Environment": "x"}}, "set by the platform or reserved by AWS"),
     ({"multiAz": "maybe"}, "rdsplatform:multiAz = \"maybe\": Input should be a valid boolean"),
+    # Engine versions: a pinned minor drifts once RDS upgrades it.
+    ({"engineVersion": "16.4"}, "pins a minor version while rdsplatform:autoMinorVersionUpgrade is on"),
+    # Replicas and the DR region.
+    ({"replicas": [{"name": f"r{i}"} for i in range(16)]}, "16 replicas; postgres allows at most 15"),
+    ({"replicas": [{"name": "a"}]}, "rdsplatform:replicas.0.name = \"a\""),
+    ({"replicas": [{"name": "ro"}, {"name": "ro"}]}, "names ['ro'] are used twice"),
+    ({"replicas": [{"name": "ro", "instanceClass": "db.t2.micro"}]}, "rdsplatform:replicas.0.instanceClass"),
+    ({"replicas": [{"name": "ro", "maxAllocatedStorage": 10}]}, "replicas.0 (ro).maxAllocatedStorage = 10: must be above"),
+    ({"replicas": [{"name": "dr", "region": "eu-central-1"}]},
+     "a cross-region replica needs a key and a network in that region"),
+    ({"replicas": [{"name": "dr", "region": "us-east-1"}], "disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.9.0.0/16"}},
+     "set rdsplatform:disasterRecovery.region to 'us-east-1'"),
+    ({"replicas": [{"name": "dr", "region": "eu_central"}]}, "rdsplatform:replicas.0.region"),
+    ({"disasterRecovery": {"region": "eu-central-1"}}, "no network in eu-central-1"),
+    ({"disasterRecovery": {"region": "eu-west-1", "vpcCidr": "10.9.0.0/16"}}, "must differ from aws:region"),
+    ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.42.0.0/16"}}, "choose a range that does not overlap"),
+    ({"disasterRecovery": {"region": "eu-central-1", "subnetIds": ["subnet-0123456789abcdef0"]}},
+     "subnetIds needs vpcId and private subnets in at least 2"),
+    ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.9.0.0/16", "backupRetentionDays": 0}},
+     "disasterRecovery.backupRetentionDays = 0"),
+    # Proxy.
+    ({"proxy": {"maxConnectionsPercent": 40, "maxIdleConnectionsPercent": 50}}, "must be at most maxConnectionsPercent (40)"),
+    ({"proxy": {"idleClientTimeout": 0}}, "proxy.idleClientTimeout = 0: must be 1..28800 seconds"),
+    ({"proxy": {"connectionBorrowTimeout": 301}}, "must be 0..300 seconds"),
+    ({"proxy": {"requireTls": False}}, "rdsplatform:proxy.requireTls: unknown setting"),
+    # Alarms.
+    ({"alarms": {"thresholds": {"cpu": 90}}}, "unknown ['cpu']; allowed: cpuUtilizationPercent"),
+    ({"alarms": {"emails": ["oncall"]}}, "['oncall'] are not email addresses"),
+    ({"alarms": {"httpsEndpoints": ["http://hooks.example.com/x"]}}, "are not https:// URLs"),
+    ({"alarms": {"enabled": False, "emails": ["a@example.com"]}}, "enabled is false but emails"),
+    # Restore on creation.
+    ({"restore": {}}, "set snapshotIdentifier (restore a snapshot) or sourceDbInstanceIdentifier"),
+    ({"restore": {"snapshotIdentifier": "snap-1", "sourceDbInstanceIdentifier": "old"}}, "not both"),
+    ({"restore": {"sourceDbInstanceIdentifier": "old"}}, "exactly one of restoreTime and useLatestRestorableTime"),
+    ({"restore": {"sourceDbInstanceIdentifier": "old", "restoreTime": "2026-11-20T03:30:00Z",
+                  "useLatestRestorableTime": True}}, "exactly one of restoreTime"),
+    ({"restore": {"sourceDbInstanceIdentifier": "old", "restoreTime": "yesterday"}}, "must be UTC in ISO 8601"),
+    ({"restore": {"snapshotIdentifier": "snap-1", "useLatestRestorableTime": True}}, "need sourceDbInstanceIdentifier"),
+    ({"restore": {"sourceDbInstanceIdentifier": "appdb-dev", "useLatestRestorableTime": True}}, "is this stack's own database"),
 ]
 
 
@@ -81,7 +120,8 @@ def test_missing_region_is_named():
 
 
 GOOD_CONFIG = [
-    {"engine": "mysql", "engineVersion": "8.4.3"},
+    {"engine": "mysql", "engineVersion": "8.4"},
+    {"engine": "mysql", "engineVersion": "8.4.3", "autoMinorVersionUpgrade": False},
     {"engine": "mariadb", "engineVersion": ""},
     {"storageType": "io1", "allocatedStorage": 100, "iops": 5000, "maxAllocatedStorage": 200},
     {"storageType": "io2", "allocatedStorage": 100, "iops": 64000, "maxAllocatedStorage": 200},
@@ -92,6 +132,8 @@ GOOD_CONFIG = [
     {"vpcId": "vpc-0123456789abcdef0", "subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
      "allowedSecurityGroupIds": ["sg-0123456789abcdef0"]},
     {"credentialsMode": "generated", "blueGreenUpdate": True},
+    {"replicas": [{"name": "ro"}], "proxy": {}, "alarms": {"enabled": True, "dashboard": False}},
+    {"restore": {"snapshotIdentifier": "arn:aws:rds:eu-west-1:123456789012:snapshot:appdb-2026-11-01"}},
 ]
 
 
@@ -99,7 +141,7 @@ GOOD_CONFIG = [
 def test_good_config_builds_a_database(overrides):
     plan = run_program("dev", overrides)
     assert plan.error is None, plan.error
-    assert len(plan.of_type("aws:rds/instance:Instance")) == 1
+    assert len([i for i in plan.of_type("aws:rds/instance:Instance") if "replicateSourceDb" not in i.inputs]) == 1
 
 
 def test_settings_are_frozen():

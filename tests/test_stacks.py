@@ -34,24 +34,44 @@ def test_dev_inventory_is_minimal(dev_plan):
 
 def test_prod_inventory(prod_plan):
     inventory = _inventory(prod_plan)
-    assert inventory["aws:rds/instance:Instance"] == 1
-    assert inventory["aws:ec2/subnet:Subnet"] == 3
+    assert inventory["aws:rds/instance:Instance"] == 3  # primary, reporting replica, DR replica
+    assert inventory["aws:kms/key:Key"] == 2 and inventory["aws:rds/subnetGroup:SubnetGroup"] == 2
+    assert inventory["aws:ec2/subnet:Subnet"] == 6  # three AZs in each region
+    assert inventory["aws:rds/proxy:Proxy"] == 1
+    assert inventory["aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"] == 1
+    assert inventory["aws:sns/topic:Topic"] == 2 and inventory["aws:rds/eventSubscription:EventSubscription"] == 2
+    assert inventory["aws:cloudwatch/dashboard:Dashboard"] == 1
     assert "aws:secretsmanager/secret:Secret" not in inventory  # managed credentials
+
+
+def test_prod_pieces_land_in_their_regions(prod_plan):
+    regions = {r.name: r.region for r in prod_plan.resources if r.custom and r.type.startswith("aws:")}
+    primary = {"appdb-prod-db-instance", "appdb-prod-replica-reporting-instance", "appdb-prod-proxy-proxy",
+               "appdb-prod-keys-key", "appdb-prod-alerts-topic", "appdb-prod-dashboard-dashboard"}
+    dr = {"appdb-prod-replica-dr-instance", "appdb-prod-dr-keys-key", "appdb-prod-dr-network-subnets",
+          "appdb-prod-dr-backups-replication", "appdb-prod-dr-alerts-topic", "appdb-prod-replica-dr-params"}
+    assert {regions[n] for n in primary} == {"eu-west-1"}
+    assert {regions[n] for n in dr} == {"eu-central-1"}
 
 
 def test_components_own_their_resources(prod_plan):
     by_urn = prod_plan.by_urn()
     expected_parent = {
-        "aws:kms/key:Key": "rdsplatform:index:Keys",
-        "aws:rds/subnetGroup:SubnetGroup": "rdsplatform:index:Network",
-        "aws:rds/instance:Instance": "rdsplatform:index:Database",
-        "aws:rds/parameterGroup:ParameterGroup": "rdsplatform:index:Database",
+        "aws:kms/key:Key": ("rdsplatform:index:Keys",),
+        "aws:rds/subnetGroup:SubnetGroup": ("rdsplatform:index:Network",),
+        "aws:rds/instance:Instance": ("rdsplatform:index:Database", "rdsplatform:index:ReadReplica"),
+        "aws:rds/parameterGroup:ParameterGroup": ("rdsplatform:index:Database", "rdsplatform:index:ReadReplica"),
+        "aws:rds/proxy:Proxy": ("rdsplatform:index:Proxy",),
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+            ("rdsplatform:index:CrossRegionBackups",),
     }
     for type_, parent_type in expected_parent.items():
-        assert by_urn[prod_plan.one(type_).parent].type == parent_type
-    for component in ("Keys", "Network", "Credentials", "Database"):
-        r = prod_plan.one(f"rdsplatform:index:{component}")
-        assert by_urn[r.parent].type == "rdsplatform:index:DatabasePlatform"
+        for r in prod_plan.of_type(type_):
+            assert by_urn[r.parent].type in parent_type, r.name
+    for component in ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
+                      "Alerting", "Alarms", "Dashboard", "CrossRegionBackups"):
+        for r in prod_plan.of_type(f"rdsplatform:index:{component}"):
+            assert by_urn[r.parent].type == "rdsplatform:index:DatabasePlatform"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -70,18 +90,22 @@ def test_every_aws_resource_gets_the_default_tags(stack_plans, stack):
 @pytest.mark.parametrize("stack", STACKS)
 def test_everything_is_encrypted_and_private(stack_plans, stack):
     plan = stack_plans[stack]
-    key_arn = plan.outputs["kmsKeyArn"]["value"]
-    db = plan.one("aws:rds/instance:Instance").inputs
-    assert db["storageEncrypted"] is True and db["kmsKeyId"] == key_arn
-    assert db["publiclyAccessible"] is False
+    # Every region's key, by region: data is encrypted with the key of the region it lives in.
+    keys = {k.region: k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key")}
+    assert plan.outputs["kmsKeyArn"]["value"] == keys["eu-west-1"]
+    for db in plan.of_type("aws:rds/instance:Instance"):
+        assert db.inputs["storageEncrypted"] is True and db.inputs["kmsKeyId"] == keys[db.region]
+        assert db.inputs["publiclyAccessible"] is False
     for group in plan.of_type("aws:cloudwatch/logGroup:LogGroup"):
-        assert group.inputs["kmsKeyId"] == key_arn
+        assert group.inputs["kmsKeyId"] == keys[group.region]
+    for topic in plan.of_type("aws:sns/topic:Topic"):
+        assert topic.inputs["kmsMasterKeyId"] == keys[topic.region]
     for rule in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
         assert rule.inputs.get("cidrIpv4") not in ("0.0.0.0/0",) and rule.inputs.get("cidrIpv6") != "::/0"
 
 
 def test_prod_is_protected_and_retains_backups(prod_plan):
-    db = prod_plan.one("aws:rds/instance:Instance")
+    db = prod_plan.named("appdb-prod-db-instance")
     assert db.inputs["deletionProtection"] is True
     assert db.options["protect"] and db.options["retainOnDelete"]
     assert db.inputs["backupRetentionPeriod"] >= 7 and db.inputs["deleteAutomatedBackups"] is False
@@ -132,6 +156,22 @@ def test_the_secret_check_would_catch_a_leak(dev_plan):
 def test_exports(stack_plans, stack):
     outputs = stack_plans[stack].outputs
     assert set(outputs) == {"endpoint", "address", "port", "masterSecretArn", "kmsKeyArn",
-                            "securityGroupId", "subnetGroupName"}
+                            "securityGroupId", "subnetGroupName", "replicaEndpoints", "proxyEndpoint",
+                            "alarmTopicArns", "dashboardName"}
     assert outputs["endpoint"]["value"].endswith(":5432")
     assert outputs["securityGroupId"]["value"].startswith("sg-")
+
+
+def test_prod_exports_the_production_pieces(prod_plan):
+    outputs = {k: v["value"] for k, v in prod_plan.outputs.items()}
+    assert set(outputs["replicaEndpoints"]) == {"appdb-prod-reporting", "appdb-prod-dr"}
+    assert ".eu-central-1." in outputs["replicaEndpoints"]["appdb-prod-dr"]
+    assert outputs["proxyEndpoint"].startswith("appdb-prod-proxy.proxy-")
+    assert set(outputs["alarmTopicArns"]) == {"eu-west-1", "eu-central-1"}
+    assert outputs["dashboardName"] == "appdb-prod"
+
+
+def test_dev_exports_no_production_pieces(dev_plan):
+    outputs = {k: v["value"] for k, v in dev_plan.outputs.items()}
+    assert outputs["replicaEndpoints"] == {} and outputs["alarmTopicArns"] == {}
+    assert outputs["proxyEndpoint"] is None and outputs["dashboardName"] is None

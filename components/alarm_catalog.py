@@ -1,0 +1,119 @@
+"""The CloudWatch alarms every database gets: metric, direction, default threshold and why.
+
+One table, read by settings (to validate `alarms.thresholds` keys) and by the alarms component.
+Thresholds are written in the unit a person thinks in (percent, GiB, MiB, ms, seconds) and
+scaled to CloudWatch's unit here. Defaults that depend on the instance (free storage, memory,
+connections) are computed from its class and storage so a micro and an r7g get sensible values.
+
+`treat_missing_data` is chosen per metric, deliberately:
+- `breaching` for metrics RDS always reports (CPU, free storage, freeable memory) and for
+  replica lag: silence there means the instance is down, unreachable or no longer replicating.
+- `notBreaching` for load metrics (latency, queue depth, connections, swap, burst balance,
+  proxy metrics): RDS and the proxy publish them only while there is work, so silence is idle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Union
+
+from components import catalog
+
+# What an alarm may be attached to.
+PRIMARY, REPLICA, PROXY = "primary", "replica", "proxy"
+
+
+@dataclass(frozen=True)
+class InstanceFacts:
+    """What instance-dependent defaults are computed from."""
+
+    engine: catalog.EngineSpec
+    instance_class: str
+    allocated_storage_gib: int
+    storage_type: str
+
+
+Threshold = Union[float, Callable[[InstanceFacts], float]]
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """One alarm: the config key of its threshold and how CloudWatch evaluates it."""
+
+    key: str
+    metric: str
+    description: str
+    statistic: str
+    comparison: str
+    unit: str
+    default: Threshold
+    treat_missing_data: str
+    applies_to: frozenset[str]
+    # CloudWatch value = config value * scale (e.g. GiB -> bytes, ms -> seconds).
+    scale: float = 1.0
+    storage_types: frozenset[str] | None = None  # None: every storage type
+    period_seconds: int = 300
+    evaluation_periods: int = 3
+
+    def threshold(self, facts: InstanceFacts | None, override: float | None = None) -> float:
+        """The CloudWatch threshold: the override or the default, in CloudWatch's unit."""
+        if override is not None:
+            value = override
+        elif callable(self.default):
+            value = self.default(facts)
+        else:
+            value = self.default
+        return round(value * self.scale, 6)
+
+    def applies(self, target: str, storage_type: str | None = None) -> bool:
+        if target not in self.applies_to:
+            return False
+        return self.storage_types is None or storage_type in self.storage_types
+
+
+GREATER, LESS = "GreaterThanThreshold", "LessThanThreshold"
+INSTANCES = frozenset({PRIMARY, REPLICA})
+
+
+def _free_storage_gib(f: InstanceFacts) -> float:
+    return max(2.0, round(f.allocated_storage_gib * 0.10, 1))
+
+
+def _freeable_memory_mib(f: InstanceFacts) -> float:
+    return round(catalog.instance_memory_gib(f.instance_class) * 1024 * 0.10)
+
+
+def _connections(f: InstanceFacts) -> float:
+    return int(f.engine.default_max_connections(catalog.instance_memory_gib(f.instance_class)) * 0.8)
+
+
+ALARMS: tuple[AlarmSpec, ...] = (
+    AlarmSpec("cpuUtilizationPercent", "CPUUtilization", "CPU above the threshold for 15 minutes",
+              "Average", GREATER, "percent", 80, "breaching", INSTANCES),
+    AlarmSpec("freeStorageGiB", "FreeStorageSpace", "free storage below the threshold (default 10%)",
+              "Minimum", LESS, "GiB", _free_storage_gib, "breaching", INSTANCES, scale=2**30),
+    AlarmSpec("freeableMemoryMiB", "FreeableMemory", "freeable memory below the threshold (default 10%)",
+              "Average", LESS, "MiB", _freeable_memory_mib, "breaching", INSTANCES, scale=2**20),
+    AlarmSpec("databaseConnections", "DatabaseConnections",
+              "connections above the threshold (default 80% of the engine's max_connections)",
+              "Maximum", GREATER, "connections", _connections, "notBreaching", INSTANCES),
+    AlarmSpec("readLatencyMs", "ReadLatency", "read latency above the threshold",
+              "Average", GREATER, "ms", 20, "notBreaching", INSTANCES, scale=0.001),
+    AlarmSpec("writeLatencyMs", "WriteLatency", "write latency above the threshold",
+              "Average", GREATER, "ms", 20, "notBreaching", INSTANCES, scale=0.001),
+    AlarmSpec("diskQueueDepth", "DiskQueueDepth", "I/O requests waiting above the threshold",
+              "Average", GREATER, "requests", 64, "notBreaching", INSTANCES),
+    AlarmSpec("burstBalancePercent", "BurstBalance", "gp2 I/O burst credits below the threshold",
+              "Minimum", LESS, "percent", 20, "notBreaching", INSTANCES, storage_types=frozenset({"gp2"})),
+    AlarmSpec("swapUsageMiB", "SwapUsage", "swap in use above the threshold",
+              "Maximum", GREATER, "MiB", 256, "notBreaching", INSTANCES, scale=2**20),
+    AlarmSpec("replicaLagSeconds", "ReplicaLag", "replica behind its source by more than the threshold",
+              "Maximum", GREATER, "seconds", 300, "breaching", frozenset({REPLICA})),
+    AlarmSpec("proxyClientConnections", "ClientConnections", "client connections to the proxy above the threshold",
+              "Maximum", GREATER, "connections", 1000, "notBreaching", frozenset({PROXY})),
+    AlarmSpec("proxyBorrowLatencyMs", "DatabaseConnectionsBorrowLatency",
+              "time to borrow a database connection from the proxy's pool above the threshold",
+              "Average", GREATER, "ms", 100, "notBreaching", frozenset({PROXY}), scale=1000),
+)
+
+BY_KEY = {a.key: a for a in ALARMS}

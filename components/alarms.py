@@ -1,0 +1,68 @@
+"""CloudWatch alarms of one instance or proxy, from the table in components/alarm_catalog.py."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from components import alarm_catalog
+from components.alarm_catalog import InstanceFacts
+
+
+@dataclass
+class AlarmsArgs:
+    """What is watched (an instance or a proxy), where, and whom to tell."""
+
+    # The DB instance identifier or the proxy name: CloudWatch's dimension value.
+    target: str
+    # alarm_catalog.PRIMARY, REPLICA or PROXY.
+    kind: str
+    region: str
+    topic_arn: pulumi.Input[str]
+    facts: Optional[InstanceFacts] = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+
+def _kebab(metric: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z][a-z])", "-", metric).lower()
+
+
+class Alarms(pulumi.ComponentResource):
+    """Every applicable alarm for one target; each notifies the topic on alarm and on recovery."""
+
+    def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Alarms", name, None, opts)
+        dimension = "ProxyName" if args.kind == alarm_catalog.PROXY else "DBInstanceIdentifier"
+        storage = args.facts.storage_type if args.facts else None
+        self.alarms: list[aws.cloudwatch.MetricAlarm] = []
+        for spec in alarm_catalog.ALARMS:
+            if not spec.applies(args.kind, storage):
+                continue
+            threshold = spec.threshold(args.facts, args.thresholds.get(spec.key))
+            self.alarms.append(aws.cloudwatch.MetricAlarm(
+                f"{name}-{_kebab(spec.metric)}",
+                region=args.region,
+                name=f"{args.target}-{_kebab(spec.metric)}",
+                alarm_description=(
+                    f"{args.target}: {spec.description}. Threshold in rdsplatform:alarms.thresholds."
+                    f"{spec.key} ({spec.unit})."
+                ),
+                namespace="AWS/RDS",
+                metric_name=spec.metric,
+                dimensions={dimension: args.target},
+                statistic=spec.statistic,
+                comparison_operator=spec.comparison,
+                threshold=threshold,
+                period=spec.period_seconds,
+                evaluation_periods=spec.evaluation_periods,
+                datapoints_to_alarm=spec.evaluation_periods,
+                treat_missing_data=spec.treat_missing_data,
+                alarm_actions=[args.topic_arn],
+                ok_actions=[args.topic_arn],
+                opts=pulumi.ResourceOptions(parent=self),
+            ))
+        self.register_outputs({"count": len(self.alarms)})

@@ -1,0 +1,153 @@
+"""RDS Proxy in front of the primary: pooled, TLS-only connections through the database's secret."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.settings import ProxySettings
+
+
+@dataclass
+class ProxyArgs:
+    """Where the proxy runs, which secret it logs in with, and who may reach it."""
+
+    name: str
+    region: str
+    engine_family: str
+    port: int
+    db_instance_identifier: pulumi.Input[str]
+    # The master secret (RDS-managed or generated) and the key that encrypts it.
+    secret_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    db_security_group_id: pulumi.Input[str]
+    allowed_cidrs: Sequence[str]
+    allowed_security_group_ids: Sequence[str]
+    settings: ProxySettings
+
+
+def secret_access_policy(secret_arn: str, kms_key_arn: str, region: str) -> str:
+    """What the proxy's role may do: read this one secret, and decrypt it only via Secrets Manager."""
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ReadTheDatabaseSecret", "Effect": "Allow",
+             "Action": "secretsmanager:GetSecretValue", "Resource": secret_arn},
+            {"Sid": "DecryptItThroughSecretsManager", "Effect": "Allow",
+             "Action": "kms:Decrypt", "Resource": kms_key_arn,
+             "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}},
+        ],
+    }, sort_keys=True)
+
+
+class Proxy(pulumi.ComponentResource):
+    """The proxy, its role, its security group (and both rules that connect it), its target."""
+
+    def __init__(self, name: str, args: ProxyArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Proxy", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        s = args.settings
+
+        self.role = aws.iam.Role(
+            f"{name}-role",
+            description=f"RDS Proxy {args.name} reads the database secret",
+            assume_role_policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                               "Principal": {"Service": "rds.amazonaws.com"}}],
+            }),
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-secret-access",
+            role=self.role.id,
+            policy=pulumi.Output.all(args.secret_arn, args.kms_key_arn).apply(
+                lambda v: secret_access_policy(v[0], v[1], args.region)
+            ),
+            opts=child,
+        )
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            region=args.region,
+            vpc_id=args.vpc_id,
+            description=f"Clients of RDS Proxy {args.name}",
+            revoke_rules_on_delete=True,
+            opts=child,
+        )
+        for i, cidr in enumerate(args.allowed_cidrs):
+            family = "cidr_ipv6" if ":" in cidr else "cidr_ipv4"
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-from-cidr-{i}", region=args.region, security_group_id=self.security_group.id,
+                ip_protocol="tcp", from_port=args.port, to_port=args.port,
+                description=f"proxy port from {cidr}", **{family: cidr}, opts=child,
+            )
+        for i, group_id in enumerate(args.allowed_security_group_ids):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-from-sg-{i}", region=args.region, security_group_id=self.security_group.id,
+                referenced_security_group_id=group_id, ip_protocol="tcp", from_port=args.port,
+                to_port=args.port, description=f"proxy port from {group_id}", opts=child,
+            )
+        # Both directions are created here, so the proxy reaches the database on first deploy:
+        # out of the proxy's group, and into the database's group, on the database port only.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-database", region=args.region, security_group_id=self.security_group.id,
+            referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
+            from_port=args.port, to_port=args.port, description="proxy to the database port", opts=child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-into-database", region=args.region, security_group_id=args.db_security_group_id,
+            referenced_security_group_id=self.security_group.id, ip_protocol="tcp",
+            from_port=args.port, to_port=args.port, description=f"database port from RDS Proxy {args.name}",
+            opts=child,
+        )
+
+        self.proxy = aws.rds.Proxy(
+            f"{name}-proxy",
+            region=args.region,
+            name=args.name,
+            engine_family=args.engine_family,
+            role_arn=self.role.arn,
+            vpc_subnet_ids=list(args.subnet_ids),
+            vpc_security_group_ids=[self.security_group.id],
+            require_tls=True,
+            idle_client_timeout=s.idle_client_timeout,
+            # Debug logging writes SQL text, and so data, to the logs.
+            debug_logging=False,
+            auths=[aws.rds.ProxyAuthArgs(
+                auth_scheme="SECRETS",
+                secret_arn=args.secret_arn,
+                iam_auth="REQUIRED" if s.iam_auth else "DISABLED",
+                description="master credentials from the database's secret",
+            )],
+            opts=child,
+        )
+        self.target_group = aws.rds.ProxyDefaultTargetGroup(
+            f"{name}-pool",
+            region=args.region,
+            db_proxy_name=self.proxy.name,
+            connection_pool_config=aws.rds.ProxyDefaultTargetGroupConnectionPoolConfigArgs(
+                connection_borrow_timeout=s.connection_borrow_timeout,
+                max_connections_percent=s.max_connections_percent,
+                max_idle_connections_percent=s.max_idle_connections_percent,
+            ),
+            opts=child,
+        )
+        aws.rds.ProxyTarget(
+            f"{name}-target",
+            region=args.region,
+            db_proxy_name=self.proxy.name,
+            target_group_name=self.target_group.name,
+            db_instance_identifier=args.db_instance_identifier,
+            opts=child,
+        )
+
+        self.proxy_name = args.name
+        self.endpoint = self.proxy.endpoint
+        self.register_outputs({"endpoint": self.endpoint})
