@@ -252,3 +252,167 @@ def test_broken_prod_variants_are_caught(overrides, policy):
         pack.configure(load_policy_config("prod"))
         found = [v for v in pack.check_plan(plan) if v.level == "mandatory" and v.policy == policy]
     assert found, f"{overrides} was not caught by {policy}"
+
+
+# A compliant stack: one primary with its TLS group, backups copied to another region, an alarm
+# to SNS, an event subscription, required tags. Each case changes one thing (AnalyzeStack).
+DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENTS = "aws:rds/eventSubscription:EventSubscription"
+BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+GROUP = "aws:rds/parameterGroup:ParameterGroup"
+ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+
+
+def _stack_baseline():
+    db = _resource("aws:rds/instance:Instance", {
+        "parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": {"Environment": "prod", "Owner": "team"}})
+    return {
+        "db": db,
+        "group": Registration("urn:pg", GROUP, "pg", True, "", "", {
+            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}, {}),
+        "backups": Registration("urn:backups", BACKUPS, "backups", True, "", "", {
+            "sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}, {}),
+        "alarm": Registration("urn:alarm", ALARM, "cpu", True, "", "", {
+            "dimensions": {"DBInstanceIdentifier": "db1"},
+            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}, {}),
+        "events": Registration("urn:events", EVENTS, "events", True, "", "", {
+            "sourceType": "db-instance", "sourceIds": ["db1"]}, {}),
+    }
+
+
+def _set(role, key, value):
+    def change(stack):
+        if value is None:
+            stack[role].inputs.pop(key, None)
+        else:
+            stack[role].inputs[key] = value
+    return change
+
+
+def _drop(role):
+    return lambda stack: stack.pop(role)
+
+
+def _add_rotation(days):
+    return lambda stack: stack.update(rotation=Registration(
+        "urn:rotation", ROTATION, "rotation", True, "", "", {"rotationRules": {"automaticallyAfterDays": days}}, {}))
+
+
+def _replica_without_backups(stack):
+    stack["replica"] = _resource("aws:rds/instance:Instance", {
+        "replicateSourceDb": "db1", "identifier": "db1-ro", "parameterGroupName": "pg",
+        "arn": "arn:aws:rds:eu-west-1:123456789012:db:db1-ro", "tagsAll": {"Environment": "prod", "Owner": "t"}})
+    stack["replica"].urn += "-ro"
+    stack["replica_alarm"] = Registration("urn:alarm-ro", ALARM, "cpu-ro", True, "", "", {
+        "dimensions": {"DBInstanceIdentifier": "db1-ro"}, "alarmActions": ["arn:aws:sns:eu-west-1:1:alerts"]}, {})
+    stack["events"].inputs["sourceIds"] = []  # every instance
+
+
+# (description, change, config, policy expected to fire or None)
+STACK_CASES = [
+    ("tls: default group", _set("db", "parameterGroupName", None), None, "rds-tls-required"),
+    ("tls: group allows plain text", lambda s: s["group"].inputs.update(
+        parameters=[{"name": "rds.force_ssl", "value": "0"}]), None, "rds-tls-required"),
+    ("tls: unknown group name", _set("db", "parameterGroupName", UNKNOWN), None, None),
+    ("backups: none", _drop("backups"), None, "rds-cross-region-backups"),
+    ("backups: of another instance", _set("backups", "sourceDbInstanceArn", DB_ARN + "x"), None,
+     "rds-cross-region-backups"),
+    ("backups: unknown source", _set("backups", "sourceDbInstanceArn", UNKNOWN), None, None),
+    ("backups: a replica needs none of its own", _replica_without_backups, None, None),
+    ("rotation: no managed password", _set("db", "manageMasterUserPassword", None), None, "rds-credentials-rotate"),
+    ("rotation: a 30-day rotation", lambda s: (_set("db", "manageMasterUserPassword", None)(s), _add_rotation(30)(s)),
+     None, None),
+    ("rotation: 120 days is too slow", lambda s: (_set("db", "manageMasterUserPassword", None)(s),
+                                                   _add_rotation(120)(s)), None, "rds-credentials-rotate"),
+    ("rotation: 120 days under a 180-day config", lambda s: (_set("db", "manageMasterUserPassword", None)(s),
+                                                             _add_rotation(120)(s)),
+     {"rds-credentials-rotate": {"maximumDays": 180}}, None),
+    ("alarms: none", _drop("alarm"), None, "rds-alarms-notify"),
+    ("alarms: no action", _set("alarm", "alarmActions", None), None, "rds-alarms-notify"),
+    ("alarms: action is not SNS", _set("alarm", "alarmActions", ["arn:aws:lambda:eu-west-1:1:function:f"]), None,
+     "rds-alarms-notify"),
+    ("alarms: another instance", _set("alarm", "dimensions", {"DBInstanceIdentifier": "db2"}), None,
+     "rds-alarms-notify"),
+    ("alarms: SNS in another partition", _set("alarm", "alarmActions", ["arn:aws-cn:sns:cn-north-1:1:alerts"]),
+     None, None),
+    ("events: none", _drop("events"), None, "rds-event-subscription"),
+    ("events: another instance", _set("events", "sourceIds", ["db2"]), None, "rds-event-subscription"),
+    ("events: every instance", _set("events", "sourceIds", []), None, None),
+    ("tags: Owner missing", _set("db", "tagsAll", {"Environment": "prod"}), None, "rds-required-tags"),
+    ("tags: unknown", _set("db", "tagsAll", UNKNOWN), None, None),
+    ("tags: configured keys", lambda s: None, {"rds-required-tags": {"keys": ["CostCenter"]}}, "rds-required-tags"),
+]
+
+
+def test_stack_baseline_is_compliant(pack):
+    assert _stack(pack, list(_stack_baseline().values())) == set()
+
+
+@pytest.mark.parametrize("change, config, expected", [c[1:] for c in STACK_CASES], ids=[c[0] for c in STACK_CASES])
+def test_one_stack_change_per_case(change, config, expected, pack):
+    stack = _stack_baseline()
+    change(stack)
+    if config is None:
+        found = _stack(pack, list(stack.values()))
+    else:
+        with PolicyPackProcess() as configured:
+            configured.configure(config)
+            found = _stack(configured, list(stack.values()))
+    assert found == ({expected} if expected else set())
+
+
+def test_numbers_in_messages_read_as_people_write_them(pack):
+    stack = _stack_baseline()
+    _set("db", "manageMasterUserPassword", None)(stack)
+    messages = [v.message for v in pack.analyze_stack(list(stack.values()))]
+    assert any("at most 90 days" in m for m in messages), messages
+
+
+def test_readme_control_table_lists_exactly_the_packs_policies(pack):
+    """The README's table is what other teams read; it must not drift from the pack."""
+    from preview.harness import PROJECT_DIR
+    import re
+
+    section = (PROJECT_DIR / "README.md").read_text().split("## The policy pack", 1)[1]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, flags=re.M))
+    levels = {0: "advisory", 1: "mandatory", 2: "disabled"}
+    assert documented == {p.name for p in pack.info.policies}
+    for p in pack.info.policies:
+        row = re.search(rf"^\| `{p.name}` \|.*$", section, flags=re.M).group(0)
+        assert f"| {levels[p.enforcementLevel]} |" in row, p.name
+
+
+# (type, change, policy config, policy expected to fire or None): each threshold or list moves
+# the verdict on a resource the default config judges the other way.
+CONFIG_CASES = [
+    ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+     {"cidrIpv4": "0.0.0.0/0", "fromPort": 6379, "toPort": 6379},
+     {"no-public-ingress-to-database-ports-vpc-rule": {"ports": [6379]}}, "no-public-ingress-to-database-ports-vpc-rule"),
+    ("aws:ec2/securityGroupRule:SecurityGroupRule", {"cidrBlocks": ["0.0.0.0/0"]},
+     {"no-public-ingress-to-database-ports-rule": {"ports": [6379]}}, None),
+    ("aws:ec2/securityGroup:SecurityGroup",
+     {"ingress": [{"protocol": "tcp", "fromPort": 27017, "toPort": 27017, "cidrBlocks": ["0.0.0.0/0"]}]},
+     {"no-public-ingress-to-database-ports": {"ports": [27017]}}, "no-public-ingress-to-database-ports"),
+    ("aws:secretsmanager/secret:Secret", {"recoveryWindowInDays": 10},
+     {"secret-recovery-window": {"minimumDays": 30}}, "secret-recovery-window"),
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", {"retentionPeriod": 7},
+     {"rds-backup-replication-retention": {"minimumDays": 14}}, "rds-backup-replication-retention"),
+    ("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 30},
+     {"log-group-retention": {"minimumDays": 365}}, "log-group-retention"),
+    ("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 7},
+     {"log-group-retention": {"minimumDays": 7}}, None),
+    ("aws:rds/instance:Instance", {"username": "dbadmin"},
+     {"rds-no-default-master-username": {"forbidden": ["dbadmin"]}}, "rds-no-default-master-username"),
+    ("aws:rds/instance:Instance", {"username": "postgres"},
+     {"rds-no-default-master-username": {"forbidden": ["admin"]}}, None),
+]
+
+
+@pytest.mark.parametrize("type_, change, config, expected", CONFIG_CASES,
+                         ids=[f"{t.split(':')[-1]}-{list(c)[0]}-{i}" for i, (t, _, c, _) in enumerate(CONFIG_CASES)])
+def test_policy_config_moves_the_verdict(type_, change, config, expected):
+    with PolicyPackProcess() as configured:
+        configured.configure(config)
+        found = {v.policy for v in configured.analyze(_resource(type_, change))}
+    assert found == ({expected} if expected else set())

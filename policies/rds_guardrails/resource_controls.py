@@ -289,7 +289,7 @@ def _recovery_window(props: Any, config: dict, _opts: Any = None) -> Optional[st
     if int(days) == 0:
         return "the secret is deleted at once, with no recovery (recoveryWindowInDays is 0)"
     if int(days) < config["minimumDays"]:
-        return f"recoveryWindowInDays is {int(days)}, below the minimum of {config['minimumDays']}"
+        return f"recoveryWindowInDays is {int(days)}, below the minimum of {config['minimumDays']:g}"
     return None
 
 
@@ -328,7 +328,7 @@ def _backup_retention(prop: str, unset: int) -> Any:
         days = int(days)
         if days < config["minimumDays"]:
             shown = f"{days}{' by default' if get(props, prop) is None else ''}"
-            return f"backups are kept {shown} day(s), below the minimum of {config['minimumDays']} ({prop})"
+            return f"backups are kept {shown} day(s), below the minimum of {config['minimumDays']:g} ({prop})"
         if days > 35:
             return f"{prop} is {days}; RDS keeps automated backups at most 35 days"
         return None
@@ -345,7 +345,7 @@ def _log_retention(props: Any, config: dict, _opts: Any = None) -> Optional[str]
     if days is UNKNOWN or int(days) == 0:
         return None  # 0/unset keeps logs forever, which meets any minimum
     if int(days) < config["minimumDays"]:
-        return f"logs are kept {int(days)} day(s), below the minimum of {config['minimumDays']} (retentionInDays)"
+        return f"logs are kept {int(days)} day(s), below the minimum of {config['minimumDays']:g} (retentionInDays)"
     return None
 
 

@@ -87,7 +87,7 @@ def _rotation(args: StackValidationArgs, report: ReportViolation) -> None:
         if get(db.props, "manageMasterUserPassword") is True or rotated:
             continue
         report(f"{_label(db)}: master credentials never rotate. Fix: set manageMasterUserPassword: true "
-               f"(RDS rotates it) or add an aws.secretsmanager.SecretRotation of at most {config['maximumDays']} days.",
+               f"(RDS rotates it) or add an aws.secretsmanager.SecretRotation of at most {config['maximumDays']:g} days.",
                db.urn)
 
 
