@@ -102,13 +102,26 @@ class PolicyPackProcess:
     def __init__(self, policy_dir: Path = POLICY_DIR, python: str = sys.executable):
         self.policy_dir = policy_dir
         self.python = python
+        self.channel: Optional[grpc.Channel] = None
+
+    @property
+    def connected(self) -> bool:
+        return self.channel is not None
 
     def __enter__(self) -> "PolicyPackProcess":
+        return self.start().connect()
+
+    def start(self) -> "PolicyPackProcess":
+        """Launch the pack; it imports while the caller does other work (the program run)."""
         # The engine address is only used for logging; nothing in the pack calls back to it.
         self.process = subprocess.Popen(
             [self.python, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(self.policy_dir)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
+        return self
+
+    def connect(self) -> "PolicyPackProcess":
+        """Wait for the port the pack prints, then ask for its policies."""
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             self.process.kill()
@@ -119,7 +132,11 @@ class PolicyPackProcess:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.channel.close()
+        self.close()
+
+    def close(self) -> None:
+        if self.channel is not None:
+            self.channel.close()
         self.process.kill()
         self.process.wait()
 
@@ -128,9 +145,14 @@ class PolicyPackProcess:
             policyConfig=reconcile_config(self.info, file_config)))
 
     def analyze(self, r: Registration) -> list[Violation]:
-        response = self.stub.Analyze(analyzer_pb2.AnalyzeRequest(
-            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)))
-        return [self._violation(d, r.urn) for d in response.diagnostics]
+        return self.analyze_many([r])
+
+    def analyze_many(self, resources: list[Registration]) -> list[Violation]:
+        """Analyze each resource; the requests are in flight together, as the engine sends them."""
+        calls = [(r, self.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
+            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r))))
+            for r in resources]
+        return [self._violation(d, r.urn) for r, call in calls for d in call.result().diagnostics]
 
     def analyze_stack(self, resources: list[Registration]) -> list[Violation]:
         request = analyzer_pb2.AnalyzeStackRequest(resources=[
@@ -145,8 +167,7 @@ class PolicyPackProcess:
     def check_plan(self, plan: Plan) -> list[Violation]:
         """Every custom resource through Analyze, then the whole stack through AnalyzeStack."""
         custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
-        violations = [v for r in custom for v in self.analyze(r)]
-        return violations + self.analyze_stack(custom)
+        return self.analyze_many(custom) + self.analyze_stack(custom)
 
     @staticmethod
     def _violation(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Violation:

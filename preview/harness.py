@@ -190,15 +190,16 @@ class PlanMocks(pulumi_mocks.Mocks):
             self._default_tags[args.name] = tags
             return f"{args.name}-id", inputs
         region = inputs.get("region", "us-east-1")
-        if self.first_preview:
-            return "", inputs
         name = args.name
         outputs: dict[str, Any] = {**inputs}
         if token_is_aws(args.typ):
-            # The AWS provider merges its default tags into tagsAll (tags win on conflicts).
+            # The AWS provider merges its default tags into tagsAll (tags win on conflicts);
+            # it does so at plan time, so tagsAll is known even on a first preview.
             provider_name = (args.provider or "").split("::")[-2] if args.provider else ""
             defaults = self._default_tags.get(provider_name, {})
             outputs["tagsAll"] = {**defaults, **(inputs.get("tags") or {})}
+        if self.first_preview:
+            return "", outputs
         token = args.typ
         service = token.split(":")[1].split("/")[0] if token.count(":") == 2 else "custom"
         outputs.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}")

@@ -91,16 +91,25 @@ def _rotation(args: StackValidationArgs, report: ReportViolation) -> None:
                db.urn)
 
 
+def _is_sns_arn(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("arn:aws") and value.split(":")[2:3] == ["sns"]
+
+
 def _alarms(args: StackValidationArgs, report: ReportViolation) -> None:
     covered = set()
     for r in args.resources:
         if r.resource_type != "aws:cloudwatch/metricAlarm:MetricAlarm":
             continue
-        actions = [a for a in items(get(r.props, "alarmActions")) if isinstance(a, str)]
-        if any(a.startswith("arn:aws:sns:") or a.startswith("arn:aws-") and ":sns:" in a for a in actions):
-            dims = get(r.props, "dimensions") or {}
+        dims = get(r.props, "dimensions")
+        if dims is UNKNOWN:
+            return  # an alarm on an instance not known before deploy: no verdict for anyone
+        # A topic created in the same deploy has an unknown ARN on a first preview.
+        actions = get(r.props, "alarmActions")
+        if actions is UNKNOWN or any(a is UNKNOWN or _is_sns_arn(a) for a in items(actions)):
             for key in ("DBInstanceIdentifier", "DBClusterIdentifier"):
-                value = get(dims, key)
+                value = get(dims or {}, key)
+                if value is UNKNOWN:
+                    return
                 if isinstance(value, str):
                     covered.add(value)
     for db in _databases(args.resources):

@@ -1,0 +1,194 @@
+"""Reports of an offline check: JSON for machines, Markdown (with a Mermaid diagram) for people.
+
+SARIF for code scanning lives in preview/sarif.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from preview.analyzer import Violation
+from preview.diff import PlanDiff
+from preview.harness import UNKNOWN, Plan, Registration, is_secret
+
+
+@dataclass
+class StackResult:
+    """Everything known about one stack after the check."""
+
+    stack: str
+    plan: Optional[Plan] = None
+    violations: list[Violation] = field(default_factory=list)
+    error: Optional[str] = None
+    diff: Optional[PlanDiff] = None
+    policy_checked: bool = True
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.level == "mandatory"]
+
+
+def masked(value: Any) -> Any:
+    """A plan value safe to write anywhere: secrets replaced, unknowns named."""
+    if is_secret(value):
+        return "[secret]"
+    if value == UNKNOWN:
+        return "(known after deploy)"
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+# --- JSON -------------------------------------------------------------------------------------------
+
+def _resource_json(r: Registration) -> dict[str, Any]:
+    return {"urn": r.urn, "type": r.type, "name": r.name, "custom": r.custom, "parent": r.parent,
+            "provider": r.provider, "id": r.id, "inputs": masked(r.inputs), "options": r.options,
+            "outputs": masked(r.outputs)}
+
+
+def to_json(result: StackResult) -> dict[str, Any]:
+    """Each resource as the analyzer sees it (inputs; outputs for the stack check), plus diagnostics."""
+    plan = result.plan
+    return {
+        "stack": result.stack,
+        "error": result.error,
+        "resources": [_resource_json(r) for r in plan.resources] if plan else [],
+        "outputs": {k: ("[secret]" if v["secret"] else masked(v["value"]) if v["known"] else "(known after deploy)")
+                    for k, v in (plan.outputs if plan else {}).items()},
+        "policyChecked": result.policy_checked,
+        "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}
+                        for v in result.violations],
+        "diff": None if result.diff is None else {
+            "baseline": result.diff.baseline,
+            "changes": [{"urn": c.urn, "type": c.type, "name": c.name, "action": c.action,
+                         "properties": list(c.properties), "unknown": list(c.unknown),
+                         "protected": c.protected, "retained": c.retained, "atRisk": c.at_risk}
+                        for c in result.diff.changes],
+        },
+    }
+
+
+# --- Markdown ---------------------------------------------------------------------------------------
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _resource_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def to_markdown(result: StackResult) -> str:
+    """A PR comment / job summary: verdict, counts, violations, the diff, the component diagram."""
+    lines = [f"## Offline check: stack `{result.stack}`", ""]
+    if result.error:
+        return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", "```", result.error, "```", ""])
+    counts = Counter(v.level for v in result.violations)
+    risks = result.diff.risks if result.diff else []
+    verdict = "❌ refused" if result.mandatory or risks else "✅ passes"
+    plan = result.plan
+    lines.append(f"**Verdict: {verdict}** — {sum(r.custom for r in plan.resources)} resources, "
+                 f"{counts['mandatory']} mandatory, {counts['advisory']} advisory violation(s)"
+                 + (f", {len(risks)} stateful resource(s) at risk" if result.diff else "") + ".")
+    if not result.policy_checked:
+        lines.append("")
+        lines.append("_The policy pack was not run (--no-policy)._")
+    lines.append("")
+    lines += ["| level | count |", "|---|---|"]
+    lines += [f"| {level} | {counts[level]} |" for level in ("mandatory", "advisory")]
+    if result.violations:
+        lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
+        for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+            lines.append(f"| {v.level} | `{v.policy}` | `{_resource_name(v.urn)}` | {_cell(v.message.splitlines()[-1])} |")
+    if result.diff is not None:
+        lines += ["", f"### Plan diff against `{result.diff.baseline}`", ""]
+        d = result.diff
+        lines.append(f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
+                     f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete.")
+        if d.changes:
+            lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
+            for c in d.changes:
+                mark = "⚠️ data at risk" if c.at_risk else ""
+                props = ", ".join(c.properties + tuple(f"{p} (unknown)" for p in c.unknown))
+                lines.append(f"| {mark} | {c.action} | `{c.type}` | `{c.name}` | {_cell(props)} |")
+    lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
+    return "\n".join(lines)
+
+
+# --- Mermaid ------------------------------------------------------------------------------------------
+
+# Outputs that other resources refer to: a match draws a link between their components.
+_REFERENCE_OUTPUTS = ("arn", "identifier", "keyId", "endpoint", "address")
+_REFERENCE_BY_NAME = {"aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
+                      "aws:rds/proxy:Proxy", "aws:iam/role:Role"}
+
+
+def _strings(value: Any, key: str = ""):
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, key or k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, key)
+
+
+def mermaid(plan: Plan) -> str:
+    """Components as nodes grouped by region, linked where one's resources use another's."""
+    by_urn = plan.by_urn()
+
+    def node_of(r: Registration) -> Optional[Registration]:
+        # The component directly below the top-level one (or the resource itself at top level).
+        chain = [r]
+        while chain[-1].parent in by_urn:
+            chain.append(by_urn[chain[-1].parent])
+        return chain[-2] if len(chain) >= 2 else chain[-1]
+
+    custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    nodes: dict[str, Registration] = {}
+    regions: dict[str, Counter] = {}
+    index: dict[str, str] = {}
+    for r in custom:
+        node = node_of(r)
+        if node is None:
+            continue
+        nodes[node.urn] = node
+        if r.region:
+            regions.setdefault(node.urn, Counter())[r.region] += 1
+        refs = [r.outputs.get(k) for k in _REFERENCE_OUTPUTS] + [r.id]
+        if r.type in _REFERENCE_BY_NAME:
+            refs.append(r.outputs.get("name"))
+        for ref in refs:
+            if isinstance(ref, str) and len(ref) > 3:
+                index.setdefault(ref, node.urn)
+    edges: dict[tuple[str, str], set[str]] = {}
+    for r in custom:
+        source = node_of(r).urn
+        for key, value in _strings(r.inputs):
+            target = index.get(value)
+            if target and target != source:
+                edges.setdefault((source, target), set()).add(key)
+
+    ids = {urn: f"n{i}" for i, urn in enumerate(sorted(nodes))}
+    lines = ["flowchart LR"]
+    by_region: dict[str, list[str]] = {}
+    for urn in sorted(nodes):
+        region = regions.get(urn, Counter({"global": 1})).most_common(1)[0][0]
+        by_region.setdefault(region, []).append(urn)
+    for region, urns in sorted(by_region.items()):
+        lines.append(f'  subgraph {re.sub(r"[^A-Za-z0-9]", "_", region)}["{region}"]')
+        for urn in urns:
+            n = nodes[urn]
+            lines.append(f'    {ids[urn]}["{n.type.split(":")[-1]}<br/>{n.name}"]')
+        lines.append("  end")
+    for (source, target), keys in sorted(edges.items()):
+        lines.append(f'  {ids[source]} -->|{", ".join(sorted(keys)[:2])}| {ids[target]}')
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""SARIF 2.1.0 for GitHub code scanning, built from the `sarif-om` object model.
+
+Each policy is a rule (mandatory -> error, advisory -> warning); each violation is a result
+located at the stack file, with the resource URN as its logical location. A stateful
+resource that the plan diff would replace or delete is a result of the rule
+`stateful-resource-at-risk`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from preview.report import StackResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+AT_RISK_RULE = "stateful-resource-at-risk"
+LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none", "remediate": "warning"}
+
+
+_ALWAYS = {"level", "version"}
+
+
+def to_dict(obj: Any) -> Any:
+    """Serialize sarif-om objects under their SARIF property names, leaving out unset ones
+    (None, or the model's default such as -1 for "no index"); `level` is always written."""
+    if attr.has(type(obj)):
+        out = {}
+        for f in attr.fields(type(obj)):
+            value = getattr(obj, f.name)
+            name = f.metadata["schema_property_name"]
+            if value is None or (value == f.default and name not in _ALWAYS):
+                continue
+            out[name] = to_dict(value)
+        return out
+    if isinstance(obj, list):
+        return [to_dict(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:32]
+
+
+def _location(stack: str, urn: str) -> om.Location:
+    return om.Location(
+        physical_location=om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=f"Pulumi.{stack}.yaml", uri_base_id="%SRCROOT%"),
+            region=om.Region(start_line=1),
+        ),
+        logical_locations=[om.LogicalLocation(fully_qualified_name=urn, name=urn.rsplit("::", 1)[-1],
+                                              kind="resource")],
+    )
+
+
+def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str) -> dict:
+    """One run per stack. `policies` maps a policy name to (description, default level)."""
+    rules = [
+        om.ReportingDescriptor(
+            id=name, name=name, short_description=om.MultiformatMessageString(text=description),
+            default_configuration=om.ReportingConfiguration(level=LEVEL.get(level, "warning")),
+        )
+        for name, (description, level) in sorted(policies.items())
+    ] + [om.ReportingDescriptor(
+        id=AT_RISK_RULE, name=AT_RISK_RULE,
+        short_description=om.MultiformatMessageString(
+            text="A stateful resource would be replaced or deleted (see preview/replacements.py)"),
+        default_configuration=om.ReportingConfiguration(level="error"),
+    )]
+    index = {r.id: i for i, r in enumerate(rules)}
+    runs = []
+    for result in results:
+        items = []
+        for v in result.violations:
+            items.append(om.Result(
+                rule_id=v.policy, rule_index=index.get(v.policy, -1), level=LEVEL.get(v.level, "warning"),
+                message=om.Message(text=v.message.splitlines()[-1]),
+                locations=[_location(result.stack, v.urn)],
+                partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
+            ))
+        for c in result.diff.risks if result.diff else []:
+            what = f"replaced ({', '.join(c.properties)} changed)" if c.action == "replace" else "deleted"
+            items.append(om.Result(
+                rule_id=AT_RISK_RULE, rule_index=index[AT_RISK_RULE], level="error",
+                message=om.Message(text=f"{c.type} '{c.name}' would be {what}: its data would be lost. "
+                                        "Approve the replacement explicitly or revert the change."),
+                locations=[_location(result.stack, c.urn)],
+                partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, AT_RISK_RULE, c.urn)},
+            ))
+        runs.append(om.Run(
+            tool=om.Tool(driver=om.ToolComponent(
+                name="rds-guardrails", semantic_version=version, rules=rules,
+                information_uri="https://github.com/pulumi/pulumi-policy")),
+            automation_details=om.RunAutomationDetails(id=f"rdsplatform-offline-check/{result.stack}/"),
+            results=items,
+        ))
+    return to_dict(om.SarifLog(version="2.1.0", schema_uri=SCHEMA, runs=runs))

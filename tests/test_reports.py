@@ -1,0 +1,222 @@
+"""The offline check's reports and exit codes: JSON, SARIF, Markdown, the plan diff."""
+
+import json
+import subprocess
+
+import attr
+import pytest
+import sarif_om as om
+
+from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY, main
+from preview.diff import diff_plans
+from preview.harness import MOCK_SECRET_VALUE, PROJECT_DIR, run_program
+from preview.replacements import REPLACED_BY
+
+
+def _check(tmp_path, *args):
+    paths = {kind: tmp_path / f"out.{kind}" for kind in ("json", "sarif", "md")}
+    code = main([*args, "--quiet", "--json", str(paths["json"]), "--sarif", str(paths["sarif"]),
+                 "--markdown", str(paths["md"])])
+    return code, json.loads(paths["json"].read_text()), json.loads(paths["sarif"].read_text()), paths["md"].read_text()
+
+
+# --- exit codes -------------------------------------------------------------------------------------
+
+def test_clean_prod_exits_0_and_every_report_says_so(tmp_path):
+    code, report, sarif, markdown = _check(tmp_path, "--stack", "prod")
+    assert code == EXIT_CLEAN
+    assert report["diagnostics"] == [] and report["error"] is None
+    assert sarif["runs"][0]["results"] == []
+    assert "**Verdict: ✅ passes**" in markdown and "| mandatory | 0 |" in markdown
+
+
+def test_a_broken_override_exits_1_with_a_readable_report(tmp_path):
+    code, report, sarif, markdown = _check(tmp_path, "--stack", "prod", "--config", "multiAz=false")
+    assert code == EXIT_MANDATORY
+    assert [(d["policy"], d["level"]) for d in report["diagnostics"]] == [("rds-multi-az", "mandatory")]
+    assert [(r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"]] == [("rds-multi-az", "error")]
+    assert "**Verdict: ❌ refused**" in markdown
+    assert "| mandatory | `rds-multi-az` | `appdb-prod-db-instance` | Instance 'appdb-prod-db-instance': Multi-AZ is off" in markdown
+
+
+def test_bad_config_exits_2_and_the_markdown_carries_the_message(tmp_path):
+    code, report, _, markdown = _check(tmp_path, "--stack", "prod", "--config", "backupRetentionDays=0")
+    assert code == EXIT_ERROR
+    assert "rdsplatform:backupRetentionDays = 0" in report["error"] and report["resources"] == []
+    assert "could not be built" in markdown and "backupRetentionDays = 0" in markdown
+
+
+def test_first_preview_produces_no_false_violations(tmp_path):
+    code, report, _, _ = _check(tmp_path, "--all", "--first-preview")
+    assert code == EXIT_CLEAN
+    for stack in report["stacks"]:
+        assert [d for d in stack["diagnostics"] if d["level"] == "mandatory"] == []
+    prod = next(s for s in report["stacks"] if s["stack"] == "prod")
+    assert prod["outputs"]["endpoint"] == "(known after deploy)"
+
+
+# --- JSON ---------------------------------------------------------------------------------------------
+
+def test_json_has_each_resource_as_the_analyzer_sees_it_and_no_secret(tmp_path):
+    code, report, _, _ = _check(tmp_path, "--stack", "dev")
+    assert code == EXIT_CLEAN
+    db = next(r for r in report["resources"] if r["name"] == "appdb-dev-db-instance")
+    assert db["inputs"]["password"] == "[secret]" and db["inputs"]["storageEncrypted"] is True
+    assert db["options"]["protect"] is False and db["outputs"]["arn"].startswith("arn:aws:rds:")
+    assert {d["level"] for d in report["diagnostics"]} == {"advisory"}
+    text = (tmp_path / "out.json").read_text() + (tmp_path / "out.md").read_text() + (tmp_path / "out.sarif").read_text()
+    assert MOCK_SECRET_VALUE not in text
+
+
+# --- SARIF against the sarif-om object model ----------------------------------------------------------
+
+NESTED = {
+    (om.SarifLog, "runs"): om.Run, (om.Run, "tool"): om.Tool, (om.Run, "results"): om.Result,
+    (om.Run, "automationDetails"): om.RunAutomationDetails, (om.Tool, "driver"): om.ToolComponent,
+    (om.ToolComponent, "rules"): om.ReportingDescriptor,
+    (om.ReportingDescriptor, "shortDescription"): om.MultiformatMessageString,
+    (om.ReportingDescriptor, "defaultConfiguration"): om.ReportingConfiguration,
+    (om.Result, "message"): om.Message, (om.Result, "locations"): om.Location,
+    (om.Location, "physicalLocation"): om.PhysicalLocation, (om.Location, "logicalLocations"): om.LogicalLocation,
+    (om.PhysicalLocation, "artifactLocation"): om.ArtifactLocation, (om.PhysicalLocation, "region"): om.Region,
+}
+
+
+def _conforms(value, cls, path="$"):
+    """Every property is one the SARIF 2.1.0 object model defines, and required ones are present."""
+    fields = {f.metadata["schema_property_name"]: f for f in attr.fields(cls)}
+    assert isinstance(value, dict), path
+    unknown = set(value) - set(fields)
+    assert not unknown, f"{path}: {cls.__name__} has no properties {unknown}"
+    required = {name for name, f in fields.items() if f.default is attr.NOTHING}
+    assert required <= set(value), f"{path}: {cls.__name__} misses {required - set(value)}"
+    for name, item in value.items():
+        nested = NESTED.get((cls, name))
+        if nested is None:
+            continue
+        for i, element in enumerate(item if isinstance(item, list) else [item]):
+            _conforms(element, nested, f"{path}.{name}[{i}]")
+
+
+def test_sarif_follows_the_2_1_0_object_model(tmp_path):
+    code, _, sarif, _ = _check(tmp_path, "--all")
+    assert code == EXIT_CLEAN
+    _conforms(sarif, om.SarifLog)
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    assert [r["automationDetails"]["id"] for r in sarif["runs"]] == [
+        "rdsplatform-offline-check/dev/", "rdsplatform-offline-check/prod/"]
+    for run in sarif["runs"]:
+        rules = run["tool"]["driver"]["rules"]
+        assert len({r["id"] for r in rules}) == len(rules) > 30
+        for result in run["results"]:
+            assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+            assert result["level"] in ("none", "note", "warning", "error")
+            location = result["locations"][0]
+            assert location["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.dev.yaml"
+            assert location["logicalLocations"][0]["fullyQualifiedName"].startswith("urn:pulumi:dev::")
+
+
+def test_the_conformance_check_refuses_a_bad_property():
+    with pytest.raises(AssertionError, match="has no properties"):
+        _conforms({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "resultz": []}]}, om.SarifLog)
+
+
+# --- Markdown and Mermaid -----------------------------------------------------------------------------
+
+def test_markdown_draws_the_components_by_region_and_their_links(tmp_path):
+    _, _, _, markdown = _check(tmp_path, "--stack", "prod")
+    diagram = markdown.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert diagram.startswith("flowchart LR")
+    assert 'subgraph eu_west_1["eu-west-1"]' in diagram and 'subgraph eu_central_1["eu-central-1"]' in diagram
+    ids = {line.split('["')[1].split('"]')[0]: line.strip().split("[")[0]
+           for line in diagram.splitlines() if '["' in line and "subgraph" not in line}
+    replica, database = ids["ReadReplica<br/>appdb-prod-replica-dr"], ids["Database<br/>appdb-prod-db"]
+    assert f"{replica} -->|" in diagram and f"| {database}" in diagram
+    assert any(line.strip().startswith(f"{replica} -->|") and line.endswith(database) and "replicateSourceDb" in line
+               for line in diagram.splitlines())
+
+
+# --- the plan diff --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def prod_baseline():
+    return run_program("prod").resources
+
+
+@pytest.mark.parametrize("overrides, replaced", [
+    ({"name": "orders"}, None),                        # every URN changes: deletes and creates
+    ({"dbName": "orders"}, ["dbName"]),
+    ({"engine": "mysql", "engineVersion": "8.0"}, ["engine"]),
+    ({"masterUsername": "orders_admin"}, ["username"]),
+])
+def test_changes_that_replace_the_database_are_flagged(prod_baseline, overrides, replaced):
+    diff = diff_plans(prod_baseline, run_program("prod", overrides).resources, "main")
+    primary = [c for c in diff.changes if c.name == "appdb-prod-db-instance"]
+    if replaced is None:
+        assert primary[0].action == "delete" and not primary[0].at_risk  # retainOnDelete keeps it
+        assert any(c.action == "create" and c.name == "orders-prod-db-instance" for c in diff.changes)
+    else:
+        assert primary[0].action == "replace" and primary[0].at_risk
+        assert set(replaced) <= set(primary[0].properties)
+
+
+def test_an_in_place_change_is_not_a_replacement(prod_baseline):
+    diff = diff_plans(prod_baseline, run_program("prod", {"instanceClass": "db.r7g.xlarge"}).resources, "main")
+    primary = next(c for c in diff.changes if c.name == "appdb-prod-db-instance")
+    assert (primary.action, primary.properties, primary.at_risk) == ("update", ("instanceClass",), False)
+    assert diff.risks == []
+
+
+def test_ignored_properties_are_not_changes(prod_baseline):
+    # restore settings are ignore_changes: adding them to a live stack must not replace it.
+    plan = run_program("prod", {"restore": {"snapshotIdentifier": "appdb-prod-2026-11-01"}})
+    diff = diff_plans(prod_baseline, plan.resources, "main")
+    assert [c for c in diff.changes if c.name == "appdb-prod-db-instance"] == []
+
+
+def test_unknown_values_are_listed_but_not_judged(prod_baseline):
+    diff = diff_plans(prod_baseline, run_program("prod", first_preview=True).resources, "main")
+    assert diff.risks == [] and diff.of("replace") == []
+    assert all(not c.properties for c in diff.changes)
+
+
+def test_removing_the_dr_region_deletes_its_backups_and_flags_them(prod_baseline):
+    plan = run_program("prod", {"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16",
+                                                     "azCount": 3, "allowedCidrs": ["10.61.0.0/16"],
+                                                     "replicateBackups": False, "backupRetentionDays": 14}})
+    risks = {c.name: c.action for c in diff_plans(prod_baseline, plan.resources, "main").risks}
+    assert risks == {"appdb-prod-dr-backups-replication": "delete"}
+
+
+def test_removing_a_computed_property_is_not_a_change(prod_baseline):
+    without_kms = [r for r in run_program("prod").resources]
+    primary = next(r for r in without_kms if r.name == "appdb-prod-db-instance")
+    primary.inputs = {k: v for k, v in primary.inputs.items() if k != "kmsKeyId"}
+    assert [c for c in diff_plans(prod_baseline, without_kms, "main").changes if c.name == primary.name] == []
+    primary.inputs["kmsKeyId"] = "arn:aws:kms:eu-west-1:123456789012:key/other"
+    assert diff_plans(prod_baseline, without_kms, "main").risks[0].properties == ("kmsKeyId",)
+
+
+def test_every_stateful_type_lists_region():
+    assert all("region" in props for props in REPLACED_BY.values())
+
+
+def test_baseline_from_a_file_and_the_at_risk_exit(tmp_path):
+    base = tmp_path / "base.json"
+    assert main(["--stack", "prod", "--quiet", "--no-policy", "--json", str(base)]) == EXIT_CLEAN
+    assert main(["--stack", "prod", "--quiet", "--no-policy", "--baseline", str(base)]) == EXIT_CLEAN
+    changed = ["--stack", "prod", "--quiet", "--no-policy", "--baseline", str(base), "--config", "dbName=orders"]
+    assert main(changed) == EXIT_AT_RISK
+    assert main(changed + ["--allow-replacement"]) == EXIT_CLEAN
+    assert main(["--stack", "prod", "--quiet", "--no-policy", "--baseline", str(tmp_path / "none.json")]) == EXIT_ERROR
+
+
+def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path):
+    inside = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if inside.returncode != 0:
+        pytest.skip("not a git checkout: no ref to compare with")
+    code, report, _, markdown = _check(tmp_path, "--stack", "dev", "--no-policy", "--baseline", "git:HEAD")
+    assert code in (EXIT_CLEAN, EXIT_AT_RISK)  # the working tree may differ from HEAD while developing
+    assert report["diff"]["baseline"] == "git:HEAD"
+    assert "### Plan diff against `git:HEAD`" in markdown
+    assert main(["--stack", "dev", "--quiet", "--no-policy", "--baseline", "git:no-such-ref"]) == EXIT_ERROR
