@@ -26,7 +26,6 @@ from preview.analyzer import POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyP
 from preview.diff import BaselineError, diff_plans, load_baseline
 from preview.harness import PROJECT_DIR, StackConfigError, run_program, stack_names
 from preview.report import StackResult, to_json, to_markdown
-from preview.sarif import to_sarif
 from preview.tree import render
 
 EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK = 0, 1, 2, 3
@@ -150,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         _write(args.markdown, "\n".join(to_markdown(r) for r in results))
     if args.sarif:
+        from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
+
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
         _write(args.sarif, json.dumps(to_sarif(results, policies, str(version)), indent=1) + "\n")
 

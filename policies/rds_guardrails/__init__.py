@@ -1,6 +1,8 @@
 """The RDS guard rails: pure policy functions grouped by concern, and the list of policies."""
 
-from rds_guardrails import resource_controls, stack_controls
+from rds_guardrails import resource_controls, sdk_speedup, stack_controls
+
+sdk_speedup.install()
 
 
 def all_policies() -> list:
