@@ -788,6 +788,29 @@ def _project_config_keys() -> list[str]:
     return sorted(k[len(prefix):] for k in keys if k.startswith(prefix))
 
 
+def parse_config_text(values: dict[str, str], *, environment: str) -> Settings:
+    """Validate config as the CLI hands it to a program: "<namespace>:<key>" -> text.
+
+    Used by `load()` inside the program and by the Automation API entry point, so a
+    deployment service's overrides are judged by exactly the same rules.
+    """
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    prefix = f"{PROJECT}:"
+    for full_key, text in sorted(values.items()):
+        if not full_key.startswith(prefix):
+            continue
+        key = full_key[len(prefix):]
+        try:
+            structured = key in _STRUCTURED or (_looks_scalar_json(text) and not _is_text(key))
+            raw[key] = json.loads(text) if structured else text
+        except json.JSONDecodeError:
+            problems.append(f"{_key(key)} = {text!r}: not valid JSON for a structured setting")
+    if problems:
+        raise SettingsError(problems)
+    return parse(raw, environment=environment, region=values.get("aws:region"))
+
+
 def load() -> Settings:
     """Read this stack's config (the only `pulumi.Config` reader) and validate it.
 
@@ -796,21 +819,13 @@ def load() -> Settings:
     import pulumi
 
     config = pulumi.Config(PROJECT)
-    raw: dict[str, Any] = {}
-    problems: list[str] = []
-    for key in _project_config_keys():
-        text = config.get(key)
-        if text is None:
-            continue
-        try:
-            structured = key in _STRUCTURED or (_looks_scalar_json(text) and not _is_text(key))
-            raw[key] = json.loads(text) if structured else text
-        except json.JSONDecodeError:
-            problems.append(f"{_key(key)} = {text!r}: not valid JSON for a structured setting")
-    if problems:
-        raise pulumi.RunError(str(SettingsError(problems)))
+    values = {f"{PROJECT}:{key}": config.get(key) for key in _project_config_keys()}
+    values = {k: v for k, v in values.items() if v is not None}
+    region = pulumi.Config("aws").get("region")
+    if region is not None:
+        values["aws:region"] = region
     try:
-        return parse(raw, environment=pulumi.get_stack(), region=pulumi.Config("aws").get("region"))
+        return parse_config_text(values, environment=pulumi.get_stack())
     except SettingsError as exc:
         raise pulumi.RunError(str(exc)) from None
 

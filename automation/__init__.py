@@ -1,0 +1,30 @@
+"""Automation API entry point for deployment services: one function per operation.
+
+    from automation import preview, up, refresh, destroy
+    result = up("prod", config={"instanceClass": "db.r7g.xlarge"}, on_event=print_json_line)
+
+Every preview and update runs this project's policy pack with the stack's policy config;
+`up` previews first and refuses mandatory violations and data loss unless allowed; destroying
+a production stack needs its name repeated. See automation/operations.py.
+"""
+
+from automation.errors import (
+    AutomationError,
+    CliNotFoundError,
+    ConfigRejectedError,
+    DataLossRefusedError,
+    DestroyRefusedError,
+    OperationCancelledError,
+    OperationFailedError,
+    PolicyViolationError,
+    StackBusyError,
+)
+from automation.operations import Deployer, destroy, preview, refresh, up
+from automation.results import OperationResult, Output, PlannedChange, PolicyFinding
+
+__all__ = [
+    "AutomationError", "CliNotFoundError", "ConfigRejectedError", "DataLossRefusedError", "DestroyRefusedError",
+    "OperationCancelledError", "OperationFailedError", "PolicyViolationError", "StackBusyError",
+    "Deployer", "destroy", "preview", "refresh", "up",
+    "OperationResult", "Output", "PlannedChange", "PolicyFinding",
+]
