@@ -2,56 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from components import instance_parts
-from components.catalog import EngineSpec
+from components.instance_parts import InstanceBasics
 from components.settings import RestoreSettings
 
-# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
-CA_CERTIFICATE = "rds-ca-rsa2048-g1"
-
-
 @dataclass
-class DatabaseArgs:
+class DatabaseArgs(InstanceBasics):
     """Everything the primary instance needs, already validated by settings."""
 
-    identifier: str
-    region: str
-    engine: EngineSpec
     engine_version: str
-    parameter_group_family: str
-    instance_class: str
-    storage_type: str
     allocated_storage: int
-    max_allocated_storage: int
-    iops: Optional[int]
-    storage_throughput: Optional[int]
     db_name: str
-    port: int
     credentials: dict[str, Any]
-    kms_key_arn: pulumi.Input[str]
-    subnet_group_name: pulumi.Input[str]
-    security_group_ids: Sequence[pulumi.Input[str]]
-    multi_az: bool
     backup_retention_days: int
     backup_window: str
-    maintenance_window: str
-    deletion_protection: bool
-    protect: bool
-    apply_immediately: bool
-    auto_minor_version_upgrade: bool
     blue_green_update: bool
-    iam_auth: bool
-    monitoring_interval: int
-    performance_insights: bool
-    performance_insights_retention_days: int
-    log_retention_days: int
     parameters: dict[str, str] = field(default_factory=dict)
     # Create from a snapshot or a point in time of another instance (creation only).
     restore: Optional[RestoreSettings] = None
@@ -74,11 +45,7 @@ class Database(pulumi.ComponentResource):
             self.monitoring_role = aws.iam.Role(
                 f"{name}-monitoring",
                 description=f"Enhanced monitoring of {args.identifier}",
-                assume_role_policy=json.dumps({
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                   "Principal": {"Service": "monitoring.rds.amazonaws.com"}}],
-                }),
+                assume_role_policy=instance_parts.service_trust_policy("monitoring.rds.amazonaws.com"),
                 opts=child,
             )
             aws.iam.RolePolicyAttachment(
@@ -110,49 +77,22 @@ class Database(pulumi.ComponentResource):
             identity = {}
         self.instance = aws.rds.Instance(
             f"{name}-instance",
-            region=args.region,
-            identifier=args.identifier,
-            engine=args.engine.name,
+            **instance_parts.instance_args(
+                args, parameter_group_name=self.parameter_group.name,
+                monitoring_role_arn=self.monitoring_role.arn if self.monitoring_role else None,
+            ),
             engine_version=args.engine_version,
-            instance_class=args.instance_class,
-            storage_type=args.storage_type,
             allocated_storage=args.allocated_storage,
-            max_allocated_storage=args.max_allocated_storage if autoscaling else None,
-            iops=args.iops,
-            storage_throughput=args.storage_throughput,
-            storage_encrypted=True,
-            kms_key_id=args.kms_key_arn,
             **identity,
-            port=args.port,
             **credentials,
             **_restore_args(args.restore),
             allow_major_version_upgrade=self._crosses_major_version(args),
-            db_subnet_group_name=args.subnet_group_name,
-            vpc_security_group_ids=list(args.security_group_ids),
-            publicly_accessible=False,
-            ca_cert_identifier=CA_CERTIFICATE,
-            parameter_group_name=self.parameter_group.name,
-            multi_az=args.multi_az,
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
-            maintenance_window=args.maintenance_window,
-            copy_tags_to_snapshot=True,
-            deletion_protection=args.deletion_protection,
             skip_final_snapshot=False,
             # Deterministic: a timestamp here would show a diff on every preview.
             final_snapshot_identifier=f"{args.identifier}-final",
             delete_automated_backups=False,
-            monitoring_interval=args.monitoring_interval,
-            monitoring_role_arn=self.monitoring_role.arn if self.monitoring_role else None,
-            performance_insights_enabled=args.performance_insights,
-            performance_insights_kms_key_id=args.kms_key_arn if args.performance_insights else None,
-            performance_insights_retention_period=(
-                args.performance_insights_retention_days if args.performance_insights else None
-            ),
-            enabled_cloudwatch_logs_exports=list(args.engine.log_exports),
-            iam_database_authentication_enabled=args.iam_auth,
-            auto_minor_version_upgrade=args.auto_minor_version_upgrade,
-            apply_immediately=args.apply_immediately,
             blue_green_update=(
                 aws.rds.InstanceBlueGreenUpdateArgs(enabled=True) if args.blue_green_update else None
             ),

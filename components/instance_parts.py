@@ -1,17 +1,102 @@
-"""Pieces every RDS instance needs in its own region: a TLS-only parameter group, log groups.
+"""What every RDS instance of the platform shares: the settings that keep it encrypted,
+private and observed, a TLS-only parameter group, and its log groups.
 
-Shared by the primary and the read replicas, so a cross-region replica gets exactly what the
-primary has, built in its region with that region's key.
+Shared by the primary and the read replicas, so a replica can never drift from the primary
+on those, and a cross-region replica gets them built in its region with that region's key.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from components.catalog import EngineSpec
+
+
+# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
+CA_CERTIFICATE = "rds-ca-rsa2048-g1"
+
+
+@dataclass
+class InstanceBasics:
+    """The settings a primary and its replicas take the same way (already validated)."""
+
+    identifier: str
+    region: str
+    engine: EngineSpec
+    parameter_group_family: str
+    instance_class: str
+    storage_type: str
+    # 0 turns storage autoscaling off.
+    max_allocated_storage: int
+    iops: Optional[int]
+    storage_throughput: Optional[int]
+    port: int
+    # A key of the instance's own region.
+    kms_key_arn: pulumi.Input[str]
+    subnet_group_name: pulumi.Input[str]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    multi_az: bool
+    maintenance_window: str
+    deletion_protection: bool
+    protect: bool
+    apply_immediately: bool
+    auto_minor_version_upgrade: bool
+    iam_auth: bool
+    monitoring_interval: int
+    performance_insights: bool
+    performance_insights_retention_days: int
+    log_retention_days: int
+
+
+def instance_args(b: InstanceBasics, *, parameter_group_name: pulumi.Input[str],
+                  monitoring_role_arn: Optional[pulumi.Input[str]]) -> dict[str, Any]:
+    """aws.rds.Instance arguments every instance gets: encrypted with its region's key, never
+    public, TLS-only, current CA, monitored, logs exported, tags copied to snapshots."""
+    pi = b.performance_insights
+    return dict(
+        region=b.region,
+        identifier=b.identifier,
+        engine=b.engine.name,
+        instance_class=b.instance_class,
+        storage_type=b.storage_type,
+        iops=b.iops,
+        storage_throughput=b.storage_throughput,
+        max_allocated_storage=b.max_allocated_storage if b.max_allocated_storage > 0 else None,
+        storage_encrypted=True,
+        kms_key_id=b.kms_key_arn,
+        port=b.port,
+        db_subnet_group_name=b.subnet_group_name,
+        vpc_security_group_ids=list(b.security_group_ids),
+        publicly_accessible=False,
+        ca_cert_identifier=CA_CERTIFICATE,
+        parameter_group_name=parameter_group_name,
+        multi_az=b.multi_az,
+        maintenance_window=b.maintenance_window,
+        copy_tags_to_snapshot=True,
+        deletion_protection=b.deletion_protection,
+        monitoring_interval=b.monitoring_interval,
+        monitoring_role_arn=monitoring_role_arn if b.monitoring_interval else None,
+        performance_insights_enabled=pi,
+        performance_insights_kms_key_id=b.kms_key_arn if pi else None,
+        performance_insights_retention_period=b.performance_insights_retention_days if pi else None,
+        enabled_cloudwatch_logs_exports=list(b.engine.log_exports),
+        iam_database_authentication_enabled=b.iam_auth,
+        auto_minor_version_upgrade=b.auto_minor_version_upgrade,
+        apply_immediately=b.apply_immediately,
+    )
+
+
+def service_trust_policy(service: str) -> str:
+    """An IAM trust policy that lets one AWS service, and nothing else, assume the role."""
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}],
+    })
 
 
 def parameter_values(engine: EngineSpec, custom: Mapping[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from typing import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.instance_parts import service_trust_policy
 from components.settings import ProxySettings
 
 
@@ -57,11 +58,7 @@ class Proxy(pulumi.ComponentResource):
         self.role = aws.iam.Role(
             f"{name}-role",
             description=f"RDS Proxy {args.name} reads the database secret",
-            assume_role_policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                               "Principal": {"Service": "rds.amazonaws.com"}}],
-            }),
+            assume_role_policy=service_trust_policy("rds.amazonaws.com"),
             opts=child,
         )
         aws.iam.RolePolicy(
