@@ -19,8 +19,15 @@ from typing import Callable, Union
 
 from components import catalog
 
-# What an alarm may be attached to.
+# What an alarm may be attached to, and the CloudWatch dimension that names it.
 PRIMARY, REPLICA, PROXY = "primary", "replica", "proxy"
+MULTI_AZ_CLUSTER, AURORA_CLUSTER, AURORA_WRITER, AURORA_READER = (
+    "multi-az-cluster", "aurora-cluster", "aurora-writer", "aurora-reader")
+DIMENSIONS = {PROXY: "ProxyName", MULTI_AZ_CLUSTER: "DBClusterIdentifier", AURORA_CLUSTER: "DBClusterIdentifier"}
+
+
+def dimension(kind: str) -> str:
+    return DIMENSIONS.get(kind, "DBInstanceIdentifier")
 
 
 @dataclass(frozen=True)
@@ -28,9 +35,10 @@ class InstanceFacts:
     """What instance-dependent defaults are computed from."""
 
     engine: catalog.EngineSpec
-    instance_class: str
+    memory_gib: float
     allocated_storage_gib: int
     storage_type: str
+    serverless: bool = False
 
 
 Threshold = Union[float, Callable[[InstanceFacts], float]]
@@ -52,6 +60,7 @@ class AlarmSpec:
     # CloudWatch value = config value * scale (e.g. GiB -> bytes, ms -> seconds).
     scale: float = 1.0
     storage_types: frozenset[str] | None = None  # None: every storage type
+    serverless_only: bool = False
     period_seconds: int = 300
     evaluation_periods: int = 3
 
@@ -65,14 +74,20 @@ class AlarmSpec:
             value = self.default
         return round(value * self.scale, 6)
 
-    def applies(self, target: str, storage_type: str | None = None) -> bool:
+    def applies(self, target: str, facts: InstanceFacts | None = None) -> bool:
         if target not in self.applies_to:
             return False
-        return self.storage_types is None or storage_type in self.storage_types
+        if self.serverless_only and not (facts and facts.serverless):
+            return False
+        return self.storage_types is None or (facts is not None and facts.storage_type in self.storage_types)
 
 
 GREATER, LESS = "GreaterThanThreshold", "LessThanThreshold"
 INSTANCES = frozenset({PRIMARY, REPLICA})
+# Where each kind of metric exists: RDS instances, Multi-AZ DB clusters (by cluster), Aurora
+# (storage and I/O are the cluster's, so per-instance storage alarms do not apply).
+COMPUTE = INSTANCES | {MULTI_AZ_CLUSTER, AURORA_WRITER, AURORA_READER}
+STORAGE = INSTANCES | {MULTI_AZ_CLUSTER}
 
 
 def _free_storage_gib(f: InstanceFacts) -> float:
@@ -80,35 +95,40 @@ def _free_storage_gib(f: InstanceFacts) -> float:
 
 
 def _freeable_memory_mib(f: InstanceFacts) -> float:
-    return round(catalog.instance_memory_gib(f.instance_class) * 1024 * 0.10)
+    return round(f.memory_gib * 1024 * 0.10)
 
 
 def _connections(f: InstanceFacts) -> float:
-    return int(f.engine.default_max_connections(catalog.instance_memory_gib(f.instance_class)) * 0.8)
+    return int(f.engine.default_max_connections(f.memory_gib) * 0.8)
 
 
 ALARMS: tuple[AlarmSpec, ...] = (
     AlarmSpec("cpuUtilizationPercent", "CPUUtilization", "CPU above the threshold for 15 minutes",
-              "Average", GREATER, "percent", 80, "breaching", INSTANCES),
+              "Average", GREATER, "percent", 80, "breaching", COMPUTE | {AURORA_CLUSTER}),
     AlarmSpec("freeStorageGiB", "FreeStorageSpace", "free storage below the threshold (default 10%)",
-              "Minimum", LESS, "GiB", _free_storage_gib, "breaching", INSTANCES, scale=2**30),
+              "Minimum", LESS, "GiB", _free_storage_gib, "breaching", STORAGE, scale=2**30),
     AlarmSpec("freeableMemoryMiB", "FreeableMemory", "freeable memory below the threshold (default 10%)",
-              "Average", LESS, "MiB", _freeable_memory_mib, "breaching", INSTANCES, scale=2**20),
+              "Average", LESS, "MiB", _freeable_memory_mib, "breaching", COMPUTE, scale=2**20),
     AlarmSpec("databaseConnections", "DatabaseConnections",
               "connections above the threshold (default 80% of the engine's max_connections)",
-              "Maximum", GREATER, "connections", _connections, "notBreaching", INSTANCES),
+              "Maximum", GREATER, "connections", _connections, "notBreaching", COMPUTE),
     AlarmSpec("readLatencyMs", "ReadLatency", "read latency above the threshold",
-              "Average", GREATER, "ms", 20, "notBreaching", INSTANCES, scale=0.001),
+              "Average", GREATER, "ms", 20, "notBreaching", STORAGE, scale=0.001),
     AlarmSpec("writeLatencyMs", "WriteLatency", "write latency above the threshold",
-              "Average", GREATER, "ms", 20, "notBreaching", INSTANCES, scale=0.001),
+              "Average", GREATER, "ms", 20, "notBreaching", STORAGE, scale=0.001),
     AlarmSpec("diskQueueDepth", "DiskQueueDepth", "I/O requests waiting above the threshold",
-              "Average", GREATER, "requests", 64, "notBreaching", INSTANCES),
+              "Average", GREATER, "requests", 64, "notBreaching", STORAGE),
     AlarmSpec("burstBalancePercent", "BurstBalance", "gp2 I/O burst credits below the threshold",
               "Minimum", LESS, "percent", 20, "notBreaching", INSTANCES, storage_types=frozenset({"gp2"})),
     AlarmSpec("swapUsageMiB", "SwapUsage", "swap in use above the threshold",
               "Maximum", GREATER, "MiB", 256, "notBreaching", INSTANCES, scale=2**20),
     AlarmSpec("replicaLagSeconds", "ReplicaLag", "replica behind its source by more than the threshold",
-              "Maximum", GREATER, "seconds", 300, "breaching", frozenset({REPLICA})),
+              "Maximum", GREATER, "seconds", 300, "breaching", frozenset({REPLICA, MULTI_AZ_CLUSTER})),
+    AlarmSpec("auroraReplicaLagMs", "AuroraReplicaLag", "Aurora reader behind the writer by more than the threshold",
+              "Maximum", GREATER, "ms", 1000, "breaching", frozenset({AURORA_READER})),
+    AlarmSpec("acuUtilizationPercent", "ACUUtilization",
+              "Serverless v2 capacity used above the threshold (of serverlessMaxAcu)",
+              "Average", GREATER, "percent", 90, "notBreaching", frozenset({AURORA_CLUSTER}), serverless_only=True),
     AlarmSpec("proxyClientConnections", "ClientConnections", "client connections to the proxy above the threshold",
               "Maximum", GREATER, "connections", 1000, "notBreaching", frozenset({PROXY})),
     AlarmSpec("proxyBorrowLatencyMs", "DatabaseConnectionsBorrowLatency",

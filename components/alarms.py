@@ -17,9 +17,9 @@ from components.alarm_catalog import InstanceFacts
 class AlarmsArgs:
     """What is watched (an instance or a proxy), where, and whom to tell."""
 
-    # The DB instance identifier or the proxy name: CloudWatch's dimension value.
+    # The DB instance or cluster identifier, or the proxy name: CloudWatch's dimension value.
     target: str
-    # alarm_catalog.PRIMARY, REPLICA or PROXY.
+    # One of the kinds in alarm_catalog (PRIMARY, REPLICA, PROXY, AURORA_READER, ...).
     kind: str
     region: str
     topic_arn: pulumi.Input[str]
@@ -36,11 +36,10 @@ class Alarms(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:Alarms", name, None, opts)
-        dimension = "ProxyName" if args.kind == alarm_catalog.PROXY else "DBInstanceIdentifier"
-        storage = args.facts.storage_type if args.facts else None
+        dimension = alarm_catalog.dimension(args.kind)
         self.alarms: list[aws.cloudwatch.MetricAlarm] = []
         for spec in alarm_catalog.ALARMS:
-            if not spec.applies(args.kind, storage):
+            if not spec.applies(args.kind, args.facts):
                 continue
             threshold = spec.threshold(args.facts, args.thresholds.get(spec.key))
             self.alarms.append(aws.cloudwatch.MetricAlarm(

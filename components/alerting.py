@@ -13,10 +13,14 @@ from typing import Sequence
 import pulumi
 import pulumi_aws as aws
 
-# What on-call must hear about (RDS event categories for db-instance sources).
-EVENT_CATEGORIES = ("failover", "failure", "low storage", "maintenance", "configuration change")
+# What on-call must hear about, by RDS event source type (categories differ per type).
+EVENT_CATEGORIES = {
+    "db-instance": ("failover", "failure", "low storage", "maintenance", "configuration change"),
+    "db-cluster": ("failover", "failure", "maintenance", "notification"),
+}
 # Replication stopped or errored: only worth subscribing to where replicas live.
 REPLICA_EVENT_CATEGORY = "read replica"
+GLOBAL_FAILOVER_CATEGORY = "global-failover"
 
 
 @dataclass
@@ -27,8 +31,10 @@ class AlertingArgs:
     region: str
     account_id: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
-    instance_identifiers: Sequence[str]
+    instance_identifiers: Sequence[str] = ()
+    cluster_identifiers: Sequence[str] = ()
     has_replicas: bool = False
+    global_database: bool = False
     emails: Sequence[str] = ()
     https_endpoints: Sequence[str] = ()
     tags: dict[str, str] = field(default_factory=dict)
@@ -81,19 +87,27 @@ class Alerting(pulumi.ComponentResource):
             aws.sns.TopicSubscription(f"{name}-https-{i}", region=args.region, topic=self.topic.arn,
                                       protocol="https", endpoint=url, opts=child)
 
-        categories = list(EVENT_CATEGORIES) + ([REPLICA_EVENT_CATEGORY] if args.has_replicas else [])
-        self.event_subscription = aws.rds.EventSubscription(
-            f"{name}-events",
-            region=args.region,
-            name=f"{args.name}-events",
-            sns_topic=self.topic.arn,
-            source_type="db-instance",
-            # Named instances only: an empty list would forward every instance in the account.
-            source_ids=list(args.instance_identifiers),
-            event_categories=categories,
-            enabled=True,
-            opts=child,
-        )
+        sources = [
+            ("db-instance", "events", args.instance_identifiers,
+             [REPLICA_EVENT_CATEGORY] if args.has_replicas else []),
+            ("db-cluster", "cluster-events", args.cluster_identifiers,
+             [GLOBAL_FAILOVER_CATEGORY] if args.global_database else []),
+        ]
+        self.event_subscriptions = [
+            aws.rds.EventSubscription(
+                f"{name}-{suffix}",
+                region=args.region,
+                name=f"{args.name}-{suffix}",
+                sns_topic=self.topic.arn,
+                source_type=source_type,
+                # Named sources only: an empty list would forward every one in the account.
+                source_ids=list(ids),
+                event_categories=list(EVENT_CATEGORIES[source_type]) + extra,
+                enabled=True,
+                opts=child,
+            )
+            for source_type, suffix, ids, extra in sources if ids
+        ]
 
         self.topic_arn = self.topic.arn
         self.register_outputs({"topic_arn": self.topic_arn})

@@ -109,7 +109,63 @@ ENGINES: dict[str, EngineSpec] = {
         bytes_per_connection=12582880,
         max_connections_cap=100000,
     ),
+    # Aurora: the cluster owns storage, backups and encryption; its parameters are cluster
+    # parameters. Versions as for RDS: the major alone lets AWS pick (and move) the minor.
+    "aurora-postgresql": EngineSpec(
+        name="aurora-postgresql",
+        default_version="16",
+        majors=("13", "14", "15", "16", "17"),
+        version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
+        default_port=5432,
+        tls_parameter=("rds.force_ssl", "1"),
+        log_exports=("postgresql",),
+        log_parameters=(("log_min_duration_statement", "1000"),),
+        reserved_usernames=_COMMON_RESERVED | {"postgres", "rds_superuser", "rdsrepladmin"},
+        max_read_replicas=15,
+        proxy_engine_family="POSTGRESQL",
+        bytes_per_connection=9531392,
+        max_connections_cap=5000,
+    ),
+    "aurora-mysql": EngineSpec(
+        name="aurora-mysql",
+        default_version="8.0",
+        majors=("8.0",),
+        version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
+        default_port=3306,
+        tls_parameter=("require_secure_transport", "ON"),
+        log_exports=("audit", "error", "general", "slowquery"),
+        # The audit export is empty unless the server audits.
+        log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE"),
+                        ("server_audit_logging", "1")),
+        reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin", "mysql.sys"},
+        max_read_replicas=15,
+        proxy_engine_family="MYSQL",
+        bytes_per_connection=12582880,
+        max_connections_cap=16000,
+        cross_region_replicas=False,
+        cross_region_automated_backups=False,
+    ),
 }
+
+# How the database is deployed, and the engines each option runs.
+DEPLOYMENT_ENGINES = {
+    "instance": ("postgres", "mysql", "mariadb"),
+    # One writer and two readable standbys in three AZs (RDS User Guide, "Multi-AZ DB clusters").
+    "multi-az-cluster": ("postgres", "mysql"),
+    "aurora": ("aurora-postgresql", "aurora-mysql"),
+}
+# Classes per option where they differ from instances ("Supported DB engines and instance
+# classes" for Aurora; "Instance class availability for Multi-AZ DB clusters").
+AURORA_FAMILIES = frozenset({"r5", "r6g", "r6i", "r7g", "r7i", "r8g", "x2g", "t3", "t4g"})
+AURORA_BURSTABLE_SIZES = frozenset({"medium", "large"})
+MULTI_AZ_CLUSTER_FAMILIES = frozenset({"m5d", "m6gd", "m6id", "r5d", "r6gd", "r6id", "x2iedn"})
+MULTI_AZ_CLUSTER_STORAGE = ("gp3", "io1", "io2")
+# Logs a Multi-AZ DB cluster can export (no option groups there, so no MySQL audit log).
+MULTI_AZ_CLUSTER_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "general", "slowquery")}
+# Aurora Serverless v2 capacity in ACUs (0 pauses when idle), in steps of 0.5.
+SERVERLESS_ACU = (0.0, 256.0)
+# Aurora MySQL backtrack window: up to 72 hours.
+BACKTRACK_HOURS = (0, 72)
 
 
 # Instance classes are "db.<family>.<size>". These families run all three engines above;

@@ -75,6 +75,17 @@ class Credentials(pulumi.ComponentResource):
             }
         return {"username": self._args.username, "password": self.password.result}
 
+    @property
+    def cluster_args(self) -> dict:
+        """The aws.rds.Cluster arguments that hand these credentials to RDS."""
+        if self.password is None:
+            return {
+                "master_username": self._args.username,
+                "manage_master_user_password": True,
+                "master_user_secret_kms_key_id": self._args.kms_key_arn,
+            }
+        return {"master_username": self._args.username, "master_password": self.password.result}
+
     def store_connection_document(self, host: pulumi.Input[str], port: pulumi.Input[int]) -> None:
         """Write engine, host, port, dbname, username and password as the secret's value."""
         if self.secret is None or self.password is None:

@@ -28,11 +28,12 @@ PROXY_GRAPHS = (
 
 @dataclass
 class DashboardArgs:
-    """The dashboard's home region and what it shows: (identifier, region) per instance."""
+    """The dashboard's home region and what it shows: (dimension, identifier, region) per
+    instance or cluster (DBInstanceIdentifier or DBClusterIdentifier)."""
 
     name: str
     region: str
-    instances: Sequence[tuple[str, str]]
+    instances: Sequence[tuple[str, str, str]]
     proxy_name: Optional[str] = None
 
 
@@ -40,7 +41,7 @@ def dashboard_body(args: DashboardArgs) -> str:
     """The dashboard JSON. Known at preview: names come from settings, not from the cloud."""
     widgets = []
 
-    def graph(metric: str, title: str, dimension: str, targets: Sequence[tuple[str, str]]) -> None:
+    def graph(metric: str, title: str, targets: Sequence[tuple[str, str, str]]) -> None:
         i = len(widgets)
         widgets.append({
             "type": "metric", "x": (i % 2) * 12, "y": (i // 2) * 6, "width": 12, "height": 6,
@@ -48,15 +49,15 @@ def dashboard_body(args: DashboardArgs) -> str:
                 "title": title, "region": args.region, "view": "timeSeries", "stat": "Average",
                 "period": 300,
                 "metrics": [["AWS/RDS", metric, dimension, target, {"region": region, "label": target}]
-                            for target, region in targets],
+                            for dimension, target, region in targets],
             },
         })
 
     for metric, title in INSTANCE_GRAPHS:
-        graph(metric, title, "DBInstanceIdentifier", args.instances)
+        graph(metric, title, args.instances)
     if args.proxy_name:
         for metric, title in PROXY_GRAPHS:
-            graph(metric, title, "ProxyName", [(args.proxy_name, args.region)])
+            graph(metric, title, [("ProxyName", args.proxy_name, args.region)])
     return json.dumps({"widgets": widgets}, sort_keys=True)
 
 

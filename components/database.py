@@ -33,27 +33,15 @@ class Database(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:Database", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
 
         self.parameter_group = instance_parts.parameter_group(
             f"{name}-params", region=args.region, family=args.parameter_group_family,
             identifier=args.identifier, engine=args.engine, parameters=args.parameters, parent=self,
         )
 
-        self.monitoring_role = None
-        if args.monitoring_interval:
-            self.monitoring_role = aws.iam.Role(
-                f"{name}-monitoring",
-                description=f"Enhanced monitoring of {args.identifier}",
-                assume_role_policy=instance_parts.service_trust_policy("monitoring.rds.amazonaws.com"),
-                opts=child,
-            )
-            aws.iam.RolePolicyAttachment(
-                f"{name}-monitoring-policy",
-                role=self.monitoring_role.name,
-                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-                opts=child,
-            )
+        self.monitoring_role = (
+            instance_parts.monitoring_role(name, args.identifier, self) if args.monitoring_interval else None
+        )
 
         self.log_groups = instance_parts.log_groups(
             name, region=args.region, identifier=args.identifier, exports=args.engine.log_exports,

@@ -99,6 +99,23 @@ def service_trust_policy(service: str) -> str:
     })
 
 
+def monitoring_role(name: str, identifier: str, parent: pulumi.Resource) -> aws.iam.Role:
+    """The role RDS enhanced monitoring assumes to publish OS metrics (IAM is global)."""
+    role = aws.iam.Role(
+        f"{name}-monitoring",
+        description=f"Enhanced monitoring of {identifier}",
+        assume_role_policy=service_trust_policy("monitoring.rds.amazonaws.com"),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    aws.iam.RolePolicyAttachment(
+        f"{name}-monitoring-policy",
+        role=role.name,
+        policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return role
+
+
 def parameter_values(engine: EngineSpec, custom: Mapping[str, str]) -> dict[str, str]:
     """Engine parameters: logs worth exporting, then the stack's own, then TLS enforced."""
     values = dict(engine.log_parameters)
@@ -133,14 +150,14 @@ def parameter_group(name: str, *, region: str, family: str, identifier: str, eng
 
 def log_groups(name: str, *, region: str, identifier: str, exports: tuple[str, ...],
                retention_days: int, kms_key_arn: pulumi.Input[str],
-               parent: pulumi.Resource) -> list[aws.cloudwatch.LogGroup]:
-    """The instance's log groups, created before it: otherwise RDS creates them itself,
-    unencrypted and kept forever."""
+               parent: pulumi.Resource, kind: str = "instance") -> list[aws.cloudwatch.LogGroup]:
+    """The instance's (or cluster's) log groups, created before it: otherwise RDS creates them
+    itself, unencrypted and kept forever."""
     return [
         aws.cloudwatch.LogGroup(
             f"{name}-log-{log}",
             region=region,
-            name=f"/aws/rds/instance/{identifier}/{log}",
+            name=f"/aws/rds/{kind}/{identifier}/{log}",
             retention_in_days=retention_days,
             kms_key_id=kms_key_arn,
             opts=pulumi.ResourceOptions(parent=parent),

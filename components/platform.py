@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Optional, Union
 
 import pulumi
 import pulumi_aws as aws
@@ -11,7 +12,9 @@ from components import alarm_catalog
 from components.alarm_catalog import InstanceFacts
 from components.alarms import Alarms, AlarmsArgs
 from components.alerting import Alerting, AlertingArgs
+from components import catalog
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
+from components.cluster import ClusterArgs, DatabaseCluster
 from components.credentials import Credentials, CredentialsArgs
 from components.dashboard import Dashboard, DashboardArgs
 from components.database import Database, DatabaseArgs
@@ -61,7 +64,11 @@ class DatabasePlatform(pulumi.ComponentResource):
             ),
             opts=self._child,
         )
-        self.database = self._database(name)
+        self.global_cluster: Optional[aws.rds.GlobalCluster] = None
+        if s.is_aurora and s.disaster_recovery is not None:
+            self.global_cluster = self._global_cluster(name)
+        self.database: Union[Database, DatabaseCluster] = (
+            self._cluster(name) if s.is_cluster else self._database(name))
         self.credentials.store_connection_document(self.database.address, self.database.port)
         self.secret_arn = (
             self.credentials.secret.arn if self.credentials.secret else self.database.managed_secret_arn
@@ -71,6 +78,7 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.dr_keys: Optional[Keys] = None
         self.dr_network: Optional[Network] = None
         self.backups: Optional[CrossRegionBackups] = None
+        self.secondary: Optional[DatabaseCluster] = None
         dr = s.disaster_recovery
         if dr is not None:
             self.dr_keys = self._keys(f"{name}-dr", dr.region, "cross-region replicas and backups")
@@ -78,7 +86,9 @@ class DatabasePlatform(pulumi.ComponentResource):
                                             subnet_ids=dr.subnet_ids, vpc_cidr=dr.vpc_cidr or "",
                                             az_count=dr.az_count, allowed_cidrs=dr.allowed_cidrs,
                                             allowed_security_group_ids=())
-            if dr.replicate_backups:
+            if s.is_aurora:
+                self.secondary = self._secondary_cluster(name)
+            if dr.replicate_backups and not s.is_cluster:
                 self.backups = CrossRegionBackups(
                     f"{name}-dr-backups",
                     CrossRegionBackupsArgs(
@@ -171,6 +181,85 @@ class DatabasePlatform(pulumi.ComponentResource):
             opts=self._child,
         )
 
+    def _cluster_args(self, **where) -> ClusterArgs:
+        s = self._settings
+        c = s.cluster
+        return ClusterArgs(
+            engine=s.engine_spec,
+            engine_version=s.version,
+            parameter_group_family=s.parameter_group_family,
+            aurora=s.is_aurora,
+            instance_class=s.instance_class,
+            port=s.db_port,
+            maintenance_window=s.maintenance_window,
+            deletion_protection=s.deletion_protection,
+            protect=s.protect_resources,
+            apply_immediately=s.apply_immediately,
+            auto_minor_version_upgrade=s.auto_minor_version_upgrade,
+            iam_auth=s.iam_auth,
+            monitoring_interval=s.monitoring_interval,
+            performance_insights=s.performance_insights,
+            performance_insights_retention_days=s.performance_insights_retention_days,
+            log_retention_days=s.log_retention_days,
+            log_exports=(s.engine_spec.log_exports if s.is_aurora
+                         else catalog.MULTI_AZ_CLUSTER_LOG_EXPORTS[s.engine]),
+            backup_retention_days=s.backup_retention_days,
+            backup_window=s.backup_window,
+            parameters=s.parameters,
+            readers=c.readers,
+            reader_instance_class=c.reader_instance_class,
+            serverless_acu=(c.serverless_min_acu, c.serverless_max_acu) if c.serverless else None,
+            backtrack_hours=c.backtrack_hours,
+            aurora_storage_type=c.storage_type,
+            storage_type=s.storage_type,
+            allocated_storage=s.allocated_storage,
+            iops=s.iops,
+            global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
+            **where,
+        )
+
+    def _cluster(self, name: str) -> DatabaseCluster:
+        s = self._settings
+        return DatabaseCluster(
+            f"{name}-db",
+            self._cluster_args(
+                identifier=s.identifier, region=s.region, kms_key_arn=self.keys.key_arn,
+                subnet_group_name=self.network.subnet_group_name,
+                security_group_ids=[self.network.security_group_id],
+                credentials=self.credentials.cluster_args, db_name=s.db_name,
+                reader_auto_scaling=s.cluster.reader_auto_scaling,
+            ),
+            opts=self._child,
+        )
+
+    def _global_cluster(self, name: str) -> aws.rds.GlobalCluster:
+        s = self._settings
+        return aws.rds.GlobalCluster(
+            f"{name}-global",
+            region=s.region,
+            global_cluster_identifier=f"{s.identifier}-global",
+            engine=s.engine_spec.name,
+            engine_version=s.version,
+            storage_encrypted=True,
+            deletion_protection=s.deletion_protection,
+            opts=self._child.merge(pulumi.ResourceOptions(protect=s.protect_resources)),
+        )
+
+    def _secondary_cluster(self, name: str) -> DatabaseCluster:
+        """The global database's secondary in the DR region: its own key, network and TLS group."""
+        s = self._settings
+        assert s.disaster_recovery and self.dr_keys and self.dr_network
+        return DatabaseCluster(
+            f"{name}-dr-db",
+            self._cluster_args(
+                identifier=f"{s.identifier}-dr", region=s.disaster_recovery.region,
+                kms_key_arn=self.dr_keys.key_arn, subnet_group_name=self.dr_network.subnet_group_name,
+                security_group_ids=[self.dr_network.security_group_id],
+            ),
+            # It joins after the primary cluster and its writer exist.
+            opts=self._child.merge(pulumi.ResourceOptions(depends_on=[self.database])),
+        )
+
     def _replica(self, name: str, replica: ReplicaSettings) -> ReadReplica:
         s = self._settings
         cross_region = s.is_cross_region(replica)
@@ -225,7 +314,10 @@ class DatabasePlatform(pulumi.ComponentResource):
                 region=s.region,
                 engine_family=s.engine_spec.proxy_engine_family,
                 port=s.db_port,
-                db_instance_identifier=self.database.instance.identifier,
+                target_identifier=(self.database.cluster.cluster_identifier if s.is_cluster
+                                   else self.database.instance.identifier),
+                target_is_cluster=s.is_cluster,
+                read_only_endpoint=s.is_aurora,
                 secret_arn=self.secret_arn,
                 kms_key_arn=self.keys.key_arn,
                 vpc_id=self.network.vpc_id,
@@ -240,16 +332,39 @@ class DatabasePlatform(pulumi.ComponentResource):
 
     # --- alarms, events, dashboard -----------------------------------------------------------------
 
+    def _monitored(self) -> list["Monitored"]:
+        """Every instance and cluster the stack runs, with what its alarms need."""
+        s = self._settings
+        c = s.cluster
+
+        def memory(instance_class: str) -> float:
+            # Serverless v2: about 2 GiB per ACU at the maximum capacity.
+            return c.serverless_max_acu * 2 if c.serverless and s.is_aurora else \
+                catalog.instance_memory_gib(instance_class)
+
+        if not s.is_cluster:
+            return [Monitored(s.identifier, s.region, alarm_catalog.PRIMARY, memory(s.instance_class))] + [
+                Monitored(s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
+                          memory(r.instance_class or s.instance_class)) for r in s.replicas]
+        if not s.is_aurora:
+            return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class))]
+        clusters = [(self.database, s.region)] + ([(self.secondary, s.dr_region)] if self.secondary else [])
+        out = []
+        for cluster, region in clusters:
+            assert isinstance(cluster, DatabaseCluster) and region
+            out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
+            for identifier, reader in cluster.instance_roles:
+                kind = alarm_catalog.AURORA_READER if reader else alarm_catalog.AURORA_WRITER
+                cls = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
+                out.append(Monitored(identifier, region, kind, memory(cls)))
+        return out
+
     def _observability(self, name: str) -> None:
         s = self._settings
-        # (identifier, region, kind, instance class) of every instance the stack runs.
-        instances = [(s.identifier, s.region, alarm_catalog.PRIMARY, s.instance_class)] + [
-            (s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
-             r.instance_class or s.instance_class) for r in s.replicas
-        ]
-        regions = [s.region] + sorted({region for _, region, _, _ in instances} - {s.region})
+        monitored = self._monitored()
+        regions = [s.region] + sorted({m.region for m in monitored} - {s.region})
         for region in regions:
-            in_region = [i for i in instances if i[1] == region]
+            here = [m for m in monitored if m.region == region]
             keys = self.keys if region == s.region else self.dr_keys
             assert keys is not None
             suffix = "" if region == s.region else "-dr"
@@ -260,22 +375,25 @@ class DatabasePlatform(pulumi.ComponentResource):
                     region=region,
                     account_id=self._account_id,
                     kms_key_arn=keys.key_arn,
-                    instance_identifiers=[i[0] for i in in_region],
-                    has_replicas=any(i[2] == alarm_catalog.REPLICA for i in in_region),
+                    instance_identifiers=[m.identifier for m in here if not m.is_cluster],
+                    cluster_identifiers=[m.identifier for m in here if m.is_cluster],
+                    has_replicas=any(m.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for m in here),
+                    global_database=self.global_cluster is not None,
                     emails=s.alarms.emails,
                     https_endpoints=s.alarms.https_endpoints,
                 ),
                 opts=self._child,
             )
-        for identifier, region, kind, instance_class in instances:
+        for m in monitored:
             Alarms(
-                f"{identifier}-alarms",
+                f"{m.identifier}-alarms",
                 AlarmsArgs(
-                    target=identifier, kind=kind, region=region,
-                    topic_arn=self.alert_topics[region].topic_arn,
-                    facts=InstanceFacts(engine=s.engine_spec, instance_class=instance_class,
+                    target=m.identifier, kind=m.kind, region=m.region,
+                    topic_arn=self.alert_topics[m.region].topic_arn,
+                    facts=InstanceFacts(engine=s.engine_spec, memory_gib=m.memory_gib,
                                         allocated_storage_gib=s.allocated_storage,
-                                        storage_type=s.storage_type),
+                                        storage_type=s.storage_type,
+                                        serverless=s.is_aurora and s.cluster.serverless),
                     thresholds=s.alarms.thresholds,
                 ),
                 opts=self._child,
@@ -294,8 +412,22 @@ class DatabasePlatform(pulumi.ComponentResource):
                 DashboardArgs(
                     name=s.identifier,
                     region=s.region,
-                    instances=[(i[0], i[1]) for i in instances],
+                    instances=[(alarm_catalog.dimension(m.kind), m.identifier, m.region) for m in monitored],
                     proxy_name=self.proxy.proxy_name if self.proxy else None,
                 ),
                 opts=self._child,
             )
+
+
+@dataclass(frozen=True)
+class Monitored:
+    """One instance or cluster to alarm on, in its region."""
+
+    identifier: str
+    region: str
+    kind: str
+    memory_gib: float
+
+    @property
+    def is_cluster(self) -> bool:
+        return alarm_catalog.dimension(self.kind) == "DBClusterIdentifier"

@@ -21,7 +21,8 @@ class ProxyArgs:
     region: str
     engine_family: str
     port: int
-    db_instance_identifier: pulumi.Input[str]
+    # The primary instance's identifier, or the cluster's (with target_is_cluster).
+    target_identifier: pulumi.Input[str]
     # The master secret (RDS-managed or generated) and the key that encrypts it.
     secret_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
@@ -31,6 +32,9 @@ class ProxyArgs:
     allowed_cidrs: Sequence[str]
     allowed_security_group_ids: Sequence[str]
     settings: ProxySettings
+    target_is_cluster: bool = False
+    # Aurora: a read-only endpoint that spreads reads over the readers.
+    read_only_endpoint: bool = False
 
 
 def secret_access_policy(secret_arn: str, kms_key_arn: str, region: str) -> str:
@@ -141,9 +145,22 @@ class Proxy(pulumi.ComponentResource):
             region=args.region,
             db_proxy_name=self.proxy.name,
             target_group_name=self.target_group.name,
-            db_instance_identifier=args.db_instance_identifier,
+            **({"db_cluster_identifier": args.target_identifier} if args.target_is_cluster
+               else {"db_instance_identifier": args.target_identifier}),
             opts=child,
         )
+        self.read_only_endpoint = None
+        if args.read_only_endpoint:
+            self.read_only_endpoint = aws.rds.ProxyEndpoint(
+                f"{name}-read-only",
+                region=args.region,
+                db_proxy_name=self.proxy.name,
+                db_proxy_endpoint_name=f"{args.name}-ro",
+                vpc_subnet_ids=list(args.subnet_ids),
+                vpc_security_group_ids=[self.security_group.id],
+                target_role="READ_ONLY",
+                opts=child,
+            )
 
         self.proxy_name = args.name
         self.endpoint = self.proxy.endpoint

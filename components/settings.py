@@ -184,6 +184,40 @@ class AlarmSettings(_Model):
         return v
 
 
+class ReaderAutoScalingSettings(_Model):
+    """Aurora readers added and removed by Application Auto Scaling on average reader CPU."""
+
+    min_readers: int = Field(1, ge=0, le=15)
+    max_readers: int = Field(3, ge=1, le=15)
+    target_cpu_percent: float = Field(70, gt=0, le=100)
+
+
+class ClusterSettings(_Model):
+    """Cluster options: Aurora readers, Serverless v2, backtrack; ignored for instances."""
+
+    # Aurora reader instances beside the writer (promotion tier 1, before autoscaled readers).
+    readers: int = Field(1, ge=0, le=15)
+    # Unset: instanceClass. Ignored with Serverless v2 (every instance is db.serverless).
+    reader_instance_class: Optional[str] = None
+    # Both set: Aurora Serverless v2 with this capacity range in ACUs.
+    serverless_min_acu: Optional[float] = None
+    serverless_max_acu: Optional[float] = None
+    # Aurora MySQL only: how far back the cluster can be rewound in place.
+    backtrack_hours: int = 0
+    # aurora (pay per I/O) or aurora-iopt1 (I/O-Optimized).
+    storage_type: Literal["aurora", "aurora-iopt1"] = "aurora"
+    reader_auto_scaling: Optional[ReaderAutoScalingSettings] = None
+
+    @field_validator("reader_instance_class")
+    @classmethod
+    def _reader_class(cls, v: Optional[str]) -> Optional[str]:
+        return v if v is None else _check_instance_class(v)
+
+    @property
+    def serverless(self) -> bool:
+        return self.serverless_min_acu is not None or self.serverless_max_acu is not None
+
+
 class RestoreSettings(_Model):
     """Create the primary from a snapshot or a point in time of another instance (creation only)."""
 
@@ -222,7 +256,10 @@ class Settings(_Model):
     name: str = Field("appdb", pattern=r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 
     # Engine and size.
-    engine: Literal["postgres", "mysql", "mariadb"] = "postgres"
+    # instance: one RDS instance (+ replicas); multi-az-cluster: a writer and two readable
+    # standbys in three AZs; aurora: an Aurora cluster (provisioned or Serverless v2).
+    deployment_option: Literal["instance", "multi-az-cluster", "aurora"] = "instance"
+    engine: Literal["postgres", "mysql", "mariadb", "aurora-postgresql", "aurora-mysql"] = "postgres"
     engine_version: Optional[str] = None
     instance_class: str = "db.t4g.micro"
     storage_type: Literal["gp2", "gp3", "io1", "io2"] = "gp3"
@@ -276,6 +313,7 @@ class Settings(_Model):
     proxy: Optional[ProxySettings] = None
     alarms: AlarmSettings = AlarmSettings()
     restore: Optional[RestoreSettings] = None
+    cluster: ClusterSettings = ClusterSettings()
 
     # --- single-field rules -----------------------------------------------------------------
 
@@ -399,6 +437,14 @@ class Settings(_Model):
     @property
     def dr_region(self) -> Optional[str]:
         return self.disaster_recovery.region if self.disaster_recovery else None
+
+    @property
+    def is_cluster(self) -> bool:
+        return self.deployment_option != "instance"
+
+    @property
+    def is_aurora(self) -> bool:
+        return self.deployment_option == "aurora"
 
     @property
     def major_version(self) -> str:
@@ -588,6 +634,7 @@ def cross_field_problems(s: Settings) -> list[str]:
             f"{key('allowedSecurityGroupIds')} needs {key('vpcId')}: security groups of another VPC "
             "cannot reach the platform's own VPC"
         )
+    problems += _deployment_problems(s)
     problems += _replica_problems(s)
     problems += _disaster_recovery_problems(s)
     problems += _restore_problems(s)
@@ -597,6 +644,92 @@ def cross_field_problems(s: Settings) -> list[str]:
             f"{key('proxy')}.maxIdleConnectionsPercent = {s.proxy.max_idle_connections_percent}: must be "
             f"at most maxConnectionsPercent ({s.proxy.max_connections_percent})"
         )
+    return problems
+
+
+def _deployment_problems(s: Settings) -> list[str]:
+    """Engine, classes and features per deployment option (instance, Multi-AZ cluster, Aurora)."""
+    key, option = _key, s.deployment_option
+    engines = catalog.DEPLOYMENT_ENGINES[option]
+    if s.engine not in engines:
+        return [f"{key('engine')} = {s.engine!r} with {key('deploymentOption')} = {option!r}: "
+                f"allowed engines are {', '.join(engines)}"]
+    problems: list[str] = []
+    family, size = s.instance_class.split(".")[1:3]
+    c = s.cluster
+    if option == "multi-az-cluster":
+        if family not in catalog.MULTI_AZ_CLUSTER_FAMILIES:
+            problems.append(f"{key('instanceClass')} = {s.instance_class!r}: Multi-AZ DB clusters run on "
+                            f"{', '.join(sorted(catalog.MULTI_AZ_CLUSTER_FAMILIES))} classes")
+        if s.storage_type not in catalog.MULTI_AZ_CLUSTER_STORAGE:
+            problems.append(f"{key('storageType')} = {s.storage_type!r}: Multi-AZ DB clusters use "
+                            f"{', '.join(catalog.MULTI_AZ_CLUSTER_STORAGE)}")
+        if s.max_allocated_storage:
+            problems.append(f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: Multi-AZ DB clusters have "
+                            "no storage autoscaling; set it to 0 and grow allocatedStorage yourself")
+    if option == "aurora":
+        classes = [("instanceClass", s.instance_class)]
+        if c.reader_instance_class:
+            classes.append(("cluster.readerInstanceClass", c.reader_instance_class))
+        for name, value in classes if not c.serverless else []:
+            fam, sz = value.split(".")[1:3]
+            if fam not in catalog.AURORA_FAMILIES or (
+                    fam in catalog.BURSTABLE_FAMILIES and sz not in catalog.AURORA_BURSTABLE_SIZES):
+                problems.append(f"{key(name)} = {value!r}: Aurora runs on "
+                                f"{', '.join(sorted(catalog.AURORA_FAMILIES))} (burstable: medium or large only)")
+        problems += _serverless_problems(s)
+        if c.backtrack_hours and s.engine != "aurora-mysql":
+            problems.append(f"{key('cluster')}.backtrackHours = {c.backtrack_hours}: only Aurora MySQL backtracks")
+        lo, hi = catalog.BACKTRACK_HOURS
+        if not lo <= c.backtrack_hours <= hi:
+            problems.append(f"{key('cluster')}.backtrackHours = {c.backtrack_hours}: must be {lo}..{hi}")
+        if c.backtrack_hours and s.disaster_recovery is not None:
+            problems.append(f"{key('cluster')}.backtrackHours: Aurora global databases do not support "
+                            "backtrack; set it to 0 or remove disasterRecovery")
+        scaling = c.reader_auto_scaling
+        if scaling and scaling.min_readers > scaling.max_readers:
+            problems.append(f"{key('cluster')}.readerAutoScaling: minReaders ({scaling.min_readers}) is above "
+                            f"maxReaders ({scaling.max_readers})")
+    elif c != ClusterSettings():
+        problems.append(f"{key('cluster')} is set but {key('deploymentOption')} is {option!r}: cluster "
+                        "options (readers, Serverless v2, backtrack) are for Aurora")
+    if s.is_cluster:
+        if s.replicas:
+            instead = ("cluster.readers (and disasterRecovery for a global database)" if s.is_aurora
+                       else "the cluster's two readable standbys (its reader endpoint)")
+            problems.append(f"{key('replicas')}: instance read replicas are not used with {option}; use {instead}")
+        if s.disaster_recovery and s.disaster_recovery.replicate_backups:
+            instead = ("an Aurora global database replaces it: keep disasterRecovery and set replicateBackups: false"
+                       if s.is_aurora else "Multi-AZ DB clusters do not support it; set replicateBackups: false")
+            problems.append(f"{key('disasterRecovery')}.replicateBackups: cross-region automated backups are for "
+                            f"instances; {instead}")
+        if s.disaster_recovery and not s.is_aurora:
+            problems.append(f"{key('disasterRecovery')}: Multi-AZ DB clusters have no cross-region copy; "
+                            "remove disasterRecovery or use deploymentOption aurora (global database)")
+        if s.restore is not None:
+            problems.append(f"{key('restore')}: restoring is supported for instances only (cluster snapshots "
+                            "and point-in-time restores of clusters are not wired yet)")
+        if s.blue_green_update:
+            problems.append(f"{key('blueGreenUpdate')}: supported for instances only here")
+    return problems
+
+
+def _serverless_problems(s: Settings) -> list[str]:
+    c, key = s.cluster, f"{_key('cluster')}"
+    if not c.serverless:
+        return []
+    if c.serverless_min_acu is None or c.serverless_max_acu is None:
+        return [f"{key}: Serverless v2 needs both serverlessMinAcu and serverlessMaxAcu"]
+    problems = []
+    lo, hi = catalog.SERVERLESS_ACU
+    for name, value in (("serverlessMinAcu", c.serverless_min_acu), ("serverlessMaxAcu", c.serverless_max_acu)):
+        if not lo <= value <= hi or (value * 2) % 1:
+            problems.append(f"{key}.{name} = {value:g}: must be {lo:g}..{hi:g} ACU in steps of 0.5")
+    if c.serverless_min_acu > c.serverless_max_acu:
+        problems.append(f"{key}.serverlessMinAcu ({c.serverless_min_acu:g}) is above serverlessMaxAcu "
+                        f"({c.serverless_max_acu:g})")
+    if c.serverless_max_acu < 1:
+        problems.append(f"{key}.serverlessMaxAcu = {c.serverless_max_acu:g}: must be at least 1 ACU")
     return problems
 
 
@@ -658,7 +791,7 @@ def _disaster_recovery_problems(s: Settings) -> list[str]:
             f"{key}.vpcCidr = {dr.vpc_cidr!r} equals {_key('vpcCidr')}: choose a range that does not "
             "overlap, so the two VPCs can be peered later"
         )
-    if dr.replicate_backups and not s.engine_spec.cross_region_automated_backups:
+    if dr.replicate_backups and not s.is_cluster and not s.engine_spec.cross_region_automated_backups:
         problems.append(f"{key}.replicateBackups: {s.engine} cannot replicate automated backups across regions")
     return problems
 
@@ -775,7 +908,7 @@ def parse(raw: dict[str, Any], *, environment: str, region: Optional[str]) -> Se
 # Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
 _STRUCTURED = frozenset({
     "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters",
-    "replicas", "disasterRecovery", "proxy", "alarms", "restore",
+    "replicas", "disasterRecovery", "proxy", "alarms", "restore", "cluster",
 })
 
 

@@ -7,7 +7,7 @@ from preview.harness import run_program
 
 # (overrides on top of the dev stack, text the message must contain)
 BAD_CONFIG = [
-    ({"engine": "oracle-ee"}, "rdsplatform:engine = \"oracle-ee\": Input should be 'postgres', 'mysql' or 'mariadb'"),
+    ({"engine": "oracle-ee"}, "rdsplatform:engine = \"oracle-ee\": Input should be 'postgres', 'mysql', 'mariadb', 'aurora-postgresql' or 'aurora-mysql'"),
     ({"engineVersion": "9.6"}, "postgres 9 is not offered; allowed major versions: 13, 14, 15, 16, 17"),
     ({"engineVersion": "sixteen"}, "not a postgres version"),
     ({"engine": "mysql", "engineVersion": "5.7.44"}, "mysql 5.7 is not offered"),

@@ -395,11 +395,17 @@ def _monitoring(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     return None
 
 
+# A Multi-AZ DB cluster (an rds.Cluster with dbClusterInstanceClass) has no option groups,
+# so RDS for MySQL there has no audit log to export.
+MULTI_AZ_CLUSTER_LOGS = {"postgres": ["postgresql"], "mysql": ["error", "general", "slowquery"]}
+
+
 def _log_exports(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     engine, exports = get(props, "engine"), get(props, "enabledCloudwatchLogsExports")
-    if engine is UNKNOWN or exports is UNKNOWN or engine not in ENGINE_LOGS:
+    table = MULTI_AZ_CLUSTER_LOGS if get(props, "dbClusterInstanceClass") is not None else ENGINE_LOGS
+    if engine is UNKNOWN or exports is UNKNOWN or engine not in table:
         return None
-    missing = [log for log in ENGINE_LOGS[engine] if log not in items(exports)]
+    missing = [log for log in table[engine] if log not in items(exports)]
     if missing:
         return f"{engine} logs not exported to CloudWatch: {', '.join(missing)} (enabledCloudwatchLogsExports)"
     return None

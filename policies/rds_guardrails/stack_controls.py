@@ -29,12 +29,8 @@ TLS_PARAMETERS = {
 
 
 def _databases(resources: Iterable[PolicyResource], primaries_only: bool = False) -> list[PolicyResource]:
-    out = []
-    for r in resources:
-        if r.resource_type == CLUSTER or (r.resource_type == INSTANCE and (
-                not primaries_only or replica_source(r.props) is None)):
-            out.append(r)
-    return out
+    return [r for r in resources if r.resource_type in (CLUSTER, INSTANCE)
+            and (not primaries_only or replica_source(r.props) is None)]
 
 
 def _label(r: PolicyResource) -> str:

@@ -63,8 +63,26 @@ def arn_region(arn: Any) -> str | None:
 
 
 def replica_source(props: Any) -> Any:
-    """The source of a read replica (identifier or ARN), None for a primary, UNKNOWN if unknown."""
-    return get(props, "replicateSourceDb")
+    """The source of a read replica (identifier or ARN), None for a primary, UNKNOWN if unknown.
+
+    Clusters: a cross-region read replica cluster names `replicationSourceIdentifier`; a
+    secondary cluster of a global database has `globalClusterIdentifier` and no master
+    credentials or snapshot of its own (they come from the primary cluster), so the global
+    cluster is its source.
+    """
+    source = get(props, "replicateSourceDb")
+    if source is not None:
+        return source
+    source = get(props, "replicationSourceIdentifier")
+    if source is not None:
+        return source
+    global_id = get(props, "globalClusterIdentifier")
+    if global_id is None:
+        return None
+    own = [get(props, k) for k in ("masterUsername", "manageMasterUserPassword", "snapshotIdentifier")]
+    if any(v is UNKNOWN for v in own):
+        return UNKNOWN
+    return None if any(v not in (None, False) for v in own) else global_id
 
 
 def is_cross_region_replica(props: Any) -> bool:
