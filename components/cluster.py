@@ -61,6 +61,8 @@ class ClusterArgs:
     aurora_storage_type: str = "aurora"
     reader_auto_scaling: Optional[ReaderAutoScalingSettings] = None
     global_cluster_identifier: Optional[pulumi.Input[str]] = None
+    # A global secondary joins only after the primary cluster and its writer exist.
+    depends_on: Sequence[pulumi.Resource] = ()
     # Multi-AZ DB cluster
     storage_type: str = "gp3"
     allocated_storage: int = 20
@@ -146,7 +148,8 @@ class DatabaseCluster(pulumi.ComponentResource):
             apply_immediately=args.apply_immediately,
             **storage,
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=self.log_groups, protect=args.protect, retain_on_delete=args.protect,
+                parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.protect,
+                retain_on_delete=args.protect,
                 # Joining a global database sets this from the global side; never fight it.
                 ignore_changes=["globalClusterIdentifier"] if args.global_cluster_identifier else [],
             ),

@@ -108,6 +108,10 @@ class DatabasePlatform(pulumi.ComponentResource):
         if s.alarms.enabled:
             self._observability(name)
 
+        # Where reads go: each replica's endpoint, or a cluster's reader endpoint.
+        self.reader_endpoints: dict[str, pulumi.Output[str]] = (
+            {"reader": self.database.reader_endpoint} if isinstance(self.database, DatabaseCluster)
+            else {r.identifier: r.endpoint for r in self.replicas})
         self.register_outputs({
             "endpoint": self.database.endpoint,
             "secret_arn": self.secret_arn,
@@ -249,15 +253,16 @@ class DatabasePlatform(pulumi.ComponentResource):
         """The global database's secondary in the DR region: its own key, network and TLS group."""
         s = self._settings
         assert s.disaster_recovery and self.dr_keys and self.dr_network
+        assert isinstance(self.database, DatabaseCluster)
         return DatabaseCluster(
             f"{name}-dr-db",
             self._cluster_args(
                 identifier=f"{s.identifier}-dr", region=s.disaster_recovery.region,
                 kms_key_arn=self.dr_keys.key_arn, subnet_group_name=self.dr_network.subnet_group_name,
                 security_group_ids=[self.dr_network.security_group_id],
+                depends_on=[self.database.cluster, *self.database.instances],
             ),
-            # It joins after the primary cluster and its writer exist.
-            opts=self._child.merge(pulumi.ResourceOptions(depends_on=[self.database])),
+            opts=self._child,
         )
 
     def _replica(self, name: str, replica: ReplicaSettings) -> ReadReplica:

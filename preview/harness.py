@@ -216,7 +216,8 @@ class PlanMocks(pulumi_mocks.Mocks):
             resource_id = f"subnet-{_fake_id(name)}"
         elif token == "aws:rds/subnetGroup:SubnetGroup":
             outputs.setdefault("name", name)
-        elif token == "aws:rds/parameterGroup:ParameterGroup":
+        elif token in ("aws:rds/parameterGroup:ParameterGroup",
+                       "aws:rds/clusterParameterGroup:ClusterParameterGroup"):
             outputs.setdefault("name", name)
         elif token == "aws:iam/role:Role":
             outputs.update(arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", name=name)
@@ -240,6 +241,19 @@ class PlanMocks(pulumi_mocks.Mocks):
                     "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
                     "secretStatus": "active",
                 }]
+        elif token == "aws:rds/cluster:Cluster":
+            identifier = inputs.get("clusterIdentifier", name)
+            outputs.update(
+                arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{identifier}",
+                endpoint=f"{identifier}.cluster-c0ffee.{region}.rds.amazonaws.com",
+                readerEndpoint=f"{identifier}.cluster-ro-c0ffee.{region}.rds.amazonaws.com",
+                port=int(inputs.get("port", 5432)),
+            )
+            resource_id = identifier
+            if inputs.get("manageMasterUserPassword"):
+                outputs["masterUserSecrets"] = [{
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!cluster-{identifier}",
+                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"), "secretStatus": "active"}]
         elif token == "aws:rds/proxy:Proxy":
             proxy = inputs.get("name", name)
             outputs.update(arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{_fake_id(proxy)}",

@@ -97,6 +97,17 @@ CASES = [
     ("aws:rds/cluster:Cluster", {"storageEncrypted": None}, "rds-storage-encrypted"),
     ("aws:rds/cluster:Cluster", {"deletionProtection": False}, "rds-deletion-protection"),
     ("aws:rds/cluster:Cluster", {"enabledCloudwatchLogsExports": []}, "rds-log-exports"),
+    # A Multi-AZ DB cluster (dbClusterInstanceClass) has no option groups, so no MySQL audit log.
+    ("aws:rds/cluster:Cluster", {"engine": "mysql", "dbClusterInstanceClass": "db.m6gd.large",
+                                 "enabledCloudwatchLogsExports": ["error", "general", "slowquery"]}, None),
+    ("aws:rds/cluster:Cluster", {"engine": "mysql", "dbClusterInstanceClass": "db.m6gd.large",
+                                 "enabledCloudwatchLogsExports": ["error", "general"]}, "rds-log-exports"),
+    ("aws:rds/cluster:Cluster", {"dbClusterInstanceClass": "db.m6gd.large", "engine": "postgres",
+                                 "enabledCloudwatchLogsExports": ["postgresql"], "publiclyAccessible": True},
+     "rds-not-publicly-accessible"),
+    # A global secondary cluster brings no credentials of its own: judged like a replica.
+    ("aws:rds/cluster:Cluster", {"globalClusterIdentifier": "g1", "masterUsername": None,
+                                 "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None}, None),
     # A cluster instance is never asked for what only the cluster sets.
     ("aws:rds/clusterInstance:ClusterInstance", {}, None),
     ("aws:rds/clusterInstance:ClusterInstance", {"publiclyAccessible": True}, "rds-not-publicly-accessible"),
@@ -309,6 +320,19 @@ def _replica_without_backups(stack):
     stack["events"].inputs["sourceIds"] = []  # every instance
 
 
+def _global_secondary(stack):
+    stack["secondary"] = _resource("aws:rds/cluster:Cluster", {
+        "clusterIdentifier": "c1-dr", "globalClusterIdentifier": "g1", "masterUsername": None,
+        "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None, "region": "eu-central-1",
+        "dbClusterParameterGroupName": "cpg", "tagsAll": {"Environment": "prod", "Owner": "t"}})
+    stack["secondary_group"] = Registration("urn:cpg", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "cpg",
+                                            True, "", "", {"name": "cpg", "parameters": [
+                                                {"name": "rds.force_ssl", "value": "1"}]}, {})
+    stack["secondary_alarm"] = Registration("urn:alarm-c1-dr", ALARM, "cpu-c1-dr", True, "", "", {
+        "dimensions": {"DBClusterIdentifier": "c1-dr"}, "alarmActions": ["arn:aws:sns:eu-central-1:1:alerts"]}, {})
+    stack["events"].inputs["sourceIds"] = []
+
+
 # (description, change, config, policy expected to fire or None)
 STACK_CASES = [
     ("tls: default group", _set("db", "parameterGroupName", None), None, "rds-tls-required"),
@@ -342,6 +366,9 @@ STACK_CASES = [
     ("events: none", _drop("events"), None, "rds-event-subscription"),
     ("events: another instance", _set("events", "sourceIds", ["db2"]), None, "rds-event-subscription"),
     ("events: every instance", _set("events", "sourceIds", []), None, None),
+    ("global: a secondary cluster needs no credentials", _global_secondary, None, None),
+    ("global: a primary cluster still must rotate", lambda s: (_global_secondary(s), s["secondary"].inputs.update(
+        masterUsername="dbadmin")), None, "rds-credentials-rotate"),
     ("tags: Owner missing", _set("db", "tagsAll", {"Environment": "prod"}), None, "rds-required-tags"),
     ("tags: unknown", _set("db", "tagsAll", UNKNOWN), None, None),
     ("tags: configured keys", lambda s: None, {"rds-required-tags": {"keys": ["CostCenter"]}}, "rds-required-tags"),

@@ -243,8 +243,8 @@ def _snapshot_public(props: Any, _config: dict, _opts: Any = None) -> Optional[s
 
 
 PRIVATE_ACCESS = [
-    Rule("rds-not-publicly-accessible", "RDS instances and cluster instances are not publicly accessible",
-         (INSTANCE, CLUSTER_INSTANCE),
+    Rule("rds-not-publicly-accessible", "RDS instances, cluster instances and Multi-AZ DB clusters are not "
+         "publicly accessible", (INSTANCE, CLUSTER_INSTANCE, CLUSTER),
          must_not_be_true("publiclyAccessible", "the database is reachable from the internet"),
          fix="set publiclyAccessible: false", unset_means="false", anchors="CKV_AWS_17, RDS.2",
          severity="critical"),
