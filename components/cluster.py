@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components import instance_parts
+from components import instance_parts, upgrades
 from components.catalog import EngineSpec
 from components.instance_parts import CA_CERTIFICATE
 from components.settings import ReaderAutoScalingSettings
@@ -121,6 +121,10 @@ class DatabaseCluster(pulumi.ComponentResource):
             engine=args.engine.name,
             engine_version=args.engine_version,
             engine_mode="provisioned" if args.aurora else None,
+            # A global database upgrades through its global cluster, not its members.
+            allow_major_version_upgrade=None if args.global_cluster_identifier else upgrades.crosses_major_version(
+                kind="cluster", identifier=args.identifier, region=args.region, engine=args.engine,
+                target_version=args.engine_version, parent=self),
             global_cluster_identifier=args.global_cluster_identifier,
             database_name=args.db_name if primary else None,
             **(args.credentials or {}),
@@ -150,8 +154,10 @@ class DatabaseCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.protect,
                 retain_on_delete=args.protect,
-                # Joining a global database sets this from the global side; never fight it.
-                ignore_changes=["globalClusterIdentifier"] if args.global_cluster_identifier else [],
+                # In a global database the global cluster owns membership and the engine version
+                # (its upgrades move every member); members must not fight it.
+                ignore_changes=(["engineVersion", "globalClusterIdentifier"]
+                                if args.global_cluster_identifier else []),
             ),
         )
 

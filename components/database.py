@@ -8,7 +8,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
-from components import instance_parts
+from components import instance_parts, upgrades
 from components.instance_parts import InstanceBasics
 from components.settings import RestoreSettings
 
@@ -74,7 +74,9 @@ class Database(pulumi.ComponentResource):
             **identity,
             **credentials,
             **_restore_args(args.restore),
-            allow_major_version_upgrade=self._crosses_major_version(args),
+            allow_major_version_upgrade=upgrades.crosses_major_version(
+                kind="instance", identifier=args.identifier, region=args.region, engine=args.engine,
+                target_version=args.engine_version, parent=self),
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             skip_final_snapshot=False,
@@ -104,32 +106,6 @@ class Database(pulumi.ComponentResource):
             "port": self.port,
             "arn": self.arn,
         })
-
-    def _crosses_major_version(self, args: DatabaseArgs) -> pulumi.Output[bool]:
-        """True only when the running instance is on another major version than the stack file.
-
-        RDS needs AllowMajorVersionUpgrade for a major upgrade; leaving it on would let any
-        later change slip a major upgrade through, so it is derived from what is deployed.
-        A missing instance (first deploy) is looked up without failing.
-        """
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        existing = aws.rds.get_instances_output(
-            region=args.region,
-            filters=[aws.rds.GetInstancesFilterArgs(name="db-instance-id", values=[args.identifier])],
-            opts=invoke,
-        )
-        target = args.engine.major_of(args.engine_version)
-
-        def deployed_version(identifiers: list[str]) -> pulumi.Output[Optional[str]] | None:
-            if not identifiers:
-                return None
-            return aws.rds.get_instance_output(
-                region=args.region, db_instance_identifier=args.identifier, opts=invoke
-            ).engine_version
-
-        return existing.instance_identifiers.apply(deployed_version).apply(
-            lambda version: bool(version) and args.engine.major_of(version) != target
-        )
 
     @property
     def managed_secret_arn(self) -> pulumi.Output[Optional[str]]:

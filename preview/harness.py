@@ -179,7 +179,7 @@ class PlanMocks(pulumi_mocks.Mocks):
 
     def __init__(self, first_preview: bool = False, deployed: Optional[dict[str, str]] = None):
         self.first_preview = first_preview
-        # RDS instances that already exist in the account: identifier -> engine version.
+        # RDS instances and clusters that already exist in the account: identifier -> engine version.
         self.deployed = deployed or {}
         self._default_tags: dict[str, dict[str, str]] = {}
 
@@ -287,6 +287,16 @@ class PlanMocks(pulumi_mocks.Mocks):
             found = sorted(i for i in self.deployed if i in wanted)
             return {"instanceIdentifiers": found, "id": region,
                     "instanceArns": [f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{i}" for i in found]}
+        if args.token == "aws:rds/getClusters:getClusters":
+            wanted = {v for f in args.args.get("filters") or [] for v in f.get("values") or []}
+            found = sorted(i for i in self.deployed if i in wanted)
+            return {"clusterIdentifiers": found, "id": region,
+                    "clusterArns": [f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{i}" for i in found]}
+        if args.token == "aws:rds/getCluster:getCluster":
+            identifier = args.args["clusterIdentifier"]
+            if identifier not in self.deployed:
+                raise Exception(f"DBClusterNotFoundFault: {identifier}")
+            return {"clusterIdentifier": identifier, "engineVersion": self.deployed[identifier], "id": identifier}
         if args.token == "aws:rds/getInstance:getInstance":
             identifier = args.args["dbInstanceIdentifier"]
             if identifier not in self.deployed:
@@ -355,7 +365,7 @@ def run_program(
 
     A `pulumi.RunError` (bad settings) is returned in `Plan.error`, as the CLI would print it;
     any other exception is a bug in the program and propagates. `deployed` names RDS instances
-    the account already has (identifier -> engine version), as lookups would find them.
+    and clusters the account already has (identifier -> engine version), as lookups would find them.
     """
     config = stack_config(stack, overrides, project_dir)
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.

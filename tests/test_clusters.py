@@ -230,3 +230,19 @@ def test_impossible_cluster_combinations_are_refused(overrides, expected):
     plan = run_program("dev", overrides)
     assert plan.error is not None and expected in plan.error, plan.error
     assert plan.resources == []
+
+
+@pytest.mark.parametrize("deployed, allowed", [(None, False), ({"appdb-dev": "16.6"}, False),
+                                               ({"appdb-dev": "15.10"}, True)])
+def test_cluster_major_upgrade_is_allowed_only_across_majors(deployed, allowed):
+    plan = run_program("dev", {"deploymentOption": "aurora", "engine": "aurora-postgresql",
+                               "instanceClass": "db.r7g.large"}, deployed=deployed)
+    assert plan.one(CLUSTER).inputs["allowMajorVersionUpgrade"] is allowed
+    assert "aws:rds/getClusters:getClusters" in plan.invokes
+
+
+def test_global_members_leave_major_upgrades_to_the_global_cluster(aurora):
+    for cluster in aurora.of_type(CLUSTER):
+        assert "allowMajorVersionUpgrade" not in cluster.inputs
+        assert cluster.options["ignoreChanges"] == ["engineVersion", "globalClusterIdentifier"]
+    assert aurora.one("aws:rds/globalCluster:GlobalCluster").inputs["engineVersion"] == "16"
