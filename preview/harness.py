@@ -136,11 +136,13 @@ def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
 
 
 def stack_config(
-    stack: str, overrides: Optional[dict[str, Any]] = None, project_dir: Path = PROJECT_DIR
+    stack: str, overrides: Optional[dict[str, Any]] = None, project_dir: Path = PROJECT_DIR,
+    stack_file: Optional[Path] = None,
 ) -> dict[str, str]:
     """The config the CLI would hand the program: project defaults, stack file, then overrides.
 
     Override keys without a namespace belong to the project (as with `pulumi config set`).
+    `stack_file` reads another file in place of Pulumi.<stack>.yaml (e.g. a README example).
     """
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
     name = project["name"]
@@ -148,7 +150,7 @@ def stack_config(
     for key, spec in (project.get("config") or {}).items():
         if isinstance(spec, dict) and "default" in spec:
             config[key if ":" in key else f"{name}:{key}"] = _config_text(spec["default"])
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    stack_file = stack_file or project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         known = ", ".join(stack_names(project_dir)) or "none"
         raise StackConfigError(f"no stack file {stack_file.name} (stacks: {known})")
@@ -360,6 +362,7 @@ def run_program(
     project_dir: Path = PROJECT_DIR,
     first_preview: bool = False,
     deployed: Optional[dict[str, str]] = None,
+    stack_file: Optional[Path] = None,
 ) -> Plan:
     """Run `__main__.py` for `stack` and return what it registered.
 
@@ -367,7 +370,7 @@ def run_program(
     any other exception is a bug in the program and propagates. `deployed` names RDS instances
     and clusters the account already has (identifier -> engine version), as lookups would find them.
     """
-    config = stack_config(stack, overrides, project_dir)
+    config = stack_config(stack, overrides, project_dir, stack_file)
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
     return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed)
 

@@ -1,0 +1,38 @@
+"""The README's promises: its stack examples plan and pass the pack, its keys exist."""
+
+import re
+
+import pytest
+
+from components.settings import Settings
+from preview.analyzer import PolicyPackProcess
+from preview.harness import PROJECT_DIR, run_program
+
+README = (PROJECT_DIR / "README.md").read_text()
+EXAMPLES = [block for block in re.findall(r"```yaml\n(.*?)```", README, flags=re.S) if "config:" in block]
+
+
+def test_there_is_an_example_per_deployment_option():
+    options = [re.search(r"deploymentOption: (\S+)", e) for e in EXAMPLES]
+    assert {m.group(1) for m in options if m} == {"multi-az-cluster", "aurora"}
+    assert any(m is None for m in options)  # the instance example uses the default option
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"example-{i}" for i in range(len(EXAMPLES))])
+def test_each_readme_example_plans_and_passes_the_pack(example, tmp_path):
+    stack_file = tmp_path / "Pulumi.example.yaml"
+    stack_file.write_text(example)
+    plan = run_program("example", stack_file=stack_file)
+    assert plan.error is None, plan.error
+    assert any(r.type in ("aws:rds/instance:Instance", "aws:rds/cluster:Cluster") for r in plan.resources)
+    with PolicyPackProcess() as pack:
+        pack.configure(None)  # no config: every control mandatory, default thresholds
+        mandatory = [(v.policy, v.message.splitlines()[-1]) for v in pack.check_plan(plan) if v.level == "mandatory"]
+    assert mandatory == []
+
+
+def test_every_key_in_the_config_table_is_a_setting():
+    section = README.split("## Configuration", 1)[1].split("| key | default |", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"^\| `([a-zA-Z:]+)` \|", section, flags=re.M)) - {"aws:region"}
+    fields = {f.alias for n, f in Settings.model_fields.items() if n not in ("environment", "region")}
+    assert documented == fields
