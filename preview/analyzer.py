@@ -147,12 +147,20 @@ class PolicyPackProcess:
     def analyze(self, r: Registration) -> list[Violation]:
         return self.analyze_many([r])
 
-    def analyze_many(self, resources: list[Registration]) -> list[Violation]:
-        """Analyze each resource; the requests are in flight together, as the engine sends them."""
-        calls = [(r, self.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
-            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r))))
-            for r in resources]
-        return [self._violation(d, r.urn) for r, call in calls for d in call.result().diagnostics]
+    def analyze_many(self, resources: list[Registration], in_flight: int = 16) -> list[Violation]:
+        """Analyze each resource, a few requests in flight at a time as the engine sends them
+        (the pack serves four at once; a flood of thousands gets calls cancelled)."""
+        results: list[Any] = [None] * len(resources)
+        pending: list[tuple[int, Any]] = []
+        for i, r in enumerate(resources):
+            pending.append((i, self.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
+                type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)))))
+            if len(pending) >= in_flight:
+                j, call = pending.pop(0)
+                results[j] = call.result()
+        for j, call in pending:
+            results[j] = call.result()
+        return [self._violation(d, r.urn) for r, response in zip(resources, results) for d in response.diagnostics]
 
     def analyze_stack(self, resources: list[Registration]) -> list[Violation]:
         request = analyzer_pb2.AnalyzeStackRequest(resources=[
