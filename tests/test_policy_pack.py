@@ -352,6 +352,8 @@ STACK_CASES = [
     ("rotation: 120 days under a 180-day config", lambda s: (_set("db", "manageMasterUserPassword", None)(s),
                                                              _add_rotation(120)(s)),
      {"rds-credentials-rotate": {"maximumDays": 180}}, None),
+    ("rotation: period unknown", lambda s: (_set("db", "manageMasterUserPassword", None)(s),
+                                            _add_rotation(UNKNOWN)(s)), None, None),
     ("alarms: none", _drop("alarm"), None, "rds-alarms-notify"),
     ("alarms: no action", _set("alarm", "alarmActions", None), None, "rds-alarms-notify"),
     ("alarms: action is not SNS", _set("alarm", "alarmActions", ["arn:aws:lambda:eu-west-1:1:function:f"]), None,
@@ -446,3 +448,24 @@ def test_policy_config_moves_the_verdict(type_, change, config, expected):
         configured.configure(config)
         found = {v.policy for v in configured.analyze(_resource(type_, change))}
     assert found == ({expected} if expected else set())
+
+
+# Every property of every baseline, one at a time, made unknown (a first preview): no policy
+# may fire or fail on it.
+UNKNOWN_CASES = [(t, k) for t in sorted(BASELINE) for k in sorted(BASELINE[t])]
+
+
+@pytest.mark.parametrize("type_, key", UNKNOWN_CASES, ids=[f"{t.split(':')[-1]}.{k}" for t, k in UNKNOWN_CASES])
+def test_an_unknown_property_is_never_a_violation(pack, type_, key):
+    assert pack.analyze(_resource(type_, {key: UNKNOWN})) == []
+
+
+STACK_UNKNOWN_CASES = [(role, key) for role, r in _stack_baseline().items() for key in sorted(r.inputs)]
+
+
+@pytest.mark.parametrize("role, key", STACK_UNKNOWN_CASES, ids=[f"{r}.{k}" for r, k in STACK_UNKNOWN_CASES])
+def test_an_unknown_output_is_never_a_stack_violation(pack, role, key):
+    stack = _stack_baseline()
+    stack[role].inputs[key] = UNKNOWN
+    found = _stack(pack, list(stack.values()))
+    assert found == set(), f"{role}.{key} unknown fired {found}"

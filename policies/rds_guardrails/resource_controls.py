@@ -226,6 +226,8 @@ def _same_region_replica_inherits(props: Any) -> bool:
 
 
 def _proxy_iam(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+    if get(props, "auths") is UNKNOWN:
+        return None
     auths = items(get(props, "auths"))
     modes = [get(a, "iamAuth") for a in auths if a is not UNKNOWN]
     if UNKNOWN in auths or UNKNOWN in modes:

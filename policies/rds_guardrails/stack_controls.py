@@ -38,11 +38,15 @@ def _label(r: PolicyResource) -> str:
 
 
 def _tls(args: StackValidationArgs, report: ReportViolation) -> None:
-    groups = {}
+    groups: dict[Any, Any] = {}
     for r in args.resources:
         if r.resource_type in (PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP):
-            params = {get(p, "name"): str(get(p, "value")) for p in items(get(r.props, "parameters")) if p is not UNKNOWN}
-            groups[get(r.props, "name")] = params
+            parameters = get(r.props, "parameters")
+            entries = items(parameters)
+            if parameters is UNKNOWN or UNKNOWN in entries:
+                groups[get(r.props, "name")] = UNKNOWN  # judged once the parameters are known
+                continue
+            groups[get(r.props, "name")] = {get(p, "name"): str(get(p, "value")) for p in entries}
     for db in _databases(args.resources):
         engine = get(db.props, "engine")
         if engine not in TLS_PARAMETERS:
@@ -55,7 +59,7 @@ def _tls(args: StackValidationArgs, report: ReportViolation) -> None:
         if not group_name or str(group_name).startswith("default."):
             report(f"{_label(db)}: uses the engine's default parameter group, which allows unencrypted "
                    f"connections. Fix: set {prop} to a group with {name}={sorted(allowed)[0]}.", db.urn)
-        elif group_name in groups and groups[group_name].get(name) not in allowed:
+        elif group_name in groups and groups[group_name] is not UNKNOWN and groups[group_name].get(name) not in allowed:
             report(f"{_label(db)}: parameter group '{group_name}' does not require TLS "
                    f"({name} is {groups[group_name].get(name, 'unset')}). Fix: set {name}={sorted(allowed)[0]}.", db.urn)
 
@@ -78,9 +82,10 @@ def _rotation(args: StackValidationArgs, report: ReportViolation) -> None:
     config = {"maximumDays": 90, **(args.get_config() or {})}
     rotations = [get(get(r.props, "rotationRules", {}), "automaticallyAfterDays") for r in args.resources
                  if r.resource_type == "aws:secretsmanager/secretRotation:SecretRotation"]
-    rotated = any(isinstance(d, (int, float)) and d <= config["maximumDays"] for d in rotations)
+    # A rotation whose period is not known yet may well be short enough: no verdict.
+    rotated = any(d is UNKNOWN or (isinstance(d, (int, float)) and d <= config["maximumDays"]) for d in rotations)
     for db in _databases(args.resources, primaries_only=True):
-        if get(db.props, "manageMasterUserPassword") is True or rotated:
+        if get(db.props, "manageMasterUserPassword") in (True, UNKNOWN) or rotated:
             continue
         report(f"{_label(db)}: master credentials never rotate. Fix: set manageMasterUserPassword: true "
                f"(RDS rotates it) or add an aws.secretsmanager.SecretRotation of at most {config['maximumDays']:g} days.",
@@ -121,8 +126,10 @@ def _event_subscription(args: StackValidationArgs, report: ReportViolation) -> N
     for r in args.resources:
         if r.resource_type != "aws:rds/eventSubscription:EventSubscription":
             continue
-        source_type = get(r.props, "sourceType")
-        ids = [i for i in items(get(r.props, "sourceIds")) if isinstance(i, str)]
+        source_type, source_ids = get(r.props, "sourceType"), get(r.props, "sourceIds")
+        if source_type is UNKNOWN or source_ids is UNKNOWN or UNKNOWN in items(source_ids):
+            return  # a subscription whose sources are not known yet may cover everything
+        ids = [i for i in items(source_ids) if isinstance(i, str)]
         if source_type in ("db-instance", "db-cluster", None):
             if not ids:
                 all_instances = True
