@@ -74,7 +74,6 @@ class DatabaseCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:DatabaseCluster", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
 
         self.parameter_group = aws.rds.ClusterParameterGroup(
             f"{name}-cluster-params",

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Union
 
 import pulumi
 import pulumi_aws as aws
 
-from components import alarm_catalog
-from components.alarm_catalog import InstanceFacts
-from components.alarms import Alarms, AlarmsArgs
-from components.alerting import Alerting, AlertingArgs
-from components import catalog
+from components.alerting import Alerting
+from components.catalog import MULTI_AZ_CLUSTER_LOG_EXPORTS
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.cluster import ClusterArgs, DatabaseCluster
 from components.credentials import Credentials, CredentialsArgs
-from components.dashboard import Dashboard, DashboardArgs
+from components.dashboard import Dashboard
 from components.database import Database, DatabaseArgs
 from components.keys import Keys, KeysArgs
 from components.network import Network, NetworkArgs
+from components.observability import monitored_targets, observe
 from components.proxy import Proxy, ProxyArgs
 from components.replica import ReadReplica, ReadReplicaArgs
 from components.settings import ReplicaSettings, Settings
@@ -106,7 +103,16 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.alert_topics: dict[str, Alerting] = {}
         self.dashboard: Optional[Dashboard] = None
         if s.alarms.enabled:
-            self._observability(name)
+            self.alert_topics, self.dashboard = observe(
+                name, s,
+                targets=monitored_targets(s, self.database, self.secondary),
+                keys={s.region: self.keys.key_arn,
+                      **({s.dr_region: self.dr_keys.key_arn} if self.dr_keys and s.dr_region else {})},
+                account_id=self._account_id,
+                proxy_name=self.proxy.proxy_name if self.proxy else None,
+                global_database=self.global_cluster is not None,
+                opts=self._child,
+            )
 
         # Where reads go: each replica's endpoint, or a cluster's reader endpoint.
         self.reader_endpoints: dict[str, pulumi.Output[str]] = (
@@ -206,7 +212,7 @@ class DatabasePlatform(pulumi.ComponentResource):
             performance_insights_retention_days=s.performance_insights_retention_days,
             log_retention_days=s.log_retention_days,
             log_exports=(s.engine_spec.log_exports if s.is_aurora
-                         else catalog.MULTI_AZ_CLUSTER_LOG_EXPORTS[s.engine]),
+                         else MULTI_AZ_CLUSTER_LOG_EXPORTS[s.engine]),
             backup_retention_days=s.backup_retention_days,
             backup_window=s.backup_window,
             parameters=s.parameters,
@@ -336,103 +342,3 @@ class DatabasePlatform(pulumi.ComponentResource):
         )
 
     # --- alarms, events, dashboard -----------------------------------------------------------------
-
-    def _monitored(self) -> list["Monitored"]:
-        """Every instance and cluster the stack runs, with what its alarms need."""
-        s = self._settings
-        c = s.cluster
-
-        def memory(instance_class: str) -> float:
-            # Serverless v2: about 2 GiB per ACU at the maximum capacity.
-            return c.serverless_max_acu * 2 if c.serverless and s.is_aurora else \
-                catalog.instance_memory_gib(instance_class)
-
-        if not s.is_cluster:
-            return [Monitored(s.identifier, s.region, alarm_catalog.PRIMARY, memory(s.instance_class))] + [
-                Monitored(s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
-                          memory(r.instance_class or s.instance_class)) for r in s.replicas]
-        if not s.is_aurora:
-            return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class))]
-        clusters = [(self.database, s.region)] + ([(self.secondary, s.dr_region)] if self.secondary else [])
-        out = []
-        for cluster, region in clusters:
-            assert isinstance(cluster, DatabaseCluster) and region
-            out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
-            for identifier, reader in cluster.instance_roles:
-                kind = alarm_catalog.AURORA_READER if reader else alarm_catalog.AURORA_WRITER
-                cls = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
-                out.append(Monitored(identifier, region, kind, memory(cls)))
-        return out
-
-    def _observability(self, name: str) -> None:
-        s = self._settings
-        monitored = self._monitored()
-        regions = [s.region] + sorted({m.region for m in monitored} - {s.region})
-        for region in regions:
-            here = [m for m in monitored if m.region == region]
-            keys = self.keys if region == s.region else self.dr_keys
-            assert keys is not None
-            suffix = "" if region == s.region else "-dr"
-            self.alert_topics[region] = Alerting(
-                f"{name}{suffix}-alerts",
-                AlertingArgs(
-                    name=f"{s.identifier}{suffix}-alerts",
-                    region=region,
-                    account_id=self._account_id,
-                    kms_key_arn=keys.key_arn,
-                    instance_identifiers=[m.identifier for m in here if not m.is_cluster],
-                    cluster_identifiers=[m.identifier for m in here if m.is_cluster],
-                    has_replicas=any(m.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for m in here),
-                    global_database=self.global_cluster is not None,
-                    emails=s.alarms.emails,
-                    https_endpoints=s.alarms.https_endpoints,
-                ),
-                opts=self._child,
-            )
-        for m in monitored:
-            Alarms(
-                f"{m.identifier}-alarms",
-                AlarmsArgs(
-                    target=m.identifier, kind=m.kind, region=m.region,
-                    topic_arn=self.alert_topics[m.region].topic_arn,
-                    facts=InstanceFacts(engine=s.engine_spec, memory_gib=m.memory_gib,
-                                        allocated_storage_gib=s.allocated_storage,
-                                        storage_type=s.storage_type,
-                                        serverless=s.is_aurora and s.cluster.serverless),
-                    thresholds=s.alarms.thresholds,
-                ),
-                opts=self._child,
-            )
-        if self.proxy is not None:
-            Alarms(
-                f"{self.proxy.proxy_name}-alarms",
-                AlarmsArgs(target=self.proxy.proxy_name, kind=alarm_catalog.PROXY, region=s.region,
-                           topic_arn=self.alert_topics[s.region].topic_arn,
-                           thresholds=s.alarms.thresholds),
-                opts=self._child,
-            )
-        if s.alarms.dashboard:
-            self.dashboard = Dashboard(
-                f"{name}-dashboard",
-                DashboardArgs(
-                    name=s.identifier,
-                    region=s.region,
-                    instances=[(alarm_catalog.dimension(m.kind), m.identifier, m.region) for m in monitored],
-                    proxy_name=self.proxy.proxy_name if self.proxy else None,
-                ),
-                opts=self._child,
-            )
-
-
-@dataclass(frozen=True)
-class Monitored:
-    """One instance or cluster to alarm on, in its region."""
-
-    identifier: str
-    region: str
-    kind: str
-    memory_gib: float
-
-    @property
-    def is_cluster(self) -> bool:
-        return alarm_catalog.dimension(self.kind) == "DBClusterIdentifier"

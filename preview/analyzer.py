@@ -19,7 +19,7 @@ import grpc
 import jsonschema
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from preview.harness import PROJECT_DIR, Plan, Registration
 

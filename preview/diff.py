@@ -15,10 +15,10 @@ import tempfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from preview import replacements
-from preview.harness import PROJECT_DIR, UNKNOWN, Plan, Registration, is_secret
+from preview.harness import PROJECT_DIR, UNKNOWN, Registration, is_secret
 
 
 class BaselineError(Exception):

@@ -5,7 +5,6 @@ SARIF for code scanning lives in preview/sarif.py.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field

@@ -2,7 +2,6 @@
 
 import dataclasses
 import json
-import os
 import shutil
 import stat
 import threading

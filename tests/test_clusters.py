@@ -1,7 +1,6 @@
 """Aurora (provisioned, Serverless v2, global) and Multi-AZ DB clusters, from plans of the real
 program under the mock engine, and their verdict from the policy pack."""
 
-import json
 
 import pytest
 

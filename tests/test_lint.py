@@ -1,0 +1,15 @@
+"""Static checks that catch dead imports, unused names and undefined ones before review does."""
+
+import subprocess
+import sys
+
+from preview.harness import PROJECT_DIR
+
+CHECKED = ["__main__.py", "components", "preview", "automation", "benchmarks", "tests",
+           "policies/__main__.py", "policies/rds_guardrails"]
+
+
+def test_pyflakes_finds_nothing():
+    run = subprocess.run([sys.executable, "-m", "pyflakes", *CHECKED], cwd=PROJECT_DIR,
+                         capture_output=True, text=True)
+    assert run.stdout + run.stderr == "", run.stdout + run.stderr
