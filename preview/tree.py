@@ -24,6 +24,24 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "aws:cloudwatch/logGroup:LogGroup": ("name", "retentionInDays"),
     "aws:secretsmanager/secret:Secret": ("region", "recoveryWindowInDays"),
     "aws:secretsmanager/secretVersion:SecretVersion": ("secretString",),
+    "aws:rds/cluster:Cluster": (
+        "region", "clusterIdentifier", "engine", "engineVersion", "dbClusterInstanceClass", "storageType",
+        "storageEncrypted", "deletionProtection", "backupRetentionPeriod", "globalClusterIdentifier",
+        "serverlessv2ScalingConfiguration", "manageMasterUserPassword", "masterPassword",
+    ),
+    "aws:rds/clusterInstance:ClusterInstance": ("region", "identifier", "instanceClass", "promotionTier",
+                                                "publiclyAccessible"),
+    "aws:rds/globalCluster:GlobalCluster": ("globalClusterIdentifier", "engine", "engineVersion", "storageEncrypted"),
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": ("region", "family"),
+    "aws:rds/proxy:Proxy": ("region", "engineFamily", "requireTls", "idleClientTimeout"),
+    "aws:rds/proxyEndpoint:ProxyEndpoint": ("targetRole",),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": (
+        "region", "retentionPeriod"),
+    "aws:sns/topic:Topic": ("region", "name"),
+    "aws:sns/topicSubscription:TopicSubscription": ("protocol", "endpoint"),
+    "aws:rds/eventSubscription:EventSubscription": ("region", "sourceType", "sourceIds"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "threshold"),
+    "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
 }
 
 
