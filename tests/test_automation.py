@@ -255,3 +255,19 @@ def test_real_cli_previews_dev_with_a_local_backend(tmp_path):
     deployer = Deployer(env={"PULUMI_BACKEND_URL": f"file://{tmp_path}", "PULUMI_CONFIG_PASSPHRASE": "test"})
     result = deployer.preview("dev")
     assert result.changes.get("create", 0) > 0
+
+
+def test_preview_alone_reports_and_refuses_mandatory_violations():
+    script = Script(policy_events=[("rds-storage-encrypted", "mandatory", "appdb-prod-db-instance", "not encrypted")])
+    deployer, fake, _ = _deployer(script)
+    with pytest.raises(PolicyViolationError, match="rds-storage-encrypted on .*appdb-prod-db-instance"):
+        deployer.preview("prod")
+    assert _ops(fake) == ["preview"]
+
+
+def test_refresh_reads_state_and_returns_masked_outputs():
+    deployer, fake, _ = _deployer()
+    result = deployer.refresh("prod")
+    refresh_call = next(c for c in fake.calls if "refresh" in c)
+    assert "--policy-pack" not in refresh_call  # the CLI runs policies on preview and update only
+    assert result.operation == "refresh" and result.outputs["masterPassword"].value is None
