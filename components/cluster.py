@@ -112,6 +112,7 @@ class DatabaseCluster(pulumi.ComponentResource):
                 "performance_insights_kms_key_id": args.kms_key_arn if pi else None,
                 "performance_insights_retention_period": args.performance_insights_retention_days if pi else None,
                 "publicly_accessible": False, "auto_minor_version_upgrade": args.auto_minor_version_upgrade,
+                "ca_certificate_identifier": CA_CERTIFICATE,
             }
         self.cluster = aws.rds.Cluster(
             f"{name}-cluster",

@@ -165,6 +165,7 @@ def test_multi_az_cluster_is_one_cluster_resource_with_its_storage_and_monitorin
     assert (c["engine"], c["dbClusterInstanceClass"], c["storageType"], c["allocatedStorage"], c["iops"]) == (
         "mysql", "db.m6gd.large", "io1", 400, 4000)
     assert c["publiclyAccessible"] is False and "engineMode" not in c
+    assert c["caCertificateIdentifier"] == "rds-ca-rsa2048-g1"
     assert c["monitoringInterval"] == 60 and c["performanceInsightsEnabled"] is True
     assert c["enabledCloudwatchLogsExports"] == ["error", "general", "slowquery"]  # no audit without option groups
     alarms = _alarms(multi_az)["appdb-dev"]
