@@ -16,7 +16,7 @@ import pulumi_aws as aws
 # What on-call must hear about, by RDS event source type (categories differ per type).
 EVENT_CATEGORIES = {
     "db-instance": ("failover", "failure", "low storage", "maintenance", "configuration change"),
-    "db-cluster": ("failover", "failure", "maintenance", "notification"),
+    "db-cluster": ("failover", "failure", "maintenance", "notification", "configuration change"),
 }
 # Replication stopped or errored: only worth subscribing to where replicas live.
 REPLICA_EVENT_CATEGORY = "read replica"
