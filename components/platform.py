@@ -149,6 +149,28 @@ class DatabasePlatform(pulumi.ComponentResource):
 
     # --- the databases -----------------------------------------------------------------------------
 
+    def _instance_settings(self) -> dict:
+        """What the primary and every replica take from the stack's settings alike; each adds
+        only where it lives and what a replica may choose for itself."""
+        s = self._settings
+        return dict(
+            engine=s.engine_spec,
+            parameter_group_family=s.parameter_group_family,
+            parameters=s.parameters,
+            storage_type=s.storage_type,
+            iops=s.iops,
+            storage_throughput=s.storage_throughput,
+            port=s.db_port,
+            maintenance_window=s.maintenance_window,
+            deletion_protection=s.deletion_protection,
+            protect=s.protect_resources,
+            apply_immediately=s.apply_immediately,
+            auto_minor_version_upgrade=s.auto_minor_version_upgrade,
+            iam_auth=s.iam_auth,
+            performance_insights_retention_days=s.performance_insights_retention_days,
+            log_retention_days=s.log_retention_days,
+        )
+
     def _database(self, name: str) -> Database:
         s = self._settings
         return Database(
@@ -156,17 +178,12 @@ class DatabasePlatform(pulumi.ComponentResource):
             DatabaseArgs(
                 identifier=s.identifier,
                 region=s.region,
-                engine=s.engine_spec,
+                **self._instance_settings(),
                 engine_version=s.version,
-                parameter_group_family=s.parameter_group_family,
                 instance_class=s.instance_class,
-                storage_type=s.storage_type,
                 allocated_storage=s.allocated_storage,
                 max_allocated_storage=s.max_allocated_storage,
-                iops=s.iops,
-                storage_throughput=s.storage_throughput,
                 db_name=s.db_name,
-                port=s.db_port,
                 credentials=self.credentials.instance_args,
                 kms_key_arn=self.keys.key_arn,
                 subnet_group_name=self.network.subnet_group_name,
@@ -174,18 +191,9 @@ class DatabasePlatform(pulumi.ComponentResource):
                 multi_az=s.multi_az,
                 backup_retention_days=s.backup_retention_days,
                 backup_window=s.backup_window,
-                maintenance_window=s.maintenance_window,
-                deletion_protection=s.deletion_protection,
-                protect=s.protect_resources,
-                apply_immediately=s.apply_immediately,
-                auto_minor_version_upgrade=s.auto_minor_version_upgrade,
                 blue_green_update=s.blue_green_update,
-                iam_auth=s.iam_auth,
                 monitoring_interval=s.monitoring_interval,
                 performance_insights=s.performance_insights,
-                performance_insights_retention_days=s.performance_insights_retention_days,
-                log_retention_days=s.log_retention_days,
-                parameters=s.parameters,
                 restore=s.restore,
             ),
             opts=self._child,
@@ -284,32 +292,18 @@ class DatabasePlatform(pulumi.ComponentResource):
                 # RDS wants the source's ARN across regions and its identifier within one.
                 source=self.database.arn if cross_region else self.database.instance.identifier,
                 cross_region=cross_region,
-                engine=s.engine_spec,
-                parameter_group_family=s.parameter_group_family,
+                **self._instance_settings(),
                 parameter_group_name=None if cross_region else self.database.parameter_group.name,
-                parameters=s.parameters,
                 instance_class=replica.instance_class or s.instance_class,
-                storage_type=s.storage_type,
-                iops=s.iops,
-                storage_throughput=s.storage_throughput,
                 max_allocated_storage=(s.max_allocated_storage if replica.max_allocated_storage is None
                                        else replica.max_allocated_storage),
-                port=s.db_port,
                 kms_key_arn=keys.key_arn,
                 subnet_group_name=network.subnet_group_name,
                 security_group_ids=[network.security_group_id],
                 multi_az=replica.multi_az,
-                maintenance_window=s.maintenance_window,
-                deletion_protection=s.deletion_protection,
-                protect=s.protect_resources,
-                apply_immediately=s.apply_immediately,
-                auto_minor_version_upgrade=s.auto_minor_version_upgrade,
-                iam_auth=s.iam_auth,
                 monitoring_interval=replica.monitoring_interval,
                 monitoring_role_arn=self.database.monitoring_role_arn,
                 performance_insights=replica.performance_insights,
-                performance_insights_retention_days=s.performance_insights_retention_days,
-                log_retention_days=s.log_retention_days,
                 tags={"ReplicaOf": s.identifier, **replica.tags},
             ),
             opts=self._child,
