@@ -9,7 +9,7 @@ Figures follow the RDS User Guide ("DB instance storage", "DB engine versions",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -109,43 +109,28 @@ ENGINES: dict[str, EngineSpec] = {
         bytes_per_connection=12582880,
         max_connections_cap=100000,
     ),
-    # Aurora: the cluster owns storage, backups and encryption; its parameters are cluster
-    # parameters. Versions as for RDS: the major alone lets AWS pick (and move) the minor.
-    "aurora-postgresql": EngineSpec(
-        name="aurora-postgresql",
-        default_version="16",
-        majors=("13", "14", "15", "16", "17"),
-        version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
-        default_port=5432,
-        tls_parameter=("rds.force_ssl", "1"),
-        log_exports=("postgresql",),
-        log_parameters=(("log_min_duration_statement", "1000"),),
-        reserved_usernames=_COMMON_RESERVED | {"postgres", "rds_superuser", "rdsrepladmin"},
-        max_read_replicas=15,
-        proxy_engine_family="POSTGRESQL",
-        bytes_per_connection=9531392,
-        max_connections_cap=5000,
-    ),
-    "aurora-mysql": EngineSpec(
-        name="aurora-mysql",
-        default_version="8.0",
-        majors=("8.0",),
-        version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
-        default_port=3306,
-        tls_parameter=("require_secure_transport", "ON"),
-        log_exports=("audit", "error", "general", "slowquery"),
-        # The audit export is empty unless the server audits.
-        log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE"),
-                        ("server_audit_logging", "1")),
-        reserved_usernames=_COMMON_RESERVED | {"mysql", "rdsrepladmin", "mysql.sys"},
-        max_read_replicas=15,
-        proxy_engine_family="MYSQL",
-        bytes_per_connection=12582880,
-        max_connections_cap=16000,
-        cross_region_replicas=False,
-        cross_region_automated_backups=False,
-    ),
 }
+
+# Aurora: the same engines as RDS, except where listed. The cluster owns storage, backups and
+# encryption, and its parameters are cluster parameters. Versions as for RDS: the major alone
+# lets AWS pick (and move) the minor.
+ENGINES["aurora-postgresql"] = replace(
+    ENGINES["postgres"],
+    name="aurora-postgresql",
+    log_exports=("postgresql",),
+)
+ENGINES["aurora-mysql"] = replace(
+    ENGINES["mysql"],
+    name="aurora-mysql",
+    majors=("8.0",),
+    version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
+    tls_parameter=("require_secure_transport", "ON"),
+    # The audit export is empty unless the server audits.
+    log_parameters=ENGINES["mysql"].log_parameters + (("server_audit_logging", "1"),),
+    max_connections_cap=16000,
+    cross_region_replicas=False,
+    cross_region_automated_backups=False,
+)
 
 # How the database is deployed, and the engines each option runs.
 DEPLOYMENT_ENGINES = {
