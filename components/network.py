@@ -32,6 +32,37 @@ def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     return [str(s) for s in list(net.subnets(new_prefix=prefix))[:count]]
 
 
+def tcp_ingress(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+                description: str, parent: pulumi.Resource, cidr: Optional[str] = None,
+                source_group_id: Optional[pulumi.Input[str]] = None) -> aws.vpc.SecurityGroupIngressRule:
+    """One ingress rule on one TCP port, from a CIDR (IPv4 or IPv6) or from another group."""
+    source: dict = ({"referenced_security_group_id": source_group_id} if source_group_id is not None
+                    else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
+    return aws.vpc.SecurityGroupIngressRule(
+        name,
+        region=region,
+        security_group_id=security_group_id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=description,
+        **source,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def allow_clients(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+                  cidrs: Sequence[str], group_ids: Sequence[pulumi.Input[str]], what: str,
+                  parent: pulumi.Resource) -> None:
+    """One rule per allowed source, each with a description: reviewers see who may connect."""
+    for i, cidr in enumerate(cidrs):
+        tcp_ingress(f"{name}-from-cidr-{i}", security_group_id=security_group_id, port=port, region=region,
+                    description=f"{what} port from {cidr}", parent=parent, cidr=cidr)
+    for i, group_id in enumerate(group_ids):
+        tcp_ingress(f"{name}-from-sg-{i}", security_group_id=security_group_id, port=port, region=region,
+                    description=f"{what} port from {group_id}", parent=parent, source_group_id=group_id)
+
+
 class Network(pulumi.ComponentResource):
     """The DB subnet group and the database security group in one region."""
 
@@ -61,12 +92,9 @@ class Network(pulumi.ComponentResource):
             revoke_rules_on_delete=True,
             opts=child,
         )
-        # One rule per source, each with a description: reviewers see exactly who may connect.
-        for i, cidr in enumerate(args.allowed_cidrs):
-            self.allow_cidr(f"{name}-from-cidr-{i}", cidr, args.port, args.region)
-        for i, group_id in enumerate(args.allowed_security_group_ids):
-            self.allow_security_group(f"{name}-from-sg-{i}", group_id, args.port, args.region,
-                                      f"database port from {group_id}")
+        allow_clients(name, security_group_id=self.security_group.id, port=args.port, region=args.region,
+                      cidrs=args.allowed_cidrs, group_ids=args.allowed_security_group_ids,
+                      what="database", parent=self)
 
         self.vpc_id = pulumi.Output.from_input(vpc_id)
         self.subnet_ids = subnet_ids
@@ -77,36 +105,6 @@ class Network(pulumi.ComponentResource):
             "subnet_group_name": self.subnet_group_name,
             "security_group_id": self.security_group_id,
         })
-
-    def allow_cidr(self, name: str, cidr: str, port: int, region: str) -> aws.vpc.SecurityGroupIngressRule:
-        """Let a private CIDR reach the database port."""
-        family = "cidr_ipv6" if ":" in cidr else "cidr_ipv4"
-        return aws.vpc.SecurityGroupIngressRule(
-            name,
-            region=region,
-            security_group_id=self.security_group.id,
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            description=f"database port from {cidr}",
-            **{family: cidr},
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def allow_security_group(self, name: str, group_id: pulumi.Input[str], port: int, region: str,
-                             description: str) -> aws.vpc.SecurityGroupIngressRule:
-        """Let members of another security group reach the database port."""
-        return aws.vpc.SecurityGroupIngressRule(
-            name,
-            region=region,
-            security_group_id=self.security_group.id,
-            referenced_security_group_id=group_id,
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            description=description,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
 
     def _isolated_vpc(self, name: str, args: NetworkArgs, child: pulumi.ResourceOptions):
         # No internet gateway and no NAT: the database needs neither, and a route to the

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.instance_parts import service_trust_policy
+from components.network import allow_clients, tcp_ingress
 from components.settings import ProxySettings
 
 
@@ -82,19 +83,9 @@ class Proxy(pulumi.ComponentResource):
             revoke_rules_on_delete=True,
             opts=child,
         )
-        for i, cidr in enumerate(args.allowed_cidrs):
-            family = "cidr_ipv6" if ":" in cidr else "cidr_ipv4"
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-from-cidr-{i}", region=args.region, security_group_id=self.security_group.id,
-                ip_protocol="tcp", from_port=args.port, to_port=args.port,
-                description=f"proxy port from {cidr}", **{family: cidr}, opts=child,
-            )
-        for i, group_id in enumerate(args.allowed_security_group_ids):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-from-sg-{i}", region=args.region, security_group_id=self.security_group.id,
-                referenced_security_group_id=group_id, ip_protocol="tcp", from_port=args.port,
-                to_port=args.port, description=f"proxy port from {group_id}", opts=child,
-            )
+        allow_clients(name, security_group_id=self.security_group.id, port=args.port, region=args.region,
+                      cidrs=args.allowed_cidrs, group_ids=args.allowed_security_group_ids,
+                      what="proxy", parent=self)
         # Both directions are created here, so the proxy reaches the database on first deploy:
         # out of the proxy's group, and into the database's group, on the database port only.
         aws.vpc.SecurityGroupEgressRule(
@@ -102,12 +93,9 @@ class Proxy(pulumi.ComponentResource):
             referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
             from_port=args.port, to_port=args.port, description="proxy to the database port", opts=child,
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-into-database", region=args.region, security_group_id=args.db_security_group_id,
-            referenced_security_group_id=self.security_group.id, ip_protocol="tcp",
-            from_port=args.port, to_port=args.port, description=f"database port from RDS Proxy {args.name}",
-            opts=child,
-        )
+        tcp_ingress(f"{name}-into-database", security_group_id=args.db_security_group_id, port=args.port,
+                    region=args.region, description=f"database port from RDS Proxy {args.name}",
+                    parent=self, source_group_id=self.security_group.id)
 
         self.proxy = aws.rds.Proxy(
             f"{name}-proxy",
