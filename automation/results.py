@@ -8,11 +8,11 @@ from typing import Any, Optional
 
 from pulumi.automation import EngineEvent, OutputValue
 
+from preview.harness import is_secret
 from preview.replacements import is_stateful
 
 # Steps that remove a resource's current incarnation, and with it its data.
 DESTRUCTIVE_OPS = {"replace", "create-replacement", "delete-replaced", "delete"}
-SECRET_SIG = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def _camel(name: str) -> str:
 
 def masked(value: Any) -> Any:
     """An event value safe for a log: secrets (should the engine ever send one) replaced."""
+    if is_secret(value):
+        return "[secret]"
     if isinstance(value, dict):
-        if value.get(SECRET_SIG[0]) == SECRET_SIG[1]:
-            return "[secret]"
         return {k: masked(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [masked(v) for v in value]
