@@ -5,7 +5,7 @@
 
 Every preview and update runs this project's policy pack with the stack's policy config;
 `up` previews first and refuses mandatory violations and data loss unless allowed; destroying
-a production stack needs its name repeated. See automation/operations.py.
+a production stack needs its name repeated. See automation/deployer.py.
 """
 
 from automation.errors import (
@@ -19,7 +19,7 @@ from automation.errors import (
     PolicyViolationError,
     StackBusyError,
 )
-from automation.operations import Deployer, destroy, preview, refresh, up
+from automation.deployer import Deployer, destroy, preview, refresh, up
 from automation.results import OperationResult, Output, PlannedChange, PolicyFinding
 
 __all__ = [

@@ -20,7 +20,7 @@ import threading
 from typing import Any
 
 from automation import errors
-from automation.operations import Deployer
+from automation.deployer import Deployer
 
 EXIT = {
     errors.PolicyViolationError: 1, errors.DataLossRefusedError: 1, errors.DestroyRefusedError: 1,

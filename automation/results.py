@@ -8,8 +8,8 @@ from typing import Any, Optional
 
 from pulumi.automation import EngineEvent, OutputValue
 
-from preview.harness import is_secret
-from preview.replacements import is_stateful
+from plan.registration import masked
+from plan.replacements import is_stateful
 
 # Steps that remove a resource's current incarnation, and with it its data.
 DESTRUCTIVE_OPS = {"replace", "create-replacement", "delete-replaced", "delete"}
@@ -103,17 +103,6 @@ class EventCollector:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-def masked(value: Any) -> Any:
-    """An event value safe for a log: secrets (should the engine ever send one) replaced."""
-    if is_secret(value):
-        return "[secret]"
-    if isinstance(value, dict):
-        return {k: masked(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [masked(v) for v in value]
-    return value
 
 
 def event_to_dict(obj: Any) -> Any:

@@ -22,9 +22,10 @@ from typing import Optional
 
 import yaml
 
+from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config
 from preview.diff import BaselineError, diff_plans, load_baseline
-from preview.harness import PROJECT_DIR, StackConfigError, run_program, stack_names
+from preview.harness import run_program
 from preview.report import StackResult, to_json, to_markdown
 from preview.tree import render
 

@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, Registration, masked
 from preview.analyzer import Violation
 from preview.diff import PlanDiff
-from preview.harness import UNKNOWN, Plan, Registration, is_secret
 
 
 @dataclass
@@ -31,26 +31,7 @@ class StackResult:
         return [v for v in self.violations if v.level == "mandatory"]
 
 
-def masked(value: Any) -> Any:
-    """A plan value safe to write anywhere: secrets replaced, unknowns named."""
-    if is_secret(value):
-        return "[secret]"
-    if value == UNKNOWN:
-        return "(known after deploy)"
-    if isinstance(value, dict):
-        return {k: masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [masked(v) for v in value]
-    return value
-
-
 # --- JSON -------------------------------------------------------------------------------------------
-
-def _resource_json(r: Registration) -> dict[str, Any]:
-    return {"urn": r.urn, "type": r.type, "name": r.name, "custom": r.custom, "parent": r.parent,
-            "provider": r.provider, "id": r.id, "inputs": masked(r.inputs), "options": r.options,
-            "outputs": masked(r.outputs)}
-
 
 def to_json(result: StackResult) -> dict[str, Any]:
     """Each resource as the analyzer sees it (inputs; outputs for the stack check), plus diagnostics."""
@@ -58,8 +39,8 @@ def to_json(result: StackResult) -> dict[str, Any]:
     return {
         "stack": result.stack,
         "error": result.error,
-        "resources": [_resource_json(r) for r in plan.resources] if plan else [],
-        "outputs": {k: ("[secret]" if v["secret"] else masked(v["value"]) if v["known"] else "(known after deploy)")
+        "resources": [r.to_dict() for r in plan.resources] if plan else [],
+        "outputs": {k: (SECRET_TEXT if v["secret"] else masked(v["value"]) if v["known"] else UNKNOWN_TEXT)
                     for k, v in (plan.outputs if plan else {}).items()},
         "policyChecked": result.policy_checked,
         "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}

@@ -69,7 +69,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
     ] + [om.ReportingDescriptor(
         id=AT_RISK_RULE, name=AT_RISK_RULE,
         short_description=om.MultiformatMessageString(
-            text="A stateful resource would be replaced or deleted (see preview/replacements.py)"),
+            text="A stateful resource would be replaced or deleted (see plan/replacements.py)"),
         default_configuration=om.ReportingConfiguration(level="error"),
     )]
     index = {r.id: i for i, r in enumerate(rules)}

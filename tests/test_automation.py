@@ -20,8 +20,8 @@ from automation import (
     StackBusyError,
 )
 from automation.__main__ import main as cli_main
-from automation.operations import pulumi_cli
-from preview.harness import PROJECT_DIR
+from automation.deployer import pulumi_cli
+from plan.stack_config import PROJECT_DIR
 from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step
 
 

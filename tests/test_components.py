@@ -5,7 +5,8 @@ import json
 import yaml
 
 from components.settings import Settings, parse
-from preview.harness import PROJECT_DIR, is_secret
+from plan.registration import is_secret
+from plan.stack_config import PROJECT_DIR
 from tests.conftest import plan_with
 
 INSTANCE = "aws:rds/instance:Instance"

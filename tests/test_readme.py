@@ -5,8 +5,9 @@ import re
 import pytest
 
 from components.settings import Settings
+from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess
-from preview.harness import PROJECT_DIR, run_program
+from preview.harness import run_program
 
 README = (PROJECT_DIR / "README.md").read_text()
 EXAMPLES = [block for block in re.findall(r"```yaml\n(.*?)```", README, flags=re.S) if "config:" in block]

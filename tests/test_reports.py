@@ -7,10 +7,12 @@ import attr
 import pytest
 import sarif_om as om
 
+from plan.replacements import REPLACED_BY
+from plan.stack_config import PROJECT_DIR
 from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY, main
 from preview.diff import diff_plans
-from preview.harness import MOCK_SECRET_VALUE, PROJECT_DIR, run_program
-from preview.replacements import REPLACED_BY
+from preview.harness import run_program
+from preview.mock_resources import MOCK_SECRET_VALUE
 
 
 def _check(tmp_path, *args):

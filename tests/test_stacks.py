@@ -5,7 +5,9 @@ from collections import Counter
 
 import pytest
 
-from preview.harness import MOCK_SECRET_VALUE, is_secret, run_program
+from plan.registration import is_secret
+from preview.harness import run_program
+from preview.mock_resources import MOCK_SECRET_VALUE
 
 STACKS = ["dev", "prod"]
 

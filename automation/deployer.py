@@ -6,7 +6,7 @@ Guard rails, in the order they act:
 2. One operation per stack at a time inside this process (a lock keyed by stack name).
 3. preview and up always run policies/ with policies/config/<stack>.json; there is no switch.
 4. up previews first and refuses mandatory policy violations, and any plan that replaces or
-   deletes a stateful (preview/replacements.py) or protected resource, unless
+   deletes a stateful (plan/replacements.py) or protected resource, unless
    allow_replacement=True.
 5. destroy of a production stack (one whose settings keep deletion protection on, the
    default) needs confirm_stack equal to the stack's name.
@@ -40,7 +40,7 @@ from automation.errors import (
 )
 from automation.results import EventCollector, OperationResult, outputs_from
 from components.settings import SettingsError, parse_config_text
-from preview.harness import PROJECT_DIR, StackConfigError, stack_config
+from plan.stack_config import PROJECT_DIR, StackConfigError, stack_config
 
 # Event streaming over gRPC and current policy-pack handling in the engine.
 MIN_CLI_VERSION = VersionInfo(3, 181, 0)
