@@ -33,7 +33,7 @@ REPLACED_BY: dict[str, frozenset[str]] = {
         "region", "sourceDbInstanceArn", "kmsKeyId", "retentionPeriod", "preSignedUrl",
     }),
     # Deleting a key makes every backup and snapshot encrypted with it unreadable.
-    "aws:kms/key:Key": frozenset({"region", "customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion",
+    "aws:kms/key:Key": frozenset({"region", "customerMasterKeySpec", "keyUsage", "multiRegion",
                                   "customKeyStoreId", "xksKeyId"}),
     "aws:secretsmanager/secret:Secret": frozenset({"region", "name", "namePrefix"}),
     "aws:cloudwatch/logGroup:LogGroup": frozenset({"region", "name", "namePrefix"}),

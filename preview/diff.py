@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from plan import replacements
-from plan.aliases import match_through_aliases
+from plan.aliases import match_baseline
 from plan.registration import SECRET_TEXT, UNKNOWN, Registration, is_secret
 from plan.stack_config import PROJECT_DIR
 
@@ -90,10 +90,8 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
     """What applying `current` over `baseline` would do, resource by resource."""
     old = {r.urn: r for r in baseline if r.custom}
     new = {r.urn: r for r in current if r.custom}
-    # A resource that moved (new parent, name or type) with an alias is the same resource.
-    previous = {urn: urn for urn in new.keys() & old.keys()}
-    previous.update({urn: was for urn, was in match_through_aliases(baseline, current).items()
-                     if urn in new and was in old})
+    # Current URN -> baseline URN: the same URN, or an alias of a resource that moved.
+    previous = {urn: was for urn, was in match_baseline(baseline, current).items() if urn in new and was in old}
     result = PlanDiff(baseline=label)
     for urn in sorted(new.keys() - previous.keys()):
         r = new[urn]

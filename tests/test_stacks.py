@@ -68,10 +68,12 @@ def test_components_own_their_resources(prod_plan):
             ("rdsplatform:index:CrossRegionBackups",),
     }
     for type_, parent_type in expected_parent.items():
+        assert prod_plan.of_type(type_), type_
         for r in prod_plan.of_type(type_):
             assert by_urn[r.parent].type in parent_type, r.name
     for component in ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
                       "Alerting", "Alarms", "Dashboard", "CrossRegionBackups"):
+        assert prod_plan.of_type(f"rdsplatform:index:{component}"), component
         for r in prod_plan.of_type(f"rdsplatform:index:{component}"):
             assert by_urn[r.parent].type == "rdsplatform:index:DatabasePlatform"
 
@@ -95,6 +97,10 @@ def test_everything_is_encrypted_and_private(stack_plans, stack):
     # Every region's key, by region: data is encrypted with the key of the region it lives in.
     keys = {k.region: k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key")}
     assert plan.outputs["kmsKeyArn"]["value"] == keys["eu-west-1"]
+    # dev has no alarm topic (alarms off); everything else exists in both stacks.
+    expected = ["aws:rds/instance:Instance", "aws:cloudwatch/logGroup:LogGroup",
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] + (["aws:sns/topic:Topic"] * (stack == "prod"))
+    assert all(plan.of_type(t) for t in expected)
     for db in plan.of_type("aws:rds/instance:Instance"):
         assert db.inputs["storageEncrypted"] is True and db.inputs["kmsKeyId"] == keys[db.region]
         assert db.inputs["publiclyAccessible"] is False
@@ -141,6 +147,7 @@ def test_no_secret_in_plain_text_anywhere_in_the_plan(stack_plans, stack):
         elif isinstance(value, str):
             yield value
 
+    assert plan.resources
     for r in plan.resources:
         for text in plain_strings(r.inputs):
             assert MOCK_SECRET_VALUE not in text, f"{r.name} carries the password in plain text"
