@@ -39,7 +39,11 @@ def masked(value: Any) -> Any:
 
 
 def _unmasked(value: Any) -> Any:
-    """The inverse of `masked` as far as it goes: a secret comes back without its value."""
+    """The inverse of `masked` as far as it goes: a secret comes back without its value.
+
+    A plain input that is literally "[secret]" or "(known after deploy)" reads back as a marker;
+    the diff compares secrets by presence only, so that costs nothing there.
+    """
     if value == SECRET_TEXT:
         return {SIG_KEY: SECRET_SIG, "value": None}
     if value == UNKNOWN_TEXT:
