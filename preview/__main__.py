@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import grpc
 import yaml
 
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
@@ -27,6 +28,7 @@ from preview.analyzer import POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyP
 from preview.diff import BaselineError, diff_plans, load_baseline
 from preview.harness import run_program
 from preview.report import StackResult, to_json, to_markdown
+from preview.stream import PackStream
 from preview.tree import render
 
 EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK = 0, 1, 2, 3
@@ -64,25 +66,35 @@ def _parser() -> argparse.ArgumentParser:
 def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> StackResult:
     """Plan one stack, run the pack on it, and diff it against the baseline when asked."""
     result = StackResult(stack=stack, policy_checked=pack is not None)
+    # Resources go to the pack as the program registers them (preview/stream.py).
+    stream = PackStream(pack, load_policy_config(stack)) if pack is not None else None
     try:
         plan = run_program(stack, dict(args.config), project_dir=args.project_dir,
-                           first_preview=args.first_preview)
+                           first_preview=args.first_preview, on_register=stream)
     except StackConfigError as exc:
         result.error = str(exc)
+        _abandon(stream)
         return result
     result.plan = plan
     if plan.error:
         result.error = plan.error
+        _abandon(stream)
         return result
-    if pack is not None:
-        if not pack.connected:
-            pack.connect()
-        pack.configure(load_policy_config(stack))
-        result.violations = pack.check_plan(plan)
+    if stream is not None:
+        result.violations = stream.finish(plan)
     if args.baseline:
         label = args.baseline
         result.diff = diff_plans(load_baseline(args.baseline, stack, args.project_dir), plan.resources, label)
     return result
+
+
+def _abandon(stream: Optional[PackStream]) -> None:
+    """A stack that did not plan has no verdict: stop its stream, whatever it ran into."""
+    if stream is not None:
+        try:
+            stream.close()
+        except (PolicyConfigError, RuntimeError, grpc.RpcError):
+            pass
 
 
 def exit_code(result: StackResult, allow_replacement: bool) -> int:

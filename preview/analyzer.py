@@ -97,6 +97,17 @@ def _options(r: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
     )
 
 
+def analyze_request(r: Registration) -> analyzer_pb2.AnalyzeRequest:
+    """The Analyze call the engine makes for one resource: its inputs and options."""
+    return analyzer_pb2.AnalyzeRequest(type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name,
+                                       options=_options(r))
+
+
+def is_analyzed(r: Registration) -> bool:
+    """The engine sends custom resources to the pack, not components or providers."""
+    return r.custom and not r.type.startswith("pulumi:providers:")
+
+
 class PolicyPackProcess:
     """A running policy pack and a gRPC stub to it. Use as a context manager."""
 
@@ -154,14 +165,17 @@ class PolicyPackProcess:
         results: list[Any] = [None] * len(resources)
         pending: list[tuple[int, Any]] = []
         for i, r in enumerate(resources):
-            pending.append((i, self.stub.Analyze.future(analyzer_pb2.AnalyzeRequest(
-                type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)))))
+            pending.append((i, self.stub.Analyze.future(analyze_request(r))))
             if len(pending) >= in_flight:
                 j, call = pending.pop(0)
                 results[j] = call.result()
         for j, call in pending:
             results[j] = call.result()
-        return [self._violation(d, r.urn) for r, response in zip(resources, results) for d in response.diagnostics]
+        return self.violations(resources, results)
+
+    def violations(self, resources: list[Registration], responses: list[Any]) -> list[Violation]:
+        """The diagnostics of each resource's AnalyzeResponse, in resource order."""
+        return [self._violation(d, r.urn) for r, response in zip(resources, responses) for d in response.diagnostics]
 
     def analyze_stack(self, resources: list[Registration]) -> list[Violation]:
         request = analyzer_pb2.AnalyzeStackRequest(resources=[
@@ -175,7 +189,7 @@ class PolicyPackProcess:
 
     def check_plan(self, plan: Plan) -> list[Violation]:
         """Every custom resource through Analyze, then the whole stack through AnalyzeStack."""
-        custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+        custom = [r for r in plan.resources if is_analyzed(r)]
         return self.analyze_many(custom) + self.analyze_stack(custom)
 
     @staticmethod

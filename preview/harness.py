@@ -9,17 +9,20 @@ camelCase inputs with secrets still wrapped and unknowns still unknown, and ever
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import runpy
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from google.protobuf import json_format
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as sdk_resource
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -115,28 +118,31 @@ class PlanMocks(pulumi_mocks.Mocks):
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A MockMonitor that keeps each registration with its options, in order."""
 
-    def __init__(self, mocks: pulumi_mocks.Mocks):
+    def __init__(self, mocks: pulumi_mocks.Mocks, on_register: Optional[Callable[[Registration], None]] = None):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.invokes: list[str] = []
+        # Called with each registration as it is recorded (from the SDK's executor threads).
+        self.on_register = on_register
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self.registrations.append(
-                Registration(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    custom=bool(request.custom),
-                    parent=request.parent,
-                    provider=request.provider,
-                    inputs=json_format.MessageToDict(request.object),
-                    options=_options(request),
-                    outputs=json_format.MessageToDict(response.object),
-                    id=response.id,
-                )
+            registration = Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent,
+                provider=request.provider,
+                inputs=json_format.MessageToDict(request.object),
+                options=_options(request),
+                outputs=json_format.MessageToDict(response.object),
+                id=response.id,
             )
+            self.registrations.append(registration)
+            if self.on_register is not None:
+                self.on_register(registration)
         return response
 
     def Invoke(self, request):
@@ -170,23 +176,39 @@ def run_program(
     first_preview: bool = False,
     deployed: Optional[dict[str, str]] = None,
     stack_file: Optional[Path] = None,
+    on_register: Optional[Callable[[Registration], None]] = None,
 ) -> Plan:
     """Run `__main__.py` for `stack` and return what it registered.
 
     A `pulumi.RunError` (bad settings) is returned in `Plan.error`, as the CLI would print it;
     any other exception is a bug in the program and propagates. `deployed` names RDS instances
     and clusters the account already has (identifier -> engine version), as lookups would find them.
+    `on_register` sees each registration as it is recorded (e.g. to stream it to the pack).
     """
     config = stack_config(stack, overrides, project_dir, stack_file)
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
-    return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed)
+    with _without_source_positions():
+        return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed, on_register)
+
+
+@contextlib.contextmanager
+def _without_source_positions() -> Iterator[None]:
+    """The SDK walks the whole Python stack (source lines included) for every resource to tell
+    the engine where it was declared; the mock monitor drops that and plans do not record it,
+    so skip the walk while the program runs (about a tenth of a program run)."""
+    walk = sdk_resource._get_stack_trace
+    sdk_resource._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        sdk_resource._get_stack_trace = walk
 
 
 def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: bool,
-         deployed: Optional[dict[str, str]]) -> Plan:
+         deployed: Optional[dict[str, str]], on_register: Optional[Callable[[Registration], None]]) -> Plan:
     plan = Plan(stack=stack, config=config)
     mocks = PlanMocks(first_preview=first_preview, deployed=deployed)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, on_register)
     pulumi.runtime.set_all_config(config)
     pulumi.runtime.set_mocks(
         mocks, project=project_name(project_dir), stack=stack, preview=True, monitor=monitor
