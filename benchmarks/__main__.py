@@ -1,10 +1,12 @@
-"""Measurements, not tests: speed and memory of the offline check, the pack, and plan growth.
+"""Measurements, not tests: the offline check against Checkov, many stacks, the pack, plan growth.
 
-    python -m benchmarks                 # everything (about a minute on 2 cores)
-    python -m benchmarks --only check    # one of: check, throughput, replicas
+    make bench                           # everything; builds .venv-bench (Checkov) first
+    python -m benchmarks --only checkov  # one of: checkov, stacks, throughput, linear, replicas
 
-Targets (2-core machine): prod check under 1.5 s median; the full pack at least half the
-no-op pack's throughput; plan time linear in the number of replicas.
+Targets (issue 16), each a ratio measured in one run: the offline check of prod <= 0.33x
+Checkov's wall time on the reference Terraform; the full pack >= 0.6x the no-op pack's
+throughput on 5,000 resources, and 50,000 resources in <= 11x the time of 5,000; --all over N
+stacks well below N x one stack; plan time linear in the number of replicas.
 """
 
 from __future__ import annotations
@@ -12,47 +14,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from benchmarks.checkov import CHECKOV, REFERENCE, versus_checkov
 from benchmarks.fleet import synthetic_fleet
+from benchmarks.stacks import all_stacks
 from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import run_program
 
 NOOP_PACK = Path(__file__).resolve().parent / "noop_pack"
-
-
-def _child_run(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, largest process of the run) of one command."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} exited {process.returncode}")
-    return elapsed, usage.ru_maxrss
-
-
-def offline_check(runs: int) -> list[str]:
-    """`python -m preview --stack S` end to end: interpreter start, program, pack, verdict."""
-    lines = ["| stack | median wall (s) | min | max | peak RSS (MiB) |", "|---|---|---|---|---|"]
-    for stack in ("dev", "prod"):
-        samples = [_child_run([sys.executable, "-m", "preview", "--stack", stack, "--quiet"]) for _ in range(runs)]
-        walls = [w for w, _ in samples]
-        lines.append(f"| {stack} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
-                     f"{max(m for _, m in samples) / 1024:.0f} |")
-    # Where the time goes: a cold interpreter importing the program's modules.
-    # pulumi_aws loads its modules lazily: touch a class of each so they really load.
-    touch = ("import pulumi_aws as a, pydantic; a.ec2.Vpc, a.rds.Instance, a.cloudwatch.MetricAlarm, "
-             "a.iam.Role, a.sns.Topic, a.kms.Key, a.vpc.SecurityGroupIngressRule, a.secretsmanager.Secret")
-    imports = [_child_run([sys.executable, "-c", touch])[0] for _ in range(runs)]
-    lines.append(f"\nOf that, a cold interpreter loading the pulumi_aws modules the program uses, and "
-                 f"pydantic: {statistics.median(imports):.2f} s median.")
-    return lines
 
 
 def _throughput(pack_dir: Path, fleet, config) -> float:
@@ -70,10 +43,23 @@ def throughput(size: int) -> list[str]:
     full = _throughput(PROJECT_DIR / "policies", fleet, load_policy_config("prod"))
     noop = _throughput(NOOP_PACK, fleet, None)
     return ["| pack | resources/s |", "|---|---|",
-            f"| rds-guardrails (39 policies, prod config) | {full:.0f} |",
+            f"| rds-guardrails (prod config) | {full:.0f} |",
             f"| no-op (1 policy) | {noop:.0f} |",
-            f"\nFull pack at {full / noop:.0%} of the no-op floor on {size} resources "
-            f"({len({r.type for r in fleet})} types)."]
+            f"\nFull pack at {full / noop:.2f}x the no-op floor on {size} resources "
+            f"({len({r.type for r in fleet})} types; target >= 0.6x)."]
+
+
+def linear(small: int, factor: int) -> list[str]:
+    """The full pack on `small` and `factor` x `small` resources: time ratio (linear = factor)."""
+    config = load_policy_config("prod")
+    times = {}
+    for size in (small, small * factor):
+        fleet = synthetic_fleet(size)
+        times[size] = size / _throughput(PROJECT_DIR / "policies", fleet, config)
+    ratio = times[small * factor] / times[small]
+    return ["| resources | seconds |", "|---|---|", *(f"| {n} | {t:.1f} |" for n, t in times.items()),
+            f"\n{small * factor} resources take {ratio:.1f}x the time of {small} "
+            f"(target <= {factor * 1.1:.0f}x)."]
 
 
 def replicas(counts: tuple[int, ...], runs: int) -> list[str]:
@@ -97,22 +83,35 @@ def replicas(counts: tuple[int, ...], runs: int) -> list[str]:
     return lines
 
 
+SECTIONS = ("checkov", "stacks", "throughput", "linear", "replicas")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("check", "throughput", "replicas"))
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--fleet", type=int, default=3000)
+    parser.add_argument("--only", choices=SECTIONS)
+    parser.add_argument("--runs", type=int, default=5, help="counted runs of each command (default 5)")
+    parser.add_argument("--fleet", type=int, default=5000, help="resources for the throughput figures")
+    parser.add_argument("--stacks", type=int, default=8, help="stacks for the --all figure")
+    parser.add_argument("--checkov", type=Path, default=CHECKOV, help="the checkov executable")
+    parser.add_argument("--reference", type=Path, default=REFERENCE, help="Terraform directory Checkov scans")
     args = parser.parse_args(argv)
+    wanted = [args.only] if args.only else list(SECTIONS)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
-    if args.only in (None, "check"):
-        print("## Offline check (python -m preview --stack S --quiet)\n")
-        print("\n".join(offline_check(args.runs)) + "\n")
-    if args.only in (None, "throughput"):
+    if "checkov" in wanted:
+        print("## Offline check of prod beside Checkov on the reference Terraform\n")
+        print("\n".join(versus_checkov(args.runs, args.checkov, args.reference)) + "\n", flush=True)
+    if "stacks" in wanted:
+        print(f"## --all over {args.stacks} stacks (planned in parallel processes)\n")
+        print("\n".join(all_stacks(args.stacks, max(3, args.runs // 2))) + "\n", flush=True)
+    if "throughput" in wanted:
         print("## Policy throughput over the analyzer protocol\n")
-        print("\n".join(throughput(args.fleet)) + "\n")
-    if args.only in (None, "replicas"):
+        print("\n".join(throughput(args.fleet)) + "\n", flush=True)
+    if "linear" in wanted:
+        print("## The full pack from 5,000 to 50,000 resources\n")
+        print("\n".join(linear(args.fleet, 10)) + "\n", flush=True)
+    if "replicas" in wanted:
         print("## Plan time by number of same-region replicas (prod)\n")
-        print("\n".join(replicas((0, 1, 2, 4, 8, 15), args.runs)) + "\n")
+        print("\n".join(replicas((0, 1, 2, 4, 8, 15), args.runs)) + "\n", flush=True)
     return 0
 
 

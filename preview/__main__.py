@@ -23,11 +23,13 @@ from typing import Optional
 import grpc
 import yaml
 
+from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config
 from preview.diff import BaselineError, diff_plans, load_baseline
 from preview.harness import run_program
 from preview.report import StackResult, to_json, to_markdown
+from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
 
@@ -65,27 +67,56 @@ def _parser() -> argparse.ArgumentParser:
 
 def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> StackResult:
     """Plan one stack, run the pack on it, and diff it against the baseline when asked."""
-    result = StackResult(stack=stack, policy_checked=pack is not None)
     # Resources go to the pack as the program registers them (preview/stream.py).
     stream = PackStream(pack, load_policy_config(stack)) if pack is not None else None
     try:
         plan = run_program(stack, dict(args.config), project_dir=args.project_dir,
                            first_preview=args.first_preview, on_register=stream)
     except StackConfigError as exc:
-        result.error = str(exc)
         _abandon(stream)
-        return result
-    result.plan = plan
+        return StackResult(stack=stack, error=str(exc), policy_checked=pack is not None)
+    return judge_plan(plan, args, pack, stream)
+
+
+def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackProcess],
+               stream: Optional[PackStream] = None) -> StackResult:
+    """The pack's verdict on a plan (from its stream when there is one) and the baseline diff."""
+    result = StackResult(stack=plan.stack, policy_checked=pack is not None, plan=plan)
     if plan.error:
         result.error = plan.error
         _abandon(stream)
         return result
     if stream is not None:
         result.violations = stream.finish(plan)
+    elif pack is not None:
+        if not pack.connected:
+            pack.connect()
+        pack.configure(load_policy_config(plan.stack))
+        result.violations = pack.check_plan(plan)
     if args.baseline:
         label = args.baseline
-        result.diff = diff_plans(load_baseline(args.baseline, stack, args.project_dir), plan.resources, label)
+        result.diff = diff_plans(load_baseline(args.baseline, plan.stack, args.project_dir), plan.resources, label)
     return result
+
+
+def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> list[StackResult]:
+    """Every stack's result in order: one stack in this process, several planned in parallel."""
+    results: list[StackResult] = []
+    if len(stacks) == 1:
+        planned = ((stack, None) for stack in stacks)
+    else:
+        planned = plan_stacks(stacks, dict(args.config), args.project_dir, args.first_preview)
+    for stack, plan in planned:
+        try:
+            if plan is None:
+                results.append(check_stack(stack, args, pack))
+            elif isinstance(plan, str):
+                results.append(StackResult(stack=stack, error=plan, policy_checked=pack is not None))
+            else:
+                results.append(judge_plan(plan, args, pack))
+        except (PolicyConfigError, BaselineError) as exc:
+            results.append(StackResult(stack=stack, error=str(exc)))
+    return results
 
 
 def _abandon(stream: Optional[PackStream]) -> None:
@@ -140,13 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     stacks = stack_names(args.project_dir) if args.all else [args.stack]
     # The pack starts first: it imports while the program runs (two cores, half the wait).
     pack = None if args.no_policy else PolicyPackProcess().start()
-    results: list[StackResult] = []
     try:
-        for stack in stacks:
-            try:
-                results.append(check_stack(stack, args, pack))
-            except (PolicyConfigError, BaselineError) as exc:
-                results.append(StackResult(stack=stack, error=str(exc)))
+        results = check_stacks(stacks, args, pack)
         policies = {p.name: (p.description, LEVEL_NAMES.get(p.enforcementLevel, "advisory"))
                     for p in pack.info.policies} if pack is not None and pack.connected else {}
     finally:

@@ -28,6 +28,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from plan.registration import UNKNOWN, Plan, Registration, is_secret
 from plan.stack_config import PROJECT_DIR, StackConfigError, project_name, stack_config, stack_names
+from preview import lazy_provider
 from preview.mock_resources import ACCOUNT_ID, MOCK_SECRET_VALUE, computed, fake_id
 
 # The plan model's names stay importable from here for callers of the harness.
@@ -215,6 +216,7 @@ def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: b
     )
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
+    lazy_provider.install()  # only the provider modules the program uses get imported
 
     async def program() -> None:
         runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")

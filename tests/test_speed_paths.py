@@ -1,7 +1,12 @@
 """The faster paths give the verdicts the plain ones give: streaming to the pack, parallel stacks."""
 
+import subprocess
+import sys
+
+from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import run_program
+from preview.lazy_provider import module_for
 from preview.stream import PackStream
 
 
@@ -29,3 +34,32 @@ def test_a_stream_sends_before_the_plan_is_finished():
         plan = run_program("prod", on_register=stream)
         stream.close()  # the sender has sent what the program registered, without the plan
         assert stream.sent == sum(1 for r in plan.resources if r.custom and "providers" not in r.type)
+
+
+def _fresh_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_harness_imports_only_the_provider_modules_used():
+    out = _fresh_python(
+        "import sys\n"
+        "from preview import lazy_provider\n"
+        "assert 'pulumi_aws.ec2' in lazy_provider.install()\n"
+        "import pulumi_aws as aws\n"
+        "vpc = aws.ec2.Vpc\n"
+        "print(vpc is sys.modules['pulumi_aws.ec2.vpc'].Vpc, 'pulumi_aws.ec2.ami' in sys.modules)\n"
+        "print(aws.ec2.get_vpc_output is sys.modules['pulumi_aws.ec2.get_vpc'].get_vpc_output)\n"
+        "print(aws.rds.ParameterGroupParameterArgs is sys.modules['pulumi_aws.rds._inputs'].ParameterGroupParameterArgs)\n"
+        # A name outside the generator's layout (an enum) loads the whole package, as a plain import would.
+        "print(aws.ec2.InstanceType is sys.modules['pulumi_aws.ec2._enums'].InstanceType, 'pulumi_aws.ec2.ami' in sys.modules)\n"
+    )
+    assert out.split() == ["True", "False", "True", "True", "True", "True"]
+
+
+def test_module_names_follow_the_sdk_generator():
+    assert module_for("SecurityGroupArgsDict") == "security_group"
+    assert module_for("VpcIpv4CidrBlockAssociation") == "vpc_ipv4_cidr_block_association"
+    assert module_for("get_instances_output") == module_for("AwaitableGetInstancesResult") == "get_instances"
