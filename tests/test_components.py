@@ -103,6 +103,32 @@ def test_generated_credentials_stay_secret_and_encrypted(dev_plan):
     assert password["length"] >= 32 and "/" not in password["overrideSpecial"] and "@" not in password["overrideSpecial"]
 
 
+def test_credentials_register_outputs_once_after_their_last_child(monkeypatch):
+    """The connection document's secret version is created after the database; the component's
+    outputs are registered only then, once (generated), or once without it (managed)."""
+    import pulumi_aws
+
+    from components.credentials import Credentials
+
+    events: list[str] = []
+
+    class RecordedVersion(pulumi_aws.secretsmanager.SecretVersion):
+        def __init__(self, *args, **kwargs):
+            events.append("secret version")
+            super().__init__(*args, **kwargs)
+
+    def register_outputs(self, outputs):
+        events.append("outputs")
+
+    monkeypatch.setattr(pulumi_aws.secretsmanager, "SecretVersion", RecordedVersion)
+    monkeypatch.setattr(Credentials, "register_outputs", register_outputs)
+    plan_with(credentialsMode="generated")
+    assert events == ["secret version", "outputs"]
+    events.clear()
+    plan_with(credentialsMode="managed")
+    assert events == ["outputs"]
+
+
 # --- database -----------------------------------------------------------------------------------
 
 def test_instance_is_encrypted_private_and_kept(prod_plan):

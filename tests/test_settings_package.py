@@ -83,3 +83,13 @@ def test_modules_import_each_other_without_a_cycle():
 def test_the_cycle_finder_finds_a_cycle():
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert _find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_only_the_wiring_reads_settings():
+    """Components take their own arguments dataclasses; only the platform and its builders
+    (components/wiring.py) turn settings into them."""
+    modules = sorted((PROJECT_DIR / "components").glob("*.py"))
+    assert len(modules) > 10, "the components are where this test looks"
+    readers = sorted(p.name for p in modules
+                     if any(m == PACKAGE or m.startswith(PACKAGE + ".") for m, _ in _imports(p)))
+    assert readers == ["platform.py", "wiring.py"]
