@@ -54,61 +54,72 @@ class ObservabilityArgs:
     global_database: bool = False
 
 
-def observe(name: str, args: ObservabilityArgs,
-            opts: pulumi.ResourceOptions) -> tuple[dict[str, Alerting], Optional[Dashboard]]:
+class Observability(pulumi.ComponentResource):
     """Alert topics (one per region with targets), alarms for every target, the dashboard."""
-    targets, proxy_name = args.targets, args.proxy_name
-    regions = [args.region] + sorted({t.region for t in targets} - {args.region})
-    topics: dict[str, Alerting] = {}
-    for region in regions:
-        here = [t for t in targets if t.region == region]
-        suffix = "" if region == args.region else "-dr"
-        topics[region] = Alerting(
-            f"{name}{suffix}-alerts",
-            AlertingArgs(
-                name=f"{args.identifier}{suffix}-alerts",
-                region=region,
-                account_id=args.account_id,
-                kms_key_arn=args.keys[region],
-                instance_identifiers=[t.identifier for t in here if not t.is_cluster],
-                cluster_identifiers=[t.identifier for t in here if t.is_cluster],
-                has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for t in here),
-                global_database=args.global_database,
-                emails=args.emails,
-                https_endpoints=args.https_endpoints,
-            ),
-            opts=opts,
-        )
-    for t in targets:
-        Alarms(
-            f"{t.identifier}-alarms",
-            AlarmsArgs(
-                target=t.identifier, kind=t.kind, region=t.region,
-                topic_arn=topics[t.region].topic_arn,
-                facts=InstanceFacts(engine=args.engine, memory_gib=t.memory_gib,
-                                    allocated_storage_gib=args.allocated_storage_gib,
-                                    storage_type=args.storage_type, serverless=args.serverless),
-                thresholds=args.thresholds,
-            ),
-            opts=opts,
-        )
-    if proxy_name is not None:
-        Alarms(
-            f"{proxy_name}-alarms",
-            AlarmsArgs(target=proxy_name, kind=alarm_catalog.PROXY, region=args.region,
-                       topic_arn=topics[args.region].topic_arn, thresholds=args.thresholds),
-            opts=opts,
-        )
-    dashboard = None
-    if args.dashboard:
-        dashboard = Dashboard(
-            f"{name}-dashboard",
-            DashboardArgs(
-                name=args.identifier,
-                region=args.region,
-                instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets],
-                proxy_name=proxy_name,
-            ),
-            opts=opts,
-        )
-    return topics, dashboard
+
+    def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Observability", name, None, opts)
+        # These children were declared directly under this component's parent before it existed;
+        # the alias keeps their identity, and the engine extends it to their own children
+        # (Pulumi docs, Resource option: aliases: "the engine combines a parent's aliases with
+        # each child's own name and type when computing the child's identity").
+        moved_from = opts.parent if opts is not None else None
+        child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=moved_from)])
+        targets, proxy_name = args.targets, args.proxy_name
+        regions = [args.region] + sorted({t.region for t in targets} - {args.region})
+        self.topics: dict[str, Alerting] = {}
+        for region in regions:
+            here = [t for t in targets if t.region == region]
+            suffix = "" if region == args.region else "-dr"
+            self.topics[region] = Alerting(
+                f"{name}{suffix}-alerts",
+                AlertingArgs(
+                    name=f"{args.identifier}{suffix}-alerts",
+                    region=region,
+                    account_id=args.account_id,
+                    kms_key_arn=args.keys[region],
+                    instance_identifiers=[t.identifier for t in here if not t.is_cluster],
+                    cluster_identifiers=[t.identifier for t in here if t.is_cluster],
+                    has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for t in here),
+                    global_database=args.global_database,
+                    emails=args.emails,
+                    https_endpoints=args.https_endpoints,
+                ),
+                opts=child,
+            )
+        for t in targets:
+            Alarms(
+                f"{t.identifier}-alarms",
+                AlarmsArgs(
+                    target=t.identifier, kind=t.kind, region=t.region,
+                    topic_arn=self.topics[t.region].topic_arn,
+                    facts=InstanceFacts(engine=args.engine, memory_gib=t.memory_gib,
+                                        allocated_storage_gib=args.allocated_storage_gib,
+                                        storage_type=args.storage_type, serverless=args.serverless),
+                    thresholds=args.thresholds,
+                ),
+                opts=child,
+            )
+        if proxy_name is not None:
+            Alarms(
+                f"{proxy_name}-alarms",
+                AlarmsArgs(target=proxy_name, kind=alarm_catalog.PROXY, region=args.region,
+                           topic_arn=self.topics[args.region].topic_arn, thresholds=args.thresholds),
+                opts=child,
+            )
+        self.dashboard: Optional[Dashboard] = None
+        if args.dashboard:
+            self.dashboard = Dashboard(
+                f"{name}-dashboard",
+                DashboardArgs(
+                    name=args.identifier,
+                    region=args.region,
+                    instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets],
+                    proxy_name=proxy_name,
+                ),
+                opts=child,
+            )
+        self.register_outputs({
+            "topic_arns": {region: topic.topic_arn for region, topic in self.topics.items()},
+            "dashboard_name": self.dashboard.dashboard_name if self.dashboard else None,
+        })

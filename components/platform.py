@@ -16,7 +16,7 @@ from components.dashboard import Dashboard
 from components.database import Database
 from components.keys import Keys, KeysArgs
 from components.network import Network, NetworkArgs
-from components.observability import observe
+from components.observability import Observability
 from components.proxy import Proxy
 from components.replica import ReadReplica
 from components.settings import ReplicaSettings, Settings
@@ -102,8 +102,10 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.proxy = self._proxy(name) if s.proxy else None
         self.alert_topics: dict[str, Alerting] = {}
         self.dashboard: Optional[Dashboard] = None
+        self.observability: Optional[Observability] = None
         if s.alarms.enabled:
-            self.alert_topics, self.dashboard = observe(name, wiring.observability_args(
+            # Named like the platform: its children keep the names they had under the platform.
+            self.observability = Observability(name, wiring.observability_args(
                 s,
                 targets=wiring.monitored_targets(s, self.database, self.secondary),
                 keys={s.region: self.keys.key_arn,
@@ -112,6 +114,7 @@ class DatabasePlatform(pulumi.ComponentResource):
                 proxy_name=self.proxy.proxy_name if self.proxy else None,
                 global_database=self.global_cluster is not None,
             ), opts=self._child)
+            self.alert_topics, self.dashboard = self.observability.topics, self.observability.dashboard
 
         # Where reads go: each replica's endpoint, or a cluster's reader endpoint.
         self.reader_endpoints: dict[str, pulumi.Output[str]] = (
