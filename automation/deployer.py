@@ -1,7 +1,7 @@
 """preview, up, refresh and destroy of this project's stacks through the Automation API.
 
 Guard rails, in the order they act:
-1. Config overrides are validated by components/settings.py (the program's own rules)
+1. Config overrides are validated by components/settings/ (the program's own rules)
    before anything touches the stack.
 2. One operation per stack at a time inside this process (a lock keyed by stack name).
 3. preview and up always run policies/ with policies/config/<stack>.json; there is no switch.

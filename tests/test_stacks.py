@@ -71,11 +71,15 @@ def test_components_own_their_resources(prod_plan):
         assert prod_plan.of_type(type_), type_
         for r in prod_plan.of_type(type_):
             assert by_urn[r.parent].type in parent_type, r.name
-    for component in ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
-                      "Alerting", "Alarms", "Dashboard", "CrossRegionBackups"):
-        assert prod_plan.of_type(f"rdsplatform:index:{component}"), component
-        for r in prod_plan.of_type(f"rdsplatform:index:{component}"):
-            assert by_urn[r.parent].type == "rdsplatform:index:DatabasePlatform"
+    owners = {"DatabasePlatform": ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
+                                   "CrossRegionBackups", "Observability"),
+              "Observability": ("Alerting", "Alarms", "Dashboard")}
+    for owner, components in owners.items():
+        for component in components:
+            found = prod_plan.of_type(f"rdsplatform:index:{component}")
+            assert found, f"prod has a {component}"
+            for r in found:
+                assert by_urn[r.parent].type == f"rdsplatform:index:{owner}", r.name
 
 
 @pytest.mark.parametrize("stack", STACKS)
