@@ -25,13 +25,16 @@ import yaml
 
 from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
-from preview.analyzer import POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config
+from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
+                              policy_config_path)
 from preview.diff import BaselineError, diff_plans, load_baseline
 from preview.harness import run_program
+from preview.hints import location, shown_message
 from preview.report import StackResult, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
+from preview.verdict import policy_config_note, verdict_line
 
 EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK = 0, 1, 2, 3
 
@@ -138,7 +141,7 @@ def exit_code(result: StackResult, allow_replacement: bool) -> int:
     return EXIT_CLEAN
 
 
-def _print(result: StackResult, quiet: bool) -> None:
+def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR) -> None:
     if result.error:
         print(f"error: stack {result.stack}: {result.error}", file=sys.stderr)
         return
@@ -147,7 +150,7 @@ def _print(result: StackResult, quiet: bool) -> None:
     if result.policy_checked:
         print(f"policy check of {result.stack} ({len(result.violations)} violation(s)):")
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
-            print(f"  [{v.level}] {v.policy}: {v.message.splitlines()[-1]}")
+            print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir)}")
     if result.diff is not None:
         d = result.diff
         print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
@@ -180,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             pack.close()
 
     for result in results:
-        _print(result, args.quiet or args.json == "-")
+        _print(result, args.quiet or args.json == "-", args.project_dir)
     if args.json:
         reports = [to_json(r) for r in results]
         _write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports}, indent=1,
@@ -191,9 +194,16 @@ def main(argv: list[str] | None = None) -> int:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
-        _write(args.sarif, json.dumps(to_sarif(results, policies, str(version)), indent=1) + "\n")
+        sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir))
+        _write(args.sarif, json.dumps(sarif, indent=1) + "\n")
 
     codes = [exit_code(r, args.allow_replacement) for r in results]
+    # The last lines: one verdict per stack (stderr when stdout carries the JSON).
+    advisory = [name for name, (_, level) in policies.items() if level != "mandatory"]
+    for result, code in zip(results, codes):
+        config = policy_config_path(result.stack)
+        note = policy_config_note(config.relative_to(PROJECT_DIR) if config else None, advisory)
+        print(verdict_line(result, code == EXIT_CLEAN, note), file=sys.stderr if args.json == "-" else sys.stdout)
     for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_AT_RISK):
         if code in codes:
             return code

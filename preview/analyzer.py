@@ -198,6 +198,12 @@ class PolicyPackProcess:
                          message=d.message, urn=d.urn or urn, severity=d.severity)
 
 
-def load_policy_config(stack: str) -> dict:
+def policy_config_path(stack: str) -> Optional[Path]:
+    """policies/config/<stack>.json when the stack has one."""
     path = POLICY_DIR / "config" / f"{stack}.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+    return path if path.exists() else None
+
+
+def load_policy_config(stack: str) -> dict:
+    path = policy_config_path(stack)
+    return json.loads(path.read_text()) if path is not None else {}

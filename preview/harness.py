@@ -136,9 +136,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 custom=bool(request.custom),
                 parent=request.parent,
                 provider=request.provider,
-                inputs=json_format.MessageToDict(request.object),
+                inputs=whole_numbers(json_format.MessageToDict(request.object)),
                 options=_options(request),
-                outputs=json_format.MessageToDict(response.object),
+                outputs=whole_numbers(json_format.MessageToDict(response.object)),
                 id=response.id,
             )
             self.registrations.append(registration)
@@ -149,6 +149,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def Invoke(self, request):
         self.invokes.append(request.tok)
         return super().Invoke(request)
+
+
+def whole_numbers(value: Any) -> Any:
+    """Integers back as integers. The protocol's Struct carries every number as a double (14 ->
+    14.0); the engine prints integral ones as integers, and so do the plans and reports."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(v) for v in value]
+    return value
 
 
 def _options(request) -> dict[str, Any]:
@@ -227,7 +239,7 @@ def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: b
             plan.outputs[name] = {
                 "known": known,
                 "secret": await output.is_secret(),
-                "value": await output.future() if known else None,
+                "value": whole_numbers(await output.future()) if known else None,
             }
 
     try:

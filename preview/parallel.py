@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator, Union
@@ -32,17 +33,29 @@ def workers_for(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """fork when this process has one thread: the child starts with the harness imported (spawn
+    would import it again, ~0.5 s). With other threads (a gRPC channel's, a test runner's) a
+    forked child can inherit a lock held forever, so workers come from a fork server instead:
+    a fresh process that imports the harness once and forks each worker from there."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["preview.harness"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def plan_stacks(stacks: list[str], overrides: dict[str, Any], project_dir: Path,
                 first_preview: bool) -> Iterator[tuple[str, Union[Plan, str]]]:
     """Yield (stack, plan or config error) in the order of `stacks`, planned in parallel.
 
-    Call it before opening any gRPC channel: the workers are forked when the first stack is
+    Call it before opening any gRPC channel: the workers start when the first stack is
     submitted, and a forked child must not inherit a live channel.
     """
-    # fork: the child starts with the harness imported (spawn would import it again, ~0.5 s).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers_for(len(stacks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers_for(len(stacks)), mp_context=_context()) as pool:
         futures = [pool.submit(_plan, stack, overrides, project_dir, first_preview) for stack in stacks]
         for stack, future in zip(stacks, futures):
             yield stack, future.result()

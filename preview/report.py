@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, Registration, masked
 from preview.analyzer import Violation
 from preview.diff import PlanDiff
+from preview.hints import shown_message
 
 
 @dataclass
@@ -86,7 +87,7 @@ def to_markdown(result: StackResult) -> str:
     if result.violations:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
-            lines.append(f"| {v.level} | `{v.policy}` | `{_resource_name(v.urn)}` | {_cell(v.message.splitlines()[-1])} |")
+            lines.append(f"| {v.level} | `{v.policy}` | `{_resource_name(v.urn)}` | {_cell(shown_message(v, result.stack))} |")
     if result.diff is not None:
         lines += ["", f"### Plan diff against `{result.diff.baseline}`", ""]
         d = result.diff
@@ -104,12 +105,6 @@ def to_markdown(result: StackResult) -> str:
 
 # --- Mermaid ------------------------------------------------------------------------------------------
 
-# Outputs that other resources refer to: a match draws a link between their components.
-_REFERENCE_OUTPUTS = ("arn", "identifier", "keyId", "endpoint", "address")
-_REFERENCE_BY_NAME = {"aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
-                      "aws:rds/proxy:Proxy", "aws:iam/role:Role"}
-
-
 def _strings(value: Any, key: str = ""):
     if isinstance(value, str):
         yield key, value
@@ -121,11 +116,40 @@ def _strings(value: Any, key: str = ""):
             yield from _strings(v, key)
 
 
+# Outputs by which another resource names this one (besides its URN and id).
+_HANDLE_OUTPUTS = ("arn", "name", "identifier", "keyId", "endpoint", "address")
+
+
+def _handles(r: Registration) -> set[str]:
+    """The strings by which another resource can name `r`: its URN, id, ARN, name..."""
+    values = {r.urn, r.id} | {r.outputs.get(k) for k in _HANDLE_OUTPUTS}
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def _reference_edges(r: Registration, by_urn: dict[str, Registration]) -> Iterator[tuple[Registration, str]]:
+    """(referenced resource, label) for each real reference of `r`: a dependency the engine
+    recorded (an input built from the other's output, or dependsOn), labelled by the inputs
+    that hold one of its values; an input holding another resource's URN; the parent."""
+    for urn in r.options.get("dependencies", []):
+        target = by_urn.get(urn)
+        if target is None:
+            continue
+        handles = _handles(target)
+        keys = {key for key, value in _strings(r.inputs) if value in handles}
+        for key in sorted(keys) or [target.type.split(":")[-1]]:
+            yield target, key
+    for key, value in _strings(r.inputs):
+        if value in by_urn and value != r.urn:
+            yield by_urn[value], key
+    if r.parent in by_urn:
+        yield by_urn[r.parent], "parent"
+
+
 def mermaid(plan: Plan) -> str:
-    """Components as nodes grouped by region, linked where one's resources use another's."""
+    """Components as nodes grouped by region, linked where one's resources refer to another's."""
     by_urn = plan.by_urn()
 
-    def node_of(r: Registration) -> Optional[Registration]:
+    def node_of(r: Registration) -> Registration:
         # The component directly below the top-level one (or the resource itself at top level).
         chain = [r]
         while chain[-1].parent in by_urn:
@@ -135,27 +159,18 @@ def mermaid(plan: Plan) -> str:
     custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
     nodes: dict[str, Registration] = {}
     regions: dict[str, Counter] = {}
-    index: dict[str, str] = {}
     for r in custom:
         node = node_of(r)
-        if node is None:
-            continue
         nodes[node.urn] = node
         if r.region:
             regions.setdefault(node.urn, Counter())[r.region] += 1
-        refs = [r.outputs.get(k) for k in _REFERENCE_OUTPUTS] + [r.id]
-        if r.type in _REFERENCE_BY_NAME:
-            refs.append(r.outputs.get("name"))
-        for ref in refs:
-            if isinstance(ref, str) and len(ref) > 3:
-                index.setdefault(ref, node.urn)
     edges: dict[tuple[str, str], set[str]] = {}
     for r in custom:
         source = node_of(r).urn
-        for key, value in _strings(r.inputs):
-            target = index.get(value)
-            if target and target != source:
-                edges.setdefault((source, target), set()).add(key)
+        for target, label in _reference_edges(r, by_urn):
+            target_node = node_of(target).urn
+            if target_node != source and target_node in nodes:
+                edges.setdefault((source, target_node), set()).add(label)
 
     ids = {urn: f"n{i}" for i, urn in enumerate(sorted(nodes))}
     lines = ["flowchart LR"]
@@ -169,6 +184,6 @@ def mermaid(plan: Plan) -> str:
             n = nodes[urn]
             lines.append(f'    {ids[urn]}["{n.type.split(":")[-1]}<br/>{n.name}"]')
         lines.append("  end")
-    for (source, target), keys in sorted(edges.items()):
-        lines.append(f'  {ids[source]} -->|{", ".join(sorted(keys)[:2])}| {ids[target]}')
+    for (source, target), labels in sorted(edges.items()):
+        lines.append(f'  {ids[source]} -->|{", ".join(sorted(labels)[:2])}| {ids[target]}')
     return "\n".join(lines)

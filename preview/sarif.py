@@ -1,7 +1,9 @@
 """SARIF 2.1.0 for GitHub code scanning, built from the `sarif-om` object model.
 
 Each policy is a rule (mandatory -> error, advisory -> warning); each violation is a result
-located at the stack file, with the resource URN as its logical location. A stateful
+located at the line of the config key that fixes it (the stack file, or Pulumi.yaml for a
+default; line 1 of the stack file when no key of this program does), with the resource URN
+as its logical location. A stateful
 resource that the plan diff would replace or delete is a result of the rule
 `stateful-resource-at-risk`.
 """
@@ -9,12 +11,14 @@ resource that the plan diff would replace or delete is a result of the rule
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Callable, Optional
 
 import attr
 import sarif_om as om
 
+from preview.analyzer import Violation
 from preview.report import StackResult
+from preview.sources import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 AT_RISK_RULE = "stateful-resource-at-risk"
@@ -47,19 +51,22 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:32]
 
 
-def _location(stack: str, urn: str) -> om.Location:
+def _location(stack: str, urn: str, source: Optional[Source] = None) -> om.Location:
+    source = source or Source(f"Pulumi.{stack}.yaml", 1)
     return om.Location(
         physical_location=om.PhysicalLocation(
-            artifact_location=om.ArtifactLocation(uri=f"Pulumi.{stack}.yaml", uri_base_id="%SRCROOT%"),
-            region=om.Region(start_line=1),
+            artifact_location=om.ArtifactLocation(uri=source.path, uri_base_id="%SRCROOT%"),
+            region=om.Region(start_line=source.line),
         ),
         logical_locations=[om.LogicalLocation(fully_qualified_name=urn, name=urn.rsplit("::", 1)[-1],
                                               kind="resource")],
     )
 
 
-def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str) -> dict:
-    """One run per stack. `policies` maps a policy name to (description, default level)."""
+def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str,
+             locate: Optional[Callable[[str, Violation], Source]] = None) -> dict:
+    """One run per stack. `policies` maps a policy name to (description, default level);
+    `locate(stack, violation)` gives the file and line a result points at (preview/hints.py)."""
     rules = [
         om.ReportingDescriptor(
             id=name, name=name, short_description=om.MultiformatMessageString(text=description),
@@ -80,7 +87,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
             items.append(om.Result(
                 rule_id=v.policy, rule_index=index.get(v.policy, -1), level=LEVEL.get(v.level, "warning"),
                 message=om.Message(text=v.message.splitlines()[-1]),
-                locations=[_location(result.stack, v.urn)],
+                locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
             ))
         for c in result.diff.risks if result.diff else []:

@@ -7,6 +7,7 @@ from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import run_program
 from preview.lazy_provider import module_for
+from preview.parallel import plan_stacks
 from preview.stream import PackStream
 
 
@@ -63,3 +64,11 @@ def test_module_names_follow_the_sdk_generator():
     assert module_for("SecurityGroupArgsDict") == "security_group"
     assert module_for("VpcIpv4CidrBlockAssociation") == "vpc_ipv4_cidr_block_association"
     assert module_for("get_instances_output") == module_for("AwaitableGetInstancesResult") == "get_instances"
+
+
+def test_parallel_plans_come_back_in_stack_order_and_equal_in_process_plans():
+    planned = list(plan_stacks(["prod", "dev", "missing"], {}, PROJECT_DIR, False))
+    assert [stack for stack, _ in planned] == ["prod", "dev", "missing"]
+    assert planned[0][1].to_json() == run_program("prod").to_json()
+    assert planned[1][1].to_json() == run_program("dev").to_json()
+    assert planned[2][1].startswith("no stack file Pulumi.missing.yaml")

@@ -5,6 +5,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -53,9 +54,27 @@ def _case_arms(script: str) -> dict[str, str]:
     return dict(re.findall(r"^\s*([^\s()]+)\)\s*(.*?)\s*;;", script, flags=re.M))
 
 
+MATRIX = "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+
+
+def test_the_stack_matrix_is_every_stack_file(tmp_path):
+    job = _workflow()["jobs"]["stacks"]
+    assert job["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+    step = next(s for s in job["steps"] if s.get("id") == "list")
+    assert _commands(step["run"]) == [["echo", "stacks=$(python3 tools/stack_matrix.py)", ">>", "$GITHUB_OUTPUT"]]
+    lister = [sys.executable, str(PROJECT_DIR / "tools" / "stack_matrix.py")]
+    listed = subprocess.run(lister, cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+    assert json.loads(listed) == stack_names() == ["dev", "prod"]
+    # A fleet: 200 stack files give 200 matrix jobs.
+    for i in range(200):
+        (tmp_path / f"Pulumi.team{i:03d}.yaml").write_text("config: {}\n")
+    fleet = subprocess.run([*lister, str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(fleet) == stack_names(tmp_path) and len(json.loads(fleet)) == 200
+
+
 def test_offline_check_runs_for_every_stack_with_every_report():
     job = _workflow()["jobs"]["offline-check"]
-    assert job["strategy"]["matrix"]["stack"] == stack_names()
+    assert job["needs"] == "stacks" and job["strategy"]["matrix"]["stack"] == MATRIX
     step = next(s for s in job["steps"] if s.get("id") == "check")
     assert step["env"]["STACK"] == "${{ matrix.stack }}" and step["env"]["BASE_REF"] == "${{ github.base_ref }}"
     commands = _commands(step["run"])
@@ -82,8 +101,8 @@ def test_offline_check_runs_for_every_stack_with_every_report():
 
 def test_real_preview_always_uses_the_policy_pack_and_the_stack_config():
     job = _workflow()["jobs"]["pulumi-preview"]
-    assert job["needs"] == "offline-check"
+    assert job["needs"] == ["stacks", "offline-check"]
     step = next(s for s in job["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
     assert step["with"]["command"] == "preview" and step["with"]["policyPacks"] == "policies"
     assert step["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
-    assert job["strategy"]["matrix"]["stack"] == stack_names()
+    assert job["strategy"]["matrix"]["stack"] == MATRIX
