@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The project, and the pack's package (rds_guardrails) as the policy host puts it on the path.
+for path in (ROOT, ROOT / "policies"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 from preview.harness import Plan, run_program  # noqa: E402
 
