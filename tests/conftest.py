@@ -11,7 +11,23 @@ for path in (ROOT, ROOT / "policies"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from preview.analyzer import PolicyPackProcess  # noqa: E402
 from preview.harness import Plan, run_program  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def running_pack():
+    """One policy pack process for the whole session (each test configures it: see `pack`)."""
+    with PolicyPackProcess() as pack:
+        yield pack
+
+
+@pytest.fixture
+def pack(running_pack) -> PolicyPackProcess:
+    """The session's pack with no config (every control mandatory, default thresholds); a test
+    that needs another config calls pack.configure(...) itself."""
+    running_pack.configure(None)
+    return running_pack
 
 
 @pytest.fixture(scope="session")
