@@ -6,6 +6,8 @@ serves the session (tests/conftest.py); each test configures it through Configur
 
 import copy
 import json
+import subprocess
+import sys
 
 import pytest
 from google.protobuf import json_format, struct_pb2
@@ -516,3 +518,74 @@ def test_evaluate_gives_the_packs_stack_verdicts(pack, change, config, expected)
     by_pack = _verdicts(pack.analyze_many(resources) + pack.analyze_stack(resources))
     assert by_pack == _verdicts(evaluate([_live(r) for r in resources], config))
     assert expected is None or expected in {p for p, _, _ in by_pack}
+
+
+# --- the SDK speed-up: installed by the pack's entry point, not by importing the package ----------
+
+_REPORT_JSON_FORMAT = """
+import json, runpy, sys
+sys.path.insert(0, "policies")
+import pulumi_policy, pulumi_policy.policy as sdk
+packs = []
+pulumi_policy.PolicyPack = lambda **kwargs: packs.append(kwargs)  # record instead of serving
+before = type(sdk.json_format).__name__
+import rds_guardrails, rds_guardrails.evaluate, rds_guardrails.pack
+after_import = type(sdk.json_format).__name__
+if sys.argv[1] == "run":
+    runpy.run_path("policies/__main__.py", run_name="__main__")
+print(json.dumps([before, after_import, type(sdk.json_format).__name__, [len(p["policies"]) for p in packs]]))
+"""
+
+
+@pytest.mark.parametrize("run_entry_point, installed", [(False, False), (True, True)], ids=["import", "pack-runs"])
+def test_the_sdk_speedup_is_installed_by_the_pack_not_by_an_import(run_entry_point, installed, pack):
+    from preview.harness import PROJECT_DIR
+    out = subprocess.run([sys.executable, "-c", _REPORT_JSON_FORMAT, "run" if run_entry_point else "import"],
+                         cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+    before, after_import, after, packs = json.loads(out)
+    assert before == after_import == "module"  # importing rds_guardrails patches nothing
+    assert (after == "_RememberingJsonFormat") is installed
+    assert packs == ([len(pack.info.policies)] if run_entry_point else [])
+
+
+# --- the pack's engine tables know every engine the program can deploy --------------------------
+
+def _catalog():
+    from components import catalog
+    assert catalog.ENGINES and catalog.DEPLOYMENT_ENGINES["multi-az-cluster"]
+    return catalog
+
+
+def test_log_export_tables_cover_every_engine_and_ask_only_what_the_program_exports():
+    from rds_guardrails.availability import ENGINE_LOGS, MULTI_AZ_CLUSTER_LOGS
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        assert engine in ENGINE_LOGS, engine
+        assert set(ENGINE_LOGS[engine]) <= set(spec.log_exports), engine
+    for engine in catalog.DEPLOYMENT_ENGINES["multi-az-cluster"]:
+        assert set(MULTI_AZ_CLUSTER_LOGS[engine]) <= set(catalog.MULTI_AZ_CLUSTER_LOG_EXPORTS[engine]), engine
+
+
+def test_tls_table_covers_every_engine_with_the_programs_parameter_and_value():
+    from rds_guardrails.stack_controls import TLS_PARAMETERS
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        name, value = spec.tls_parameter
+        assert engine in TLS_PARAMETERS, engine
+        assert TLS_PARAMETERS[engine][0] == name and value in TLS_PARAMETERS[engine][1], engine
+
+
+def test_every_engines_default_port_is_a_database_port():
+    from rds_guardrails.network import DEFAULT_DB_PORTS
+    catalog = _catalog()
+    assert {spec.default_port for spec in catalog.ENGINES.values()} <= set(DEFAULT_DB_PORTS)
+
+
+@pytest.mark.xfail(strict=True, reason="components/catalog.py reserves per engine only that engine's defaults "
+                   "(postgres accepts 'mysql', MySQL accepts 'postgres'), so settings pass a master user name the "
+                   "pack refuses; the fix belongs to the settings (components/), not the pack")
+def test_the_program_refuses_every_user_name_the_pack_refuses():
+    from rds_guardrails.availability import DEFAULT_USERNAMES
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        assert {u.lower() for u in DEFAULT_USERNAMES} <= spec.reserved_usernames, engine
