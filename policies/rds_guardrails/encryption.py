@@ -19,7 +19,6 @@ def _cmk(prop: str, what: str) -> Any:
     return check
 
 
-
 def _storage_encrypted(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     value = get(props, "storageEncrypted")
     if value is UNKNOWN or value is True:

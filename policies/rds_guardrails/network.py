@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from rds_guardrails.rule import CLUSTER, CLUSTER_INSTANCE, INSTANCE, ADVISORY, Rule, must_be_true, must_not_be_true
+from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true, must_not_be_true
 from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, replica_source
 
 
