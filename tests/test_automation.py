@@ -18,17 +18,27 @@ from automation import (
     OperationFailedError,
     PolicyViolationError,
     StackBusyError,
+    UnknownStackError,
 )
 from automation.__main__ import main as cli_main
 from automation.deployer import pulumi_cli
-from plan.stack_config import PROJECT_DIR
-from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step
+from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step, project_copy
+
+WORK = {}
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path):
+    """Each test works on its own copy of the project's stack files."""
+    WORK["dir"] = project_copy(tmp_path / "project")
+    yield WORK["dir"]
+    WORK.clear()
 
 
 def _deployer(script=None):
     fake = FakePulumi(script)
     waits = []
-    return Deployer(pulumi_command=fake, sleep=waits.append), fake, waits
+    return Deployer(work_dir=WORK["dir"], pulumi_command=fake, sleep=waits.append), fake, waits
 
 
 def _ops(fake):
@@ -50,8 +60,8 @@ def test_preview_and_up_always_pass_the_pack_and_the_stacks_config(stack):
     runs = [c for c in fake.calls if "preview" in c or "up" in c]
     assert _ops(fake) == ["preview", "up"]
     for call in runs:
-        assert _policy_args(call) == (str(PROJECT_DIR / "policies"),
-                                      str(PROJECT_DIR / "policies" / "config" / f"{stack}.json"))
+        assert _policy_args(call) == (str(WORK["dir"] / "policies"),
+                                      str(WORK["dir"] / "policies" / "config" / f"{stack}.json"))
         assert call[call.index("--stack") + 1] == stack
 
 
@@ -124,12 +134,20 @@ def test_overrides_are_validated_like_the_stack_file():
         deployer.up("prod", config={"backupRetentionDays": "0"})
     with pytest.raises(ConfigRejectedError, match="rdsplatform:multiAZ: unknown setting"):
         deployer.preview("prod", config={"multiAZ": "true"})
-    with pytest.raises(ConfigRejectedError, match="no stack file Pulumi.staging.yaml"):
-        deployer.preview("staging")
     assert fake.calls == []
 
 
-def test_accepted_overrides_are_saved_to_the_stack():
+@pytest.mark.parametrize("operation", ["preview", "up", "refresh", "destroy"])
+def test_an_unknown_stack_is_called_unknown_never_production(operation):
+    deployer, fake, _ = _deployer()
+    with pytest.raises(UnknownStackError, match="stack staging is unknown: there is no Pulumi.staging.yaml") as e:
+        getattr(deployer, operation)("staging")
+    assert "production" not in str(e.value) and fake.calls == []
+    with pytest.raises(UnknownStackError, match="not a stack name"):
+        getattr(deployer, operation)("../prod")
+
+
+def test_accepted_overrides_are_passed_to_the_stack_as_plaintext():
     deployer, fake, _ = _deployer()
     deployer.preview("prod", config={"instanceClass": "db.r7g.xlarge"})
     set_all = next(c for c in fake.calls if "set-all" in c)
@@ -182,7 +200,7 @@ def test_one_operation_per_stack_at_a_time():
     worker.start()
     assert started.wait(5)
     try:
-        with pytest.raises(StackBusyError, match="another operation on it is running"):
+        with pytest.raises(StackBusyError, match="another worker is running an operation on it"):
             deployer.preview("prod")
         other, _, _ = _deployer()
         other.preview("dev")  # another stack is not blocked
