@@ -28,6 +28,8 @@ def pulumi_cli(root: Optional[str] = None) -> auto.PulumiCommand:
     except FileNotFoundError:
         raise CliNotFoundError(f"the Pulumi CLI was not found: {hint}") from None
     except InvalidVersionError as exc:
+        if "Could not parse" in str(exc):
+            raise CliUnusableError(f"`pulumi version` did not answer with a version: {hint}") from None
         raise CliNotFoundError(f"the Pulumi CLI is too old ({exc}): {hint}") from None
     except OSError as exc:
         # PermissionError (not executable), ENOEXEC (built for another architecture)...

@@ -289,3 +289,40 @@ def test_refresh_reads_state_and_returns_masked_outputs():
     refresh_call = next(c for c in fake.calls if "refresh" in c)
     assert "--policy-pack" not in refresh_call  # the CLI runs policies on preview and update only
     assert result.operation == "refresh" and result.outputs["masterPassword"].value is None
+
+
+def test_a_stack_file_left_changed_by_a_killed_worker_is_put_back_first(project):
+    # A worker killed mid-operation leaves its copy of the stack file beside the lock.
+    stack_file = project / "Pulumi.prod.yaml"
+    original = stack_file.read_bytes()
+    (project / ".automation-locks").mkdir()
+    (project / ".automation-locks" / "Pulumi.prod.yaml.before").write_bytes(original)
+    stack_file.write_bytes(original.replace(b"rdsplatform:deletionProtection: true",
+                                            b"rdsplatform:deletionProtection: false"))
+    deployer, fake, _ = _deployer()
+    with pytest.raises(DestroyRefusedError, match="deletion protection on"):
+        deployer.destroy("prod")
+    assert stack_file.read_bytes() == original and fake.calls == []
+    assert not (project / ".automation-locks" / "Pulumi.prod.yaml.before").exists()
+
+
+def test_known_secret_values_are_masked_in_events_results_and_errors():
+    script = Script(policy_events=[("rds-x", "advisory", "appdb-prod-db-instance", "token tok-7Hq2mZ leaked")])
+    deployer, fake, _ = _deployer(script)
+    fake_config = FakePulumi.run
+
+    def run(self, args, cwd, additional_env, on_output=None, on_error=None):
+        if "config" in args and "--json" in args:
+            from pulumi.automation import CommandResult
+            return CommandResult(json.dumps({"aws:secretKey": {"value": "tok-7Hq2mZ", "secret": True}}), "", 0)
+        return fake_config(self, args, cwd, additional_env, on_output, on_error)
+
+    fake.run = run.__get__(fake)
+    events = []
+    result = deployer.preview("prod", on_event=events.append)
+    assert [f.message for f in result.policy_findings] == ["token [secret] leaked"]
+    assert events and "tok-7Hq2mZ" not in json.dumps(events)
+    fake.script.errors = {"preview": "error: the token tok-7Hq2mZ was refused"}
+    with pytest.raises(OperationFailedError) as failed:
+        deployer.preview("prod")
+    assert str(failed.value) == "stack prod: error: the token [secret] was refused"
