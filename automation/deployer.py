@@ -49,6 +49,7 @@ from automation.errors import (
 from automation.masking import Masker
 from automation.results import EventCollector, OperationResult, outputs_from
 from automation.stack_guard import LOCK_DIR_NAME, StackFileKept, stack_lock
+import components.settings as settings
 from components.settings import SettingsError, parse_config_text
 from plan.stack_config import PROJECT_DIR, StackConfigError, read_stack_config, stack_names
 
@@ -156,7 +157,7 @@ class Deployer:
             raise ConfigRejectedError(f"stack {stack}: not a config key: {', '.join(map(repr, bad))} "
                                       "(expected [namespace:]name, e.g. instanceClass or aws:region)")
         try:
-            read = read_stack_config(stack, overrides, self.work_dir)
+            read = read_stack_config(stack, overrides, self.work_dir, placeholders=_placeholders())
             mask.add(read.values[k] for k in overrides if k in read.secret_keys)
             parse_config_text(read.values, environment=stack)
         except (SettingsError, StackConfigError) as exc:
@@ -168,10 +169,11 @@ class Deployer:
     def _production_reason(self, stack: str) -> Optional[str]:
         """Why the stack counts as production, or None when it does not."""
         try:
-            settings = parse_config_text(read_stack_config(stack, None, self.work_dir).values, environment=stack)
+            read = read_stack_config(stack, None, self.work_dir, placeholders=_placeholders())
+            protected = parse_config_text(read.values, environment=stack).deletion_protection
         except (SettingsError, StackConfigError):
             return "its settings cannot be read, so it is treated as one"
-        return "deletion protection on" if settings.deletion_protection else None
+        return "deletion protection on" if protected else None
 
     def _policy(self, stack: str) -> dict[str, list[str]]:
         config = self.work_dir / "policies" / "config" / f"{stack}.json"
@@ -270,6 +272,11 @@ class Deployer:
                     raise _cancelled(stack) from None
             self.sleep(self.first_wait_seconds * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
+
+
+def _placeholders() -> dict[str, str]:
+    # Valid stand-ins for encrypted values (the settings package's; empty until it has them).
+    return dict(getattr(settings, "SECRET_PLACEHOLDERS", {}))
 
 
 def _cancelled(stack: str) -> OperationCancelledError:

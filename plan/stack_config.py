@@ -6,7 +6,8 @@ same merged config, so both read stack files here.
 Secrets: a key declared `secret: true` in Pulumi.yaml, or whose stack-file value is
 `secure: <ciphertext>`, is secret. Ciphertext can only be decrypted by the Pulumi CLI with the
 stack's secrets provider, so offline it is planned with a placeholder
-(`components.settings.SECRET_PLACEHOLDERS`, else a generic text) and listed in `encrypted`.
+(`placeholders`, which callers take from `components.settings.SECRET_PLACEHOLDERS`; else a
+generic text) and listed in `encrypted`. plan/ does not import components/: callers pass them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import yaml
 
@@ -49,14 +50,6 @@ def _has_encrypted(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_encrypted(v) for v in value)
     return False
-
-
-def _placeholders() -> dict[str, str]:
-    # The settings package owns the placeholders (a valid value per secret key); until it has
-    # them, the generic text stands in.
-    import components.settings as settings
-
-    return dict(getattr(settings, "SECRET_PLACEHOLDERS", {}))
 
 
 def _without_ciphertext(value: Any) -> Any:
@@ -103,12 +96,13 @@ def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
 
 def read_stack_config(
     stack: str, overrides: Optional[dict[str, Any]] = None, project_dir: Path = PROJECT_DIR,
-    stack_file: Optional[Path] = None,
+    stack_file: Optional[Path] = None, placeholders: Optional[Mapping[str, str]] = None,
 ) -> StackConfig:
     """The config the CLI would hand the program (defaults, stack file, overrides) and its secrets.
 
     Override keys without a namespace belong to the project (as with `pulumi config set`).
     `stack_file` reads another file in place of Pulumi.<stack>.yaml (e.g. a README example).
+    `placeholders`: full key -> config text standing in for that key's encrypted value.
     """
     project = _read_yaml(project_dir / "Pulumi.yaml")
     name = project["name"]
@@ -125,10 +119,9 @@ def read_stack_config(
         known = ", ".join(stack_names(project_dir)) or "none"
         raise StackConfigError(f"no stack file {stack_file.name} (stacks: {known})")
     encrypted: set[str] = set()
-    placeholders = None
+    placeholders = placeholders or {}
     for key, value in (_read_yaml(stack_file).get("config") or {}).items():
         if _has_encrypted(value):
-            placeholders = _placeholders() if placeholders is None else placeholders
             encrypted.add(key)
             secret.add(key)
             value = placeholders.get(key, GENERIC_PLACEHOLDER) if _is_encrypted(value) else _without_ciphertext(value)
@@ -141,7 +134,7 @@ def read_stack_config(
 
 def stack_config(
     stack: str, overrides: Optional[dict[str, Any]] = None, project_dir: Path = PROJECT_DIR,
-    stack_file: Optional[Path] = None,
+    stack_file: Optional[Path] = None, placeholders: Optional[Mapping[str, str]] = None,
 ) -> dict[str, str]:
     """The merged config text only (see read_stack_config); encrypted values are placeholders."""
-    return read_stack_config(stack, overrides, project_dir, stack_file).values
+    return read_stack_config(stack, overrides, project_dir, stack_file, placeholders).values
