@@ -326,3 +326,15 @@ def test_known_secret_values_are_masked_in_events_results_and_errors():
     with pytest.raises(OperationFailedError) as failed:
         deployer.preview("prod")
     assert str(failed.value) == "stack prod: error: the token [secret] was refused"
+
+
+def test_overrides_of_keys_declared_secret_are_set_as_secrets(project):
+    pulumi_yaml = project / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace(
+        "  dbName:\n    type: string\n", "  dbName:\n    type: string\n    secret: true\n"))
+    deployer, fake, _ = _deployer()
+    events = []
+    deployer.preview("prod", config={"dbName": "orders_x1", "instanceClass": "db.r7g.xlarge"}, on_event=events.append)
+    set_all = next(c for c in fake.calls if "set-all" in c)
+    assert set_all[set_all.index("--secret") + 1] == "rdsplatform:dbName=orders_x1"
+    assert set_all[set_all.index("--plaintext") + 1] == "rdsplatform:instanceClass=db.r7g.xlarge"

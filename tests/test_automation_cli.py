@@ -227,14 +227,12 @@ def test_a_held_stack_lock_refuses_with_a_clear_message(standin):
     assert standin.calls() == [] and standin.stack_bytes() == before
 
 
-def test_the_overlap_detector_bites_without_the_lock(standin):
-    # Two stand-in `up`s started together, nothing between them: the stand-in notices.
-    standin.script(up_seconds=2)
+def test_the_overlap_detector_bites(standin):
+    # An `up` that starts while another one is running (its marker present) is recorded.
+    (standin.state / "running-up").touch()
     env = {**os.environ, "STANDIN_STATE": str(standin.state)}
-    runs = [subprocess.Popen([sys.executable, str(STANDIN), "up", "--stack", "dev"], cwd=standin.project, env=env,
-                             stdout=subprocess.DEVNULL) for _ in range(2)]
-    for process in runs:
-        process.wait(60)
+    subprocess.run([sys.executable, str(STANDIN), "up", "--stack", "dev"], cwd=standin.project, env=env,
+                   stdout=subprocess.DEVNULL, check=True, timeout=60)
     assert (standin.state / "overlaps.txt").exists()
 
 
@@ -247,3 +245,24 @@ def test_two_workers_never_run_up_at_once(standin):
     assert len(ups) == 2 and len({c["pid"] for c in ups}) == 2
     assert ups[0]["end"] <= ups[1]["start"]  # one after the other
     assert not (standin.state / "overlaps.txt").exists()
+
+
+# --- the README's table is the code's ---------------------------------------------------------------------------
+
+def test_the_readme_exit_code_table_matches_the_errors():
+    import automation.errors as errors
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    table = readme.split("#### Exit codes", 1)[1].split("\n\n", 2)[1]
+    documented = {}
+    for row in table.splitlines()[2:]:
+        code, _, kinds = [cell.strip() for cell in row.strip("|").split("|")]
+        for kind in kinds.replace("`", "").split(", "):
+            documented[kind] = int(code)
+    raised = {name: cls.exit_code for name, cls in vars(errors).items()
+              if isinstance(cls, type) and issubclass(cls, errors.AutomationError)
+              and cls not in (errors.AutomationError, errors.GuardRailRefusedError, errors.BadInputError)}
+    assert raised and documented.pop("(a result line)") == 0
+    assert documented == {**raised, "BadArguments": 2, "InternalError": INTERNAL_ERROR}
+    codes = sorted(set(documented.values()))
+    assert codes == list(range(1, INTERNAL_ERROR + 1))  # each outcome its own code, none left out
