@@ -158,11 +158,14 @@ class Deployer:
                                       "(expected [namespace:]name, e.g. instanceClass or aws:region)")
         try:
             read = read_stack_config(stack, overrides, self.work_dir, placeholders=_placeholders())
-            mask.add(read.values[k] for k in overrides if k in read.secret_keys)
+        except StackConfigError as exc:
+            raise ConfigRejectedError(f"stack {stack}: {exc}") from None
+        mask.add(read.values[k] for k in overrides if k in read.secret_keys)
+        try:
             parse_config_text(read.values, environment=stack)
-        except (SettingsError, StackConfigError) as exc:
+        except SettingsError as exc:
             note = (f"\n(encrypted values of {', '.join(sorted(read.encrypted))} were checked with placeholders)"
-                    if isinstance(exc, SettingsError) and read.encrypted else "")
+                    if read.encrypted else "")
             raise ConfigRejectedError(f"stack {stack}: {exc}{note}") from None
         return {k: read.values[k] for k in overrides}, read.secret_keys
 

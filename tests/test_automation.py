@@ -338,3 +338,14 @@ def test_overrides_of_keys_declared_secret_are_set_as_secrets(project):
     set_all = next(c for c in fake.calls if "set-all" in c)
     assert set_all[set_all.index("--secret") + 1] == "rdsplatform:dbName=orders_x1"
     assert set_all[set_all.index("--plaintext") + 1] == "rdsplatform:instanceClass=db.r7g.xlarge"
+
+
+def test_a_refused_secret_override_is_not_echoed(project):
+    pulumi_yaml = project / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace(
+        "  dbName:\n    type: string\n", "  dbName:\n    type: string\n    secret: true\n"))
+    deployer, fake, _ = _deployer()
+    with pytest.raises(ConfigRejectedError, match="rdsplatform:dbName") as refused:
+        deployer.preview("prod", config={"dbName": "9-not-a-db-name!"})
+    assert "9-not-a-db-name!" not in str(refused.value) and "[secret]" in str(refused.value)
+    assert fake.calls == []
