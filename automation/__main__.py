@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 import threading
 from pathlib import Path
@@ -37,7 +38,8 @@ class _BadArguments(Exception):
 class _Parser(argparse.ArgumentParser):
     # argparse prints usage and exits 2 by itself; here a malformed command line is one JSON error line.
     def error(self, message: str) -> NoReturn:
-        raise _BadArguments(f"{message} (usage: {self.format_usage().strip().removeprefix('usage: ')})")
+        usage = " ".join(self.format_usage().split()).removeprefix("usage: ")
+        raise _BadArguments(f"{message} (usage: {usage})")
 
 
 def _line(payload: dict[str, Any]) -> None:
@@ -58,6 +60,16 @@ def _override(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds, e.g. 300")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m automation", description=__doc__.splitlines()[0])
     parser.add_argument("operation", choices=("preview", "up", "refresh", "destroy"))
@@ -68,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-replacement", action="store_true",
                         help="up: accept replacing or deleting stateful or protected resources")
     parser.add_argument("--confirm-destroy", metavar="STACK", help="destroy: repeat the stack's name")
-    parser.add_argument("--lock-timeout", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--lock-timeout", type=_seconds, default=0.0, metavar="SECONDS",
                         help="wait this long for another worker's operation on the stack (default 0: "
                              "refuse at once; negative: wait as long as it takes)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR,

@@ -349,3 +349,16 @@ def test_a_refused_secret_override_is_not_echoed(project):
         deployer.preview("prod", config={"dbName": "9-not-a-db-name!"})
     assert "9-not-a-db-name!" not in str(refused.value) and "[secret]" in str(refused.value)
     assert fake.calls == []
+
+
+def test_a_worker_queues_for_the_lock_timeout_then_is_refused(project):
+    from filelock import FileLock
+
+    deployer, fake, _ = _deployer()
+    deployer.lock_timeout_seconds = 0.2
+    with FileLock(project / ".automation-locks" / "prod.lock"):
+        with pytest.raises(StackBusyError, match=r"lock .*prod.lock held for 0.2 s"):
+            deployer.preview("prod")
+    assert fake.calls == []
+    deployer.preview("prod")  # free again
+    assert _ops(fake) == ["preview"]
