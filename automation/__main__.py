@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from automation import errors
+from automation.cli_seam import pulumi_cli
 from automation.deployer import Deployer
 from plan.stack_config import PROJECT_DIR
 
@@ -85,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
                              "refuse at once; negative: wait as long as it takes)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_DIR,
                         help="the project directory (default: this checkout)")
+    parser.add_argument("--pulumi-root", type=Path, metavar="DIR",
+                        help="use DIR/bin/pulumi instead of the pulumi on PATH")
     return parser
 
 
@@ -105,7 +108,10 @@ def main(argv: list[str] | None = None, deployer: Deployer | None = None) -> int
 
 def _main(argv: list[str] | None, deployer: Deployer | None) -> int:
     args = _parser().parse_args(argv)
-    deployer = deployer or Deployer(work_dir=args.work_dir.resolve(), lock_timeout_seconds=args.lock_timeout)
+    if deployer is None:
+        command = pulumi_cli(str(args.pulumi_root)) if args.pulumi_root else None
+        deployer = Deployer(work_dir=args.work_dir.resolve(), pulumi_command=command,
+                            lock_timeout_seconds=args.lock_timeout)
     sink = lambda event: _line({"type": "event", "event": event})  # noqa: E731
     kwargs: dict[str, Any] = {"on_event": sink, "cancel": threading.Event()}
     if args.operation in ("preview", "up"):

@@ -47,15 +47,17 @@ class StandIn:
     def stack_bytes(self, stack="prod") -> bytes:
         return (self.project / f"Pulumi.{stack}.yaml").read_bytes()
 
-    def start(self, *argv):
+    def start(self, *argv, on_path=True):
         env = {k: v for k, v in os.environ.items() if k != "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK"}
-        env.update(PATH=f"{self.bin}{os.pathsep}{env.get('PATH', '')}", STANDIN_STATE=str(self.state))
+        env.update(STANDIN_STATE=str(self.state))
+        if on_path:
+            env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
         return subprocess.Popen([sys.executable, "-m", "automation", *argv, "--work-dir", str(self.project)],
                                 cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def run(self, *argv):
+    def run(self, *argv, on_path=True):
         """Exit code, the JSON lines of stdout (each must parse), stderr."""
-        process = self.start(*argv)
+        process = self.start(*argv, on_path=on_path)
         out, err = process.communicate(timeout=120)
         return process.returncode, [json.loads(line) for line in out.splitlines()], err
 
@@ -131,6 +133,13 @@ def test_a_successful_up_keeps_its_overrides_and_stores_secrets_encrypted(standi
     assert "rdsplatform:instanceClass: db.r7g.xlarge" in text
     assert f"secure: {encrypt(OVERRIDE_SECRET)}" in text and OVERRIDE_SECRET not in text
     assert OVERRIDE_SECRET not in json.dumps(lines)
+
+
+def test_the_cli_can_be_given_as_a_root_instead_of_path(standin):
+    code, lines, err = standin.run("preview", "--stack", "dev", "--pulumi-root", str(standin.bin.parent),
+                                   on_path=False)
+    assert code == 0, err
+    assert _one_final_line(lines, err, "result")["operation"] == "preview" and standin.argv_of("preview")
 
 
 # --- refused and failed operations leave the stack file as it was ------------------------------------------
