@@ -105,7 +105,9 @@ def read_stack_config(
     `placeholders`: full key -> config text standing in for that key's encrypted value.
     """
     project = _read_yaml(project_dir / "Pulumi.yaml")
-    name = project["name"]
+    name = project.get("name")
+    if not isinstance(name, str) or not name:
+        raise StackConfigError("Pulumi.yaml: no project `name`")
     full = lambda key: key if ":" in key else f"{name}:{key}"  # noqa: E731
     config: dict[str, str] = {}
     secret: set[str] = set()
