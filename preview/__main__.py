@@ -142,6 +142,11 @@ def exit_code(result: StackResult, allow_replacement: bool) -> int:
 
 
 def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR) -> None:
+    encrypted = result.plan.encrypted if result.plan else []
+    if encrypted:
+        print(f"note: stack {result.stack}: {len(encrypted)} encrypted (secure) config value(s) planned with "
+              f"placeholders, as they cannot be decrypted without the Pulumi CLI: {', '.join(encrypted)}",
+              file=sys.stderr)
     if result.error:
         print(f"error: stack {result.stack}: {result.error}", file=sys.stderr)
         return
@@ -162,11 +167,16 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR) ->
     print()
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, text: str) -> Optional[str]:
+    """Write one report; the problem, if it cannot be written."""
     if path == "-":
         sys.stdout.write(text)
-    else:
+        return None
+    try:
         Path(path).write_text(text)
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,18 +194,23 @@ def main(argv: list[str] | None = None) -> int:
 
     for result in results:
         _print(result, args.quiet or args.json == "-", args.project_dir)
+    problems = []
     if args.json:
         reports = [to_json(r) for r in results]
-        _write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports}, indent=1,
-                                     sort_keys=True) + "\n")
+        problems.append(_write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports},
+                                                     indent=1, sort_keys=True) + "\n"))
     if args.markdown:
-        _write(args.markdown, "\n".join(to_markdown(r) for r in results))
+        problems.append(_write(args.markdown, "\n".join(to_markdown(r) for r in results)))
     if args.sarif:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
         sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir))
-        _write(args.sarif, json.dumps(sarif, indent=1) + "\n")
+        problems.append(_write(args.sarif, json.dumps(sarif, indent=1) + "\n"))
+    for problem in filter(None, problems):
+        print(f"error: {problem}", file=sys.stderr)
+    if any(problems):
+        return EXIT_ERROR
 
     codes = [exit_code(r, args.allow_replacement) for r in results]
     # The last lines: one verdict per stack (stderr when stdout carries the JSON).

@@ -28,7 +28,7 @@ def location(v: Violation, stack: str, project_dir: Path = PROJECT_DIR) -> Sourc
 
 def shown_message(v: Violation, stack: str, project_dir: Path = PROJECT_DIR) -> str:
     """The message's last line, its `Fix:` naming the config key for this program's resources."""
-    text = v.message.splitlines()[-1] if v.message else ""
+    text = v.message.splitlines()[-1] if v.message.strip() else ""
     key = project_key(v)
     if key is None:
         return text

@@ -39,7 +39,7 @@ def test_a_broken_override_exits_1_with_a_readable_report(tmp_path):
     assert [(d["policy"], d["level"]) for d in report["diagnostics"]] == [("rds-multi-az", "mandatory")]
     assert [(r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"]] == [("rds-multi-az", "error")]
     assert "**Verdict: ❌ refused**" in markdown
-    assert "| mandatory | `rds-multi-az` | `appdb-prod-db-instance` | Instance 'appdb-prod-db-instance': Multi-AZ is off" in markdown
+    assert "| mandatory | `rds-multi-az` | `appdb-prod-db-instance` | `Instance 'appdb-prod-db-instance': Multi-AZ is off" in markdown
 
 
 def test_bad_config_exits_2_and_the_markdown_carries_the_message(tmp_path):

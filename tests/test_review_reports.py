@@ -111,7 +111,7 @@ def test_the_diagram_links_only_real_references():
     lookalike = _resource("tagged", comps[2].urn, {"description": "shared", "kmsKeyId": "arn:aws:kms:k"}, {})
     diagram = mermaid(Plan(stack="s", config={}, resources=[top, *comps, key, db, lookalike]))
     edges = [line.strip() for line in diagram.splitlines() if "-->" in line]
-    assert edges == ["n1 -->|kmsKeyId| n0"]
+    assert edges == ['n1 -->|"kmsKeyId"| n0']
 
 
 # --- JSON numbers ---------------------------------------------------------------------------------------
