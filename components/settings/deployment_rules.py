@@ -7,6 +7,13 @@ from components.settings.base import config_key
 from components.settings.clusters import ClusterSettings
 from components.settings.model import Settings
 
+# Aurora User Guide, "Configuration requirements of an Amazon Aurora global database": "An Aurora
+# global database requires DB instance classes that are optimized for memory-intensive
+# applications"; the primary cluster has at most "15 - s" read-only instances with s secondary
+# clusters (one here: the DR cluster).
+GLOBAL_DB_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
+AURORA_MAX_READERS = 15
+
 
 def deployment_problems(s: Settings) -> list[str]:
     """Engine, classes and features per deployment option (instance, Multi-AZ cluster, Aurora)."""
@@ -47,6 +54,7 @@ def deployment_problems(s: Settings) -> list[str]:
         if c.backtrack_hours and s.disaster_recovery is not None:
             problems.append(f"{key('cluster')}.backtrackHours: Aurora global databases do not support "
                             "backtrack; set it to 0 or remove disasterRecovery")
+        problems += global_database_problems(s)
         scaling = c.reader_auto_scaling
         if scaling and scaling.min_readers > scaling.max_readers:
             problems.append(f"{key('cluster')}.readerAutoScaling: minReaders ({scaling.min_readers}) is above "
@@ -72,6 +80,27 @@ def deployment_problems(s: Settings) -> list[str]:
                             "and point-in-time restores of clusters are not wired yet)")
         if s.blue_green_update:
             problems.append(f"{key('blueGreenUpdate')}: supported for instances only here")
+    return problems
+
+
+def global_database_problems(s: Settings) -> list[str]:
+    """An Aurora global database: memory-optimized classes, and room for the secondary's replicas."""
+    c, key = s.cluster, config_key
+    if s.disaster_recovery is None:
+        return []
+    problems: list[str] = []
+    classes = [] if c.serverless else [("instanceClass", s.instance_class)] + (
+        [("cluster.readerInstanceClass", c.reader_instance_class)] if c.reader_instance_class else [])
+    for name, value in classes:
+        if value.split(".")[1] in catalog.BURSTABLE_FAMILIES:
+            problems.append(f"{key(name)} = {value!r} with {key('disasterRecovery')}: an Aurora global database "
+                            f"needs memory-optimized classes (r5 or later, x2g) or Serverless v2 (see {GLOBAL_DB_DOC})")
+    limit = AURORA_MAX_READERS - 1  # one secondary cluster
+    readers = max(c.readers, c.reader_auto_scaling.max_readers if c.reader_auto_scaling else 0)
+    if readers > limit:
+        problems.append(f"{key('cluster')}.readers / readerAutoScaling.maxReaders = {readers} with "
+                        f"{key('disasterRecovery')}: a global database's primary has at most 15 - 1 = {limit} "
+                        f"readers (one secondary cluster); see {GLOBAL_DB_DOC}")
     return problems
 
 
