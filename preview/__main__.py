@@ -110,7 +110,7 @@ def _print(result: StackResult, quiet: bool) -> None:
         print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete")
         for c in d.changes:
-            mark = "  DATA AT RISK" if c.at_risk else ""
+            mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""
             print(f"  {c.action:8} {c.type}  {c.name}{props}{mark}")
     print()

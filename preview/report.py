@@ -95,7 +95,7 @@ def to_markdown(result: StackResult) -> str:
         if d.changes:
             lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
             for c in d.changes:
-                mark = "⚠️ data at risk" if c.at_risk else ""
+                mark = "; ".join("⚠️ data at risk" if m == "DATA AT RISK" else m for m in c.marks)
                 props = ", ".join(c.properties + tuple(f"{p} (unknown)" for p in c.unknown))
                 lines.append(f"| {mark} | {c.action} | `{c.type}` | `{c.name}` | {_cell(props)} |")
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
