@@ -116,8 +116,9 @@ class SecretRotation(pulumi.ComponentResource):
                 "vpcSecurityGroupIds": self.security_group.id,
                 "kmsKeyArn": args.kms_key_arn,
             },
-            # The template's version is whatever AWS publishes; a new version must not show as a diff.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["semanticVersion"]),
+            # No semantic_version: the latest template; the provider keeps the deployed version
+            # (Optional+Computed, plan/forcenew.json), so a newer release shows no diff.
+            opts=child,
         )
         # The template names the function `functionName`; its ARN is known before the stack exists.
         function_arn = pulumi.Output.all(args.partition, args.account_id).apply(
