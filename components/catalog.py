@@ -251,6 +251,18 @@ INSIGHTS_DOC = {
 DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION_DAYS = 465
 
 
+# The "engine" of a connection secret: what AWS's rotation templates expect (Secrets Manager UG,
+# "AWS Secrets Manager rotation function templates", expected SecretString: "engine": "postgres"
+# for the PostgreSQL templates, "mysql" for MySQL, "mariadb" for MariaDB; Aurora uses the same
+# templates).
+SECRET_ENGINE = {"aurora-postgresql": "postgres", "aurora-mysql": "mysql"}
+
+
+def secret_engine(engine: str) -> str:
+    """The engine name a connection secret carries for this engine."""
+    return SECRET_ENGINE.get(engine, engine)
+
+
 def insights_supported(engine: str, instance_class: str) -> bool:
     """Whether Performance Insights / Database Insights run on this engine and class."""
     if instance_class == "db.serverless" or engine in ("postgres", "aurora-postgresql"):

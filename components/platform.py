@@ -7,7 +7,7 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
-from components import wiring
+from components import catalog, wiring
 from components.alerting import Alerting
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.cluster import DatabaseCluster
@@ -56,7 +56,7 @@ class DatabasePlatform(pulumi.ComponentResource):
             CredentialsArgs(
                 mode=s.credentials_mode,
                 username=s.master_username,
-                engine=s.engine,
+                engine=catalog.secret_engine(s.engine),
                 db_name=s.db_name,
                 kms_key_arn=self.keys.key_arn,
                 region=s.region,

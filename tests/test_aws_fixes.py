@@ -1,5 +1,7 @@
 """The program side of docs/aws-rules.md: what the plans now ask AWS for, read from the plans."""
 
+import json
+
 import pytest
 
 from tests.conftest import plan_with
@@ -95,3 +97,12 @@ def test_proxy_client_connections_sum_the_proxy_nodes_per_minute(prod_plan):
     alarm = next(a for a in prod_plan.of_type(ALARM) if a.inputs["metricName"] == "ClientConnections")
     assert (alarm.inputs["statistic"], alarm.inputs["period"], alarm.inputs["evaluationPeriods"]) == ("Sum", 60, 5)
     assert alarm.inputs["dimensions"] == {"ProxyName": "appdb-prod-proxy"}
+
+
+@pytest.mark.parametrize("engine, expected", [("aurora-postgresql", "postgres"), ("aurora-mysql", "mysql")])
+def test_aurora_connection_secret_names_the_engine_the_rotation_template_expects(engine, expected):
+    plan = plan_with("dev", deploymentOption="aurora", engine=engine, engineVersion="",
+                     instanceClass="db.r7g.large", secretRotationDays=30)
+    document = json.loads(plan.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretString"]["value"])
+    assert document["engine"] == expected
+    assert plan.one(SAR).inputs["applicationId"].endswith(f"SecretsManagerRDS{'PostgreSQL' if expected == 'postgres' else 'MySQL'}RotationSingleUser")
