@@ -49,6 +49,8 @@ CASES = [
      "rdsplatform:azCount = 2 with rdsplatform:deploymentOption = 'multi-az-cluster'", MULTI_AZ_DOC),
     ("multi-az-cluster-3-subnets", MULTI_AZ_OWN_SUBNETS, {"subnetIds": MULTI_AZ_OWN_SUBNETS["subnetIds"][:2]}, "dev",
      "a Multi-AZ DB cluster needs subnets in at least three availability zones", MULTI_AZ_DOC),
+    ("multi-az-cluster-iops", MULTI_AZ, {"iops": 0}, "dev",
+     "rdsplatform:iops is unset with rdsplatform:deploymentOption = 'multi-az-cluster'", "`iops` argument"),
     ("pi-mysql-micro", MYSQL, {"instanceClass": "db.t4g.micro"}, "dev",
      "rdsplatform:performanceInsights = true with rdsplatform:instanceClass = 'db.t4g.micro': mysql has no "
      "Performance Insights", INSIGHTS_RDS),

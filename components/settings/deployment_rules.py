@@ -35,6 +35,14 @@ def deployment_problems(s: Settings) -> list[str]:
         if s.max_allocated_storage:
             problems.append(f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: Multi-AZ DB clusters have "
                             "no storage autoscaling; set it to 0 and grow allocatedStorage yourself")
+        if s.iops is None:
+            # pulumi-aws Cluster.iops: "(This setting is required to create a Multi-AZ DB cluster)";
+            # Cluster.storage_type: "For Multi-AZ DB Clusters, the iops argument must also be set."
+            # (gp3 takes IOPS only from 400 GiB, storage_rules.)
+            problems.append(f"{key('iops')} is unset with {key('deploymentOption')} = 'multi-az-cluster': a Multi-AZ "
+                            f"DB cluster is created with provisioned IOPS for every storage type ({s.storage_type}: "
+                            "set iops; gp3 needs allocatedStorage >= 400 for it) — see the pulumi-aws "
+                            "aws.rds.Cluster `iops` argument")
     if option == "aurora":
         classes = [("instanceClass", s.instance_class)]
         if c.reader_instance_class:
