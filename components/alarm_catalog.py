@@ -30,6 +30,11 @@ PRIMARY, REPLICA, PROXY = "primary", "replica", "proxy"
 MULTI_AZ_CLUSTER, AURORA_CLUSTER, AURORA_WRITER, AURORA_READER = (
     "multi-az-cluster", "aurora-cluster", "aurora-writer", "aurora-reader")
 MULTI_AZ_MEMBER = "multi-az-cluster-member"
+# A reader of an Aurora global database's secondary cluster: whether AuroraReplicaLag ("For an
+# Aurora replica, the amount of lag when replicating updates from the primary instance", Aurora UG
+# "Amazon CloudWatch metrics for Amazon Aurora") is published there is not documented, so silence
+# there is not an alarm (docs/aws-rules.md, limits).
+AURORA_SECONDARY_READER = "aurora-secondary-reader"
 DIMENSIONS = {PROXY: "ProxyName", MULTI_AZ_CLUSTER: "DBClusterIdentifier", AURORA_CLUSTER: "DBClusterIdentifier"}
 
 
@@ -99,7 +104,7 @@ GREATER, LESS = "GreaterThanThreshold", "LessThanThreshold"
 INSTANCES = frozenset({PRIMARY, REPLICA})
 # Where each kind of metric exists: RDS instances, Multi-AZ DB clusters (by cluster), Aurora
 # (storage and I/O are the cluster's, so per-instance storage alarms do not apply).
-COMPUTE = INSTANCES | {MULTI_AZ_MEMBER, AURORA_WRITER, AURORA_READER}
+COMPUTE = INSTANCES | {MULTI_AZ_MEMBER, AURORA_WRITER, AURORA_READER, AURORA_SECONDARY_READER}
 STORAGE = INSTANCES | {MULTI_AZ_MEMBER}
 
 
@@ -140,7 +145,8 @@ ALARMS: tuple[AlarmSpec, ...] = (
               # The writer of a Multi-AZ DB cluster publishes no ReplicaLag; silence there is normal.
               missing_data_by_kind=((MULTI_AZ_MEMBER, "notBreaching"),)),
     AlarmSpec("auroraReplicaLagMs", "AuroraReplicaLag", "Aurora reader behind the writer by more than the threshold",
-              "Maximum", GREATER, "ms", 1000, "breaching", frozenset({AURORA_READER})),
+              "Maximum", GREATER, "ms", 1000, "breaching", frozenset({AURORA_READER, AURORA_SECONDARY_READER}),
+              missing_data_by_kind=((AURORA_SECONDARY_READER, "notBreaching"),)),
     AlarmSpec("acuUtilizationPercent", "ACUUtilization",
               "Serverless v2 capacity used above the threshold (of serverlessMaxAcu)",
               "Average", GREATER, "percent", 90, "notBreaching", frozenset({AURORA_CLUSTER}), serverless_only=True),

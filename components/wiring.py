@@ -222,8 +222,9 @@ def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
     for cluster, region in [(database, s.region)] + ([(secondary, s.dr_region)] if secondary else []):
         assert isinstance(cluster, DatabaseCluster) and region
         out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
+        readers = alarm_catalog.AURORA_SECONDARY_READER if cluster is secondary else alarm_catalog.AURORA_READER
         for identifier, reader in cluster.instance_roles:
-            kind = alarm_catalog.AURORA_READER if reader else alarm_catalog.AURORA_WRITER
+            kind = readers if reader else alarm_catalog.AURORA_WRITER
             instance_class = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
             out.append(Monitored(identifier, region, kind, memory(instance_class)))
     return out

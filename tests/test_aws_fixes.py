@@ -106,3 +106,13 @@ def test_aurora_connection_secret_names_the_engine_the_rotation_template_expects
     document = json.loads(plan.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretString"]["value"])
     assert document["engine"] == expected
     assert plan.one(SAR).inputs["applicationId"].endswith(f"SecretsManagerRDS{'PostgreSQL' if expected == 'postgres' else 'MySQL'}RotationSingleUser")
+
+
+def test_global_secondary_readers_lag_alarm_does_not_fire_on_silence():
+    plan = plan_with("prod", deploymentOption="aurora", engine="aurora-postgresql", instanceClass="db.r7g.large",
+                     replicas=[], disasterRecovery={"region": "eu-central-1", "vpcCidr": "10.61.0.0/16",
+                                                    "replicateBackups": False})
+    lag = {a.inputs["dimensions"]["DBInstanceIdentifier"]: a.inputs["treatMissingData"]
+           for a in plan.of_type(ALARM) if a.inputs["metricName"] == "AuroraReplicaLag"}
+    # Primary readers: silence means replication stopped. Secondary readers: not documented as published.
+    assert lag == {"appdb-prod-reader-1": "breaching", "appdb-prod-dr-reader-1": "notBreaching"}
