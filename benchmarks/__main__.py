@@ -28,25 +28,34 @@ from preview.harness import run_program
 NOOP_PACK = Path(__file__).resolve().parent / "noop_pack"
 
 
+def _rate(pack: PolicyPackProcess, fleet) -> float:
+    start = time.perf_counter()
+    pack.analyze_many(fleet)
+    return len(fleet) / (time.perf_counter() - start)
+
+
 def _throughput(pack_dir: Path, fleet, config) -> float:
     with PolicyPackProcess(policy_dir=pack_dir) as pack:
         pack.configure(config)
         pack.analyze_many(fleet[:50])  # warm up both processes
-        start = time.perf_counter()
-        pack.analyze_many(fleet)
-        return len(fleet) / (time.perf_counter() - start)
+        return _rate(pack, fleet)
 
 
-def throughput(size: int) -> list[str]:
-    """Analyze calls per second on a synthetic fleet, the full pack beside a no-op pack."""
+def throughput(size: int, rounds: int = 3) -> list[str]:
+    """Analyze calls per second on a synthetic fleet, the full pack and a no-op pack in turn."""
     fleet = synthetic_fleet(size)
-    full = _throughput(PROJECT_DIR / "policies", fleet, load_policy_config("prod"))
-    noop = _throughput(NOOP_PACK, fleet, None)
-    return ["| pack | resources/s |", "|---|---|",
-            f"| rds-guardrails (prod config) | {full:.0f} |",
-            f"| no-op (1 policy) | {noop:.0f} |",
-            f"\nFull pack at {full / noop:.2f}x the no-op floor on {size} resources "
-            f"({len({r.type for r in fleet})} types; target >= 0.6x)."]
+    with PolicyPackProcess() as full, PolicyPackProcess(policy_dir=NOOP_PACK) as noop:
+        full.configure(load_policy_config("prod"))
+        noop.configure(None)
+        full.analyze_many(fleet[:50]), noop.analyze_many(fleet[:50])  # warm up every process
+        pairs = [(_rate(full, fleet), _rate(noop, fleet)) for _ in range(rounds)]
+    full_rate, noop_rate = (statistics.median(p[i] for p in pairs) for i in (0, 1))
+    ratio = statistics.median(f / n for f, n in pairs)
+    return ["| pack | resources/s (median of rounds) |", "|---|---|",
+            f"| rds-guardrails (prod config) | {full_rate:.0f} |",
+            f"| no-op (1 policy) | {noop_rate:.0f} |",
+            f"\nFull pack at {ratio:.2f}x the no-op floor on {size} resources ({len({r.type for r in fleet})} "
+            f"types; median of {rounds} back-to-back rounds; target >= 0.6x)."]
 
 
 def linear(small: int, factor: int) -> list[str]:

@@ -1,5 +1,6 @@
 """The faster paths give the verdicts the plain ones give: streaming to the pack, parallel stacks."""
 
+import copy
 import subprocess
 import sys
 
@@ -72,3 +73,52 @@ def test_parallel_plans_come_back_in_stack_order_and_equal_in_process_plans():
     assert planned[0][1].to_json() == run_program("prod").to_json()
     assert planned[1][1].to_json() == run_program("dev").to_json()
     assert planned[2][1].startswith("no stack file Pulumi.missing.yaml")
+
+
+_PACK_RESPONSES = """
+import sys
+sys.path.insert(0, "policies")
+import pulumi_policy.policy as sdk
+from pulumi_policy import EnforcementLevel
+from rds_guardrails import sdk_speedup
+from rds_guardrails.controls import RESOURCE_RULES
+from rds_guardrails.pack import all_policies
+from benchmarks.fleet import synthetic_fleet
+from preview.analyzer import analyze_request
+if sys.argv[1] == "fast":
+    sdk_speedup.install(resource_types={r.name: r.types for r in RESOURCE_RULES}, read_only_policies=True)
+servicer = sdk._PolicyAnalyzerServicer("rds-guardrails", "0.0.1", all_policies(), EnforcementLevel.MANDATORY,
+                                       None, None, None, None, None, None, None)
+for r in synthetic_fleet(400):
+    print(servicer.Analyze(analyze_request(r), None).SerializeToString().hex())
+"""
+
+
+def test_the_pack_speedups_give_the_sdks_own_responses():
+    def responses(mode):
+        result = subprocess.run([sys.executable, "-c", _PACK_RESPONSES, mode], cwd=PROJECT_DIR,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    plain, fast = responses("plain"), responses("fast")
+    assert len(plain) == 400 and sum(1 for r in plain if r) > 50  # many resources have findings
+    assert fast == plain
+
+
+def test_the_checks_do_not_change_the_properties_they_judge():
+    # read_only_policies shares one copy of a request's properties between its policies.
+    from benchmarks.fleet import synthetic_fleet
+    sys.path.insert(0, str(PROJECT_DIR / "policies"))
+    from rds_guardrails.controls import RESOURCE_RULES
+    from rds_guardrails.rule import Resource
+    fleet = synthetic_fleet(64)
+    judged = 0
+    for rule in RESOURCE_RULES:
+        for r in fleet:
+            if r.type in rule.types:
+                props = copy.deepcopy(r.inputs)
+                rule.judge(Resource(r.type, r.name, props, r.urn, {"protect": False}), {})
+                assert props == r.inputs, rule.name
+                judged += 1
+    assert judged > 100
