@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from benchmarks.measure import TABLE_HEAD, alternate, figures
+from benchmarks.measure import BYTECODE_NOTE, TABLE_HEAD, alternate, figures
 from plan.stack_config import PROJECT_DIR
 
 REFERENCE = PROJECT_DIR / "benchmarks" / "reference" / "terraform-aws-rds"
@@ -40,7 +40,7 @@ def versus_checkov(runs: int, checkov: Path = CHECKOV, reference: Path = REFEREN
             figures("`python -m preview --stack prod --quiet`", pair.a),
             figures(f"`checkov -d {_shown(reference)} --framework terraform`", pair.b),
             f"\nOffline check of prod / Checkov, median of {runs} back-to-back pairs: wall {wall:.2f}x, "
-            f"CPU {cpu:.2f}x (target <= {TARGET}x wall: {'met' if wall <= TARGET else 'NOT MET'})."]
+            f"CPU {cpu:.2f}x (target <= {TARGET}x wall: {'met' if wall <= TARGET else 'NOT MET'}). {BYTECODE_NOTE}"]
 
 
 def _shown(path: Path) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,26 @@ class Run:
     code: int
 
 
+def _environment() -> dict[str, str]:
+    """This environment with Python's bytecode cache on, as on a developer's machine or a CI
+    runner. Where PYTHONDONTWRITEBYTECODE is set (this project's build machine sets it), the
+    project's own modules would be compiled from source on every run while an installed tool's
+    come compiled by pip; the cache goes to a directory of its own, not into the checkout."""
+    env = dict(os.environ)
+    if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "rdsplatform-bench-pycache"))
+    return env
+
+
+BYTECODE_NOTE = ("Both commands run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE unset for them, "
+                 "cache in the temp dir), as on a developer's machine or a CI runner.")
+
+
 def child_run(args: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Run:
     """Run a command to its end, its output thrown away; exit codes outside `ok` stop the benchmark."""
     start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=_environment())
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
