@@ -5,6 +5,7 @@ import json
 import shutil
 import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,9 @@ from automation import (
 )
 from automation.__main__ import main as cli_main
 from automation.operations import pulumi_cli
-from preview.harness import PROJECT_DIR
+from preview.analyzer import reconcile_config
+from preview.harness import PROJECT_DIR, Registration
+from pulumi.runtime.proto import analyzer_pb2
 from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step
 
 
@@ -55,11 +58,27 @@ def test_preview_and_up_always_pass_the_pack_and_the_stacks_config(stack):
         assert call[call.index("--stack") + 1] == stack
 
 
-def test_the_pack_cannot_be_switched_off():
-    # No parameter of the public operations names a policy pack: there is nothing to bypass it with.
-    for name in ("preview", "up"):
-        params = getattr(Deployer, name).__code__.co_varnames
-        assert not any("polic" in p for p in params), name
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_pack_cannot_be_switched_off(stack, pack):
+    deployer, fake, _ = _deployer()
+    # Nothing to bypass it with: the operations take no policy pack argument.
+    with pytest.raises(TypeError, match="policy_packs"):
+        deployer.up(stack, policy_packs=[])
+    deployer.preview(stack)
+    (call,) = [c for c in fake.calls if "preview" in c]
+    pack_dir, config_file = _policy_args(call)
+    # What the CLI is given is this project's pack (the session's running one) under the stack's
+    # config, and through the analyzer protocol that config leaves every policy on and still
+    # refuses an unencrypted database.
+    assert Path(pack_dir) == pack.policy_dir
+    stack_config = json.loads(Path(config_file).read_text())
+    levels = reconcile_config(pack.info, stack_config)
+    assert len(levels) == len(pack.info.policies) > 0
+    assert [name for name, c in levels.items() if c.enforcementLevel == analyzer_pb2.DISABLED] == []
+    pack.configure(stack_config)
+    unencrypted = Registration("urn:pulumi:x::p::aws:rds/instance:Instance::db", "aws:rds/instance:Instance", "db",
+                               True, "", "", {"identifier": "db", "engine": "postgres", "storageEncrypted": False}, {})
+    assert ("rds-storage-encrypted", "mandatory") in [(v.policy, v.level) for v in pack.analyze(unencrypted)]
 
 
 # --- guard rails ---------------------------------------------------------------------------------------

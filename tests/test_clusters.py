@@ -4,7 +4,7 @@ program under the mock engine, and their verdict from the policy pack."""
 
 import pytest
 
-from preview.analyzer import PolicyPackProcess, load_policy_config
+from preview.analyzer import load_policy_config
 from preview.harness import run_program
 
 CLUSTER = "aws:rds/cluster:Cluster"
@@ -179,11 +179,10 @@ def test_multi_az_cluster_is_one_cluster_resource_with_its_storage_and_monitorin
 
 @pytest.mark.parametrize("stack, overrides", [("prod", AURORA_PROD), ("dev", SERVERLESS_DEV), ("dev", MULTI_AZ_DEV)],
                          ids=["aurora-global", "serverless-v2", "multi-az-cluster"])
-def test_cluster_plans_pass_the_pack(stack, overrides):
+def test_cluster_plans_pass_the_pack(stack, overrides, pack):
     plan = _plan(stack, overrides)
-    with PolicyPackProcess() as pack:
-        pack.configure(load_policy_config(stack))
-        mandatory = [(v.policy, v.message) for v in pack.check_plan(plan) if v.level == "mandatory"]
+    pack.configure(load_policy_config(stack))
+    mandatory = [(v.policy, v.message) for v in pack.check_plan(plan) if v.level == "mandatory"]
     assert mandatory == []
 
 
