@@ -17,8 +17,8 @@ from operations.clients import Clients, describe_error
 from operations.errors import RunbookError
 from operations.output import Output
 
-RUNBOOKS = ["snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics", "rightsizing", "rotate_credentials"]
-RUNBOOKS_ALL = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
+
+RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
             "rightsizing", "rotate_credentials"]
 
 

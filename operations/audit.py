@@ -1,0 +1,58 @@
+"""audit: the policy pack's controls on the live databases of a region (no second copy of the rules).
+
+Reads instances, clusters, manual snapshots (and who may restore them), proxies, the parameter
+groups, security groups and KMS keys they use, alarms and event subscriptions (live.py), then
+calls `rds_guardrails.evaluate` -- the same checks the pack runs on a plan. Levels and
+thresholds come from the pack's per-stack config (--policy-config), else every control is
+mandatory. Exit 1 when a mandatory control fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from operations import live
+from operations.errors import RunbookError
+from operations.pack import Resource, evaluate, levels_from_config
+
+HELP = "the policy pack's controls on the live databases, snapshots, proxies, security groups and keys of a region"
+
+
+def add_arguments(p: Any) -> None:
+    p.add_argument("--policy-config", metavar="FILE",
+                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: all mandatory")
+
+
+def _config(path: str | None) -> dict | None:
+    if not path:
+        return None
+    try:
+        config = json.loads(open(path, encoding="utf-8").read())
+    except OSError as exc:
+        raise RunbookError(f"--policy-config {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise RunbookError(f"--policy-config {path} is not JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise RunbookError(f"--policy-config {path} must hold a JSON object")
+    try:
+        levels_from_config(config)
+    except ValueError as exc:
+        raise RunbookError(f"--policy-config {path}: {exc}") from None
+    return config
+
+
+def run(ctx: Any) -> int:
+    args, clients, out = ctx.args, ctx.clients, ctx.out
+    config = _config(args.policy_config)
+    resources = live.collect(clients, Resource)
+    findings = evaluate(resources, config)
+    for f in sorted(findings, key=lambda f: (f.level != "mandatory", f.resource, f.policy)):
+        out.finding(f.resource, f.policy, f.level, f.message)
+    levels = Counter(f.level for f in findings)
+    kinds = Counter(r.type.split(":")[-1] for r in resources)
+    out.result(region=clients.region, resources=len(resources), resource_types=dict(sorted(kinds.items())),
+               findings=len(findings), mandatory=levels.get("mandatory", 0), advisory=levels.get("advisory", 0),
+               policy_config=args.policy_config)
+    return 1 if levels.get("mandatory") else 0
