@@ -11,9 +11,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Optional
 
-import botocore.exceptions
-
-from operations.clients import Clients, describe_error
+from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
 from operations.output import Output
 
@@ -69,7 +67,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return args.module.run(Context(args, clients, out))
     except RunbookError as exc:
         out.error(str(exc))
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+    except AWS_ERRORS as exc:
         out.error(describe_error(exc, clients.last_operation if clients else "AWS"))
     except KeyboardInterrupt:
         out.error("interrupted")

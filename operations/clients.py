@@ -11,6 +11,7 @@ from typing import Any, Optional
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.parsers
 
 from operations.errors import RunbookError
 
@@ -57,11 +58,16 @@ def describe_error(exc: Exception, operation: str) -> str:
         if str(code) in ("500", "501", "InternalFailure", "NotImplemented"):
             return f"{operation}: the endpoint could not answer ({code}); it may not implement this call"
         return f"{operation} was refused: {code}: {message}"
-    if isinstance(exc, botocore.exceptions.ResponseParserError):
+    if isinstance(exc, botocore.parsers.ResponseParserError):
         return f"{operation}: the endpoint gave no valid answer; it may not implement this call"
     if isinstance(exc, (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError)):
         return "no AWS credentials found in the boto3 chain (environment, ~/.aws, SSO, instance role)"
     return f"{operation}: {exc}"
+
+
+# Everything an AWS call can raise that the CLI turns into one message (a response that is not
+# the API's, e.g. an endpoint's HTTP 500 page, raises ResponseParserError outside BotoCoreError).
+AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, botocore.parsers.ResponseParserError)
 
 
 def error_code(exc: Exception) -> str:

@@ -15,10 +15,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import botocore.exceptions
-
 from operations import lookup
-from operations.clients import describe_error
+from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
 from operations.waiting import wait_for
 
@@ -100,7 +98,7 @@ def run(ctx: Any) -> int:
             request["KmsKeyId"] = args.kms_key_id
         try:
             getattr(clients.rds(dest), kind["copy"])(**request)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        except AWS_ERRORS as exc:
             raise RunbookError(f"{describe_error(exc, clients.last_operation)} (snapshot {snapshot_id} "
                                f"in {clients.region} was taken and is kept)") from None
         copy, copy_seconds = _wait_available(ctx, kind, snapshot_id, dest)
