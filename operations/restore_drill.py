@@ -77,6 +77,10 @@ def _checks(source: dict, drill: dict) -> list[dict]:
     ]
 
 
+def _shown(value: Any) -> str:
+    return " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+
+
 def _delete(ctx: Any, drill_id: str) -> float:
     """Delete the drill's instance -- after checking it is the one this run tagged."""
     clients, out = ctx.clients, ctx.out
@@ -139,7 +143,7 @@ def run(ctx: Any) -> int:
     finally:
         deleted_after = _delete(ctx, drill_id)
     out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
-              [[c["check"], "yes" if c["ok"] else "NO", c["value"], c["expected"]] for c in checks])
+              [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
     failed = [c["check"] for c in checks if not c["ok"]]
     out.result(source=args.db_instance, drill_instance=drill_id, restore_point=point or "latest",
                rto_seconds=round(rto, 1), rpo_seconds=round(rpo, 1) if rpo is not None else None,

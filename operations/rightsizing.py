@@ -151,13 +151,15 @@ def run(ctx: Any) -> int:
                                    ["CPUUtilization", "DatabaseConnections", "FreeableMemory"])
         recommendations += [r for r in (_instance_class(args, db, m), _storage(db)) if r]
     recommendations += _snapshots(clients, args.snapshot_age_days)
-    total = round(sum(r["monthly_savings_usd"] or 0 for r in recommendations), 2)
+    amounts = [r["monthly_savings_usd"] or 0 for r in recommendations]
+    savings, increase = round(sum(a for a in amounts if a > 0), 2), round(-sum(a for a in amounts if a < 0), 2)
     out.table(f"rightsizing over {args.days:g} days ({len(instances)} instances)",
               ["resource", "kind", "current", "proposed", "USD/month saved", "why"],
               [[r["resource"], r["kind"], r["current"], r["proposed"], r["monthly_savings_usd"], r["reason"]]
                for r in recommendations])
     out.note(f"prices: {PRICES['region']} list prices of {PRICES['date']}, estimates ({PRICES['source']})"
              + (f"; {clients.region} prices differ" if clients.region != PRICES["region"] else ""))
-    out.result(instances=len(instances), recommendations=recommendations, estimated_monthly_savings_usd=total,
+    out.result(instances=len(instances), recommendations=recommendations, estimated_monthly_savings_usd=savings,
+               estimated_monthly_cost_increase_usd=increase, estimated_net_usd=round(savings - increase, 2),
                prices={k: PRICES[k] for k in ("source", "date", "region", "currency", "note")})
     return 0
