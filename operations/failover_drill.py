@@ -41,9 +41,17 @@ def _instance(ctx: Any) -> int:
     before = db.get("AvailabilityZone"), db.get("SecondaryAvailabilityZone")
     out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
     clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
+    # Done once the instance is available again after the reboot began: a status other than
+    # `available` seen, or (an endpoint that reboots instantly) three polls in a row available.
+    seen = {"other": False, "polls": 0}
+
+    def back(d: dict) -> bool:
+        seen["polls"] += 1
+        seen["other"] = seen["other"] or d.get("DBInstanceStatus") != "available"
+        return d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3)
+
     after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
-                              lambda d: d.get("DBInstanceStatus") == "available", args.wait_timeout,
-                              lambda d: d.get("DBInstanceStatus", ""))
+                              back, args.wait_timeout, lambda d: d.get("DBInstanceStatus", ""))
     moved = after.get("AvailabilityZone") != before[0]
     if not moved:
         out.note("the primary's Availability Zone did not change: the endpoint reported no failover")

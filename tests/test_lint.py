@@ -5,7 +5,7 @@ import sys
 
 from preview.harness import PROJECT_DIR
 
-CHECKED = ["__main__.py", "components", "preview", "automation", "benchmarks", "tests",
+CHECKED = ["__main__.py", "components", "preview", "automation", "operations", "benchmarks", "tests",
            "policies/__main__.py", "policies/rds_guardrails"]
 
 

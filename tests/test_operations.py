@@ -53,6 +53,19 @@ def test_unreachable_endpoint_is_one_message():
     assert run.code == 2 and run.result["kind"] == "error"
 
 
+def test_a_person_gets_text_and_tables_not_json(estate):
+    import subprocess
+    import sys
+
+    from tests.ops_estate import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "operations", "metrics", "--db-instance", "appdb-prod",
+                           "--region", demo.REGION, "--endpoint-url", estate.endpoint],
+                          cwd=ROOT, env={**ENV, "COLUMNS": "120"}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "CPUUtilization" in done.stdout and "p95" in done.stdout
+    assert not done.stdout.lstrip().startswith("{")
+
+
 # --- audit --------------------------------------------------------------------------------------
 
 def _flagged(run) -> dict[str, set[str]]:
@@ -278,8 +291,12 @@ def test_failover_drill_of_a_multi_az_instance_and_a_cluster(estate):
 
 
 def test_promote_replica_refuses_a_primary_and_prints_the_stack_change(estate):
+    before = estate.instances()
     refused = estate.run("promote-replica", "--db-instance", "appdb-prod", "--confirm", "appdb-prod")
     assert refused.code == 2 and "not a read replica" in refused.result["message"]
+    unconfirmed = estate.run("promote-replica", "--db-instance", "appdb-prod-reporting")
+    assert unconfirmed.code == 2 and "--confirm appdb-prod-reporting" in unconfirmed.result["message"]
+    assert estate.instances() == before
     run = estate.run("promote-replica", "--db-instance", "appdb-prod-reporting", "--confirm", "appdb-prod-reporting",
                      "--wait-timeout", "1")
     # moto never clears ReadReplicaSourceDBInstanceIdentifier: the promotion stays unconfirmed (exit 1).
