@@ -82,9 +82,11 @@ class Rule:
 
     @property
     def full_description(self) -> str:
+        """The pack's description: the control and its anchors in other scanners."""
         return f"{self.description} [{self.anchors or 'no peer check'}]"
 
     def defaults(self) -> dict[str, Any]:
+        """The config schema's defaults (the thresholds when no config is given)."""
         return _defaults(self.config)
 
     def judge(self, resource: Resource, config: Optional[Mapping] = None) -> Optional[str]:
@@ -115,9 +117,11 @@ class StackRule:
 
     @property
     def full_description(self) -> str:
+        """The pack's description: the control and its anchors in other scanners."""
         return f"{self.description} [{self.anchors or 'no peer check'}]"
 
     def defaults(self) -> dict[str, Any]:
+        """The config schema's defaults (the thresholds when no config is given)."""
         return _defaults(self.config)
 
     def judge(self, resources: Sequence[Resource], config: Optional[Mapping] = None) -> list[tuple[Resource, str]]:
