@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 from operations import lookup
 from operations.cli import require_confirm
+from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.waiting import wait_for
 
@@ -140,8 +141,15 @@ def run(ctx: Any) -> int:
                               lambda db: db.get("DBInstanceStatus") == "available", args.wait_timeout,
                               lambda db: db.get("DBInstanceStatus", ""))
         checks = _checks(source, drill)
-    finally:
-        deleted_after = _delete(ctx, drill_id)
+    except BaseException:
+        # Clean up before reporting the first failure; if RDS will not delete it yet (still
+        # creating), say so rather than hide the original error behind the delete's.
+        try:
+            _delete(ctx, drill_id)
+        except (RunbookError, *AWS_ERRORS) as exc:
+            out.note(f"the drill instance {drill_id} could not be deleted ({exc}); delete it once it is available")
+        raise
+    deleted_after = _delete(ctx, drill_id)
     out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
               [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
     failed = [c["check"] for c in checks if not c["ok"]]
