@@ -316,3 +316,11 @@ def test_promote_global_secondary_reports_the_unsupported_call(estate, extra, op
     # moto does not implement the global database calls: the runbook names the call, no traceback.
     assert run.code == 2 and operation in run.result["message"] and "may not implement" in run.result["message"]
     assert rds.describe_global_clusters()["GlobalClusters"] == before
+
+
+def test_snapshot_of_a_cluster(estate):
+    run = estate.run("snapshot", "--db-cluster", "orders", "--snapshot-id", "orders-manual-1")
+    assert run.code == 0, run.lines
+    assert run.result["snapshot"] == "orders-manual-1" and run.result["copy"] is None
+    snaps = estate.client("rds").describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="orders-manual-1")
+    assert snaps["DBClusterSnapshots"][0]["Status"] == "available"
