@@ -139,6 +139,7 @@ def _commands(keys: dict) -> list[str]:
         "audit --policy-config policies/config/prod.json",
         "snapshot --db-instance appdb-prod --copy-to-region eu-central-1 --kms-key-id " + keys["dr_key"],
         "restore-drill --db-instance appdb-prod --confirm appdb-prod",
+        "restore-drill --db-cluster orders --confirm orders",
         "failover-drill --db-instance legacy-mysql --confirm legacy-mysql",
         "failover-drill --db-instance appdb-prod --confirm appdb-prod",
         "failover-drill --db-cluster orders --confirm orders",

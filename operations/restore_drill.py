@@ -7,8 +7,8 @@ AWS rules relied on (RDS API Reference, RestoreDBInstanceToPointInTime):
 - "The target database is created ... with the default security group, the default subnet group,
   and the default DB parameter group" and "as a single-AZ deployment" unless told otherwise -- so
   the drill passes the source's subnet group, VPC security groups and parameter group explicitly.
-- "This operation doesn't apply to Aurora" (RestoreDBClusterToPointInTime does): clusters are
-  refused here.
+- "This operation doesn't apply to Aurora": --db-cluster restores with
+  RestoreDBClusterToPointInTime (restore_cluster.py); a member instance of a cluster is refused.
 - DeleteDBInstance with SkipFinalSnapshot and DeleteAutomatedBackups: the drill's instance leaves
   nothing behind; it is only ever called on the identifier this run created and tagged.
 """
@@ -18,18 +18,20 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from operations import lookup
+from operations import lookup, restore_cluster
 from operations.cli import require_confirm
 from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.waiting import wait_for
 
 HELP = "restore the latest restorable time (or --to-time) to a temporary instance, check it, report RTO/RPO, delete it"
-DRILL_TAG = "operations-restore-drill"
+DRILL_TAG = restore_cluster.DRILL_TAG
 
 
 def add_arguments(p: Any) -> None:
-    p.add_argument("--db-instance", metavar="ID", required=True)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--db-instance", metavar="ID")
+    which.add_argument("--db-cluster", metavar="ID")
     p.add_argument("--confirm", metavar="ID", help="the same identifier: the drill creates and deletes an instance")
     p.add_argument("--to-time", metavar="ISO8601", help="restore this UTC time instead of the latest restorable time")
     p.add_argument("--drill-id", metavar="ID", help="identifier of the temporary instance (default <db>-drill-<time>)")
@@ -55,10 +57,13 @@ def _restore_point(args: Any, source: dict) -> Optional[datetime.datetime]:
     return point
 
 
+def _same(name: str, value: Any, expected: Any) -> dict:
+    return {"check": name, "ok": value == expected, "value": value, "expected": expected}
+
+
 def _checks(source: dict, drill: dict) -> list[dict]:
     """What a restored copy must share with its source, and must not be."""
-    def same(name: str, value: Any, expected: Any) -> dict:
-        return {"check": name, "ok": value == expected, "value": value, "expected": expected}
+    same = _same
 
     def sgs(db: dict) -> list:
         return sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or [])
@@ -67,7 +72,7 @@ def _checks(source: dict, drill: dict) -> list[dict]:
         return (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
 
     return [
-        same("available", drill.get("DBInstanceStatus"), "available"),
+        _same("available", drill.get("DBInstanceStatus"), "available"),
         same("endpoint", bool((drill.get("Endpoint") or {}).get("Address")), True),
         same("engine", (drill.get("Engine"), drill.get("EngineVersion")), (source.get("Engine"), source.get("EngineVersion"))),
         same("encryption", (bool(drill.get("StorageEncrypted")), drill.get("KmsKeyId")),
@@ -102,9 +107,53 @@ def _delete(ctx: Any, drill_id: str) -> float:
     return seconds
 
 
-def run(ctx: Any) -> int:
+def _report(ctx: Any, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
+            checks: list[dict]) -> int:
+    ctx.out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
+                  [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
+    failed = [c["check"] for c in checks if not c["ok"]]
+    ctx.out.result(source=source_id, drill=drill_id, restore_point=point or "latest", rto_seconds=round(rto, 1),
+                   rpo_seconds=round(rpo, 1) if rpo is not None else None, delete_seconds=round(deleted, 1),
+                   checks=checks, failed_checks=failed)
+    return 0 if not failed else 1
+
+
+def _cluster(ctx: Any) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
-    require_confirm(args, args.db_instance)
+    source = lookup.cluster(clients, args.db_cluster)
+    if not source.get("BackupRetentionPeriod"):
+        raise RunbookError(f"cluster '{args.db_cluster}' has no automated backups: nothing to restore")
+    point, started = _restore_point(args, source), _now()
+    drill_id = (args.drill_id or f"{args.db_cluster}-drill-{started:%Y%m%d%H%M%S}")[:60].rstrip("-")
+    if restore_cluster._cluster_or_none(clients, drill_id) is not None:
+        raise RunbookError(f"'{drill_id}' already exists; pass another --drill-id")
+    latest = source.get("LatestRestorableTime")
+    rpo = (started - latest).total_seconds() if latest and point is None else None
+    tags = [{"Key": "CreatedBy", "Value": DRILL_TAG}, {"Key": "DrillOf", "Value": args.db_cluster}]
+    out.note(f"restoring cluster {args.db_cluster} to {point.isoformat() if point else 'its latest restorable time'} "
+             f"as {drill_id}")
+    instance_id = f"{drill_id}-1" if source.get("Engine", "").startswith("aurora") else None
+    try:
+        drill, rto, instance_id = restore_cluster.restore(ctx, source, drill_id, point, tags)
+        checks = restore_cluster.checks(source, drill, _same)
+    except BaseException:
+        try:
+            restore_cluster.delete(ctx, drill_id, instance_id)
+        except (RunbookError, *AWS_ERRORS) as exc:
+            out.note(f"the drill cluster {drill_id} could not be deleted ({exc}); delete it once it is available")
+        raise
+    deleted = restore_cluster.delete(ctx, drill_id, instance_id)
+    return _report(ctx, args.db_cluster, drill_id, point, rto, rpo, deleted, checks)
+
+
+def run(ctx: Any) -> int:
+    args = ctx.args
+    require_confirm(args, args.db_cluster or args.db_instance)
+    return _cluster(ctx) if args.db_cluster else _instance(ctx)
+
+
+def _instance(ctx: Any) -> int:
+    args, clients, out = ctx.args, ctx.clients, ctx.out
     source = lookup.instance(clients, args.db_instance)
     if source.get("DBClusterIdentifier"):
         raise RunbookError(f"'{args.db_instance}' belongs to cluster {source['DBClusterIdentifier']}: "
@@ -150,10 +199,4 @@ def run(ctx: Any) -> int:
             out.note(f"the drill instance {drill_id} could not be deleted ({exc}); delete it once it is available")
         raise
     deleted_after = _delete(ctx, drill_id)
-    out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
-              [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
-    failed = [c["check"] for c in checks if not c["ok"]]
-    out.result(source=args.db_instance, drill_instance=drill_id, restore_point=point or "latest",
-               rto_seconds=round(rto, 1), rpo_seconds=round(rpo, 1) if rpo is not None else None,
-               delete_seconds=round(deleted_after, 1), checks=checks, failed_checks=failed)
-    return 0 if not failed else 1
+    return _report(ctx, args.db_instance, drill_id, point, rto, rpo, deleted_after, checks)

@@ -265,7 +265,7 @@ def test_restore_drill_measures_checks_and_deletes_only_its_instance(estate):
                      "--drill-id", "appdb-prod-drill-test")
     assert run.code == 0, run.lines
     result = run.result
-    assert result["drill_instance"] == "appdb-prod-drill-test" and result["failed_checks"] == []
+    assert result["drill"] == "appdb-prod-drill-test" and result["failed_checks"] == []
     assert {c["check"] for c in result["checks"]} >= {"subnet group", "security groups", "encryption"}
     assert result["rto_seconds"] >= 0 and result["rpo_seconds"] is not None
     assert estate.instances() == before  # the drill's instance is gone, nothing else changed
@@ -324,3 +324,15 @@ def test_snapshot_of_a_cluster(estate):
     assert run.result["snapshot"] == "orders-manual-1" and run.result["copy"] is None
     snaps = estate.client("rds").describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="orders-manual-1")
     assert snaps["DBClusterSnapshots"][0]["Status"] == "available"
+
+
+def test_restore_drill_of_an_aurora_cluster_adds_an_instance_and_deletes_both(estate):
+    rds = estate.client("rds")
+    clusters_before = {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+    before = estate.instances()
+    run = estate.run("restore-drill", "--db-cluster", "orders", "--confirm", "orders", "--drill-id", "orders-drill")
+    assert run.code == 0, run.lines
+    assert run.result["drill"] == "orders-drill" and run.result["failed_checks"] == []
+    assert any("adding instance orders-drill-1" in n["message"] for n in run.of_kind("note"))
+    assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]} == clusters_before
+    assert estate.instances() == before
