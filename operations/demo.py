@@ -1,7 +1,7 @@
 """`make ops-demo`: a local moto server, a seeded estate, and every runbook as a user runs it.
 
 The estate (also the test suite's, tests/test_operations.py): in eu-west-1 a compliant
-PostgreSQL primary `appdb-prod` with a same-region replica, a non-compliant single-AZ MySQL
+PostgreSQL primary `appdb-prod` with a same-region replica (and `appdb-prod-dr` in eu-central-1), a non-compliant single-AZ MySQL
 `legacy-mysql` (public, unencrypted, default parameter group, a publicly shared snapshot), an
 Aurora cluster `orders` with a writer and a reader (primary of the global database
 `orders-global`, whose secondary `orders-dr` is in eu-central-1), a KMS key with its DR twin in eu-central-1,
@@ -41,20 +41,27 @@ def _tags(tags: dict) -> list[dict]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
+def _private_network(endpoint: str, region: str, cidr: str, name: str) -> tuple[Any, str, str]:
+    """A VPC with two private subnets, a DB subnet group `name` and a security group open to the VPC."""
+    ec2 = _client(endpoint, "ec2", region)
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace(".0.0/16", f".{i}.0/24"),
+                                 AvailabilityZone=f"{region}{az}")["Subnet"]["SubnetId"] for i, az in enumerate("ab")]
+    _client(endpoint, "rds", region).create_db_subnet_group(
+        DBSubnetGroupName=name, DBSubnetGroupDescription="private subnets", SubnetIds=subnets)
+    group = ec2.create_security_group(GroupName=f"{name}-db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": cidr}]}])
+    return ec2, vpc, group
+
+
 def _network(endpoint: str) -> dict:
-    ec2 = _client(endpoint, "ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"{REGION}{az}")
-               ["Subnet"]["SubnetId"] for i, az in enumerate("ab")]
-    _client(endpoint, "rds").create_db_subnet_group(
-        DBSubnetGroupName="appdb-prod", DBSubnetGroupDescription="private subnets", SubnetIds=subnets)
-    private = ec2.create_security_group(GroupName="appdb-prod-db", Description="db", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=private, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.60.0.0/16"}]}])
+    ec2, vpc, private = _private_network(endpoint, REGION, "10.60.0.0/16", "appdb-prod")
     public = ec2.create_security_group(GroupName="legacy-open", Description="open", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=public, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    return {"private_sg": private, "public_sg": public}
+    _, _, dr = _private_network(endpoint, DR_REGION, "10.61.0.0/16", "appdb-prod-dr")
+    return {"private_sg": private, "public_sg": public, "dr_sg": dr}
 
 
 def _keys(endpoint: str) -> dict:
@@ -107,6 +114,16 @@ def seed(endpoint: str) -> dict:
     rds.create_db_instance_read_replica(
         DBInstanceIdentifier="appdb-prod-reporting", SourceDBInstanceIdentifier="appdb-prod",
         DBInstanceClass="db.r6g.xlarge", PubliclyAccessible=False,
+        Tags=_tags({**PROD_TAGS, "ReplicaOf": "appdb-prod"}))
+    dr = _client(endpoint, "rds", DR_REGION)
+    dr.create_db_parameter_group(DBParameterGroupName="appdb-prod-dr-tls", DBParameterGroupFamily="postgres16",
+                                 Description="TLS forced")
+    dr.modify_db_parameter_group(DBParameterGroupName="appdb-prod-dr-tls", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}])
+    dr.create_db_instance_read_replica(
+        DBInstanceIdentifier="appdb-prod-dr", SourceDBInstanceIdentifier=f"arn:aws:rds:{REGION}:123456789012:db:appdb-prod",
+        DBInstanceClass="db.r6g.xlarge", KmsKeyId=keys["dr_key"], PubliclyAccessible=False,
+        DBParameterGroupName="appdb-prod-dr-tls", VpcSecurityGroupIds=[net["dr_sg"]],  # moto: no DR subnet group (it looks in the source region)
         Tags=_tags({**PROD_TAGS, "ReplicaOf": "appdb-prod"}))
     rds.create_db_instance(
         DBInstanceIdentifier="legacy-mysql", DBInstanceClass="db.m5.large", Engine="mysql", EngineVersion="8.0.35",

@@ -63,7 +63,14 @@ def _instance(ctx: Any) -> int:
         raise RunbookError(f"'{args.db_instance}' is {db.get('DBInstanceStatus')}; RDS promotes only an available replica")
     retention = args.backup_retention
     if retention is None:
-        retention = lookup.instance(clients, source).get("BackupRetentionPeriod") if not source.startswith("arn:") else None
+        # A cross-region replica names its source by ARN: read it in the source's region.
+        where = source.split(":") if source.startswith("arn:") else None
+        try:
+            origin = lookup.instance(clients, where[-1], where[3]) if where else lookup.instance(clients, source)
+        except RunbookError:
+            raise RunbookError(f"cannot read the source {source} (gone with its region?): pass --backup-retention "
+                               "so the new primary does not fall to PromoteReadReplica's default of 1 day") from None
+        retention = origin.get("BackupRetentionPeriod")
     request: dict[str, Any] = {"DBInstanceIdentifier": args.db_instance}
     if retention:
         request["BackupRetentionPeriod"] = int(retention)

@@ -97,6 +97,17 @@ def test_audit_flags_the_non_compliant_and_spares_the_compliant(estate):
     assert estate.instances() == before  # an audit only reads
 
 
+def test_audit_of_the_dr_region_judges_the_cross_region_replica_on_its_own_settings(estate):
+    run = estate.run("audit", region=demo.DR_REGION)
+    flagged = _flagged(run)["appdb-prod-dr"]
+    # Its key is the DR region's (rds-cross-region-replica-key passes), its own TLS group and a
+    # private group; encryption and backups are its source's. Nothing alarms on it yet.
+    assert not {"rds-cross-region-replica-key", "rds-storage-encrypted", "rds-backup-retention",
+                "rds-tls-required", "rds-not-publicly-accessible"} & flagged
+    assert "rds-alarms-notify" in flagged
+    assert estate.ids["dr_sg"] not in _flagged(run)
+
+
 def test_audit_policy_config_sets_levels_and_thresholds(estate, tmp_path):
     config = tmp_path / "stack.json"
     config.write_text(json.dumps({"all": "mandatory", "rds-multi-az": "advisory",
@@ -268,6 +279,7 @@ def test_restore_drill_measures_checks_and_deletes_only_its_instance(estate):
     assert result["drill"] == "appdb-prod-drill-test" and result["failed_checks"] == []
     assert {c["check"] for c in result["checks"]} >= {"subnet group", "security groups", "encryption"}
     assert result["rto_seconds"] >= 0 and result["rpo_seconds"] is not None
+    assert run.stderr == ""  # --json: no progress display, even while waiting
     assert estate.instances() == before  # the drill's instance is gone, nothing else changed
 
 
@@ -336,3 +348,11 @@ def test_restore_drill_of_an_aurora_cluster_adds_an_instance_and_deletes_both(es
     assert any("adding instance orders-drill-1" in n["message"] for n in run.of_kind("note"))
     assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]} == clusters_before
     assert estate.instances() == before
+
+
+def test_promote_a_cross_region_replica_keeps_the_source_retention(estate):
+    run = estate.run("promote-replica", "--db-instance", "appdb-prod-dr", "--confirm", "appdb-prod-dr",
+                     "--wait-timeout", "1", region=demo.DR_REGION)
+    assert run.code == 1 and run.result["former_source"].startswith("arn:aws:rds:eu-west-1:")
+    assert run.result["backup_retention"] == 14  # read from the source in its own region
+    assert "`- name: dr`" in "\n".join(run.result["stack_steps"])
