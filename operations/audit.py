@@ -19,6 +19,7 @@ HELP = "the policy pack's controls on the live databases, snapshots, proxies, se
 
 
 def add_arguments(p: Any) -> None:
+    """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
                    help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: all mandatory")
 
@@ -44,6 +45,7 @@ def _config(path: str | None) -> dict | None:
 
 
 def run(ctx: Any) -> int:
+    """Judge the region's live resources with the pack's rules; exit 1 on a mandatory finding."""
     # The pack (and the Pulumi SDK it reads values with) loads only for the audit.
     from operations import live
     from operations.pack import Resource, evaluate

@@ -40,6 +40,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subcommand per runbook."""
     top = argparse.ArgumentParser(prog="python -m operations", description=__doc__.splitlines()[0])
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK")
     common = _common()
@@ -59,6 +60,7 @@ def require_confirm(args: argparse.Namespace, identifier: str) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    """Run one runbook; turn every refusal or AWS error into one message and exit code 2."""
     args = parser().parse_args(argv)  # argparse itself exits 2 with a usage line on bad input
     out = Output(args.json)
     clients = None

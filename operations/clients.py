@@ -33,6 +33,7 @@ class Clients:
         self._cache: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: Optional[str] = None) -> Any:
+        """The boto3 client of `service` in `region` (default: the run's region), made once."""
         key = (service, region or self.region)
         if key not in self._cache:
             client = self.session.client(
@@ -43,6 +44,7 @@ class Clients:
         return self._cache[key]
 
     def rds(self, region: Optional[str] = None) -> Any:
+        """The RDS client of `region` (default: the run's region)."""
         return self.client("rds", region)
 
     def _remember(self, model: Any = None, **_: Any) -> None:

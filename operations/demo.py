@@ -27,6 +27,7 @@ PROD_TAGS = {"Environment": "prod", "Owner": "platform-team", "Project": "rdspla
 
 
 def free_port() -> int:
+    """A free TCP port on the loopback address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -171,6 +172,7 @@ def _commands(keys: dict) -> list[str]:
 
 
 def main() -> int:
+    """Start moto, seed the estate, run every runbook as a user would, stop moto."""
     from moto.server import ThreadedMotoServer  # a test/demo dependency, not a runtime one
 
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # no request log or moto stack trace between the runbooks' output

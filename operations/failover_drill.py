@@ -23,6 +23,7 @@ HELP = "reboot with failover (Multi-AZ instance) or fail a cluster over to a rea
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --confirm, --target-instance."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID")
     which.add_argument("--db-cluster", metavar="ID")
@@ -91,5 +92,6 @@ def _cluster(ctx: Any) -> int:
 
 
 def run(ctx: Any) -> int:
+    """Refuse without --confirm, then drill the instance or the cluster."""
     require_confirm(ctx.args, ctx.args.db_cluster or ctx.args.db_instance)
     return _cluster(ctx) if ctx.args.db_cluster else _instance(ctx)

@@ -31,6 +31,7 @@ class Keys:
                 self.meta[key] = {}  # another account's key, or no permission: shown as named
 
     def aws_managed(self, meta: dict) -> bool:
+        """True for a key AWS manages (KeyManager AWS or an alias/aws/* alias)."""
         # KMS reserves the alias/aws/ prefix for AWS managed keys (KMS Developer Guide, "Aliases in
         # AWS KMS"); an endpoint that reports such a key as CUSTOMER (moto) is still AWS's key.
         return meta.get("KeyManager") == "AWS" or self.aliases.get(meta.get("KeyId"), "").startswith("alias/aws/")

@@ -9,6 +9,7 @@ from operations.errors import RunbookError
 
 
 def instance(clients: Clients, identifier: str, region: str | None = None) -> dict[str, Any]:
+    """describe_db_instances of one identifier; RunbookError when it does not exist."""
     try:
         return clients.rds(region).describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
     except Exception as exc:
@@ -18,6 +19,7 @@ def instance(clients: Clients, identifier: str, region: str | None = None) -> di
 
 
 def instance_or_none(clients: Clients, identifier: str) -> dict[str, Any] | None:
+    """The instance, or None when it does not exist."""
     try:
         return instance(clients, identifier)
     except RunbookError:
@@ -25,6 +27,7 @@ def instance_or_none(clients: Clients, identifier: str) -> dict[str, Any] | None
 
 
 def cluster(clients: Clients, identifier: str) -> dict[str, Any]:
+    """describe_db_clusters of one identifier; RunbookError when it does not exist."""
     try:
         return clients.rds().describe_db_clusters(DBClusterIdentifier=identifier)["DBClusters"][0]
     except Exception as exc:

@@ -11,11 +11,13 @@ HELP = "CloudWatch CPU, connections, free storage/memory, latency, replica lag: 
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance and --hours."""
     p.add_argument("--db-instance", metavar="ID", required=True)
     p.add_argument("--hours", type=float, default=24, help="window ending now (default 24, at most 455 days)")
 
 
 def run(ctx: Any) -> int:
+    """Print the instance's CloudWatch figures over the window."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     if not 0 < args.hours <= 455 * 24:
         raise RunbookError(f"--hours {args.hours:g}: CloudWatch keeps RDS metrics at most 455 days")

@@ -43,6 +43,7 @@ class Output:
             self.console.print(message, markup=False)
 
     def finding(self, resource: str, policy: str, level: str, message: str) -> None:
+        """One control that failed on one resource."""
         if self.as_json:
             self._line("finding", resource=resource, policy=policy, level=level, message=message)
         else:
@@ -61,6 +62,7 @@ class Output:
         self.console.print(table)
 
     def result(self, **figures: Any) -> None:
+        """The runbook's figures: the last JSON line, or key: value lines for a person."""
         if self.as_json:
             self._line("result", **figures)
             return
@@ -70,6 +72,7 @@ class Output:
             self.console.print(f"[bold]{key}[/]: {_plain(value) if value is not None else '-'}")
 
     def error(self, message: str) -> None:
+        """The one message of a refusal or failure (stdout in JSON mode, stderr otherwise)."""
         if self.as_json:
             self._line("error", message=message)
         else:

@@ -25,6 +25,7 @@ HELP = "promote a read replica (or switch/fail over an Aurora global database) a
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --confirm, --backup-retention, --allow-data-loss."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID", help="a read replica instance")
     which.add_argument("--db-cluster", metavar="ID", help="an Aurora secondary or cross-region replica cluster")
@@ -140,5 +141,6 @@ def _cluster(ctx: Any) -> int:
 
 
 def run(ctx: Any) -> int:
+    """Refuse without --confirm, then promote the instance or the cluster."""
     require_confirm(ctx.args, ctx.args.db_cluster or ctx.args.db_instance)
     return _cluster(ctx) if ctx.args.db_cluster else _instance(ctx)

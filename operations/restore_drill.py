@@ -29,6 +29,7 @@ DRILL_TAG = restore_cluster.DRILL_TAG
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --confirm, --to-time, --drill-id."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID")
     which.add_argument("--db-cluster", metavar="ID")
@@ -147,6 +148,7 @@ def _cluster(ctx: Any) -> int:
 
 
 def run(ctx: Any) -> int:
+    """Refuse without --confirm, then drill the instance or the cluster."""
     args = ctx.args
     require_confirm(args, args.db_cluster or args.db_instance)
     return _cluster(ctx) if args.db_cluster else _instance(ctx)

@@ -31,6 +31,7 @@ CONNECTION_DIVISOR = {"postgres": 9531392, "mysql": 12582880, "mariadb": 1258288
 
 
 def add_arguments(p: Any) -> None:
+    """--days and the thresholds of the heuristics."""
     p.add_argument("--days", type=float, default=14, help="utilization window ending now (default 14)")
     p.add_argument("--low-cpu", type=float, default=30, help="p95 CPU %% under which to downsize (default 30)")
     p.add_argument("--high-cpu", type=float, default=80, help="p95 CPU %% over which to upsize (default 80)")
@@ -47,6 +48,7 @@ def _class_parts(instance_class: str) -> Optional[tuple[str, str, str]]:
 
 
 def memory_gib(instance_class: str) -> Optional[float]:
+    """The class's nominal memory from the price table, None if unknown."""
     parts = _class_parts(instance_class)
     return PRICES["memory_gib"].get(parts[1], {}).get(parts[2]) if parts else None
 
@@ -64,11 +66,13 @@ def neighbour(instance_class: str, step: int) -> Optional[str]:
 
 
 def monthly(instance_class: str, multi_az: bool) -> Optional[float]:
+    """The class's estimated monthly price (twice for Multi-AZ), None if unknown."""
     hourly = PRICES["instance_per_hour"].get(instance_class)
     return None if hourly is None else hourly * PRICES["hours_per_month"] * (2 if multi_az else 1)
 
 
 def max_connections(engine: str, instance_class: str) -> Optional[float]:
+    """The engine's default max_connections for the class, None if unknown."""
     divisor, memory = CONNECTION_DIVISOR.get(engine.replace("aurora-postgresql", "postgres")), memory_gib(instance_class)
     if not divisor or not memory:
         return None
@@ -140,6 +144,7 @@ def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
 
 
 def run(ctx: Any) -> int:
+    """Recommend class, storage and snapshot changes with estimated monthly savings."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     cloudwatch, recommendations = clients.client("cloudwatch"), []
     paginator = clients.rds().get_paginator("describe_db_instances")

@@ -26,6 +26,7 @@ HELP = "rotate the master secret (RDS-managed, or the program's --secret-id) and
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --confirm, --secret-id."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID")
     which.add_argument("--db-cluster", metavar="ID")
@@ -54,6 +55,7 @@ def _current_version(secret: dict) -> str | None:
 
 
 def run(ctx: Any) -> int:
+    """Refuse without --confirm, rotate the secret, wait for the new version."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     identifier = args.db_cluster or args.db_instance
     require_confirm(args, identifier)

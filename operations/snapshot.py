@@ -37,6 +37,7 @@ KINDS = {
 
 
 def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID")
     which.add_argument("--db-cluster", metavar="ID")
@@ -73,6 +74,7 @@ def _wait_available(ctx: Any, kind: dict, snapshot_id: str, region: str) -> tupl
 
 
 def run(ctx: Any) -> int:
+    """Take the snapshot, wait for it, copy it to the DR region when asked."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     kind_name = "cluster" if args.db_cluster else "instance"
     kind, source_id = KINDS[kind_name], args.db_cluster or args.db_instance

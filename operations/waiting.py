@@ -15,6 +15,7 @@ from operations.output import Output
 
 
 def poll_seconds() -> float:
+    """The poll interval: OPS_POLL_SECONDS, default 15 seconds."""
     try:
         return max(0.05, float(os.environ.get("OPS_POLL_SECONDS", "15")))
     except ValueError:
