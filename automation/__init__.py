@@ -5,12 +5,14 @@
 
 Every preview and update runs this project's policy pack with the stack's policy config;
 `up` previews first and refuses mandatory violations and data loss unless allowed; destroying
-a production stack needs its name repeated. See automation/operations.py.
+a production stack needs its name repeated. See automation/deployer.py.
 """
 
 from automation.errors import (
     AutomationError,
+    BadInputError,
     CliNotFoundError,
+    CliUnusableError,
     ConfigRejectedError,
     DataLossRefusedError,
     DestroyRefusedError,
@@ -18,13 +20,14 @@ from automation.errors import (
     OperationFailedError,
     PolicyViolationError,
     StackBusyError,
+    UnknownStackError,
 )
-from automation.operations import Deployer, destroy, preview, refresh, up
+from automation.deployer import Deployer, destroy, preview, refresh, up
 from automation.results import OperationResult, Output, PlannedChange, PolicyFinding
 
 __all__ = [
-    "AutomationError", "CliNotFoundError", "ConfigRejectedError", "DataLossRefusedError", "DestroyRefusedError",
-    "OperationCancelledError", "OperationFailedError", "PolicyViolationError", "StackBusyError",
+    "AutomationError", "BadInputError", "CliNotFoundError", "CliUnusableError", "ConfigRejectedError",
+    "DataLossRefusedError", "DestroyRefusedError", "OperationCancelledError", "OperationFailedError", "PolicyViolationError", "StackBusyError", "UnknownStackError",
     "Deployer", "destroy", "preview", "refresh", "up",
     "OperationResult", "Output", "PlannedChange", "PolicyFinding",
 ]

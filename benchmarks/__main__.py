@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 from benchmarks.fleet import synthetic_fleet
+from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess, load_policy_config
-from preview.harness import PROJECT_DIR, run_program
+from preview.harness import run_program
 
 NOOP_PACK = Path(__file__).resolve().parent / "noop_pack"
 

@@ -3,7 +3,7 @@ compliance, as another team's large stack would send them."""
 
 from __future__ import annotations
 
-from preview.harness import Registration
+from plan.registration import Registration
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 

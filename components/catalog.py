@@ -58,7 +58,10 @@ class EngineSpec:
         return f"{self.name}{self.major_of(version)}"
 
 
-_COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "master", "sa", "user"})
+# Every engine's default admin names are refused on every engine: scanners (Security Hub RDS.24/25,
+# and this project's pack) flag them whatever the engine, so a program must not pick one.
+_COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "master", "sa", "user",
+                              "postgres", "mysql"})
 
 ENGINES: dict[str, EngineSpec] = {
     "postgres": EngineSpec(

@@ -33,8 +33,9 @@ class Credentials(pulumi.ComponentResource):
     `managed`: RDS creates and rotates the secret itself (every 7 days), encrypted with our
     key; nothing is created here and `instance_args` asks RDS for it.
     `generated`: a random password stored as a Secrets Manager secret with our key; the
-    connection document is written once the database address is known
-    (`store_connection_document`).
+    connection document is written once the database address is known.
+    The component is complete (its outputs registered) only after `store_connection_document`,
+    which the platform calls once the database exists: it creates the last child.
     """
 
     def __init__(self, name: str, args: CredentialsArgs, opts: pulumi.ResourceOptions | None = None):
@@ -62,7 +63,6 @@ class Credentials(pulumi.ComponentResource):
                 recovery_window_in_days=args.recovery_window_days,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"secret_arn": self.secret.arn if self.secret else None})
 
     @property
     def instance_args(self) -> dict:
@@ -87,22 +87,23 @@ class Credentials(pulumi.ComponentResource):
         return {"master_username": self._args.username, "master_password": self.password.result}
 
     def store_connection_document(self, host: pulumi.Input[str], port: pulumi.Input[int]) -> None:
-        """Write engine, host, port, dbname, username and password as the secret's value."""
-        if self.secret is None or self.password is None:
-            return
-        document = pulumi.Output.json_dumps({
-            "engine": self._args.engine,
-            "host": host,
-            "port": port,
-            "dbname": self._args.db_name,
-            "username": self._args.username,
-            "password": self.password.result,
-        })
-        aws.secretsmanager.SecretVersion(
-            f"{self._name}-connection",
-            region=self._args.region,
-            secret_id=self.secret.id,
-            # json_dumps of a secret Output stays secret; say so anyway in case that changes.
-            secret_string=pulumi.Output.secret(document),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        """Write engine, host, port, dbname, username and password as the secret's value, then
+        register the component's outputs: the secret version is its last child."""
+        if self.secret is not None and self.password is not None:
+            document = pulumi.Output.json_dumps({
+                "engine": self._args.engine,
+                "host": host,
+                "port": port,
+                "dbname": self._args.db_name,
+                "username": self._args.username,
+                "password": self.password.result,
+            })
+            aws.secretsmanager.SecretVersion(
+                f"{self._name}-connection",
+                region=self._args.region,
+                secret_id=self.secret.id,
+                # json_dumps of a secret Output stays secret; say so anyway in case that changes.
+                secret_string=pulumi.Output.secret(document),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.register_outputs({"secret_arn": self.secret.arn if self.secret else None})

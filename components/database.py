@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
@@ -10,7 +10,17 @@ import pulumi_aws as aws
 
 from components import instance_parts, upgrades
 from components.instance_parts import InstanceBasics
-from components.settings import RestoreSettings
+
+@dataclass
+class RestoreArgs:
+    """Create the instance from a snapshot, or from a point in time of another instance."""
+
+    snapshot_identifier: Optional[str] = None
+    source_db_instance_identifier: Optional[str] = None
+    # ISO 8601 UTC; or None with use_latest_restorable_time.
+    restore_time: Optional[str] = None
+    use_latest_restorable_time: bool = False
+
 
 @dataclass
 class DatabaseArgs(InstanceBasics):
@@ -23,9 +33,8 @@ class DatabaseArgs(InstanceBasics):
     backup_retention_days: int
     backup_window: str
     blue_green_update: bool
-    parameters: dict[str, str] = field(default_factory=dict)
     # Create from a snapshot or a point in time of another instance (creation only).
-    restore: Optional[RestoreSettings] = None
+    restore: Optional[RestoreArgs] = None
 
 
 class Database(pulumi.ComponentResource):
@@ -35,17 +44,17 @@ class Database(pulumi.ComponentResource):
         super().__init__("rdsplatform:index:Database", name, None, opts)
 
         self.parameter_group = instance_parts.parameter_group(
-            f"{name}-params", region=args.region, family=args.parameter_group_family,
-            identifier=args.identifier, engine=args.engine, parameters=args.parameters, parent=self,
+            f"{name}-params", region=args.basics.region, family=args.basics.parameter_group_family,
+            identifier=args.basics.identifier, engine=args.basics.engine, parameters=args.basics.parameters, parent=self,
         )
 
         self.monitoring_role = (
-            instance_parts.monitoring_role(name, args.identifier, self) if args.monitoring_interval else None
+            instance_parts.monitoring_role(name, args.basics.identifier, self) if args.basics.monitoring_interval else None
         )
 
         self.log_groups = instance_parts.log_groups(
-            name, region=args.region, identifier=args.identifier, exports=args.engine.log_exports,
-            retention_days=args.log_retention_days, kms_key_arn=args.kms_key_arn, parent=self,
+            name, region=args.basics.region, identifier=args.basics.identifier, exports=args.basics.engine.log_exports,
+            retention_days=args.basics.log_retention_days, kms_key_arn=args.basics.kms_key_arn, parent=self,
         )
 
         autoscaling = args.max_allocated_storage > 0
@@ -75,13 +84,13 @@ class Database(pulumi.ComponentResource):
             **credentials,
             **_restore_args(args.restore),
             allow_major_version_upgrade=upgrades.crosses_major_version(
-                kind="instance", identifier=args.identifier, region=args.region, engine=args.engine,
+                kind="instance", identifier=args.basics.identifier, region=args.basics.region, engine=args.basics.engine,
                 target_version=args.engine_version, parent=self),
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             skip_final_snapshot=False,
             # Deterministic: a timestamp here would show a diff on every preview.
-            final_snapshot_identifier=f"{args.identifier}-final",
+            final_snapshot_identifier=f"{args.basics.identifier}-final",
             delete_automated_backups=False,
             blue_green_update=(
                 aws.rds.InstanceBlueGreenUpdateArgs(enabled=True) if args.blue_green_update else None
@@ -89,8 +98,8 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=self.log_groups,
-                protect=args.protect,
-                retain_on_delete=args.protect,
+                protect=args.basics.protect,
+                retain_on_delete=args.basics.protect,
                 ignore_changes=ignore,
             ),
         )
@@ -115,7 +124,7 @@ class Database(pulumi.ComponentResource):
         )
 
 
-def _restore_args(restore: Optional[RestoreSettings]) -> dict[str, Any]:
+def _restore_args(restore: Optional[RestoreArgs]) -> dict[str, Any]:
     """The aws.rds.Instance arguments of a restore, or none for a new empty database."""
     if restore is None:
         return {}

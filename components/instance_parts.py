@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
 
 from components.catalog import EngineSpec
+from components.database_basics import DatabaseBasics
 
 
 # Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
@@ -23,71 +24,54 @@ CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 
 @dataclass
 class InstanceBasics:
-    """The settings a primary and its replicas take the same way (already validated)."""
+    """What a primary and its replicas take the same way: the database basics, plus the storage
+    and Multi-AZ choices only an instance makes (a cluster sets them on itself)."""
 
-    identifier: str
-    region: str
-    engine: EngineSpec
-    parameter_group_family: str
-    instance_class: str
+    basics: DatabaseBasics
     storage_type: str
     # 0 turns storage autoscaling off.
     max_allocated_storage: int
     iops: Optional[int]
     storage_throughput: Optional[int]
-    port: int
-    # A key of the instance's own region.
-    kms_key_arn: pulumi.Input[str]
-    subnet_group_name: pulumi.Input[str]
-    security_group_ids: Sequence[pulumi.Input[str]]
     multi_az: bool
-    maintenance_window: str
-    deletion_protection: bool
-    protect: bool
-    apply_immediately: bool
-    auto_minor_version_upgrade: bool
-    iam_auth: bool
-    monitoring_interval: int
-    performance_insights: bool
-    performance_insights_retention_days: int
-    log_retention_days: int
 
 
 def instance_args(b: InstanceBasics, *, parameter_group_name: pulumi.Input[str],
                   monitoring_role_arn: Optional[pulumi.Input[str]]) -> dict[str, Any]:
     """aws.rds.Instance arguments every instance gets: encrypted with its region's key, never
     public, TLS-only, current CA, monitored, logs exported, tags copied to snapshots."""
-    pi = b.performance_insights
+    d = b.basics
+    pi = d.performance_insights
     return dict(
-        region=b.region,
-        identifier=b.identifier,
-        engine=b.engine.name,
-        instance_class=b.instance_class,
+        region=d.region,
+        identifier=d.identifier,
+        engine=d.engine.name,
+        instance_class=d.instance_class,
         storage_type=b.storage_type,
         iops=b.iops,
         storage_throughput=b.storage_throughput,
         max_allocated_storage=b.max_allocated_storage if b.max_allocated_storage > 0 else None,
         storage_encrypted=True,
-        kms_key_id=b.kms_key_arn,
-        port=b.port,
-        db_subnet_group_name=b.subnet_group_name,
-        vpc_security_group_ids=list(b.security_group_ids),
+        kms_key_id=d.kms_key_arn,
+        port=d.port,
+        db_subnet_group_name=d.subnet_group_name,
+        vpc_security_group_ids=list(d.security_group_ids),
         publicly_accessible=False,
         ca_cert_identifier=CA_CERTIFICATE,
         parameter_group_name=parameter_group_name,
         multi_az=b.multi_az,
-        maintenance_window=b.maintenance_window,
+        maintenance_window=d.maintenance_window,
         copy_tags_to_snapshot=True,
-        deletion_protection=b.deletion_protection,
-        monitoring_interval=b.monitoring_interval,
-        monitoring_role_arn=monitoring_role_arn if b.monitoring_interval else None,
+        deletion_protection=d.deletion_protection,
+        monitoring_interval=d.monitoring_interval,
+        monitoring_role_arn=monitoring_role_arn if d.monitoring_interval else None,
         performance_insights_enabled=pi,
-        performance_insights_kms_key_id=b.kms_key_arn if pi else None,
-        performance_insights_retention_period=b.performance_insights_retention_days if pi else None,
-        enabled_cloudwatch_logs_exports=list(b.engine.log_exports),
-        iam_database_authentication_enabled=b.iam_auth,
-        auto_minor_version_upgrade=b.auto_minor_version_upgrade,
-        apply_immediately=b.apply_immediately,
+        performance_insights_kms_key_id=d.kms_key_arn if pi else None,
+        performance_insights_retention_period=d.performance_insights_retention_days if pi else None,
+        enabled_cloudwatch_logs_exports=list(d.engine.log_exports),
+        iam_database_authentication_enabled=d.iam_auth,
+        auto_minor_version_upgrade=d.auto_minor_version_upgrade,
+        apply_immediately=d.apply_immediately,
     )
 
 

@@ -1,21 +1,19 @@
 """What the stack watches and where alerts go: alert topics per region, alarms per instance,
-cluster and proxy, and the dashboard — wired from the settings and what the platform built."""
+cluster and proxy, and the dashboard (the targets are chosen in components/wiring.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Union
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
 
 import pulumi
 
-from components import alarm_catalog, catalog
+from components import alarm_catalog
 from components.alarm_catalog import InstanceFacts
 from components.alarms import Alarms, AlarmsArgs
 from components.alerting import Alerting, AlertingArgs
-from components.cluster import DatabaseCluster
+from components.catalog import EngineSpec
 from components.dashboard import Dashboard, DashboardArgs
-from components.database import Database
-from components.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -32,89 +30,96 @@ class Monitored:
         return alarm_catalog.dimension(self.kind) == "DBClusterIdentifier"
 
 
-def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
-                      secondary: Optional[DatabaseCluster]) -> list[Monitored]:
-    """Every instance and cluster the stack runs, with what its alarms need."""
-    c = s.cluster
+@dataclass
+class ObservabilityArgs:
+    """What is watched, where alerts go, and what the alarm thresholds depend on."""
 
-    def memory(instance_class: str) -> float:
-        # Serverless v2: about 2 GiB per ACU at the maximum capacity.
-        if s.is_aurora and c.serverless and c.serverless_max_acu:
-            return c.serverless_max_acu * 2
-        return catalog.instance_memory_gib(instance_class)
-
-    if not s.is_cluster:
-        return [Monitored(s.identifier, s.region, alarm_catalog.PRIMARY, memory(s.instance_class))] + [
-            Monitored(s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
-                      memory(r.instance_class or s.instance_class)) for r in s.replicas]
-    if not s.is_aurora:
-        return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class))]
-    out = []
-    for cluster, region in [(database, s.region)] + ([(secondary, s.dr_region)] if secondary else []):
-        assert isinstance(cluster, DatabaseCluster) and region
-        out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
-        for identifier, reader in cluster.instance_roles:
-            kind = alarm_catalog.AURORA_READER if reader else alarm_catalog.AURORA_WRITER
-            instance_class = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
-            out.append(Monitored(identifier, region, kind, memory(instance_class)))
-    return out
+    # The primary's identifier and region: names of the topics and the dashboard's home.
+    identifier: str
+    region: str
+    targets: list[Monitored]
+    # The key that encrypts each region's alert topic.
+    keys: dict[str, pulumi.Input[str]]
+    account_id: pulumi.Input[str]
+    engine: EngineSpec
+    allocated_storage_gib: int
+    storage_type: str
+    serverless: bool
+    emails: Sequence[str] = ()
+    https_endpoints: Sequence[str] = ()
+    # Overrides of the defaults in components/alarm_catalog.py, by key.
+    thresholds: dict[str, float] = field(default_factory=dict)
+    dashboard: bool = True
+    proxy_name: Optional[str] = None
+    global_database: bool = False
 
 
-def observe(name: str, s: Settings, *, targets: list[Monitored], keys: dict[str, pulumi.Input[str]],
-            account_id: pulumi.Input[str], proxy_name: Optional[str], global_database: bool,
-            opts: pulumi.ResourceOptions) -> tuple[dict[str, Alerting], Optional[Dashboard]]:
+class Observability(pulumi.ComponentResource):
     """Alert topics (one per region with targets), alarms for every target, the dashboard."""
-    regions = [s.region] + sorted({t.region for t in targets} - {s.region})
-    topics: dict[str, Alerting] = {}
-    for region in regions:
-        here = [t for t in targets if t.region == region]
-        suffix = "" if region == s.region else "-dr"
-        topics[region] = Alerting(
-            f"{name}{suffix}-alerts",
-            AlertingArgs(
-                name=f"{s.identifier}{suffix}-alerts",
-                region=region,
-                account_id=account_id,
-                kms_key_arn=keys[region],
-                instance_identifiers=[t.identifier for t in here if not t.is_cluster],
-                cluster_identifiers=[t.identifier for t in here if t.is_cluster],
-                has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for t in here),
-                global_database=global_database,
-                emails=s.alarms.emails,
-                https_endpoints=s.alarms.https_endpoints,
-            ),
-            opts=opts,
-        )
-    for t in targets:
-        Alarms(
-            f"{t.identifier}-alarms",
-            AlarmsArgs(
-                target=t.identifier, kind=t.kind, region=t.region,
-                topic_arn=topics[t.region].topic_arn,
-                facts=InstanceFacts(engine=s.engine_spec, memory_gib=t.memory_gib,
-                                    allocated_storage_gib=s.allocated_storage, storage_type=s.storage_type,
-                                    serverless=s.is_aurora and s.cluster.serverless),
-                thresholds=s.alarms.thresholds,
-            ),
-            opts=opts,
-        )
-    if proxy_name is not None:
-        Alarms(
-            f"{proxy_name}-alarms",
-            AlarmsArgs(target=proxy_name, kind=alarm_catalog.PROXY, region=s.region,
-                       topic_arn=topics[s.region].topic_arn, thresholds=s.alarms.thresholds),
-            opts=opts,
-        )
-    dashboard = None
-    if s.alarms.dashboard:
-        dashboard = Dashboard(
-            f"{name}-dashboard",
-            DashboardArgs(
-                name=s.identifier,
-                region=s.region,
-                instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets],
-                proxy_name=proxy_name,
-            ),
-            opts=opts,
-        )
-    return topics, dashboard
+
+    def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:Observability", name, None, opts)
+        # These children were declared directly under this component's parent before it existed;
+        # the alias keeps their identity, and the engine extends it to their own children
+        # (Pulumi docs, Resource option: aliases: "the engine combines a parent's aliases with
+        # each child's own name and type when computing the child's identity").
+        moved_from = opts.parent if opts is not None else None
+        child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=moved_from)])
+        targets, proxy_name = args.targets, args.proxy_name
+        regions = [args.region] + sorted({t.region for t in targets} - {args.region})
+        self.topics: dict[str, Alerting] = {}
+        for region in regions:
+            here = [t for t in targets if t.region == region]
+            suffix = "" if region == args.region else "-dr"
+            self.topics[region] = Alerting(
+                f"{name}{suffix}-alerts",
+                AlertingArgs(
+                    name=f"{args.identifier}{suffix}-alerts",
+                    region=region,
+                    account_id=args.account_id,
+                    kms_key_arn=args.keys[region],
+                    instance_identifiers=[t.identifier for t in here if not t.is_cluster],
+                    cluster_identifiers=[t.identifier for t in here if t.is_cluster],
+                    has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for t in here),
+                    global_database=args.global_database,
+                    emails=args.emails,
+                    https_endpoints=args.https_endpoints,
+                ),
+                opts=child,
+            )
+        for t in targets:
+            Alarms(
+                f"{t.identifier}-alarms",
+                AlarmsArgs(
+                    target=t.identifier, kind=t.kind, region=t.region,
+                    topic_arn=self.topics[t.region].topic_arn,
+                    facts=InstanceFacts(engine=args.engine, memory_gib=t.memory_gib,
+                                        allocated_storage_gib=args.allocated_storage_gib,
+                                        storage_type=args.storage_type, serverless=args.serverless),
+                    thresholds=args.thresholds,
+                ),
+                opts=child,
+            )
+        if proxy_name is not None:
+            Alarms(
+                f"{proxy_name}-alarms",
+                AlarmsArgs(target=proxy_name, kind=alarm_catalog.PROXY, region=args.region,
+                           topic_arn=self.topics[args.region].topic_arn, thresholds=args.thresholds),
+                opts=child,
+            )
+        self.dashboard: Optional[Dashboard] = None
+        if args.dashboard:
+            self.dashboard = Dashboard(
+                f"{name}-dashboard",
+                DashboardArgs(
+                    name=args.identifier,
+                    region=args.region,
+                    instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets],
+                    proxy_name=proxy_name,
+                ),
+                opts=child,
+            )
+        self.register_outputs({
+            "topic_arns": {region: topic.topic_arn for region, topic in self.topics.items()},
+            "dashboard_name": self.dashboard.dashboard_name if self.dashboard else None,
+        })

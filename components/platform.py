@@ -7,18 +7,18 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
+from components import wiring
 from components.alerting import Alerting
-from components.catalog import MULTI_AZ_CLUSTER_LOG_EXPORTS
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
-from components.cluster import ClusterArgs, DatabaseCluster
+from components.cluster import DatabaseCluster
 from components.credentials import Credentials, CredentialsArgs
 from components.dashboard import Dashboard
-from components.database import Database, DatabaseArgs
+from components.database import Database
 from components.keys import Keys, KeysArgs
 from components.network import Network, NetworkArgs
-from components.observability import monitored_targets, observe
-from components.proxy import Proxy, ProxyArgs
-from components.replica import ReadReplica, ReadReplicaArgs
+from components.observability import Observability
+from components.proxy import Proxy
+from components.replica import ReadReplica
 from components.settings import ReplicaSettings, Settings
 
 
@@ -102,17 +102,19 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.proxy = self._proxy(name) if s.proxy else None
         self.alert_topics: dict[str, Alerting] = {}
         self.dashboard: Optional[Dashboard] = None
+        self.observability: Optional[Observability] = None
         if s.alarms.enabled:
-            self.alert_topics, self.dashboard = observe(
-                name, s,
-                targets=monitored_targets(s, self.database, self.secondary),
+            # Named like the platform: its children keep the names they had under the platform.
+            self.observability = Observability(name, wiring.observability_args(
+                s,
+                targets=wiring.monitored_targets(s, self.database, self.secondary),
                 keys={s.region: self.keys.key_arn,
                       **({s.dr_region: self.dr_keys.key_arn} if self.dr_keys and s.dr_region else {})},
                 account_id=self._account_id,
                 proxy_name=self.proxy.proxy_name if self.proxy else None,
                 global_database=self.global_cluster is not None,
-                opts=self._child,
-            )
+            ), opts=self._child)
+            self.alert_topics, self.dashboard = self.observability.topics, self.observability.dashboard
 
         # Where reads go: each replica's endpoint, or a cluster's reader endpoint.
         self.reader_endpoints: dict[str, pulumi.Output[str]] = (
@@ -149,103 +151,21 @@ class DatabasePlatform(pulumi.ComponentResource):
 
     # --- the databases -----------------------------------------------------------------------------
 
-    def _instance_settings(self) -> dict:
-        """What the primary and every replica take from the stack's settings alike; each adds
-        only where it lives and what a replica may choose for itself."""
-        s = self._settings
-        return dict(
-            engine=s.engine_spec,
-            parameter_group_family=s.parameter_group_family,
-            parameters=s.parameters,
-            storage_type=s.storage_type,
-            iops=s.iops,
-            storage_throughput=s.storage_throughput,
-            port=s.db_port,
-            maintenance_window=s.maintenance_window,
-            deletion_protection=s.deletion_protection,
-            protect=s.protect_resources,
-            apply_immediately=s.apply_immediately,
-            auto_minor_version_upgrade=s.auto_minor_version_upgrade,
-            iam_auth=s.iam_auth,
-            performance_insights_retention_days=s.performance_insights_retention_days,
-            log_retention_days=s.log_retention_days,
-        )
-
     def _database(self, name: str) -> Database:
-        s = self._settings
-        return Database(
-            f"{name}-db",
-            DatabaseArgs(
-                identifier=s.identifier,
-                region=s.region,
-                **self._instance_settings(),
-                engine_version=s.version,
-                instance_class=s.instance_class,
-                allocated_storage=s.allocated_storage,
-                max_allocated_storage=s.max_allocated_storage,
-                db_name=s.db_name,
-                credentials=self.credentials.instance_args,
-                kms_key_arn=self.keys.key_arn,
-                subnet_group_name=self.network.subnet_group_name,
-                security_group_ids=[self.network.security_group_id],
-                multi_az=s.multi_az,
-                backup_retention_days=s.backup_retention_days,
-                backup_window=s.backup_window,
-                blue_green_update=s.blue_green_update,
-                monitoring_interval=s.monitoring_interval,
-                performance_insights=s.performance_insights,
-                restore=s.restore,
-            ),
-            opts=self._child,
-        )
-
-    def _cluster_args(self, **where) -> ClusterArgs:
-        s = self._settings
-        c = s.cluster
-        return ClusterArgs(
-            engine=s.engine_spec,
-            engine_version=s.version,
-            parameter_group_family=s.parameter_group_family,
-            aurora=s.is_aurora,
-            instance_class=s.instance_class,
-            port=s.db_port,
-            maintenance_window=s.maintenance_window,
-            deletion_protection=s.deletion_protection,
-            protect=s.protect_resources,
-            apply_immediately=s.apply_immediately,
-            auto_minor_version_upgrade=s.auto_minor_version_upgrade,
-            iam_auth=s.iam_auth,
-            monitoring_interval=s.monitoring_interval,
-            performance_insights=s.performance_insights,
-            performance_insights_retention_days=s.performance_insights_retention_days,
-            log_retention_days=s.log_retention_days,
-            log_exports=(s.engine_spec.log_exports if s.is_aurora
-                         else MULTI_AZ_CLUSTER_LOG_EXPORTS[s.engine]),
-            backup_retention_days=s.backup_retention_days,
-            backup_window=s.backup_window,
-            parameters=s.parameters,
-            readers=c.readers,
-            reader_instance_class=c.reader_instance_class,
-            serverless_acu=(c.serverless_min_acu, c.serverless_max_acu) if c.serverless else None,
-            backtrack_hours=c.backtrack_hours,
-            aurora_storage_type=c.storage_type,
-            storage_type=s.storage_type,
-            allocated_storage=s.allocated_storage,
-            iops=s.iops,
-            global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
-            **where,
-        )
+        args = wiring.database_args(self._settings, keys=self.keys, network=self.network,
+                                    credentials=self.credentials.instance_args)
+        return Database(f"{name}-db", args, opts=self._child)
 
     def _cluster(self, name: str) -> DatabaseCluster:
         s = self._settings
+        basics = wiring.database_basics(s, identifier=s.identifier, region=s.region, keys=self.keys,
+                                        network=self.network)
         return DatabaseCluster(
             f"{name}-db",
-            self._cluster_args(
-                identifier=s.identifier, region=s.region, kms_key_arn=self.keys.key_arn,
-                subnet_group_name=self.network.subnet_group_name,
-                security_group_ids=[self.network.security_group_id],
+            wiring.cluster_args(
+                s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
                 credentials=self.credentials.cluster_args, db_name=s.db_name,
-                reader_auto_scaling=s.cluster.reader_auto_scaling,
+                reader_auto_scaling=wiring.reader_auto_scaling_args(s),
             ),
             opts=self._child,
         )
@@ -268,12 +188,12 @@ class DatabasePlatform(pulumi.ComponentResource):
         s = self._settings
         assert s.disaster_recovery and self.dr_keys and self.dr_network
         assert isinstance(self.database, DatabaseCluster)
+        basics = wiring.database_basics(s, identifier=f"{s.identifier}-dr", region=s.disaster_recovery.region,
+                                        keys=self.dr_keys, network=self.dr_network)
         return DatabaseCluster(
             f"{name}-dr-db",
-            self._cluster_args(
-                identifier=f"{s.identifier}-dr", region=s.disaster_recovery.region,
-                kms_key_arn=self.dr_keys.key_arn, subnet_group_name=self.dr_network.subnet_group_name,
-                security_group_ids=[self.dr_network.security_group_id],
+            wiring.cluster_args(
+                s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
                 depends_on=[self.database.cluster, *self.database.instances],
             ),
             opts=self._child,
@@ -284,55 +204,17 @@ class DatabasePlatform(pulumi.ComponentResource):
         cross_region = s.is_cross_region(replica)
         keys, network = (self.dr_keys, self.dr_network) if cross_region else (self.keys, self.network)
         assert keys is not None and network is not None  # settings refuse a replica without them
+        assert isinstance(self.database, Database)  # settings refuse replicas of a cluster
         return ReadReplica(
             f"{name}-replica-{replica.name}",
-            ReadReplicaArgs(
-                identifier=s.replica_identifier(replica),
-                region=s.replica_region(replica),
-                # RDS wants the source's ARN across regions and its identifier within one.
-                source=self.database.arn if cross_region else self.database.instance.identifier,
-                cross_region=cross_region,
-                **self._instance_settings(),
-                parameter_group_name=None if cross_region else self.database.parameter_group.name,
-                instance_class=replica.instance_class or s.instance_class,
-                max_allocated_storage=(s.max_allocated_storage if replica.max_allocated_storage is None
-                                       else replica.max_allocated_storage),
-                kms_key_arn=keys.key_arn,
-                subnet_group_name=network.subnet_group_name,
-                security_group_ids=[network.security_group_id],
-                multi_az=replica.multi_az,
-                monitoring_interval=replica.monitoring_interval,
-                monitoring_role_arn=self.database.monitoring_role_arn,
-                performance_insights=replica.performance_insights,
-                tags={"ReplicaOf": s.identifier, **replica.tags},
-            ),
+            wiring.replica_args(s, replica, keys=keys, network=network, primary=self.database),
             opts=self._child,
         )
 
     def _proxy(self, name: str) -> Proxy:
-        s = self._settings
-        assert s.proxy is not None
         return Proxy(
             f"{name}-proxy",
-            ProxyArgs(
-                name=f"{s.identifier}-proxy",
-                region=s.region,
-                engine_family=s.engine_spec.proxy_engine_family,
-                port=s.db_port,
-                target_identifier=(self.database.cluster.cluster_identifier if s.is_cluster
-                                   else self.database.instance.identifier),
-                target_is_cluster=s.is_cluster,
-                read_only_endpoint=s.is_aurora,
-                secret_arn=self.secret_arn,
-                kms_key_arn=self.keys.key_arn,
-                vpc_id=self.network.vpc_id,
-                subnet_ids=self.network.subnet_ids,
-                db_security_group_id=self.network.security_group_id,
-                allowed_cidrs=s.allowed_cidrs,
-                allowed_security_group_ids=s.allowed_security_group_ids,
-                settings=s.proxy,
-            ),
+            wiring.proxy_args(self._settings, database=self.database, secret_arn=self.secret_arn,
+                              keys=self.keys, network=self.network),
             opts=self._child,
         )
-
-    # --- alarms, events, dashboard -----------------------------------------------------------------

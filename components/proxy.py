@@ -11,7 +11,6 @@ import pulumi_aws as aws
 
 from components.instance_parts import service_trust_policy
 from components.network import allow_clients, tcp_ingress
-from components.settings import ProxySettings
 
 
 @dataclass
@@ -32,7 +31,13 @@ class ProxyArgs:
     db_security_group_id: pulumi.Input[str]
     allowed_cidrs: Sequence[str]
     allowed_security_group_ids: Sequence[str]
-    settings: ProxySettings
+    # Pool and client settings (already within RDS Proxy's limits).
+    idle_client_timeout: int
+    max_connections_percent: int
+    max_idle_connections_percent: int
+    connection_borrow_timeout: int
+    # Clients authenticate with IAM tokens instead of the database password.
+    iam_auth: bool
     target_is_cluster: bool = False
     # Aurora: a read-only endpoint that spreads reads over the readers.
     read_only_endpoint: bool = False
@@ -58,7 +63,6 @@ class Proxy(pulumi.ComponentResource):
     def __init__(self, name: str, args: ProxyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:Proxy", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        s = args.settings
 
         self.role = aws.iam.Role(
             f"{name}-role",
@@ -106,13 +110,13 @@ class Proxy(pulumi.ComponentResource):
             vpc_subnet_ids=list(args.subnet_ids),
             vpc_security_group_ids=[self.security_group.id],
             require_tls=True,
-            idle_client_timeout=s.idle_client_timeout,
+            idle_client_timeout=args.idle_client_timeout,
             # Debug logging writes SQL text, and so data, to the logs.
             debug_logging=False,
             auths=[aws.rds.ProxyAuthArgs(
                 auth_scheme="SECRETS",
                 secret_arn=args.secret_arn,
-                iam_auth="REQUIRED" if s.iam_auth else "DISABLED",
+                iam_auth="REQUIRED" if args.iam_auth else "DISABLED",
                 description="master credentials from the database's secret",
             )],
             opts=child,
@@ -122,9 +126,9 @@ class Proxy(pulumi.ComponentResource):
             region=args.region,
             db_proxy_name=self.proxy.name,
             connection_pool_config=aws.rds.ProxyDefaultTargetGroupConnectionPoolConfigArgs(
-                connection_borrow_timeout=s.connection_borrow_timeout,
-                max_connections_percent=s.max_connections_percent,
-                max_idle_connections_percent=s.max_idle_connections_percent,
+                connection_borrow_timeout=args.connection_borrow_timeout,
+                max_connections_percent=args.max_connections_percent,
+                max_idle_connections_percent=args.max_idle_connections_percent,
             ),
             opts=child,
         )

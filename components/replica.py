@@ -21,7 +21,6 @@ class ReadReplicaArgs(InstanceBasics):
     source: pulumi.Input[str]
     cross_region: bool
     monitoring_role_arn: Optional[pulumi.Input[str]]
-    parameters: dict[str, str] = field(default_factory=dict)
     # The primary's parameter group, reusable in the same region; None builds one here.
     parameter_group_name: Optional[pulumi.Input[str]] = None
     tags: dict[str, str] = field(default_factory=dict)
@@ -38,13 +37,13 @@ class ReadReplica(pulumi.ComponentResource):
             # Parameter groups are regional: a cross-region replica needs its own, with the
             # same TLS enforcement as the primary's.
             parameter_group_name = instance_parts.parameter_group(
-                f"{name}-params", region=args.region, family=args.parameter_group_family,
-                identifier=args.identifier, engine=args.engine, parameters=args.parameters, parent=self,
+                f"{name}-params", region=args.basics.region, family=args.basics.parameter_group_family,
+                identifier=args.basics.identifier, engine=args.basics.engine, parameters=args.basics.parameters, parent=self,
             ).name
 
         self.log_groups = instance_parts.log_groups(
-            name, region=args.region, identifier=args.identifier, exports=args.engine.log_exports,
-            retention_days=args.log_retention_days, kms_key_arn=args.kms_key_arn, parent=self,
+            name, region=args.basics.region, identifier=args.basics.identifier, exports=args.basics.engine.log_exports,
+            retention_days=args.basics.log_retention_days, kms_key_arn=args.basics.kms_key_arn, parent=self,
         )
 
         self.instance = aws.rds.Instance(
@@ -60,14 +59,14 @@ class ReadReplica(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=self.log_groups,
-                protect=args.protect,
+                protect=args.basics.protect,
                 # Storage is inherited from the source and grown in the cloud by autoscaling.
                 ignore_changes=["allocatedStorage"],
             ),
         )
 
-        self.identifier = args.identifier
-        self.region = args.region
+        self.identifier = args.basics.identifier
+        self.region = args.basics.region
         self.endpoint = self.instance.endpoint
         self.address = self.instance.address
         self.register_outputs({"endpoint": self.endpoint, "address": self.address})

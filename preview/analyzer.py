@@ -21,7 +21,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from preview.harness import PROJECT_DIR, Plan, Registration
+from plan.registration import Plan, Registration
+from plan.stack_config import PROJECT_DIR
 
 POLICY_DIR = PROJECT_DIR / "policies"
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,

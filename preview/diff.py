@@ -1,7 +1,8 @@
 """Compare two plans of a stack: added, removed and changed resources, and data at risk.
 
 The baseline is a plan saved with `python -m preview --json` or the plan of a git ref.
-A stateful resource (preview/replacements.py) that would be deleted, or replaced because a
+A resource is the same one in both plans when its URN, or one of its aliases, matches
+(plan/aliases.py). A stateful resource (plan/replacements.py) that would be deleted, or replaced because a
 force-new property changed, is a *risk* a reviewer must approve before merge.
 """
 
@@ -17,8 +18,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from preview import replacements
-from preview.harness import PROJECT_DIR, UNKNOWN, Registration, is_secret
+from plan import replacements
+from plan.aliases import match_baseline
+from plan.registration import SECRET_TEXT, UNKNOWN, Registration, is_secret
+from plan.stack_config import PROJECT_DIR
 
 
 class BaselineError(Exception):
@@ -46,6 +49,17 @@ class Change:
             return False
         return self.action == "replace" or (self.action == "delete" and not self.retained)
 
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a reviewer must know beyond the action, for the text and Markdown reports."""
+        marks = ["DATA AT RISK"] if self.at_risk else []
+        if self.action in ("delete", "replace"):
+            if self.retained:
+                marks.append("RETAINED: leaves the stack, stays in AWS (retainOnDelete)")
+            if self.protected:
+                marks.append("PROTECTED: pulumi refuses until the protect option is removed")
+        return tuple(marks)
+
 
 @dataclass
 class PlanDiff:
@@ -63,7 +77,7 @@ class PlanDiff:
 def _normal(value: Any) -> Any:
     """Secrets compare by presence only; a secret's value never leaves the plan."""
     if is_secret(value):
-        return "[secret]"
+        return SECRET_TEXT
     if isinstance(value, dict):
         return {k: _normal(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -87,16 +101,18 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
     """What applying `current` over `baseline` would do, resource by resource."""
     old = {r.urn: r for r in baseline if r.custom}
     new = {r.urn: r for r in current if r.custom}
+    # Current URN -> baseline URN: the same URN, or an alias of a resource that moved.
+    previous = {urn: was for urn, was in match_baseline(baseline, current).items() if urn in new and was in old}
     result = PlanDiff(baseline=label)
-    for urn in sorted(new.keys() - old.keys()):
+    for urn in sorted(new.keys() - previous.keys()):
         r = new[urn]
         result.changes.append(Change(urn, r.type, r.name, "create"))
-    for urn in sorted(old.keys() - new.keys()):
+    for urn in sorted(old.keys() - set(previous.values())):
         r = old[urn]
         result.changes.append(Change(urn, r.type, r.name, "delete", protected=r.options.get("protect", False),
                                      retained=r.options.get("retainOnDelete", False)))
-    for urn in sorted(new.keys() & old.keys()):
-        before, after = old[urn], new[urn]
+    for urn in sorted(previous):
+        before, after = old[previous[urn]], new[urn]
         ignored = set(after.options.get("ignoreChanges", []))
         changed, unknown = set(), set()
         for key in (before.inputs.keys() | after.inputs.keys()) - ignored:
@@ -119,14 +135,10 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
 # --- baselines ---------------------------------------------------------------------------------------
 
 def registrations_from_report(report: dict) -> list[Registration]:
-    """The resources of a `--json` report (see preview/report.py)."""
+    """The resources of a `--json` report (see Registration.to_dict)."""
     try:
-        return [Registration(urn=r["urn"], type=r["type"], name=r["name"], custom=r.get("custom", True),
-                             parent=r.get("parent", ""), provider=r.get("provider", ""),
-                             inputs=r.get("inputs", {}), options=r.get("options", {}),
-                             outputs=r.get("outputs", {}), id=r.get("id", ""))
-                for r in report["resources"]]
-    except (KeyError, TypeError) as exc:
+        return [Registration.from_dict(r) for r in report["resources"]]
+    except (KeyError, TypeError, AttributeError) as exc:
         raise BaselineError(f"not a plan report from `python -m preview --json` ({exc})") from None
 
 

@@ -10,155 +10,36 @@ camelCase inputs with secrets still wrapped and unknowns still unknown, and ever
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import json
 import runpy
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
 from google.protobuf import json_format
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-ACCOUNT_ID = "123456789012"
-SIG_KEY = rpc._special_sig_key  # marks a special value (secret, asset, resource reference)
-SECRET_SIG = rpc._special_secret_sig
-UNKNOWN = rpc.UNKNOWN  # the engine's marker for "known only after deploy"
-# What the mock engine hands back for secret outputs (passwords). Tests look for it in plain text.
-MOCK_SECRET_VALUE = "mock-secret-value-Zq8!"
+from plan.registration import UNKNOWN, Plan, Registration, is_secret
+from plan.stack_config import (
+    PROJECT_DIR,
+    StackConfig,
+    StackConfigError,
+    project_name,
+    read_stack_config,
+    stack_config,
+    stack_names,
+)
+from preview.mock_resources import ACCOUNT_ID, MOCK_SECRET_VALUE, computed, fake_id
 
-
-def is_secret(value: Any) -> bool:
-    """True for a value the engine carries as a secret."""
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
-
-
-class StackConfigError(Exception):
-    """The stack file or an override cannot be turned into config."""
-
-
-@dataclass
-class Registration:
-    """One resource as the engine saw it."""
-
-    urn: str
-    type: str
-    name: str
-    custom: bool
-    parent: str
-    provider: str
-    inputs: dict[str, Any]
-    options: dict[str, Any]
-    # What the (mock) provider returned: inputs plus computed values. AnalyzeStack sees these.
-    outputs: dict[str, Any] = field(default_factory=dict)
-    # The provider's id ("" for components and on a first preview).
-    id: str = ""
-
-    @property
-    def region(self) -> Optional[str]:
-        return self.inputs.get("region")
-
-
-@dataclass
-class Plan:
-    """What one run of the program declared: resources, stack outputs, invokes, or an error."""
-
-    stack: str
-    config: dict[str, str]
-    resources: list[Registration] = field(default_factory=list)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    invokes: list[str] = field(default_factory=list)
-    error: Optional[str] = None
-
-    def of_type(self, type_: str) -> list[Registration]:
-        return [r for r in self.resources if r.type == type_]
-
-    def one(self, type_: str, region: Optional[str] = None) -> Registration:
-        """The only resource of a type (in a region, when given)."""
-        found = [r for r in self.of_type(type_) if region is None or r.region == region]
-        if len(found) != 1:
-            where = f" in {region}" if region else ""
-            raise AssertionError(f"expected one {type_}{where}, found {len(found)}")
-        return found[0]
-
-    def named(self, name: str) -> Registration:
-        """The resource registered under this name."""
-        found = [r for r in self.resources if r.name == name]
-        if len(found) != 1:
-            raise AssertionError(f"expected one resource named {name}, found {len(found)}")
-        return found[0]
-
-    def by_urn(self) -> dict[str, Registration]:
-        return {r.urn: r for r in self.resources}
-
-    def to_json(self) -> str:
-        """A stable serialization: equal plans give equal text."""
-        return json.dumps(
-            {
-                "stack": self.stack,
-                "resources": [r.__dict__ for r in self.resources],
-                "outputs": self.outputs,
-                "error": self.error,
-            },
-            sort_keys=True,
-            indent=1,
-        )
-
-
-# --- config ---------------------------------------------------------------------------------
-
-
-def _config_text(value: Any) -> str:
-    """Config values reach a program as strings; booleans lower-case, objects as JSON."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        if isinstance(value, dict) and "secure" in value:
-            raise StackConfigError("encrypted (secure) config values cannot be read offline")
-        return json.dumps(value)
-    return str(value)
-
-
-def project_name(project_dir: Path = PROJECT_DIR) -> str:
-    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
-
-
-def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-
-
-def stack_config(
-    stack: str, overrides: Optional[dict[str, Any]] = None, project_dir: Path = PROJECT_DIR,
-    stack_file: Optional[Path] = None,
-) -> dict[str, str]:
-    """The config the CLI would hand the program: project defaults, stack file, then overrides.
-
-    Override keys without a namespace belong to the project (as with `pulumi config set`).
-    `stack_file` reads another file in place of Pulumi.<stack>.yaml (e.g. a README example).
-    """
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    name = project["name"]
-    config: dict[str, str] = {}
-    for key, spec in (project.get("config") or {}).items():
-        if isinstance(spec, dict) and "default" in spec:
-            config[key if ":" in key else f"{name}:{key}"] = _config_text(spec["default"])
-    stack_file = stack_file or project_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.exists():
-        known = ", ".join(stack_names(project_dir)) or "none"
-        raise StackConfigError(f"no stack file {stack_file.name} (stacks: {known})")
-    for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
-        config[key] = _config_text(value)
-    for key, value in (overrides or {}).items():
-        config[key if ":" in key else f"{name}:{key}"] = _config_text(value)
-    return config
+# The plan model's names stay importable from here for callers of the harness.
+__all__ = [
+    "ACCOUNT_ID", "MOCK_SECRET_VALUE", "PROJECT_DIR", "UNKNOWN", "Plan", "PlanMocks", "RecordingMonitor",
+    "Registration", "StackConfigError", "is_secret", "run_program", "stack_config", "stack_names",
+]
 
 
 # --- the mock engine --------------------------------------------------------------------------
@@ -166,10 +47,6 @@ def stack_config(
 
 def token_is_aws(token: str) -> bool:
     return token.startswith("aws:")
-
-
-def _fake_id(*parts: str, length: int = 17) -> str:
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
 class PlanMocks(pulumi_mocks.Mocks):
@@ -202,76 +79,11 @@ class PlanMocks(pulumi_mocks.Mocks):
             outputs["tagsAll"] = {**defaults, **(inputs.get("tags") or {})}
         if self.first_preview:
             return "", outputs
-        token = args.typ
-        service = token.split(":")[1].split("/")[0] if token.count(":") == 2 else "custom"
+        resource_id, computed_outputs = computed(args.typ, name, region, inputs)
+        service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else "custom"
         outputs.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}")
-        resource_id = f"{name}-{_fake_id(token, name, length=8)}"
-
-        if token == "aws:kms/key:Key":
-            resource_id = _fake_id(name, length=32)
-            outputs.update(arn=f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{resource_id}", keyId=resource_id)
-        elif token == "aws:ec2/securityGroup:SecurityGroup":
-            resource_id = f"sg-{_fake_id(name)}"
-        elif token == "aws:ec2/vpc:Vpc":
-            resource_id = f"vpc-{_fake_id(name)}"
-        elif token == "aws:ec2/subnet:Subnet":
-            resource_id = f"subnet-{_fake_id(name)}"
-        elif token == "aws:rds/subnetGroup:SubnetGroup":
-            outputs.setdefault("name", name)
-        elif token in ("aws:rds/parameterGroup:ParameterGroup",
-                       "aws:rds/clusterParameterGroup:ClusterParameterGroup"):
-            outputs.setdefault("name", name)
-        elif token == "aws:iam/role:Role":
-            outputs.update(arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", name=name)
-        elif token == "aws:secretsmanager/secret:Secret":
-            outputs["arn"] = f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"
-        elif token == "aws:rds/instance:Instance":
-            identifier = inputs.get("identifier", name)
-            port = int(inputs.get("port", 5432))
-            address = f"{identifier}.c0ffee.{region}.rds.amazonaws.com"
-            outputs.update(
-                arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{identifier}",
-                address=address,
-                endpoint=f"{address}:{port}",
-                port=port,
-                resourceId=f"db-{_fake_id(identifier, length=26).upper()}",
-            )
-            resource_id = identifier
-            if inputs.get("manageMasterUserPassword"):
-                outputs["masterUserSecrets"] = [{
-                    "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!db-{identifier}",
-                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
-                    "secretStatus": "active",
-                }]
-        elif token == "aws:rds/cluster:Cluster":
-            identifier = inputs.get("clusterIdentifier", name)
-            outputs.update(
-                arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{identifier}",
-                endpoint=f"{identifier}.cluster-c0ffee.{region}.rds.amazonaws.com",
-                readerEndpoint=f"{identifier}.cluster-ro-c0ffee.{region}.rds.amazonaws.com",
-                port=int(inputs.get("port", 5432)),
-            )
-            resource_id = identifier
-            if inputs.get("manageMasterUserPassword"):
-                outputs["masterUserSecrets"] = [{
-                    "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!cluster-{identifier}",
-                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"), "secretStatus": "active"}]
-        elif token == "aws:rds/proxy:Proxy":
-            proxy = inputs.get("name", name)
-            outputs.update(arn=f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{_fake_id(proxy)}",
-                           endpoint=f"{proxy}.proxy-c0ffee.{region}.rds.amazonaws.com")
-            resource_id = proxy
-        elif token == "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
-            outputs.setdefault("name", "default")
-        elif token == "aws:sns/topic:Topic":
-            outputs["arn"] = f"arn:aws:sns:{region}:{ACCOUNT_ID}:{inputs.get('name', name)}"
-        elif token == "aws:cloudwatch/dashboard:Dashboard":
-            outputs["dashboardArn"] = f"arn:aws:cloudwatch::{ACCOUNT_ID}:dashboard/{inputs.get('dashboardName')}"
-        elif token == "random:index/randomPassword:RandomPassword":
-            # The engine marks these outputs secret (pulumi-random lists them as secret).
-            outputs["result"] = rpc.wrap_rpc_secret(MOCK_SECRET_VALUE)
-            outputs["bcryptHash"] = rpc.wrap_rpc_secret("$2a$10$mockmockmockmockmockmo")
-        return resource_id, outputs
+        outputs.update(computed_outputs)
+        return resource_id or f"{name}-{fake_id(args.typ, name, length=8)}", outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs):
         region = args.args.get("region") or "us-east-1"
@@ -341,6 +153,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 
 def _options(request) -> dict[str, Any]:
+    """The options the engine acts on; aliases as alias specs (MockMonitor supports them)."""
     return {
         "protect": bool(request.protect),
         "retainOnDelete": bool(request.retainOnDelete),
@@ -349,10 +162,19 @@ def _options(request) -> dict[str, Any]:
         "replaceOnChanges": sorted(request.replaceOnChanges),
         "additionalSecretOutputs": sorted(request.additionalSecretOutputs),
         "dependencies": sorted(request.dependencies),
+        # Only when there are some: plans without aliases keep their JSON as it was.
+        **({"aliases": [json_format.MessageToDict(a) for a in request.aliases]} if request.aliases else {}),
     }
 
 
 # --- running the program ----------------------------------------------------------------------
+
+
+def secret_placeholders() -> dict[str, str]:
+    """Valid stand-ins for encrypted config values, from the settings (empty until it has them)."""
+    import components.settings as settings
+
+    return dict(getattr(settings, "SECRET_PLACEHOLDERS", {}))
 
 
 def run_program(
@@ -370,17 +192,19 @@ def run_program(
     any other exception is a bug in the program and propagates. `deployed` names RDS instances
     and clusters the account already has (identifier -> engine version), as lookups would find them.
     """
-    config = stack_config(stack, overrides, project_dir, stack_file)
+    config = read_stack_config(stack, overrides, project_dir, stack_file, secret_placeholders())
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
     return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed)
 
 
-def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: bool,
+def _run(stack: str, config: StackConfig, project_dir: Path, first_preview: bool,
          deployed: Optional[dict[str, str]]) -> Plan:
-    plan = Plan(stack=stack, config=config)
+    plan = Plan(stack=stack, config=config.values, encrypted=sorted(config.encrypted))
     mocks = PlanMocks(first_preview=first_preview, deployed=deployed)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(config)
+    # Secret keys as the CLI passes them (PULUMI_CONFIG_SECRET_KEYS): is_config_secret() answers
+    # for them; get_secret/require_secret wrap their values as secrets.
+    pulumi.runtime.set_all_config(config.values, sorted(config.secret_keys))
     pulumi.runtime.set_mocks(
         mocks, project=project_name(project_dir), stack=stack, preview=True, monitor=monitor
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preview.harness import UNKNOWN, Plan, Registration, is_secret
+from plan.registration import SECRET_TEXT, UNKNOWN, UNKNOWN_TEXT, Plan, Registration, is_secret
 
 # Per resource type, the inputs worth a line in the tree; everything else is in --json.
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -48,9 +48,9 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
 def show(value: Any) -> str:
     """A value for humans: secrets masked, unknowns named."""
     if is_secret(value):
-        return "[secret]"
+        return SECRET_TEXT
     if value == UNKNOWN:
-        return "(known after deploy)"
+        return UNKNOWN_TEXT
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, bool):
@@ -81,6 +81,6 @@ def render(plan: Plan) -> str:
     if plan.outputs:
         lines.append("outputs:")
         for name, out in plan.outputs.items():
-            value = "[secret]" if out["secret"] else (show(out["value"]) if out["known"] else "(known after deploy)")
+            value = SECRET_TEXT if out["secret"] else (show(out["value"]) if out["known"] else UNKNOWN_TEXT)
             lines.append(f"  {name}: {value}")
     return "\n".join(lines)

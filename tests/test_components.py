@@ -5,7 +5,9 @@ import json
 import yaml
 
 from components.settings import Settings, parse
-from preview.harness import PROJECT_DIR, is_secret
+from components.settings.reading import STRUCTURED, UNSET
+from plan.registration import is_secret
+from plan.stack_config import PROJECT_DIR
 from tests.conftest import plan_with
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -68,6 +70,7 @@ def test_ingress_reaches_only_the_db_port_from_configured_sources():
     assert "ingress" not in group.inputs and "egress" not in group.inputs  # rules are separate
     rules = plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     assert sorted(r.inputs.get("cidrIpv4") or r.inputs.get("cidrIpv6") for r in rules) == ["10.1.0.0/16", "fd00::/8"]
+    assert rules, "the configured CIDRs get ingress rules"
     for rule in rules:
         assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (3306, 3306, "tcp")
         assert rule.inputs["description"]
@@ -101,6 +104,32 @@ def test_generated_credentials_stay_secret_and_encrypted(dev_plan):
     assert password["length"] >= 32 and "/" not in password["overrideSpecial"] and "@" not in password["overrideSpecial"]
 
 
+def test_credentials_register_outputs_once_after_their_last_child(monkeypatch):
+    """The connection document's secret version is created after the database; the component's
+    outputs are registered only then, once (generated), or once without it (managed)."""
+    import pulumi_aws
+
+    from components.credentials import Credentials
+
+    events: list[str] = []
+
+    class RecordedVersion(pulumi_aws.secretsmanager.SecretVersion):
+        def __init__(self, *args, **kwargs):
+            events.append("secret version")
+            super().__init__(*args, **kwargs)
+
+    def register_outputs(self, outputs):
+        events.append("outputs")
+
+    monkeypatch.setattr(pulumi_aws.secretsmanager, "SecretVersion", RecordedVersion)
+    monkeypatch.setattr(Credentials, "register_outputs", register_outputs)
+    plan_with(credentialsMode="generated")
+    assert events == ["secret version", "outputs"]
+    events.clear()
+    plan_with(credentialsMode="managed")
+    assert events == ["outputs"]
+
+
 # --- database -----------------------------------------------------------------------------------
 
 def test_instance_is_encrypted_private_and_kept(prod_plan):
@@ -126,6 +155,7 @@ def test_log_groups_exist_before_the_instance_with_retention_and_key(prod_plan):
     assert sorted(g.inputs["name"] for g in groups) == [
         "/aws/rds/instance/appdb-prod/postgresql", "/aws/rds/instance/appdb-prod/upgrade"]
     assert db.inputs["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
+    assert groups, "the primary has log groups"
     for g in groups:
         assert g.inputs["retentionInDays"] == 365 and g.inputs["kmsKeyId"].startswith("arn:aws:kms:")
         assert g.urn in db.options["dependencies"]
@@ -181,21 +211,20 @@ def test_blue_green_updates_when_asked():
 def test_pulumi_yaml_defaults_match_the_settings_defaults():
     """Pulumi.yaml is what the CLI applies; Settings is what the program assumes. They must agree."""
     declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
-    from components.settings import _UNSET
     parsed = parse({k: v["default"] for k, v in declared.items()}, environment="x", region="eu-west-1")
     assert parsed == parse({}, environment="x", region="eu-west-1")
+    assert declared, "Pulumi.yaml declares config keys"
     for key, spec in declared.items():
         field = Settings.model_fields[_snake(key)]
-        expected = _UNSET.get(key, field.default)
+        expected = UNSET.get(key, field.default)
         assert spec["default"] == expected, key
         assert spec["description"], key
 
 
 def test_every_scalar_setting_is_declared_in_pulumi_yaml():
     declared = set(yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"])
-    from components.settings import _STRUCTURED as structured
     fields = {f.alias for n, f in Settings.model_fields.items() if n not in ("environment", "region")}
-    assert fields - structured == declared
+    assert fields - STRUCTURED == declared
 
 
 def _snake(name: str) -> str:

@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
-from preview.harness import PROJECT_DIR
+from plan.stack_config import PROJECT_DIR
 
-CHECKED = ["__main__.py", "components", "preview", "automation", "operations", "benchmarks", "tests",
+CHECKED = ["__main__.py", "components", "plan", "preview", "automation", "operations", "benchmarks", "tests",
            "policies/__main__.py", "policies/rds_guardrails"]
 
 

@@ -210,7 +210,7 @@ def test_rotate_credentials_refuses_a_secret_without_rotation(estate):
 
 def _registration(resource):
     from operations.pack import UNKNOWN as NO_VERDICT
-    from preview.harness import UNKNOWN, Registration
+    from plan.registration import UNKNOWN, Registration
 
     def plain(value):
         if value is NO_VERDICT:

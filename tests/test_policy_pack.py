@@ -581,9 +581,6 @@ def test_every_engines_default_port_is_a_database_port():
     assert {spec.default_port for spec in catalog.ENGINES.values()} <= set(DEFAULT_DB_PORTS)
 
 
-@pytest.mark.xfail(strict=True, reason="components/catalog.py reserves per engine only that engine's defaults "
-                   "(postgres accepts 'mysql', MySQL accepts 'postgres'), so settings pass a master user name the "
-                   "pack refuses; the fix belongs to the settings (components/), not the pack")
 def test_the_program_refuses_every_user_name_the_pack_refuses():
     from rds_guardrails.availability import DEFAULT_USERNAMES
     catalog = _catalog()

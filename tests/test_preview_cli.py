@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from preview.harness import PROJECT_DIR
+from plan.stack_config import PROJECT_DIR
 
 
 def _run(*args):

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from components.settings import Settings
-from preview.harness import PROJECT_DIR, run_program
+from plan.stack_config import PROJECT_DIR
+from preview.harness import run_program
 
 README = (PROJECT_DIR / "README.md").read_text()
 EXAMPLES = [block for block in re.findall(r"```yaml\n(.*?)```", README, flags=re.S) if "config:" in block]

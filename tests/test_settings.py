@@ -1,5 +1,6 @@
 """Settings validation: each class of bad config gets one readable message, and no resource."""
 
+import pydantic
 import pytest
 
 from components.settings import SettingsError, parse
@@ -146,8 +147,12 @@ def test_good_config_builds_a_database(overrides):
 
 def test_settings_are_frozen():
     settings = parse({}, environment="dev", region="eu-west-1")
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError) as raised:
         settings.multi_az = False  # type: ignore[misc]
+    assert [e["type"] for e in raised.value.errors()] == ["frozen_instance"]
+    with pytest.raises(pydantic.ValidationError, match="frozen_instance"):
+        settings.alarms.enabled = False  # type: ignore[misc]
+    assert settings.multi_az is True and settings.alarms.enabled is True
 
 
 def test_defaults_are_the_secure_ones():

@@ -5,7 +5,9 @@ from collections import Counter
 
 import pytest
 
-from preview.harness import MOCK_SECRET_VALUE, is_secret, run_program
+from plan.registration import is_secret
+from preview.harness import run_program
+from preview.mock_resources import MOCK_SECRET_VALUE
 
 STACKS = ["dev", "prod"]
 
@@ -66,12 +68,18 @@ def test_components_own_their_resources(prod_plan):
             ("rdsplatform:index:CrossRegionBackups",),
     }
     for type_, parent_type in expected_parent.items():
+        assert prod_plan.of_type(type_), type_
         for r in prod_plan.of_type(type_):
             assert by_urn[r.parent].type in parent_type, r.name
-    for component in ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
-                      "Alerting", "Alarms", "Dashboard", "CrossRegionBackups"):
-        for r in prod_plan.of_type(f"rdsplatform:index:{component}"):
-            assert by_urn[r.parent].type == "rdsplatform:index:DatabasePlatform"
+    owners = {"DatabasePlatform": ("Keys", "Network", "Credentials", "Database", "ReadReplica", "Proxy",
+                                   "CrossRegionBackups", "Observability"),
+              "Observability": ("Alerting", "Alarms", "Dashboard")}
+    for owner, components in owners.items():
+        for component in components:
+            found = prod_plan.of_type(f"rdsplatform:index:{component}")
+            assert found, f"prod has a {component}"
+            for r in found:
+                assert by_urn[r.parent].type == f"rdsplatform:index:{owner}", r.name
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -93,6 +101,10 @@ def test_everything_is_encrypted_and_private(stack_plans, stack):
     # Every region's key, by region: data is encrypted with the key of the region it lives in.
     keys = {k.region: k.outputs["arn"] for k in plan.of_type("aws:kms/key:Key")}
     assert plan.outputs["kmsKeyArn"]["value"] == keys["eu-west-1"]
+    # dev has no alarm topic (alarms off); everything else exists in both stacks.
+    expected = ["aws:rds/instance:Instance", "aws:cloudwatch/logGroup:LogGroup",
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] + (["aws:sns/topic:Topic"] * (stack == "prod"))
+    assert all(plan.of_type(t) for t in expected)
     for db in plan.of_type("aws:rds/instance:Instance"):
         assert db.inputs["storageEncrypted"] is True and db.inputs["kmsKeyId"] == keys[db.region]
         assert db.inputs["publiclyAccessible"] is False
@@ -139,6 +151,7 @@ def test_no_secret_in_plain_text_anywhere_in_the_plan(stack_plans, stack):
         elif isinstance(value, str):
             yield value
 
+    assert plan.resources
     for r in plan.resources:
         for text in plain_strings(r.inputs):
             assert MOCK_SECRET_VALUE not in text, f"{r.name} carries the password in plain text"

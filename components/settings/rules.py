@@ -1,0 +1,72 @@
+"""Settings rules that involve more than one key: what AWS refuses in combination.
+
+Each entry names the keys, the values and what is allowed. Called by `reading.parse` after
+every single-key rule has passed, so each function may rely on well-formed values.
+The rules live beside their concern (engine, storage, network, deployment, other regions);
+this module runs them in a fixed order and holds the small ones (restore, alarms, proxy)."""
+
+from __future__ import annotations
+
+from components.settings import deployment_rules, engine_rules, network_rules, region_rules, storage_rules
+from components.settings.base import config_key
+from components.settings.model import Settings
+
+
+def cross_field_problems(s: Settings) -> list[str]:
+    """Rules that involve more than one key; each entry names the keys and what is allowed."""
+    return [
+        *engine_rules.version_problems(s),
+        *storage_rules.storage_problems(s),
+        *engine_rules.operation_problems(s),
+        *network_rules.network_problems(s),
+        *deployment_rules.deployment_problems(s),
+        *region_rules.replica_problems(s),
+        *region_rules.disaster_recovery_problems(s),
+        *restore_problems(s),
+        *alarm_problems(s),
+        *proxy_problems(s),
+    ]
+
+
+def restore_problems(s: Settings) -> list[str]:
+    """Exactly one restore source, with exactly one point in time for a point-in-time restore."""
+    r = s.restore
+    if r is None:
+        return []
+    key = config_key("restore")
+    problems: list[str] = []
+    point_in_time = r.source_db_instance_identifier is not None
+    if r.snapshot_identifier and point_in_time:
+        problems.append(f"{key}: choose snapshotIdentifier or sourceDbInstanceIdentifier, not both")
+    elif not r.snapshot_identifier and not point_in_time:
+        problems.append(f"{key}: set snapshotIdentifier (restore a snapshot) or sourceDbInstanceIdentifier "
+                        "with restoreTime or useLatestRestorableTime (restore to a point in time)")
+    if point_in_time and (r.restore_time is None) == (not r.use_latest_restorable_time):
+        problems.append(f"{key}: a point-in-time restore needs exactly one of restoreTime and "
+                        "useLatestRestorableTime: true")
+    if not point_in_time and (r.restore_time or r.use_latest_restorable_time):
+        problems.append(f"{key}: restoreTime and useLatestRestorableTime need sourceDbInstanceIdentifier")
+    if r.source_db_instance_identifier == s.identifier:
+        problems.append(f"{key}.sourceDbInstanceIdentifier = {s.identifier!r}: is this stack's own database")
+    return problems
+
+
+def alarm_problems(s: Settings) -> list[str]:
+    """Recipients or thresholds of alarms that are switched off are a mistake."""
+    a = s.alarms
+    if a.enabled or not (a.emails or a.https_endpoints or a.thresholds):
+        return []
+    return [f"{config_key('alarms')}: enabled is false but emails, httpsEndpoints or thresholds are set; "
+            "turn alarms on or remove them"]
+
+
+def proxy_problems(s: Settings) -> list[str]:
+    """The proxy may keep idle at most the connections it may open."""
+    problems: list[str] = []
+    key = config_key
+    if s.proxy and s.proxy.max_idle_connections_percent > s.proxy.max_connections_percent:
+        problems.append(
+            f"{key('proxy')}.maxIdleConnectionsPercent = {s.proxy.max_idle_connections_percent}: must be "
+            f"at most maxConnectionsPercent ({s.proxy.max_connections_percent})"
+        )
+    return problems

@@ -1,0 +1,76 @@
+"""Rules across keys about storage: sizes, autoscaling, IOPS and throughput per type."""
+
+from __future__ import annotations
+
+from components import catalog
+from components.settings.base import config_key
+from components.settings.model import Settings
+
+
+def storage_problems(s: Settings) -> list[str]:
+    """Allocated and maximum storage within the storage type's limits, then its performance."""
+    problems: list[str] = []
+    key = config_key
+
+    storage = catalog.STORAGE_TYPES[s.storage_type]
+    if not storage.min_gib <= s.allocated_storage <= storage.max_gib:
+        problems.append(
+            f"{key('allocatedStorage')} = {s.allocated_storage}: {s.storage_type} needs "
+            f"{storage.min_gib}..{storage.max_gib} GiB"
+        )
+    if s.max_allocated_storage and not (
+        s.allocated_storage < s.max_allocated_storage <= storage.max_gib
+    ):
+        problems.append(
+            f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: must be above "
+            f"allocatedStorage ({s.allocated_storage}) and at most {storage.max_gib}, "
+            "or 0 to turn storage autoscaling off"
+        )
+    problems += storage_performance_problems(s, storage)
+    return problems
+
+
+def storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> list[str]:
+    """Provisioned IOPS and throughput only where the storage type takes them, within range."""
+    problems: list[str] = []
+    key = config_key
+    if s.iops is not None and not storage.iops_settable:
+        problems.append(f"{key('iops')} = {s.iops}: {s.storage_type} storage has no provisioned IOPS")
+    if s.storage_throughput is not None and not storage.throughput_settable:
+        problems.append(
+            f"{key('storageThroughput')} = {s.storage_throughput}: only gp3 storage takes a throughput"
+        )
+    if storage.iops_required and s.iops is None:
+        lo, hi = storage.iops_range
+        problems.append(f"{key('iops')} is required for {s.storage_type} storage ({lo}..{hi})")
+    if storage.provisioned_from_gib is not None and s.allocated_storage < storage.provisioned_from_gib:
+        for name, value in (("iops", s.iops), ("storageThroughput", s.storage_throughput)):
+            if value is not None:
+                problems.append(
+                    f"{key(name)} = {value}: gp3 below {storage.provisioned_from_gib} GiB runs at its "
+                    "baseline (3000 IOPS, 125 MiB/s) and takes neither; raise allocatedStorage or "
+                    f"remove {name}"
+                )
+        return problems
+    if s.iops is not None and storage.iops_range:
+        lo, hi = storage.iops_range
+        if not lo <= s.iops <= hi:
+            problems.append(f"{key('iops')} = {s.iops}: {s.storage_type} takes {lo}..{hi}")
+        if storage.iops_per_gib:
+            ratio = s.iops / s.allocated_storage
+            rlo, rhi = storage.iops_per_gib
+            if not rlo <= ratio <= rhi:
+                problems.append(
+                    f"{key('iops')} = {s.iops} on {s.allocated_storage} GiB is {ratio:g} IOPS/GiB: "
+                    f"{s.storage_type} allows {rlo:g}..{rhi:g} IOPS per GiB"
+                )
+    if s.storage_throughput is not None and storage.throughput_range:
+        lo, hi = storage.throughput_range
+        if not lo <= s.storage_throughput <= hi:
+            problems.append(f"{key('storageThroughput')} = {s.storage_throughput}: gp3 takes {lo}..{hi} MiB/s")
+        if s.iops and s.storage_throughput > s.iops * catalog.GP3_MAX_THROUGHPUT_PER_IOPS:
+            problems.append(
+                f"{key('storageThroughput')} = {s.storage_throughput}: gp3 allows at most "
+                f"{catalog.GP3_MAX_THROUGHPUT_PER_IOPS} MiB/s per provisioned IOPS ({s.iops})"
+            )
+    return problems
