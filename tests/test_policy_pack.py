@@ -243,7 +243,7 @@ BROKEN_PROD = [
     ({"monitoringInterval": 0}, "rds-enhanced-monitoring"),
     ({"iamAuth": False}, "rds-iam-authentication"),
     ({"logRetentionDays": 14}, "log-group-retention"),
-    ({"credentialsMode": "generated"}, "rds-credentials-rotate"),
+    ({"secretRotationDays": 0}, "rds-credentials-rotate"),
     ({"alarms": {"enabled": False}}, "rds-alarms-notify"),
     ({"alarms": {"enabled": False}}, "rds-event-subscription"),
     ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "replicateBackups": False}},
