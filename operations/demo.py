@@ -1,18 +1,21 @@
 """`make ops-demo`: a local moto server, a seeded estate, and every runbook as a user runs it.
 
-The estate (also the test suite's, tests/test_operations.py): in eu-west-1 a compliant
-PostgreSQL primary `appdb-prod` with a same-region replica (and `appdb-prod-dr` in eu-central-1), a non-compliant single-AZ MySQL
-`legacy-mysql` (public, unencrypted, default parameter group, a publicly shared snapshot), an
-Aurora cluster `orders` with a writer and a reader (primary of the global database
-`orders-global`, whose secondary `orders-dr` is in eu-central-1), a KMS key with its DR twin in eu-central-1,
-and a week of CloudWatch datapoints for each instance.
+The estate (also the test suite's, tests/test_operations.py), in eu-west-1: a compliant
+PostgreSQL primary `appdb-prod` (generated credentials in a rotated secret) with a same-region
+replica and a cross-region one (`appdb-prod-dr`, eu-central-1); `billing-prod`, whose master
+password RDS manages; a non-compliant single-AZ MySQL `legacy-mysql` (public, unencrypted,
+default parameter group, a publicly shared snapshot); an Aurora cluster `orders` with a writer
+and a reader, primary of the global database `orders-global` (secondary `orders-dr` in
+eu-central-1); a KMS key and its DR twin; a week of CloudWatch datapoints per instance.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
+import secrets
 import shlex
 import socket
 import subprocess
@@ -95,17 +98,30 @@ def _metrics(endpoint: str, instance: str, cpu: float, connections: float, free_
         cw.put_metric_data(Namespace="AWS/RDS", MetricData=points[i:i + 500])
 
 
+def _program_secret(endpoint: str, key: str, password: str) -> str:
+    """The secret a `credentialsMode: generated` stack keeps (the primary has replicas, and RDS
+    manages no master password of a replica's source), with a 30-day rotation schedule."""
+    sm = _client(endpoint, "secretsmanager")
+    arn = sm.create_secret(Name="appdb-prod-credentials", KmsKeyId=key, Tags=_tags(PROD_TAGS),
+                           SecretString=json.dumps({"username": "dbadmin", "password": password}))["ARN"]
+    # moto: a schedule without a rotation function (invoking one needs Docker); AWS needs the function.
+    sm.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
+    return arn
+
+
 def seed(endpoint: str) -> dict:
     """Create the estate; returns the identifiers the demo and the tests use."""
     rds = _client(endpoint, "rds")
     net, keys = _network(endpoint), _keys(endpoint)
+    password = secrets.token_urlsafe(24)  # made here, kept only in the secret
+    program_secret = _program_secret(endpoint, keys["key"], password)
     rds.create_db_parameter_group(DBParameterGroupName="appdb-prod-tls", DBParameterGroupFamily="postgres16",
                                   Description="TLS forced")
     rds.modify_db_parameter_group(DBParameterGroupName="appdb-prod-tls", Parameters=[
         {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}])
     rds.create_db_instance(
         DBInstanceIdentifier="appdb-prod", DBInstanceClass="db.r6g.xlarge", Engine="postgres", EngineVersion="16.4",
-        MasterUsername="dbadmin", ManageMasterUserPassword=True, MasterUserSecretKmsKeyId=keys["key"],
+        MasterUsername="dbadmin", MasterUserPassword=password,
         AllocatedStorage=400, StorageType="gp3", StorageEncrypted=True, KmsKeyId=keys["key"], MultiAZ=True,
         DBSubnetGroupName="appdb-prod", VpcSecurityGroupIds=[net["private_sg"]], DBParameterGroupName="appdb-prod-tls",
         BackupRetentionPeriod=14, DeletionProtection=True, EnableIAMDatabaseAuthentication=True, CopyTagsToSnapshot=True,
@@ -128,15 +144,22 @@ def seed(endpoint: str) -> dict:
         Tags=_tags({**PROD_TAGS, "ReplicaOf": "appdb-prod"}))
     rds.create_db_instance(
         DBInstanceIdentifier="legacy-mysql", DBInstanceClass="db.m5.large", Engine="mysql", EngineVersion="8.0.35",
-        MasterUsername="admin", MasterUserPassword="not-a-real-password-1", AllocatedStorage=100, StorageType="gp2",
+        MasterUsername="admin", MasterUserPassword=secrets.token_urlsafe(24), AllocatedStorage=100, StorageType="gp2",
         MultiAZ=False, PubliclyAccessible=True, VpcSecurityGroupIds=[net["public_sg"]], BackupRetentionPeriod=1,
         Tags=_tags({"Environment": "legacy"}))
+    # A standalone database whose master password RDS manages, in a secret under the stack's key.
+    rds.create_db_instance(
+        DBInstanceIdentifier="billing-prod", DBInstanceClass="db.t4g.medium", Engine="postgres", EngineVersion="16.4",
+        MasterUsername="dbadmin", ManageMasterUserPassword=True, MasterUserSecretKmsKeyId=keys["key"],
+        AllocatedStorage=20, StorageType="gp3", StorageEncrypted=True, KmsKeyId=keys["key"], MultiAZ=True,
+        DBSubnetGroupName="appdb-prod", VpcSecurityGroupIds=[net["private_sg"]], DBParameterGroupName="appdb-prod-tls",
+        BackupRetentionPeriod=14, DeletionProtection=True, PubliclyAccessible=False, Tags=_tags(PROD_TAGS))
     rds.create_db_snapshot(DBInstanceIdentifier="legacy-mysql", DBSnapshotIdentifier="legacy-mysql-before-upgrade")
     rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="legacy-mysql-before-upgrade", AttributeName="restore",
                                      ValuesToAdd=["all"])
     rds.create_global_cluster(GlobalClusterIdentifier="orders-global", Engine="aurora-postgresql")
     rds.create_db_cluster(DBClusterIdentifier="orders", Engine="aurora-postgresql", MasterUsername="dbadmin",
-                          ManageMasterUserPassword=True, StorageEncrypted=True, KmsKeyId=keys["key"],
+                          MasterUserPassword=secrets.token_urlsafe(24), StorageEncrypted=True, KmsKeyId=keys["key"],
                           DBSubnetGroupName="appdb-prod", BackupRetentionPeriod=7, DeletionProtection=True,
                           GlobalClusterIdentifier="orders-global", Tags=_tags(PROD_TAGS))
     _client(endpoint, "rds", DR_REGION).create_db_cluster(
@@ -149,10 +172,11 @@ def seed(endpoint: str) -> dict:
     _metrics(endpoint, "appdb-prod", cpu=12.0, connections=40, free_gib=24, now=now)
     _metrics(endpoint, "appdb-prod-reporting", cpu=85.0, connections=60, free_gib=6, now=now)
     _metrics(endpoint, "legacy-mysql", cpu=0.5, connections=0, free_gib=6, now=now)
-    return {**net, **keys}
+    return {**net, **keys, "program_secret": program_secret}
 
 
 def _commands(keys: dict) -> list[str]:
+    """What the demo runs, in order (the estate changes as it goes)."""
     return [
         "audit --policy-config policies/config/prod.json",
         "snapshot --db-instance appdb-prod --copy-to-region eu-central-1 --kms-key-id " + keys["dr_key"],
@@ -163,7 +187,8 @@ def _commands(keys: dict) -> list[str]:
         "failover-drill --db-cluster orders --confirm orders",
         "metrics --db-instance appdb-prod --hours 24",
         "rightsizing --days 7",
-        "rotate-credentials --db-instance appdb-prod --confirm appdb-prod",
+        "rotate-credentials --db-instance billing-prod --confirm billing-prod",
+        f"rotate-credentials --db-instance appdb-prod --confirm appdb-prod --secret-id {keys['program_secret']}",
         # moto never clears the replica's source after PromoteReadReplica: not confirmed, exit 1.
         "promote-replica --db-instance appdb-prod-reporting --confirm appdb-prod-reporting --wait-timeout 3",
         # moto does not implement SwitchoverGlobalCluster: reported as such, exit 2.

@@ -132,6 +132,9 @@ def _proxies(clients: Clients) -> Iterable[tuple[str, str, dict]]:
                                   "secretArn": a.get("SecretArn")}) for a in proxy.get("Auth") or []]}
 
 
+rotations = live_related.rotations
+
+
 def collect(clients: Clients, resource_type: Any) -> list[Any]:
     """Every database, snapshot, proxy and what they use in the region, as `resource_type` objects."""
     rds, region = clients.rds(), clients.region

@@ -124,3 +124,16 @@ def event_subscriptions(clients: Clients) -> list[tuple[str, str, dict]]:
     return [("aws:rds/eventSubscription:EventSubscription", s["CustSubscriptionId"], {
         "sourceType": s.get("SourceType"), "sourceIds": s.get("SourceIdsList") or [], "snsTopic": s.get("SnsTopicArn")})
         for s in _pages(clients.rds(), "describe_event_subscriptions", "EventSubscriptionsList") if s.get("Enabled", True)]
+
+
+def rotations(clients: Clients) -> list[tuple[str, str, dict]]:
+    """Secrets with rotation on, as aws.secretsmanager.SecretRotation resources, with the secret's
+    tags (ListSecrets; the values are never read)."""
+    found = []
+    for secret in _pages(clients.client("secretsmanager"), "list_secrets", "SecretList"):
+        days = (secret.get("RotationRules") or {}).get("AutomaticallyAfterDays")
+        if secret.get("RotationEnabled") and days:
+            found.append(("aws:secretsmanager/secretRotation:SecretRotation", secret["Name"], {
+                "secretId": secret["ARN"], "rotationRules": {"automaticallyAfterDays": days},
+                "tags": {t["Key"]: t.get("Value", "") for t in secret.get("Tags") or []}}))
+    return found

@@ -90,6 +90,9 @@ def test_audit_flags_the_non_compliant_and_spares_the_compliant(estate):
     assert not {"rds-storage-encrypted", "rds-storage-customer-managed-key", "rds-not-publicly-accessible",
                 "rds-multi-az", "rds-tls-required", "rds-deletion-protection"} & flagged["appdb-prod"]
     assert estate.ids["private_sg"] not in flagged
+    # Credentials: appdb-prod's secret rotates every 30 days (same stack tags); legacy-mysql's never.
+    assert "rds-credentials-rotate" not in flagged["appdb-prod"]
+    assert "rds-credentials-rotate" in flagged["legacy-mysql"]
     # A replica is not asked for what it inherits; live resources have no `protect` option.
     assert not {"rds-storage-encrypted", "rds-multi-az", "rds-backup-retention"} & flagged.get("appdb-prod-reporting", set())
     assert not any("rds-protected-resource" in p for p in flagged.values())
@@ -179,22 +182,36 @@ def test_rightsizing_recommendations_and_savings(estate):
 
 # --- credentials --------------------------------------------------------------------------------
 
+def _managed_secret(estate, identifier):
+    return estate.client("rds").describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]["MasterUserSecret"]["SecretArn"]
+
+
 def test_rotate_credentials_needs_confirm_and_changes_nothing_without(estate):
-    secret = estate.client("rds").describe_db_instances(DBInstanceIdentifier="appdb-prod")["DBInstances"][0]["MasterUserSecret"]
-    versions = estate.client("secretsmanager").describe_secret(SecretId=secret["SecretArn"])["VersionIdsToStages"]
-    run = estate.run("rotate-credentials", "--db-instance", "appdb-prod")
-    assert run.code == 2 and "--confirm appdb-prod" in run.result["message"]
-    assert estate.client("secretsmanager").describe_secret(SecretId=secret["SecretArn"])["VersionIdsToStages"] == versions
+    arn = _managed_secret(estate, "billing-prod")
+    versions = estate.client("secretsmanager").describe_secret(SecretId=arn)["VersionIdsToStages"]
+    run = estate.run("rotate-credentials", "--db-instance", "billing-prod")
+    assert run.code == 2 and "--confirm billing-prod" in run.result["message"]
+    assert estate.client("secretsmanager").describe_secret(SecretId=arn)["VersionIdsToStages"] == versions
 
 
 def test_rotate_credentials_of_the_rds_managed_secret(estate):
-    arn = estate.client("rds").describe_db_instances(DBInstanceIdentifier="appdb-prod")["DBInstances"][0]["MasterUserSecret"]["SecretArn"]
+    arn = _managed_secret(estate, "billing-prod")
     value = estate.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
-    run = estate.run("rotate-credentials", "--db-instance", "appdb-prod", "--confirm", "appdb-prod")
+    run = estate.run("rotate-credentials", "--db-instance", "billing-prod", "--confirm", "billing-prod")
     assert run.code == 0, run.lines
     assert run.result["rds_managed"] is True and run.result["current_version"] != run.result["previous_version"]
     assert run.result["secret_arn"] == arn
     assert value and value not in json.dumps(run.lines) + run.stderr  # the secret itself is never printed
+
+
+def test_rotate_credentials_of_the_programs_own_secret(estate):
+    arn = estate.ids["program_secret"]
+    run = estate.run("rotate-credentials", "--db-instance", "appdb-prod", "--confirm", "appdb-prod", "--secret-id", arn)
+    assert run.code == 0, run.lines
+    assert run.result["rds_managed"] is False and run.result["current_version"] != run.result["previous_version"]
+    managed_elsewhere = estate.run("rotate-credentials", "--db-instance", "billing-prod", "--confirm", "billing-prod",
+                                   "--secret-id", arn)
+    assert managed_elsewhere.code == 2 and "RDS-managed" in managed_elsewhere.result["message"]
 
 
 def test_rotate_credentials_refuses_a_secret_without_rotation(estate):
