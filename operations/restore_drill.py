@@ -108,10 +108,13 @@ def _delete(ctx: Any, drill_id: str) -> float:
     return seconds
 
 
-def _report(ctx: Any, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
-            checks: list[dict]) -> int:
+def _table(ctx: Any, drill_id: str, checks: list[dict]) -> None:
     ctx.out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
                   [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
+
+
+def _report(ctx: Any, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
+            checks: list[dict]) -> int:
     failed = [c["check"] for c in checks if not c["ok"]]
     ctx.out.result(source=source_id, drill=drill_id, restore_point=point or "latest", rto_seconds=round(rto, 1),
                    rpo_seconds=round(rpo, 1) if rpo is not None else None, delete_seconds=round(deleted, 1),
@@ -143,6 +146,7 @@ def _cluster(ctx: Any) -> int:
         except (RunbookError, *AWS_ERRORS) as exc:
             out.note(f"the drill cluster {drill_id} could not be deleted ({exc}); delete it once it is available")
         raise
+    _table(ctx, drill_id, checks)
     deleted = restore_cluster.delete(ctx, drill_id, instance_id)
     return _report(ctx, args.db_cluster, drill_id, point, rto, rpo, deleted, checks)
 
@@ -200,5 +204,6 @@ def _instance(ctx: Any) -> int:
         except (RunbookError, *AWS_ERRORS) as exc:
             out.note(f"the drill instance {drill_id} could not be deleted ({exc}); delete it once it is available")
         raise
+    _table(ctx, drill_id, checks)
     deleted_after = _delete(ctx, drill_id)
     return _report(ctx, args.db_instance, drill_id, point, rto, rpo, deleted_after, checks)
