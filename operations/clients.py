@@ -15,8 +15,7 @@ import botocore.parsers
 
 from operations.errors import RunbookError
 
-# Every runbook names its calls, so an endpoint that does not implement one (moto) is reported
-# with the operation it could not answer.
+# Shows in CloudTrail's userAgent, so calls made by the runbooks can be told apart.
 _USER_AGENT = "rdsplatform-operations"
 
 
@@ -48,6 +47,8 @@ class Clients:
         return self.client("rds", region)
 
     def _remember(self, model: Any = None, **_: Any) -> None:
+        # The operation about to be called, so that a failure -- also an endpoint that does not
+        # implement it (moto) -- is reported with the operation's name.
         if model is not None:
             self.last_operation = model.name
 
