@@ -502,7 +502,8 @@ def _live(r):
     wire.update(r.inputs)
     props = json_format.MessageToDict(wire)
     return Resource(r.type, r.name, props, r.urn, {"protect": r.options.get("protect", False),
-                                                   "ignoreChanges": r.options.get("ignoreChanges", [])})
+                                                   "ignoreChanges": r.options.get("ignoreChanges", [])},
+                    tuple(r.options.get("dependencies", [])))
 
 
 def _verdicts(violations):
