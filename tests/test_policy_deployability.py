@@ -6,6 +6,7 @@ out). Then unknown values, levels per config, and the shared evaluation front en
 """
 
 import copy
+import json
 
 import pytest
 
@@ -92,6 +93,11 @@ CASES = [
     ("alarm", {"metricName": "DatabaseConnectionsBorrowLatency", "statistic": "Average", "period": 300}, None),
     ("alarm", {"dimensions": {"DBInstanceIdentifier": "db1"}, "metricName": "DatabaseConnections",
                "statistic": "Maximum", "period": 300}, None),  # an instance metric, not a proxy's
+    ("primary", {"monitoringInterval": 45}, "rds-enhanced-monitoring-settings"),
+    ("replica", {"monitoringRoleArn": None}, "rds-enhanced-monitoring-settings"),
+    ("maz", {"monitoringInterval": 60}, "rds-enhanced-monitoring-settings"),
+    ("primary", {"monitoringRoleArn": None}, None),  # a primary's missing role is rds-enhanced-monitoring's
+    ("member", {"monitoringRoleArn": None}, None),
     ("events", {"sourceType": None}, "rds-event-subscription-source-type"),
     ("events", {"sourceType": None, "sourceIds": []}, None),
 ]
@@ -114,6 +120,8 @@ UNKNOWN_CASES = [
     ("alarm", {"statistic": UNKNOWN}),
     ("alarm", {"statistic": "Maximum", "dimensions": UNKNOWN}),
     ("events", {"sourceType": UNKNOWN}),
+    ("replica", {"monitoringRoleArn": UNKNOWN}),
+    ("primary", {"monitoringInterval": UNKNOWN}),
 ]
 
 
@@ -186,6 +194,19 @@ def test_every_deployability_policy_is_advisory_without_config_and_named_in_both
 # --- stack policies: a primary with a same-region replica and a proxy, a Multi-AZ DB cluster on
 # three subnets in three AZs. Each case changes one thing (AnalyzeStack, outputs).
 
+KEY_ID = KEY.rsplit("/", 1)[1]
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
+PUBLISHERS = ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"]
+
+
+def _key_policy(services, actions=("kms:Decrypt", "kms:GenerateDataKey*")):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+         "Resource": "*"},
+        {"Sid": "Publishers", "Effect": "Allow", "Principal": {"Service": services}, "Action": list(actions),
+         "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]})
+
+
 def _stack_baseline():
     def reg(role, type_, props, deps=()):
         return Registration(f"urn:pulumi:test::proj::{type_}::{role}", type_, role, True, "", "", props,
@@ -193,6 +214,8 @@ def _stack_baseline():
 
     primary = {**BASELINE[INSTANCE], "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None,
                "arn": SOURCE_ARN}
+    aurora = {k: v for k, v in BASELINE[CLUSTER].items() if k not in ("manageMasterUserPassword",
+                                                                       "masterUserSecretKmsKeyId")}
     subnets = {f"subnet{i}": reg(f"subnet{i}", "aws:ec2/subnet:Subnet", {"id": f"subnet-{i}",
                                                                           "availabilityZone": f"eu-west-1{z}"})
                for i, z in enumerate("abc")}
@@ -204,6 +227,19 @@ def _stack_baseline():
         "group": reg("group", "aws:rds/subnetGroup:SubnetGroup", {"name": "three", "subnetIds": [
             "subnet-0", "subnet-1", "subnet-2"]}, deps=[s.urn for s in subnets.values()]),
         **subnets,
+        "key": reg("key", "aws:kms/key:Key", {"arn": KEY, "keyId": KEY_ID, "policy": _key_policy(PUBLISHERS)}),
+        "alias": reg("alias", "aws:kms/alias:Alias", {"name": "alias/alerts", "targetKeyId": KEY_ID}),
+        "topic": reg("topic", "aws:sns/topic:Topic", {"arn": TOPIC, "kmsMasterKeyId": KEY}),
+        "events": reg("events", EVENTS, {"sourceType": "db-instance", "snsTopic": TOPIC}),
+        "alarm": reg("alarm", ALARM, {**BASES["alarm"][1], "alarmActions": [TOPIC]}),
+        "aurora": reg("aurora", CLUSTER, {**aurora, "clusterIdentifier": "a1", "globalClusterIdentifier": "g1",
+                                          "serverlessv2ScalingConfiguration": {"minCapacity": 0.5, "maxCapacity": 4}}),
+        "secondary": reg("secondary", CLUSTER, {"clusterIdentifier": "a1-dr", "engine": "aurora-postgresql",
+                                                "globalClusterIdentifier": "g1", "region": "eu-central-1"}),
+        "scaling": reg("scaling", "aws:appautoscaling/target:Target", {
+            "serviceNamespace": "rds", "resourceId": "cluster:a1", "scalableDimension": "rds:cluster:ReadReplicaCount"}),
+        "serverless": reg("serverless", CLUSTER_INSTANCE, {"clusterIdentifier": "a1", "instanceClass": "db.serverless",
+                                                           "engine": "aurora-postgresql"}),
     }
 
 
@@ -270,6 +306,22 @@ STACK_CASES = [
         "maz", dbSubnetGroupName=UNKNOWN)(s)), None),
     ("proxy target unknown", _set("target", dbInstanceIdentifier=UNKNOWN), None),
     ("source keeps no backups", _set("db", backupRetentionPeriod=0), "rds-replica-source-backups"),
+    ("topic key without RDS events", _set("key", policy=_key_policy(["cloudwatch.amazonaws.com"])),
+     "sns-topic-key-allows-publishers"),
+    ("topic key with the default policy", _set("key", policy=None), "sns-topic-key-allows-publishers"),
+    ("topic key without Decrypt", _set("key", policy=_key_policy(PUBLISHERS, ["kms:GenerateDataKey*"])),
+     "sns-topic-key-allows-publishers"),
+    ("topic on alias/aws/sns", _set("topic", kmsMasterKeyId="alias/aws/sns"), "sns-topic-key-allows-publishers"),
+    ("topic key by alias", _set("topic", kmsMasterKeyId="alias/alerts"), None),
+    ("topic key granting kms:*", _set("key", policy=_key_policy(PUBLISHERS, ["kms:*"])), None),
+    ("topic key outside the stack", lambda s: (_set("key", policy=None)(s), _set(
+        "topic", kmsMasterKeyId=DR_KEY)(s)), None),
+    ("topic key policy unknown", _set("key", policy=UNKNOWN), None),
+    ("alarm actions unknown", lambda s: (_set("key", policy=None)(s), _set("alarm", alarmActions=[UNKNOWN])(s)), None),
+    ("autoscaling on the global secondary", _set("scaling", resourceId="cluster:a1-dr"),
+     "rds-global-secondary-no-autoscaling"),
+    ("db.serverless without a capacity range", _set("aurora", serverlessv2ScalingConfiguration=None),
+     "rds-serverless-v2-scaling-configuration"),
     ("source backups unset (API default 1 day)", _set("db", backupRetentionPeriod=None), None),
 ]
 
@@ -294,8 +346,13 @@ def test_an_unknown_output_is_never_a_deployability_stack_violation(pack, role, 
     stack = _stack_baseline()
     _set("db", manageMasterUserPassword=True, backupRetentionPeriod=0)(stack)
     _set("subnet2", availabilityZone="eu-west-1a")(stack)
+    _set("key", policy=_key_policy(["cloudwatch.amazonaws.com"]))(stack)
+    _set("scaling", resourceId="cluster:a1-dr")(stack)
+    _set("aurora", serverlessv2ScalingConfiguration=None)(stack)
     before = _stack_found(pack, stack)
-    assert {"rds-replica-source-not-managed-password", "rds-multi-az-cluster-three-azs"} <= before
+    assert {"rds-replica-source-not-managed-password", "rds-multi-az-cluster-three-azs",
+            "sns-topic-key-allows-publishers", "rds-global-secondary-no-autoscaling",
+            "rds-serverless-v2-scaling-configuration"} <= before
     stack[role].inputs[key] = UNKNOWN
     after = _stack_found(pack, stack)
     assert after <= before  # an unknown never adds a violation

@@ -217,6 +217,21 @@ def _proxy_metric_statistic(props: Any, _config: dict, _opts: Any = None) -> Opt
     return None
 
 
+def _monitoring_settings(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+    # pulumi-aws Instance/Cluster/ClusterInstance.monitoring_interval: "Valid Values: 0, 1, 5, 10,
+    # 15, 30, 60"; RDS UG 'Setting up and enabling Enhanced Monitoring': the role is required when
+    # it is enabled through the API.
+    interval, role = get(props, "monitoringInterval", 0), get(props, "monitoringRoleArn")
+    if interval is UNKNOWN or role is UNKNOWN:
+        return None
+    if interval not in (0, 1, 5, 10, 15, 30, 60):
+        return f"monitoringInterval {interval:g} is not one of 0, 1, 5, 10, 15, 30, 60"
+    # Replicas and Multi-AZ DB clusters: what rds-enhanced-monitoring (primaries) does not judge.
+    if interval and not role and (_is_replica(props) or get(props, "dbClusterInstanceClass") not in (None, UNKNOWN)):
+        return f"Enhanced Monitoring every {interval:g} s has no role (monitoringRoleArn)"
+    return None
+
+
 def _subscription_source_type(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     # pulumi-aws EventSubscription.source_ids: "If specified, a source_type must also be specified."
     ids, kind = get(props, "sourceIds"), get(props, "sourceType")
@@ -280,6 +295,11 @@ RULES = [
           "set statistic: Sum (and period: 60 for the per-minute connection gauges)", "no statistic",
           "RDS User Guide, 'Monitoring RDS Proxy metrics with Amazon CloudWatch' "
           "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html)"),
+    _rule("rds-enhanced-monitoring-settings", "Enhanced Monitoring uses a valid interval and, when on, a role",
+          (INSTANCE, CLUSTER_INSTANCE, CLUSTER), _monitoring_settings,
+          "set monitoringInterval to 0, 1, 5, 10, 15, 30 or 60 and monitoringRoleArn when it is not 0", "0 (off)",
+          "pulumi-aws Instance.monitoring_interval docstring; RDS User Guide, 'Setting up and enabling Enhanced "
+          "Monitoring'"),
     _rule("rds-event-subscription-source-type", "An RDS event subscription that names sources names their type",
           (EVENT_SUBSCRIPTION,), _subscription_source_type, "set sourceType (db-instance, db-cluster, ...)",
           "every source type", "pulumi-aws EventSubscription.source_ids docstring"),

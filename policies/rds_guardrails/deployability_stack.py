@@ -7,11 +7,13 @@ before deploy) gives no verdict. Advisory by default; the prod config makes them
 
 from __future__ import annotations
 
+import json
+from fnmatch import fnmatchcase
 from typing import Any, Optional, Sequence
 
 from rds_guardrails.deployability import SECRETS_MANAGER_RDS
-from rds_guardrails.rule import ADVISORY, CLUSTER, INSTANCE, Problem, Resource, StackRule
-from rds_guardrails.values import UNKNOWN, arn_region, get, items
+from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Problem, Resource, StackRule
+from rds_guardrails.values import AWS_MANAGED_ALIASES, UNKNOWN, arn_region, get, items, replica_source
 
 SUBNET = "aws:ec2/subnet:Subnet"
 SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
@@ -154,6 +156,126 @@ def _source_backups(resources: Sequence[Resource], _config: dict) -> list[Proble
     return found
 
 
+# SNS Developer Guide, 'Key management', Enable compatibility between event sources from AWS
+# services and encrypted topics: the key policy grants the publishing service principal
+# kms:GenerateDataKey* and kms:Decrypt (Amazon CloudWatch: cloudwatch.amazonaws.com, Amazon RDS:
+# events.rds.amazonaws.com); the AWS-managed alias/aws/sns key's policy cannot be changed.
+NEEDED_ACTIONS = ("kms:generatedatakey", "kms:decrypt")  # what SNS calls; IAM actions ignore case
+
+
+def _publishers(resources: Sequence[Resource]) -> Optional[dict[str, set]]:
+    """Topic ARN -> the service principals that publish to it; None when a target is not known."""
+    found: dict[str, set] = {}
+    for r in resources:
+        if r.type == "aws:rds/eventSubscription:EventSubscription":
+            targets, service = [get(r.props, "snsTopic")], "events.rds.amazonaws.com"
+        elif r.type == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            service = "cloudwatch.amazonaws.com"
+            targets = [a for k in ("alarmActions", "okActions", "insufficientDataActions") for a in
+                       ([UNKNOWN] if get(r.props, k) is UNKNOWN else items(get(r.props, k)))]
+        else:
+            continue
+        if UNKNOWN in targets:
+            return None
+        for arn in targets:
+            if isinstance(arn, str):
+                found.setdefault(arn, set()).add(service)
+    return found
+
+
+def _grants(policy: Any, service: str) -> Optional[bool]:
+    """Whether a key policy lets `service` GenerateDataKey* and Decrypt; None if unreadable."""
+    try:
+        statements = json.loads(policy).get("Statement", []) if isinstance(policy, str) else None
+    except (ValueError, AttributeError):
+        return None
+    if statements is None:
+        return None
+    allowed = set()
+    for st in statements if isinstance(statements, list) else [statements]:
+        principal = st.get("Principal")
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        anyone = (principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*")) \
+            and not st.get("Condition")
+        if st.get("Effect") != "Allow" or not (anyone or service in ([services] if isinstance(services, str)
+                                                                         else services)):
+            continue
+        actions = st.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        allowed |= {a for a in NEEDED_ACTIONS if any(fnmatchcase(a, str(x).lower()) for x in actions)}
+    return allowed == set(NEEDED_ACTIONS)
+
+
+def _topic_keys(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    publishers = _publishers(resources)
+    if publishers is None:
+        return []
+    keys: dict[Any, Resource] = {}
+    for r in resources:
+        if r.type == "aws:kms/key:Key":
+            for k in ("arn", "keyId", "id"):
+                if isinstance(get(r.props, k), str):
+                    keys[get(r.props, k)] = r
+    aliases = {get(r.props, "name"): get(r.props, "targetKeyId") for r in resources if r.type == "aws:kms/alias:Alias"}
+    found = []
+    for topic in resources:
+        needed = publishers.get(get(topic.props, "arn")) if topic.type == "aws:sns/topic:Topic" else None
+        key = get(topic.props, "kmsMasterKeyId")
+        if not needed or not isinstance(key, str) or not key:
+            continue
+        if AWS_MANAGED_ALIASES.search(key):
+            found.append(Problem(topic, f"{' and '.join(sorted(needed))} publish to it, but the AWS-managed key "
+                                        f"'{key}' cannot grant them its use (kmsMasterKeyId)"))
+            continue
+        name = key.split(":", 5)[-1] if key.startswith("arn:") and ":alias/" in key else key
+        owner = keys.get(key) or keys.get(aliases.get(name))
+        if owner is None:
+            continue  # a key outside the stack: no verdict
+        # Unset: the default key policy, which lets only the account's IAM principals use the key.
+        policy = get(owner.props, "policy") or json.dumps({"Statement": []})
+        missing = [s for s in sorted(needed) if _grants(policy, s) is False]
+        if missing:
+            found.append(Problem(topic, f"its key '{owner.name}' does not let {' and '.join(missing)} use it "
+                                        "(kms:GenerateDataKey* and kms:Decrypt), so their messages are not delivered",
+                                 f"add a key policy statement allowing {', '.join(missing)} kms:GenerateDataKey* "
+                                 "and kms:Decrypt"))
+    return found
+
+
+def _secondary_autoscaling(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # Aurora UG, 'Limitations of Amazon Aurora global databases': "Aurora global databases
+    # currently don't support Aurora Auto Scaling for secondary DB clusters."
+    secondaries = {get(c.props, "clusterIdentifier") for c in resources if c.type == CLUSTER
+                   and get(c.props, "globalClusterIdentifier") not in (None, "", UNKNOWN)
+                   and isinstance(replica_source(c.props), str)}
+    found = []
+    for target in resources:
+        if target.type != "aws:appautoscaling/target:Target" or get(target.props, "serviceNamespace") != "rds":
+            continue
+        resource_id = get(target.props, "resourceId")
+        if isinstance(resource_id, str) and resource_id.startswith("cluster:") and resource_id[8:] in secondaries:
+            found.append(Problem(target, f"it scales '{resource_id[8:]}', a secondary cluster of a global database, "
+                                         "which Aurora Auto Scaling does not support"))
+    return found
+
+
+def _serverless_scaling(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # Aurora UG, 'Requirements and limitations for Aurora Serverless v2': "An Aurora cluster must
+    # have a ServerlessV2ScalingConfiguration attribute before you can add any DB instances that
+    # use the db.serverless DB instance class."
+    clusters = {get(c.props, "clusterIdentifier"): c for c in resources if c.type == CLUSTER}
+    found = []
+    for member in resources:
+        if member.type != CLUSTER_INSTANCE or get(member.props, "instanceClass") != "db.serverless":
+            continue
+        cluster = clusters.get(get(member.props, "clusterIdentifier"))
+        if cluster is not None and get(cluster.props, "serverlessv2ScalingConfiguration") is None:
+            found.append(Problem(member, f"it is db.serverless but its cluster '{cluster.name}' has no "
+                                         "serverlessv2ScalingConfiguration",
+                                 "set serverlessv2ScalingConfiguration (minCapacity, maxCapacity) on the cluster"))
+    return found
+
+
 def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
@@ -176,4 +298,14 @@ RULES = [
     _rule("rds-replica-source-backups", "The source of a read replica keeps automated backups", _source_backups,
           "set backupRetentionPeriod to 1 or more on the source", "RDS API Reference, CreateDBInstanceReadReplica; "
           "pulumi-aws Instance.backup_retention_period docstring"),
+    _rule("sns-topic-key-allows-publishers", "An encrypted SNS topic's key lets CloudWatch and RDS events publish "
+          "to it", _topic_keys, "encrypt the topic with a customer-managed key whose policy allows the publishers",
+          "Amazon SNS Developer Guide, 'Key management', Enable compatibility between event sources from AWS "
+          "services and encrypted topics (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html)"),
+    _rule("rds-global-secondary-no-autoscaling", "No Aurora Auto Scaling on a global database's secondary cluster",
+          _secondary_autoscaling, "remove the aws.appautoscaling.Target (scale the secondary's readers by hand)",
+          "Aurora User Guide, 'Limitations of Amazon Aurora global databases'"),
+    _rule("rds-serverless-v2-scaling-configuration", "db.serverless instances join a cluster with a Serverless v2 "
+          "capacity range", _serverless_scaling, "set serverlessv2ScalingConfiguration on the cluster",
+          "Aurora User Guide, 'Requirements and limitations for Aurora Serverless v2'"),
 ]
