@@ -386,3 +386,16 @@ def test_evaluate_gives_the_packs_deployability_verdicts(pack, change, expected)
     live = [f for f in evaluate([_live(r) for r in resources]) if f.policy in names]
     assert by_pack == _verdicts(live)
     assert expected in {p for p, _, _ in by_pack}
+
+
+def test_the_rules_page_lists_every_deployability_policy_with_a_source_and_a_test_that_exists(pack):
+    import re
+    from preview.harness import PROJECT_DIR
+    page = (PROJECT_DIR / "docs" / "aws-rules-policies.md").read_text()
+    rows = {m.group(2): (m.group(1), m.group(3)) for m in re.finditer(
+        r"^\| [^|]+ \| ([^|]+) \| `([a-z0-9-]+)` \| (.+) \|$", page, flags=re.M)}
+    assert set(rows) == _names(pack)
+    tests = {name for name in globals() if name.startswith("test_")}
+    for name, (source, test) in rows.items():
+        assert source.strip(), name
+        assert re.search(r"::(test_[a-z0-9_]+)", test).group(1) in tests, (name, test)
