@@ -50,8 +50,24 @@ def _common(db: dict, keys: live_related.Keys, region: str) -> dict:
     }
 
 
+def _inherited(props: dict, keys_: tuple[str, ...]) -> dict:
+    """A live replica reports settings it inherits from its source, which a program would not
+    set on it (and the deployability controls say so): those get no verdict."""
+    return {**props, **{k: live_related.UNKNOWN for k in keys_ if k in props}}
+
+
 def instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
     """describe_db_instances -> aws.rds.Instance inputs."""
+    props = _instance_props(db, keys, region)
+    source = props.get("replicateSourceDb")
+    if not source:
+        return props
+    # A same-region replica also lives in its source's subnet group and under its source's key.
+    same_region = not str(source).startswith("arn:")
+    return _inherited(props, ("username",) + (("kmsKeyId", "dbSubnetGroupName") if same_region else ()))
+
+
+def _instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
     return _drop_none({
         **_common(db, keys, region),
         "identifier": db["DBInstanceIdentifier"], "arn": db.get("DBInstanceArn"),
@@ -87,7 +103,7 @@ def cluster_instance_props(db: dict, keys: live_related.Keys, region: str) -> di
 def cluster_props(cluster: dict, keys: live_related.Keys, region: str, writer_of_global: dict[str, str]) -> dict:
     """describe_db_clusters -> aws.rds.Cluster inputs; a global secondary names its writer as source."""
     source = cluster.get("ReplicationSourceIdentifier") or writer_of_global.get(cluster["DBClusterArn"])
-    return _drop_none({
+    props = _drop_none({
         **_common(cluster, keys, region),
         "clusterIdentifier": cluster["DBClusterIdentifier"], "arn": cluster.get("DBClusterArn"),
         "engineMode": cluster.get("EngineMode"), "masterUsername": cluster.get("MasterUsername"),
@@ -98,6 +114,7 @@ def cluster_props(cluster: dict, keys: live_related.Keys, region: str, writer_of
         "replicationSourceIdentifier": source,
         "iamDatabaseAuthenticationEnabled": cluster.get("IAMDatabaseAuthenticationEnabled"),
     })
+    return _inherited(props, ("masterUsername",)) if source else props
 
 
 def _snapshots(clients: Clients) -> Iterable[tuple[str, str, dict]]:
