@@ -188,24 +188,14 @@ def test_multi_az_cluster_is_one_cluster_resource_with_its_storage_and_monitorin
 
 # --- the pack on cluster plans ----------------------------------------------------------------------------------
 
-# Deployability policies the program breaks today (issue 12), fixed on other branches (generated
-# credentials for global databases, ignoreChanges on replicationSourceIdentifier, Sum/60 s proxy
-# alarms). Listed exactly, so the list must shrink when the fixes merge.
-KNOWN_PROGRAM_VIOLATIONS = {
-    "aurora-global": ["cloudwatch-rds-proxy-metric-statistic", "rds-global-cluster-ignores-replication-source",
-                      "rds-global-cluster-no-managed-password"],
-    "serverless-v2": [], "multi-az-cluster": [],
-}
-
-
-@pytest.mark.parametrize("stack, overrides, known", [
-    ("prod", AURORA_PROD, "aurora-global"), ("dev", SERVERLESS_DEV, "serverless-v2"),
-    ("dev", MULTI_AZ_DEV, "multi-az-cluster")], ids=["aurora-global", "serverless-v2", "multi-az-cluster"])
-def test_cluster_plans_pass_the_pack(stack, overrides, known, pack):
+@pytest.mark.parametrize("stack, overrides", [
+    ("prod", AURORA_PROD), ("dev", SERVERLESS_DEV), ("dev", MULTI_AZ_DEV)],
+    ids=["aurora-global", "serverless-v2", "multi-az-cluster"])
+def test_cluster_plans_pass_the_pack(stack, overrides, pack):
     plan = _plan(stack, overrides)
     pack.configure(load_policy_config(stack))
     mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
-    assert mandatory == KNOWN_PROGRAM_VIOLATIONS[known]
+    assert mandatory == []
 
 
 # --- settings -----------------------------------------------------------------------------------------------

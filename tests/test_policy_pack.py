@@ -236,22 +236,12 @@ def test_tls_parameter_group_is_followed_from_instance_to_group(pack):
 
 # --- our own stacks -----------------------------------------------------------------------------
 
-# Deployability policies today's program breaks (issue 12): fixed on other branches (generated
-# credentials for stacks with replicas, the primary's ARN and no key on same-region replicas,
-# Sum/60 s proxy alarms). Listed exactly, so the list must shrink when the fixes merge.
-KNOWN_PROGRAM_VIOLATIONS = {
-    "dev": [],
-    "prod": ["cloudwatch-rds-proxy-metric-statistic", "rds-replica-source-arn",
-             "rds-replica-source-not-managed-password", "rds-same-region-replica-no-key"],
-}
-
-
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_own_stack_mandatory_violations(stack, stack_plans, pack):
+def test_own_stacks_have_no_mandatory_violation(stack, stack_plans, pack):
     plan = stack_plans[stack]
     pack.configure(load_policy_config(stack))
     mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
-    assert mandatory == KNOWN_PROGRAM_VIOLATIONS[stack]
+    assert mandatory == []
 
 
 BROKEN_PROD = [

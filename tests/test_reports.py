@@ -16,19 +16,6 @@ from preview.harness import run_program
 from preview.mock_resources import MOCK_SECRET_VALUE
 
 
-@pytest.fixture
-def known_violations_disabled(monkeypatch):
-    """The stack's policy config with the deployability violations the program is known to have
-    today (issue 12, tests/test_policy_pack.py) disabled: the reports' own behaviour is under test."""
-    import preview.__main__ as cli
-    from preview.analyzer import load_policy_config
-    from tests.test_policy_pack import KNOWN_PROGRAM_VIOLATIONS
-
-    def config(stack):
-        return {**load_policy_config(stack), **{p: "disabled" for p in KNOWN_PROGRAM_VIOLATIONS.get(stack, [])}}
-    monkeypatch.setattr(cli, "load_policy_config", config)
-
-
 def _check(tmp_path, *args):
     paths = {kind: tmp_path / f"out.{kind}" for kind in ("json", "sarif", "md")}
     code = main([*args, "--quiet", "--json", str(paths["json"]), "--sarif", str(paths["sarif"]),
@@ -38,7 +25,7 @@ def _check(tmp_path, *args):
 
 # --- exit codes -------------------------------------------------------------------------------------
 
-def test_clean_prod_exits_0_and_every_report_says_so(tmp_path, known_violations_disabled):
+def test_clean_prod_exits_0_and_every_report_says_so(tmp_path):
     code, report, sarif, markdown = _check(tmp_path, "--stack", "prod")
     assert code == EXIT_CLEAN
     assert report["diagnostics"] == [] and report["error"] is None
@@ -46,7 +33,7 @@ def test_clean_prod_exits_0_and_every_report_says_so(tmp_path, known_violations_
     assert "**Verdict: ✅ passes**" in markdown and "| mandatory | 0 |" in markdown
 
 
-def test_a_broken_override_exits_1_with_a_readable_report(tmp_path, known_violations_disabled):
+def test_a_broken_override_exits_1_with_a_readable_report(tmp_path):
     code, report, sarif, markdown = _check(tmp_path, "--stack", "prod", "--config", "multiAz=false")
     assert code == EXIT_MANDATORY
     assert [(d["policy"], d["level"]) for d in report["diagnostics"]] == [("rds-multi-az", "mandatory")]
@@ -62,7 +49,7 @@ def test_bad_config_exits_2_and_the_markdown_carries_the_message(tmp_path):
     assert "could not be built" in markdown and "backupRetentionDays = 0" in markdown
 
 
-def test_first_preview_produces_no_false_violations(tmp_path, known_violations_disabled):
+def test_first_preview_produces_no_false_violations(tmp_path):
     code, report, _, _ = _check(tmp_path, "--all", "--first-preview")
     assert code == EXIT_CLEAN
     assert [s["stack"] for s in report["stacks"]] == ["dev", "prod"]
@@ -115,7 +102,7 @@ def _conforms(value, cls, path="$"):
             _conforms(element, nested, f"{path}.{name}[{i}]")
 
 
-def test_sarif_follows_the_2_1_0_object_model(tmp_path, known_violations_disabled):
+def test_sarif_follows_the_2_1_0_object_model(tmp_path):
     code, _, sarif, _ = _check(tmp_path, "--all")
     assert code == EXIT_CLEAN
     _conforms(sarif, om.SarifLog)
