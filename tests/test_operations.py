@@ -302,6 +302,17 @@ def test_restore_drill_measures_checks_and_deletes_only_its_instance(estate):
     assert estate.instances() == before  # the drill's instance is gone, nothing else changed
 
 
+def test_restore_drill_to_a_given_time(estate):
+    import datetime
+
+    point = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    run = estate.run("restore-drill", "--db-instance", "appdb-prod", "--confirm", "appdb-prod", "--to-time", point,
+                     "--drill-id", "appdb-prod-drill-at")
+    assert run.code == 0, run.lines
+    assert run.result["restore_point"].startswith(point[:16]) and run.result["rpo_seconds"] is None
+    assert "appdb-prod-drill-at" not in estate.instances()
+
+
 def test_failover_drill_refuses_a_single_az_instance(estate):
     before = estate.instances()
     run = estate.run("failover-drill", "--db-instance", "legacy-mysql", "--confirm", "legacy-mysql")
@@ -315,6 +326,8 @@ def test_failover_drill_of_a_multi_az_instance_and_a_cluster(estate):
     run = estate.run("failover-drill", "--db-instance", "appdb-prod", "--confirm", "appdb-prod")
     assert run.code == 0 and run.result["failover_seconds"] >= 0
     assert run.result["failed_over"] is False  # moto keeps the primary in its AZ (see the module docstring)
+    writer = estate.run("failover-drill", "--db-cluster", "orders", "--confirm", "orders", "--target-instance", "nope")
+    assert writer.code == 2 and "not a reader" in writer.result["message"]
     cluster = estate.run("failover-drill", "--db-cluster", "orders", "--confirm", "orders")
     assert cluster.code == 0, cluster.lines
     assert cluster.result["writer_before"] != cluster.result["writer_after"]
