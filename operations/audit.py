@@ -3,8 +3,9 @@
 Reads instances, clusters, manual snapshots (and who may restore them), proxies, the parameter
 groups, security groups and KMS keys they use, alarms and event subscriptions (live.py), then
 calls `rds_guardrails.evaluate` -- the same checks the pack runs on a plan. Levels and
-thresholds come from the pack's per-stack config (--policy-config), else every control is
-mandatory. Exit 1 when a mandatory control fails.
+thresholds come from the pack's per-stack config (--policy-config), else each control has the
+pack's own level (mandatory, but for the few the pack makes advisory). Exit 1 when a mandatory
+control fails.
 
 Credential rotation is a stack control: in a plan, a SecretRotation of the stack covers its
 databases. A region holds many stacks, so a rotated secret counts only for the databases of its
@@ -26,7 +27,7 @@ HELP = "the policy pack's controls on the live databases, snapshots, proxies, se
 def add_arguments(p: Any) -> None:
     """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
-                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: all mandatory")
+                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: the pack's levels")
 
 
 def _config(path: str | None) -> dict | None:
