@@ -3,9 +3,8 @@
 Reads instances, clusters, manual snapshots (and who may restore them), proxies, the parameter
 groups, security groups and KMS keys they use, alarms and event subscriptions (live.py), then
 calls `rds_guardrails.evaluate` -- the same checks the pack runs on a plan. Levels and
-thresholds come from the pack's per-stack config (--policy-config), else each control has the
-pack's own level (mandatory, but for the few the pack makes advisory). Exit 1 when a mandatory
-control fails.
+thresholds come from the pack's per-stack config (--policy-config), else every control is
+mandatory ({"all": "mandatory"}, default thresholds). Exit 1 when a mandatory control fails.
 
 Credential rotation is a stack control: in a plan, a SecretRotation of the stack covers its
 databases. A region holds many stacks, so a rotated secret counts only for the databases of its
@@ -27,14 +26,17 @@ HELP = "the policy pack's controls on the live databases, snapshots, proxies, se
 def add_arguments(p: Any) -> None:
     """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
-                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: the pack's levels")
+                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: every control mandatory")
 
 
-def _config(path: str | None) -> dict | None:
+EVERY_CONTROL_MANDATORY = {"all": "mandatory"}
+
+
+def _config(path: str | None) -> dict:
     from operations.pack import levels_from_config
 
     if not path:
-        return None
+        return EVERY_CONTROL_MANDATORY
     try:
         config = json.loads(open(path, encoding="utf-8").read())
     except OSError as exc:
