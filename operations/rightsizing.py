@@ -7,11 +7,13 @@ Heuristics (this runbook's, tunable by options; not AWS rules):
 - downsize: p95 CPU below --low-cpu and peak below twice that, the memory in use fitting 90 % of
   the next size down, and the connections' peak under half of that size's max_connections.
 Sizes move within the family (db.r6g.xlarge -> db.r6g.large), never across families.
-Default max_connections (RDS User Guide, "Maximum number of database connections"): PostgreSQL
+Default max_connections (RDS User Guide, "Quotas and constraints for Amazon RDS" -> "Maximum
+number of database connections", CHAP_Limits.html#RDS_Limits.MaxConnections): PostgreSQL
 LEAST({DBInstanceClassMemory/9531392}, 5000), MySQL and MariaDB {DBInstanceClassMemory/12582880};
 the class's nominal memory stands in for DBInstanceClassMemory (a little larger), so these are
-upper estimates. gp3 (RDS User Guide, "Amazon RDS DB instance storage", General Purpose SSD):
-a 3,000 IOPS / 125 MiB/s baseline at any size below 400 GiB, where gp2 gives 3 IOPS per GiB.
+upper estimates. gp3 (RDS User Guide, "Amazon RDS DB instance storage" -> General Purpose SSD,
+CHAP_Storage.html): a 3,000 IOPS / 125 MiB/s baseline below 400 GiB (more above), where gp2
+gives 3 IOPS per GiB (100 at least) and bursts on credits.
 Prices come from prices.json: estimates with their source and date, printed with every run.
 """
 
