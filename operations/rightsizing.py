@@ -126,7 +126,7 @@ def _storage(db: dict) -> Optional[dict]:
     saving = round((price["gp2"] - price["gp3"]) * size * copies, 2)
     return {"resource": db["DBInstanceIdentifier"], "kind": "gp2->gp3", "current": f"gp2 {size} GiB",
             "proposed": f"gp3 {size} GiB", "monthly_savings_usd": saving,
-            "reason": f"gp3 has a 3,000 IOPS baseline at any size; gp2 gives {3 * size} IOPS at {size} GiB"}
+            "reason": f"gp3 gives at least 3,000 IOPS at any size; gp2 gives {max(100, 3 * size)} IOPS at {size} GiB"}
 
 
 def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
