@@ -41,7 +41,10 @@ def _common() -> argparse.ArgumentParser:
 
 def parser() -> argparse.ArgumentParser:
     """The top-level parser with one subcommand per runbook."""
-    top = argparse.ArgumentParser(prog="python -m operations", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(prog="python -m operations",
+                                  description="Day-2 runbooks for RDS instances and clusters, with boto3.",
+                                  epilog="Exit codes: 0 done, 1 mandatory findings / failed check / unconfirmed, "
+                                         "2 bad input, refused or AWS error.")
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK")
     common = _common()
     for name in RUNBOOKS:

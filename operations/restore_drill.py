@@ -24,7 +24,7 @@ from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.waiting import wait_for
 
-HELP = "restore the latest restorable time (or --to-time) to a temporary instance, check it, report RTO/RPO, delete it"
+HELP = "restore the latest restorable time (or --to-time) to a temporary copy, check it, report RTO/RPO, delete it"
 DRILL_TAG = restore_cluster.DRILL_TAG
 
 
