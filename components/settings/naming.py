@@ -75,7 +75,6 @@ def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
         out.append((origin, base, RDS_INSTANCE))
     else:
         out.append((origin, base, AURORA_CLUSTER if s.is_aurora else MULTI_AZ_CLUSTER))
-    out.append((origin, f"{base}-final", SNAPSHOT))
     if s.is_aurora:
         readers = max(s.cluster.readers, 1)
         out.append((origin, f"{base}-reader-{readers}", RDS_INSTANCE))
@@ -84,17 +83,18 @@ def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
                     (origin, f"{base}-dr-reader-{readers}", RDS_INSTANCE)]
     for i, replica in enumerate(s.replicas):
         where = f"{config_key('replicas')}.{i}.name"
-        out += [(where, s.replica_identifier(replica), RDS_INSTANCE),
-                (where, f"{s.replica_identifier(replica)}-final", SNAPSHOT)]
+        out.append((where, s.replica_identifier(replica), RDS_INSTANCE))
     if s.proxy is not None:
         out += [(origin, f"{base}-proxy", PROXY), (origin, f"{base}-proxy-ro", PROXY)]
     if s.alarms.enabled:
         out += [(origin, f"{base}-alerts", SNS_TOPIC), (origin, f"{base}-dr-alerts", SNS_TOPIC),
-                (origin, f"{base}-alerts-cluster-events", EVENT_SUBSCRIPTION)]
+                (origin, f"{base}-dr-alerts-cluster-events", EVENT_SUBSCRIPTION)]
         if s.alarms.dashboard:
             out.append((origin, base, DASHBOARD))
-    longest = max((name for _, name, rule in out if rule in (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER)),
-                  key=len)
+    databases = [(o, name) for o, name, rule in out if rule in (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER)]
+    # Every instance and cluster may leave a final snapshot named after it (a superset: safe).
+    out += [(o, f"{name}-final", SNAPSHOT) for o, name in databases]
+    longest = max((name for _, name in databases), key=len)
     out += [(origin, f"/aws/rds/instance/{longest}/postgresql", LOG_GROUP),
             (origin, f"alias/{base}-dr-keys", KMS_ALIAS)]
     return out

@@ -30,6 +30,16 @@ STRUCTURED = frozenset({
     "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters",
     "replicas", "disasterRecovery", "proxy", "alarms", "restore", "cluster", "alarmHttpsEndpoints",
 })
+# What the models' patterns mean, for people (pydantic would print the regular expression).
+PATTERN_TEXT = {
+    r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$": "must be 2-40 lowercase letters, digits and hyphens, starting with a "
+                                       "letter and not ending with a hyphen",
+    r"^[a-z][a-z0-9-]{0,14}[a-z0-9]$": "must be 2-16 lowercase letters, digits and hyphens, starting with a "
+                                       "letter and not ending with a hyphen",
+    r"^[A-Za-z][A-Za-z0-9_]{0,62}$": "must be 1-63 letters, digits and underscores, starting with a letter",
+    r"^[A-Za-z][A-Za-z0-9_]{0,15}$": "must be 1-16 letters, digits and underscores, starting with a letter",
+    r"^vpc-[0-9a-f]{8,17}$": "must be a VPC id (vpc-0123abcd...)",
+}
 # Namespaces a stack file may rightly hold besides ours; any other close to ours or to aws is a typo.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "pulumi", "random", "awsx", "aws-native"})
 
@@ -57,9 +67,12 @@ def describe_pydantic_error(error: dict[str, Any]) -> str:
     key = config_key(".".join(str(p) for p in loc)) if loc else PROJECT
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), known_fields(loc[:-1]), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]}?" if close else "check the spelling against README's settings list"
+        known = {k.lower(): k for k in known_fields(loc[:-1])}
+        close = difflib.get_close_matches(str(loc[-1]).lower(), list(known), n=1, cutoff=0.6)
+        hint = f"did you mean {known[close[0]]}?" if close else "check the spelling against README's settings list"
         return f"{key}: unknown setting; {hint}"
+    if error["type"] == "string_pattern_mismatch":
+        message = PATTERN_TEXT.get(error.get("ctx", {}).get("pattern", ""), message)
     if error["type"] == "missing":
         return f"{key}: required"
     if secrets.is_secret_location(tuple(loc)):
