@@ -49,6 +49,9 @@ def _read_yaml(path: Path) -> dict:
     if bad_keys:
         raise StackConfigError(f"{path.name}: config keys must be text such as rdsplatform:engine, "
                                f"not {', '.join(bad_keys)}")
+    empty = [k for k, v in config.items() if v is None]
+    if empty:
+        raise StackConfigError(f"{path.name}: {', '.join(empty)} has no value; give one or remove the key")
     return data
 
 

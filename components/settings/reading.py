@@ -40,6 +40,15 @@ PATTERN_TEXT = {
     r"^[A-Za-z][A-Za-z0-9_]{0,15}$": "must be 1-16 letters, digits and underscores, starting with a letter",
     r"^vpc-[0-9a-f]{8,17}$": "must be a VPC id (vpc-0123abcd...)",
 }
+# Shape errors in the words of a stack file (pydantic speaks of tuples and model instances).
+TYPE_TEXT = {
+    "tuple_type": "must be a list (YAML `- item` lines, or JSON [...])",
+    "list_type": "must be a list (YAML `- item` lines, or JSON [...])",
+    "dict_type": "must be an object (YAML `key: value` lines, or JSON {...})",
+    "model_type": "must be an object (YAML `key: value` lines, or JSON {...})",
+    "model_attributes_type": "must be an object (YAML `key: value` lines, or JSON {...})",
+    "string_type": "must be text (quote numbers and booleans: \"1\", \"true\")",
+}
 # Namespaces a stack file may rightly hold besides ours; any other close to ours or to aws is a typo.
 KNOWN_NAMESPACES = frozenset({PROJECT, "aws", "pulumi", "random", "awsx", "aws-native"})
 
@@ -71,6 +80,7 @@ def describe_pydantic_error(error: dict[str, Any]) -> str:
         close = difflib.get_close_matches(str(loc[-1]).lower(), list(known), n=1, cutoff=0.6)
         hint = f"did you mean {known[close[0]]}?" if close else "check the spelling against README's settings list"
         return f"{key}: unknown setting; {hint}"
+    message = TYPE_TEXT.get(error["type"], message)
     if error["type"] == "string_pattern_mismatch":
         message = PATTERN_TEXT.get(error.get("ctx", {}).get("pattern", ""), message)
     if error["type"] == "missing":
