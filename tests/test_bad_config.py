@@ -251,7 +251,8 @@ FILES = [
     ("bad", DEV + "  rdsplatform:alarms:\n    thresholds:\n      freeStorageGiB: .inf\n", "finite"),
     ("feature_x", DEV, "stack name is 'feature_x'"),
     ("Staging", DEV, "RDS DB instance identifier 'appdb-Staging' is invalid"),
-    ("s" * 68, DEV, "characters; AWS allows at most 63"),
+    ("s" * 68, DEV, "characters; at most 63 are allowed"),
+    ("p" * 10, DEV + "  rdsplatform:name: " + "a" * 40 + "\n", "IAM role name"),
     ("m" * 50, DEV + MULTI_AZ_CLUSTER, "Multi-AZ DB cluster identifier 'appdb-mmmm"),
 ]
 

@@ -46,6 +46,8 @@ def test_every_explicit_name_is_one_the_settings_checked(stack, overrides):
              if r.type == t and isinstance(r.inputs.get(prop), str)]
     found += [(rule, r.inputs["clusterIdentifier"]) for r in plan.of_type("aws:rds/cluster:Cluster")
               for rule in CLUSTER_RULES[:1] if settings.is_aurora]
+    # Auto-named: the provider adds "-" and 7 random characters to the resource name.
+    found += [(naming.IAM_ROLE, r.name) for r in plan.of_type("aws:iam/role:Role")]
     assert len(found) >= 5
     for rule, name in found:
         assert naming.name_problem(rule, name) is None, (rule.what, name)

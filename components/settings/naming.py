@@ -23,6 +23,10 @@ Sources, one per rule below (AWS API references, as quoted in their SDK docs):
   '/', '.' (and '#').
 - CloudWatch PutDashboard, DashboardName: "The maximum length is 255, and valid characters are
   A-Z, a-z, 0-9, "-", and "_"."
+- IAM roles are auto-named by pulumi-aws (provider/resources.go, aws_iam_role:
+  `tfbridge.AutoName("name", 64, "-")`: the resource name, "-" and 7 random characters, at most 64
+  in all; the bridge's NewUniqueName fails "name '...' plus 7 random chars is longer than maximum
+  length 64"), so the resource names the program gives its roles have at most 56 characters.
 - KMS developer guide, "Create aliases": "The alias must be string of 1–256 characters. It can
   contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-)."
 """
@@ -63,6 +67,8 @@ EVENT_SUBSCRIPTION = NameRule("RDS event subscription name", 254, r".+", "any ch
 LOG_GROUP = NameRule("CloudWatch Logs log group name", 512, r"[A-Za-z0-9_./#-]+",
                      "ASCII letters, digits, '_', '-', '/', '.' and '#'")
 DASHBOARD = NameRule("CloudWatch dashboard name", 255, r"[A-Za-z0-9_-]+", "ASCII letters, digits, '-' and '_'")
+IAM_ROLE = NameRule("IAM role name (before pulumi-aws adds '-' and 7 random characters)", 56,
+                    r"[A-Za-z0-9+=,.@_-]+", "letters, digits and + = , . @ _ -")
 KMS_ALIAS = NameRule("KMS alias", 256, r"alias/[A-Za-z0-9/_-]+", "ASCII letters, digits, '/', '_' and '-'")
 
 
@@ -91,6 +97,13 @@ def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
                 (origin, f"{base}-dr-alerts-cluster-events", EVENT_SUBSCRIPTION)]
         if s.alarms.dashboard:
             out.append((origin, base, DASHBOARD))
+    # The enhanced-monitoring role of each database component and the proxy's role (auto-named).
+    if s.monitoring_interval:
+        out.append((origin, f"{base}-db-monitoring", IAM_ROLE))
+        if s.is_aurora and s.disaster_recovery is not None:
+            out.append((origin, f"{base}-dr-db-monitoring", IAM_ROLE))
+    if s.proxy is not None:
+        out.append((origin, f"{base}-proxy-role", IAM_ROLE))
     databases = [(o, name) for o, name, rule in out if rule in (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER)]
     # Every instance and cluster may leave a final snapshot named after it (a superset: safe).
     out += [(o, f"{name}-final", SNAPSHOT) for o, name in databases]
@@ -105,7 +118,7 @@ def name_problem(rule: NameRule, name: str) -> str | None:
     if not re.fullmatch(rule.pattern, name):
         return f"{rule.what} {name!r} is invalid: AWS allows {rule.allowed}"
     if len(name) > rule.max_length:
-        return f"{rule.what} {name!r} has {len(name)} characters; AWS allows at most {rule.max_length}"
+        return f"{rule.what} {name!r} has {len(name)} characters; at most {rule.max_length} are allowed"
     return None
 
 
