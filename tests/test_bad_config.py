@@ -291,3 +291,14 @@ def test_a_sample_through_a_real_subprocess():
         assert key in result.stderr
     assert "T0KEN-zz9" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_other_namespaces_and_other_aws_keys_are_left_alone():
+    """Only near misses of rdsplatform and aws are refused: other providers' config is theirs."""
+    from components.settings import parse_config_text
+    from plan.stack_config import stack_config
+
+    values = stack_config("dev", {"awsx:vpcDefaults": "{}", "pulumi:tags": "{}", "aws:profile": "ops",
+                                  "aws:skipCredentialsValidation": "true", "gcp:project": "p", "random:seed": "1"})
+    settings = parse_config_text(values, environment="dev")
+    assert settings.identifier == "appdb-dev"

@@ -138,11 +138,12 @@ def collision_problems(s: Settings) -> list[str]:
     """Replica identifiers must not equal another name of the stack: their alarms, dashboard
     widgets and events are named after them, so a replica called `proxy` would collide with the
     proxy's alarms (same Pulumi URN) and one called `dr` with the DR cluster."""
-    taken = {s.identifier: "the primary", f"{s.identifier}-global": "the global cluster"}
+    taken = {s.identifier: "the primary"}
     if s.proxy is not None:
         taken[f"{s.identifier}-proxy"] = "the RDS Proxy"
-    if s.is_aurora:
+    if s.is_aurora and s.disaster_recovery is not None:
         taken[f"{s.identifier}-dr"] = "the DR cluster"
+        taken[f"{s.identifier}-global"] = "the global cluster"
     problems = []
     for i, replica in enumerate(s.replicas):
         identifier = s.replica_identifier(replica)
