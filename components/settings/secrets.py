@@ -4,8 +4,13 @@ secret values out of every error message.
 Decision (README, "Secrets in config"): two keys may carry secrets.
 - `alarmHttpsEndpoints`: webhook URLs of alarm subscriptions, which usually carry a token.
 - `parameters`: DB parameter values (an audit or replication setting may hold a credential).
-Both are declared `secret: true` in Pulumi.yaml (without a `type`, so the CLI applies the empty
-default instead of requiring a secret in every stack) and every value derived from them reaches
+Both are declared `secret: true` in Pulumi.yaml without a `type`. Why (Pulumi CLI source,
+sdk/go/common/workspace): `mergeConfig` reports a project key without a default as missing in
+every stack; `validateStackConfigValue` ("Stack '%v' with configuration key '%v' must be
+encrypted as it's secret") runs only for explicitly typed keys, so a typed secret key is
+required everywhere and its plain default is refused; project.json allows `default` of any shape
+without `type`. Untyped, the empty default applies and the stacks stay valid. The program then
+enforces what matters: every value derived from them reaches
 the resources as a Pulumi secret, whether the stack file encrypts them or not. Every other key
 names or shapes resources, appears in the plan and in AWS in clear, and so may not be set as a
 secret: `reading.parse` refuses that instead of leaking it.
