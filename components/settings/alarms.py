@@ -35,7 +35,7 @@ class AlarmSettings(SettingsModel):
         # this plain object (whose value would be in the stack file and the state in clear).
         if v:
             raise ValueError("webhook URLs carry tokens: set them in the secret key rdsplatform:alarmHttpsEndpoints "
-                             "(pulumi config set --secret alarmHttpsEndpoints '["https://..."]') and remove "
+                             "(pulumi config set --secret alarmHttpsEndpoints '[\"https://...\"]') and remove "
                              "alarms.httpsEndpoints")
         return v
 
