@@ -53,8 +53,9 @@ def private_cidrs(v: tuple[str, ...]) -> tuple[str, ...]:
 def vpc_cidr(v: str) -> str:
     """A private IPv4 VPC range from /16 to /24, so each AZ gets a subnet."""
     net = require_private_cidr(v)
-    # Amazon VPC User Guide, "VPC CIDR blocks": a VPC's primary CIDR block is IPv4, "between a
-    # /16 netmask (65,536 IP addresses) and /28 netmask"; IPv6 blocks are only ever added to it.
+    # CloudFormation reference, AWS::EC2::VPCCidrBlock: "A VPC must have an associated IPv4 CIDR
+    # block. You can optionally associate additional IPv4 CIDR blocks ... an IPv6 CIDR block";
+    # the VPC's own range (aws.ec2.Vpc cidr_block) is that IPv4 block.
     if net.version != 4:
         raise ValueError(f"{v} is an IPv6 block; a VPC's own range is IPv4 (e.g. 10.42.0.0/16)")
     if not 16 <= net.prefixlen <= 24:

@@ -64,8 +64,9 @@ def disaster_recovery_problems(s: Settings) -> list[str]:
     if dr.subnet_ids and (not dr.vpc_id or len(dr.subnet_ids) < 2):
         problems.append(f"{key}.subnetIds needs vpcId and private subnets in at least 2 availability zones")
     if dr.vpc_cidr and s.uses_own_vpc and ipaddress.ip_network(dr.vpc_cidr).overlaps(ipaddress.ip_network(s.vpc_cidr)):
-        # Amazon VPC peering guide, "VPC peering limitations": "You cannot create a VPC peering
-        # connection between VPCs that have matching or overlapping IPv4 CIDR blocks."
+        # Amazon VPC Peering Guide, "Create a VPC peering connection", Prerequisites: "Ensure that
+        # the VPCs do not have overlapping IPv4 CIDR blocks. If they overlap, the status of the VPC
+        # peering connection immediately goes to failed."
         problems.append(
             f"{key}.vpcCidr = {dr.vpc_cidr!r} overlaps {config_key('vpcCidr')} ({s.vpc_cidr}): choose a range "
             "that does not overlap, so the two VPCs can be peered later"
