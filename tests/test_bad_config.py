@@ -148,6 +148,8 @@ CASES = [
     case({"replicas": [{"name": "ro", "tags": {"ReplicaOf": "x"}}]}, "rdsplatform:replicas.0.tags",
          "set by the platform"),
     case({"tags": {"": "v"}}, "rdsplatform:tags", "1..128"),
+    case({"tags": {"rds:team": "x"}}, "rdsplatform:tags", "which RDS reserves"),
+    case({"tags": {"Team": "rds:x"}}, "rdsplatform:tags.Team", "aws: or rds:"),
     # --- secret keys: never echoed --------------------------------------------------------------
     case({"alarmHttpsEndpoints": ["http://hooks.example.com/T0KEN-abc123"]}, "rdsplatform:alarmHttpsEndpoints",
          "not https:// URLs", secret="T0KEN-abc123"),

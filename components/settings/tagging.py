@@ -6,7 +6,10 @@ resource – 50"; "Maximum key length – 128 Unicode characters in UTF-8"; "Max
 256 Unicode characters in UTF-8"; "Generally allowed characters are letters, numbers, spaces
 representable in UTF-8, and the following characters: + - = . _ : / @"; "Don't use aws:, AWS:,
 or any upper or lowercase combination of such as a prefix for either keys or values".
-RDS: "Tagging Amazon RDS resources" states the same 50-tag and length limits.
+RDS, whose resources get these tags too (RDS API Reference, Tag): keys "from 1 to 128 Unicode
+characters in length and can't be prefixed with aws: or rds:", values likewise up to 256;
+"only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'
+(Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ MAX_TAGS = 50
 MAX_KEY = 128
 MAX_VALUE = 256
 _SYMBOLS = set("+-=._:/@")
+_RESERVED_PREFIXES = ("aws:", "rds:")
 # Tags the platform itself adds to a replica besides the defaults (components/wiring.py).
 REPLICA_TAG_KEYS = ("ReplicaOf",)
 
 
 def _allowed(text: str) -> bool:
-    return all(c in _SYMBOLS or unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Zs"
-               for c in text)
+    return all(c in _SYMBOLS or unicodedata.category(c)[0] in "LNZ" for c in text)
 
 
 def tag_problems_of(key: str, tags: dict[str, str], platform_keys: tuple[str, ...],
@@ -49,8 +52,10 @@ def tag_problems_of(key: str, tags: dict[str, str], platform_keys: tuple[str, ..
         elif not _allowed(v):
             problems.append(f"{key}.{k} = {v!r}: tag value has characters AWS refuses; allowed: letters, "
                             "digits, spaces and + - = . _ : / @")
-        elif v.lower().startswith("aws:"):
-            problems.append(f"{key}.{k} = {v!r}: tag values may not start with aws: (reserved by AWS)")
+        elif v.lower().startswith(_RESERVED_PREFIXES):
+            problems.append(f"{key}.{k} = {v!r}: tag values may not start with aws: or rds: (reserved by AWS)")
+        if k.lower().startswith("rds:"):
+            problems.append(f"{key}: tag key {k!r} starts with rds:, which RDS reserves")
     return problems
 
 
