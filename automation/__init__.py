@@ -10,7 +10,9 @@ a production stack needs its name repeated. See automation/deployer.py.
 
 from automation.errors import (
     AutomationError,
+    BadInputError,
     CliNotFoundError,
+    CliUnusableError,
     ConfigRejectedError,
     DataLossRefusedError,
     DestroyRefusedError,
@@ -18,13 +20,14 @@ from automation.errors import (
     OperationFailedError,
     PolicyViolationError,
     StackBusyError,
+    UnknownStackError,
 )
 from automation.deployer import Deployer, destroy, preview, refresh, up
 from automation.results import OperationResult, Output, PlannedChange, PolicyFinding
 
 __all__ = [
-    "AutomationError", "CliNotFoundError", "ConfigRejectedError", "DataLossRefusedError", "DestroyRefusedError",
-    "OperationCancelledError", "OperationFailedError", "PolicyViolationError", "StackBusyError",
+    "AutomationError", "BadInputError", "CliNotFoundError", "CliUnusableError", "ConfigRejectedError",
+    "DataLossRefusedError", "DestroyRefusedError", "OperationCancelledError", "OperationFailedError", "PolicyViolationError", "StackBusyError", "UnknownStackError",
     "Deployer", "destroy", "preview", "refresh", "up",
     "OperationResult", "Output", "PlannedChange", "PolicyFinding",
 ]

@@ -1,31 +1,49 @@
-"""Every way an operation is refused or fails, each with a message a service can show as is."""
+"""Every way an operation is refused or fails, each with a message a service can show as is.
+
+Each class carries the exit code of `python -m automation` (README, "Exit codes"); 0 is
+success and INTERNAL_ERROR anything this package did not expect.
+"""
 
 from __future__ import annotations
+
+INTERNAL_ERROR = 8
 
 
 class AutomationError(Exception):
     """Base of everything this package raises on purpose."""
 
+    exit_code = INTERNAL_ERROR
 
-class CliNotFoundError(AutomationError):
-    """The Pulumi CLI is missing or too old."""
+    def masked_with(self, mask) -> "AutomationError":
+        """The same error with its message passed through `mask` (known secret values hidden)."""
+        self.args = (mask(str(self)),)
+        return self
 
 
-class ConfigRejectedError(AutomationError):
+class GuardRailRefusedError(AutomationError):
+    """A guard rail refused the operation before anything changed."""
+
+    exit_code = 1
+
+
+class BadInputError(AutomationError):
+    """The request itself is wrong: unknown stack, bad name, bad key or value, malformed override."""
+
+    exit_code = 2
+
+
+class ConfigRejectedError(BadInputError):
     """Config overrides that the stack's settings refuse (same rules as the program)."""
 
 
-class PolicyViolationError(AutomationError):
-    """The preview found mandatory policy violations; nothing was changed."""
-
-    def __init__(self, stack: str, findings: list) -> None:
-        self.findings = findings
-        lines = "\n".join(f"  - {f.policy} on {f.resource}: {f.message}" for f in findings)
-        super().__init__(f"stack {stack}: refused, {len(findings)} mandatory policy violation(s):\n{lines}")
+class UnknownStackError(BadInputError):
+    """No Pulumi.<stack>.yaml for the stack, or a name Pulumi does not accept."""
 
 
 class DataLossRefusedError(AutomationError):
     """The preview would replace or delete a stateful or protected resource."""
+
+    exit_code = 3
 
     def __init__(self, stack: str, changes: list) -> None:
         self.changes = changes
@@ -34,17 +52,42 @@ class DataLossRefusedError(AutomationError):
                          f"protected resources (pass allow_replacement=True to accept):\n{lines}")
 
 
-class DestroyRefusedError(AutomationError):
-    """Destroying a production stack without naming it."""
+class CliUnusableError(AutomationError):
+    """The Pulumi CLI cannot be used: missing, too old, or it cannot execute."""
+
+    exit_code = 4
+
+
+class CliNotFoundError(CliUnusableError):
+    """The Pulumi CLI is missing or too old."""
+
+
+class OperationFailedError(AutomationError):
+    """The Pulumi CLI or the engine reported an error (not a conflict, not a policy refusal)."""
+
+    exit_code = 5
 
 
 class StackBusyError(AutomationError):
-    """Another operation on the same stack is running, here or (after retries) elsewhere."""
+    """Another operation holds the stack: the lock here, or (after retries) the backend's."""
+
+    exit_code = 6
 
 
 class OperationCancelledError(AutomationError):
     """The caller cancelled; the engine was asked to stop."""
 
+    exit_code = 7
 
-class OperationFailedError(AutomationError):
-    """The Pulumi CLI reported an error (not a conflict, not a policy refusal)."""
+
+class PolicyViolationError(GuardRailRefusedError):
+    """The preview found mandatory policy violations; nothing was changed."""
+
+    def __init__(self, stack: str, findings: list) -> None:
+        self.findings = findings
+        lines = "\n".join(f"  - {f.policy} on {f.resource}: {f.message}" for f in findings)
+        super().__init__(f"stack {stack}: refused, {len(findings)} mandatory policy violation(s):\n{lines}")
+
+
+class DestroyRefusedError(GuardRailRefusedError):
+    """Destroying a production stack without naming it."""

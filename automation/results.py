@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from pulumi.automation import EngineEvent, OutputValue
 
+from automation.masking import Masker
 from plan.registration import masked
 from plan.replacements import is_stateful
 
@@ -66,10 +67,15 @@ class OperationResult:
 
 
 class EventCollector:
-    """Keeps what the results need from the event stream and forwards every event, masked."""
+    """Keeps what the results need from the event stream and forwards every event, masked.
 
-    def __init__(self, forward=None) -> None:
+    Masked twice over: values the engine marks secret, and plain strings equal to (or, when
+    long enough, containing) a secret value the Deployer knows (`mask`).
+    """
+
+    def __init__(self, forward=None, mask: Optional[Masker] = None) -> None:
         self.forward = forward
+        self.mask = mask or Masker()
         self.findings: list[PolicyFinding] = []
         self.destructive: dict[str, PlannedChange] = {}
         self.summary: Optional[dict[str, int]] = None
@@ -77,8 +83,9 @@ class EventCollector:
     def __call__(self, event: EngineEvent) -> None:
         if event.policy_event is not None:
             p = event.policy_event
+            message = p.message.strip().splitlines()[-1] if p.message and p.message.strip() else ""
             self.findings.append(PolicyFinding(p.policy_name, str(p.enforcement_level), p.resource_urn or "",
-                                               p.message.strip().splitlines()[-1] if p.message else ""))
+                                               self.mask.text(message)))
         if event.resource_pre_event is not None:
             m = event.resource_pre_event.metadata
             op = m.op.value if isinstance(m.op, Enum) else str(m.op)
@@ -89,7 +96,7 @@ class EventCollector:
             self.summary = {str(k.value if isinstance(k, Enum) else k): v
                             for k, v in (event.summary_event.resource_changes or {}).items()}
         if self.forward is not None:
-            self.forward(event_to_dict(event))
+            self.forward(self.mask(event_to_dict(event)))
 
     @property
     def mandatory(self) -> list[PolicyFinding]:
@@ -118,5 +125,7 @@ def event_to_dict(obj: Any) -> Any:
     return obj
 
 
-def outputs_from(stack_outputs: dict[str, OutputValue]) -> dict[str, Output]:
-    return {k: Output(None if v.secret else v.value, v.secret) for k, v in sorted(stack_outputs.items())}
+def outputs_from(stack_outputs: dict[str, OutputValue], mask: Optional[Masker] = None) -> dict[str, Output]:
+    """The stack outputs without secret values (engine secrets and known secret strings)."""
+    mask = mask or Masker()
+    return {k: Output(None if v.secret else mask(v.value), v.secret) for k, v in sorted(stack_outputs.items())}

@@ -20,9 +20,21 @@ from typing import Callable, Union
 from components import catalog
 
 # What an alarm may be attached to, and the CloudWatch dimension that names it.
+# A Multi-AZ DB cluster is watched through its three member instances (MULTI_AZ_MEMBER): RDS
+# documents no DBClusterIdentifier dimension for RDS (non-Aurora) metrics (RDS User Guide,
+# "Amazon CloudWatch dimensions for Amazon RDS": DBInstanceIdentifier, DatabaseClass, EngineName,
+# SourceRegion), and AWS's own replica-lag alarm for these clusters uses the per-instance metrics
+# ("Tutorial: Creating an Amazon CloudWatch alarm for Multi-AZ DB cluster replica lag").
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html
 PRIMARY, REPLICA, PROXY = "primary", "replica", "proxy"
 MULTI_AZ_CLUSTER, AURORA_CLUSTER, AURORA_WRITER, AURORA_READER = (
     "multi-az-cluster", "aurora-cluster", "aurora-writer", "aurora-reader")
+MULTI_AZ_MEMBER = "multi-az-cluster-member"
+# A reader of an Aurora global database's secondary cluster: whether AuroraReplicaLag ("For an
+# Aurora replica, the amount of lag when replicating updates from the primary instance", Aurora UG
+# "Amazon CloudWatch metrics for Amazon Aurora") is published there is not documented, so silence
+# there is not an alarm (docs/aws-rules.md, limits).
+AURORA_SECONDARY_READER = "aurora-secondary-reader"
 DIMENSIONS = {PROXY: "ProxyName", MULTI_AZ_CLUSTER: "DBClusterIdentifier", AURORA_CLUSTER: "DBClusterIdentifier"}
 
 
@@ -63,6 +75,12 @@ class AlarmSpec:
     serverless_only: bool = False
     period_seconds: int = 300
     evaluation_periods: int = 3
+    # (kind, treat_missing_data) where a kind differs from `treat_missing_data`.
+    missing_data_by_kind: tuple[tuple[str, str], ...] = ()
+
+    def missing_data(self, kind: str) -> str:
+        """How CloudWatch treats missing data for this alarm on this kind of target."""
+        return dict(self.missing_data_by_kind).get(kind, self.treat_missing_data)
 
     def threshold(self, facts: InstanceFacts | None, override: float | None = None) -> float:
         """The CloudWatch threshold: the override or the default, in CloudWatch's unit."""
@@ -86,8 +104,8 @@ GREATER, LESS = "GreaterThanThreshold", "LessThanThreshold"
 INSTANCES = frozenset({PRIMARY, REPLICA})
 # Where each kind of metric exists: RDS instances, Multi-AZ DB clusters (by cluster), Aurora
 # (storage and I/O are the cluster's, so per-instance storage alarms do not apply).
-COMPUTE = INSTANCES | {MULTI_AZ_CLUSTER, AURORA_WRITER, AURORA_READER}
-STORAGE = INSTANCES | {MULTI_AZ_CLUSTER}
+COMPUTE = INSTANCES | {MULTI_AZ_MEMBER, AURORA_WRITER, AURORA_READER, AURORA_SECONDARY_READER}
+STORAGE = INSTANCES | {MULTI_AZ_MEMBER}
 
 
 def _free_storage_gib(f: InstanceFacts) -> float:
@@ -123,14 +141,25 @@ ALARMS: tuple[AlarmSpec, ...] = (
     AlarmSpec("swapUsageMiB", "SwapUsage", "swap in use above the threshold",
               "Maximum", GREATER, "MiB", 256, "notBreaching", INSTANCES, scale=2**20),
     AlarmSpec("replicaLagSeconds", "ReplicaLag", "replica behind its source by more than the threshold",
-              "Maximum", GREATER, "seconds", 300, "breaching", frozenset({REPLICA, MULTI_AZ_CLUSTER})),
+              "Maximum", GREATER, "seconds", 300, "breaching", frozenset({REPLICA, MULTI_AZ_MEMBER}),
+              # The writer of a Multi-AZ DB cluster publishes no ReplicaLag; silence there is normal.
+              missing_data_by_kind=((MULTI_AZ_MEMBER, "notBreaching"),)),
     AlarmSpec("auroraReplicaLagMs", "AuroraReplicaLag", "Aurora reader behind the writer by more than the threshold",
-              "Maximum", GREATER, "ms", 1000, "breaching", frozenset({AURORA_READER})),
+              "Maximum", GREATER, "ms", 1000, "breaching", frozenset({AURORA_READER, AURORA_SECONDARY_READER}),
+              missing_data_by_kind=((AURORA_SECONDARY_READER, "notBreaching"),)),
     AlarmSpec("acuUtilizationPercent", "ACUUtilization",
               "Serverless v2 capacity used above the threshold (of serverlessMaxAcu)",
               "Average", GREATER, "percent", 90, "notBreaching", frozenset({AURORA_CLUSTER}), serverless_only=True),
+    # RDS User Guide, "Monitoring RDS Proxy metrics with Amazon CloudWatch": proxy metrics are
+    # published per underlying EC2 instance ("Use CloudWatch statistics to aggregate the values for
+    # a proxy across all the associated instances"); ClientConnections "is reported every minute.
+    # The most useful statistic for this metric is Sum", valid period 1 minute. A Sum over 5 minutes
+    # would add five samples per node, hence 60 s x 5 periods.
+    # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html
     AlarmSpec("proxyClientConnections", "ClientConnections", "client connections to the proxy above the threshold",
-              "Maximum", GREATER, "connections", 1000, "notBreaching", frozenset({PROXY})),
+              "Sum", GREATER, "connections", 1000, "notBreaching", frozenset({PROXY}),
+              period_seconds=60, evaluation_periods=5),
+    # Same page: DatabaseConnectionsBorrowLatency, microseconds, statistic Average, 1 minute and above.
     AlarmSpec("proxyBorrowLatencyMs", "DatabaseConnectionsBorrowLatency",
               "time to borrow a database connection from the proxy's pool above the threshold",
               "Average", GREATER, "ms", 100, "notBreaching", frozenset({PROXY}), scale=1000),

@@ -25,6 +25,8 @@ class AlarmsArgs:
     topic_arn: pulumi.Input[str]
     facts: Optional[InstanceFacts] = None
     thresholds: dict[str, float] = field(default_factory=dict)
+    # The dimension's value when it differs from `target` (known only once AWS names it).
+    dimension_value: Optional[pulumi.Input[str]] = None
 
 
 def _kebab(metric: str) -> str:
@@ -52,14 +54,14 @@ class Alarms(pulumi.ComponentResource):
                 ),
                 namespace="AWS/RDS",
                 metric_name=spec.metric,
-                dimensions={dimension: args.target},
+                dimensions={dimension: args.target if args.dimension_value is None else args.dimension_value},
                 statistic=spec.statistic,
                 comparison_operator=spec.comparison,
                 threshold=threshold,
                 period=spec.period_seconds,
                 evaluation_periods=spec.evaluation_periods,
                 datapoints_to_alarm=spec.evaluation_periods,
-                treat_missing_data=spec.treat_missing_data,
+                treat_missing_data=spec.missing_data(args.kind),
                 alarm_actions=[args.topic_arn],
                 ok_actions=[args.topic_arn],
                 opts=pulumi.ResourceOptions(parent=self),

@@ -58,7 +58,10 @@ class EngineSpec:
         return f"{self.name}{self.major_of(version)}"
 
 
-_COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "master", "sa", "user"})
+# Every engine's default admin names are refused on every engine: scanners (Security Hub RDS.24/25,
+# and this project's pack) flag them whatever the engine, so a program must not pick one.
+_COMMON_RESERVED = frozenset({"admin", "administrator", "root", "rdsadmin", "master", "sa", "user",
+                              "postgres", "mysql"})
 
 ENGINES: dict[str, EngineSpec] = {
     "postgres": EngineSpec(
@@ -250,6 +253,48 @@ LOG_RETENTION_DAYS = (
 )
 # Secrets Manager deletion recovery window; 0 (force delete) is refused on purpose.
 SECRET_RECOVERY_WINDOW_DAYS = (7, 30)
+
+
+# --- Performance Insights and Database Insights ------------------------------------------------
+# Classes without Performance Insights / Database Insights, per engine. RDS User Guide, "Amazon
+# RDS DB engine, Region, and instance class support for Database Insights", column "Instance
+# class restrictions" (MariaDB, MySQL rows; PostgreSQL: none):
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html
+# Aurora User Guide, same title (Aurora MySQL: db.t2, db.t3, db.t4g.micro/small not supported;
+# Aurora PostgreSQL: none; Serverless v2 supported):
+# https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DatabaseInsights.Engines.html
+_SMALL_BURSTABLE = frozenset({"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small",
+                              "db.t4g.micro", "db.t4g.small"})
+INSIGHTS_DOC = {
+    "rds": "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html",
+    "aurora": "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DatabaseInsights.Engines.html",
+}
+# Database Insights advanced mode keeps Performance Insights data at least 15 months (RDS/Aurora
+# User Guide, "Considerations for Database Insights": "set the Performance Insights retention
+# period to at least 465 days").
+DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION_DAYS = 465
+
+
+# The "engine" of a connection secret: what AWS's rotation templates expect (Secrets Manager UG,
+# "AWS Secrets Manager rotation function templates", expected SecretString: "engine": "postgres"
+# for the PostgreSQL templates, "mysql" for MySQL, "mariadb" for MariaDB; Aurora uses the same
+# templates).
+SECRET_ENGINE = {"aurora-postgresql": "postgres", "aurora-mysql": "mysql"}
+
+
+def secret_engine(engine: str) -> str:
+    """The engine name a connection secret carries for this engine."""
+    return SECRET_ENGINE.get(engine, engine)
+
+
+def insights_supported(engine: str, instance_class: str) -> bool:
+    """Whether Performance Insights / Database Insights run on this engine and class."""
+    if instance_class == "db.serverless" or engine in ("postgres", "aurora-postgresql"):
+        return True
+    if engine in ("mysql", "mariadb"):
+        return instance_class not in _SMALL_BURSTABLE
+    family = instance_class.split(".")[1] if instance_class.count(".") == 2 else ""
+    return family not in ("t2", "t3") and instance_class not in _SMALL_BURSTABLE
 
 
 # --- instance memory ----------------------------------------------------------------------------

@@ -89,6 +89,17 @@ class DatabaseCluster(pulumi.ComponentResource):
         storage: dict[str, Any]
         if args.aurora:
             storage = {"storage_type": args.aurora_storage_type if args.aurora_storage_type != "aurora" else None}
+            if args.basics.database_insights:
+                # Aurora: Database Insights is a cluster setting (aws.rds.ClusterInstance has no
+                # database_insights_mode); the advanced mode needs the cluster's Performance
+                # Insights on with >= 465 days (Aurora User Guide, "Considerations for Database
+                # Insights"), so the cluster states them too.
+                storage.update({
+                    "performance_insights_enabled": pi,
+                    "performance_insights_kms_key_id": args.basics.kms_key_arn if pi else None,
+                    "performance_insights_retention_period":
+                        args.basics.performance_insights_retention_days if pi else None,
+                })
         else:
             # Multi-AZ DB cluster: instance class, storage and instance-level monitoring are set
             # on the cluster, which creates its three instances itself.
@@ -139,13 +150,19 @@ class DatabaseCluster(pulumi.ComponentResource):
                     min_capacity=args.serverless_acu[0], max_capacity=args.serverless_acu[1])
                 if args.serverless_acu else None),
             apply_immediately=args.basics.apply_immediately,
+            # pulumi-aws Cluster.database_insights_mode; None leaves the AWS default.
+            database_insights_mode=args.basics.database_insights,
             **storage,
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.basics.protect,
                 retain_on_delete=args.basics.protect,
                 # In a global database the global cluster owns membership and the engine version
-                # (its upgrades move every member); members must not fight it.
-                ignore_changes=(["engineVersion", "globalClusterIdentifier"]
+                # (its upgrades move every member); members must not fight it. AWS fills in the
+                # secondary's replicationSourceIdentifier; pulumi-aws Cluster docstring: "If DB
+                # Cluster is part of a Global Cluster, use the ignoreChanges resource option to
+                # prevent Pulumi from showing differences for this argument" (removing it would
+                # promote the secondary to a standalone cluster).
+                ignore_changes=(["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]
                                 if args.global_cluster_identifier else []),
             ),
         )

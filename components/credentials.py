@@ -21,6 +21,9 @@ class CredentialsArgs:
     kms_key_arn: pulumi.Input[str]
     region: str
     recovery_window_days: int = 30
+    # Generated mode: Secrets Manager rotates the value (components/rotation.py); Pulumi then
+    # writes the connection document once and leaves later versions to the rotation.
+    rotated: bool = False
 
 
 # RDS refuses '/', '@', '"' and spaces in master passwords.
@@ -44,6 +47,7 @@ class Credentials(pulumi.ComponentResource):
         self._args = args
         self.password: Optional[random.RandomPassword] = None
         self.secret: Optional[aws.secretsmanager.Secret] = None
+        self.connection: Optional[aws.secretsmanager.SecretVersion] = None
 
         if args.mode == "generated":
             self.password = random.RandomPassword(
@@ -98,12 +102,16 @@ class Credentials(pulumi.ComponentResource):
                 "username": self._args.username,
                 "password": self.password.result,
             })
-            aws.secretsmanager.SecretVersion(
+            self.connection = aws.secretsmanager.SecretVersion(
                 f"{self._name}-connection",
                 region=self._args.region,
                 secret_id=self.secret.id,
                 # json_dumps of a secret Output stays secret; say so anyway in case that changes.
                 secret_string=pulumi.Output.secret(document),
-                opts=pulumi.ResourceOptions(parent=self),
+                # Once rotation runs, the current value and stages are the rotation's: the next
+                # `up` must not write the first password back.
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    ignore_changes=["secretString", "versionStages"] if self._args.rotated else None),
             )
         self.register_outputs({"secret_arn": self.secret.arn if self.secret else None})

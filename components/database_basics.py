@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Optional, Sequence
 
 import pulumi
 
@@ -37,3 +37,5 @@ class DatabaseBasics:
     log_retention_days: int
     # The stack's own engine parameters (TLS is enforced on top of them).
     parameters: dict[str, str] = field(default_factory=dict)
+    # CloudWatch Database Insights mode (standard, advanced) or None for the AWS default.
+    database_insights: Optional[str] = None

@@ -68,6 +68,9 @@ def instance_args(b: InstanceBasics, *, parameter_group_name: pulumi.Input[str],
         performance_insights_enabled=pi,
         performance_insights_kms_key_id=d.kms_key_arn if pi else None,
         performance_insights_retention_period=d.performance_insights_retention_days if pi else None,
+        # pulumi-aws Instance.database_insights_mode ("standard", "advanced"); settings check the
+        # class and, for advanced, PI on with >= 465 days (components/settings/insights_rules.py).
+        database_insights_mode=d.database_insights,
         enabled_cloudwatch_logs_exports=list(d.engine.log_exports),
         iam_database_authentication_enabled=d.iam_auth,
         auto_minor_version_upgrade=d.auto_minor_version_upgrade,

@@ -23,6 +23,9 @@ class NetworkArgs:
     allowed_cidrs: Sequence[str] = ()
     allowed_security_group_ids: Sequence[str] = ()
     description: str = "database"
+    # An interface endpoint for Secrets Manager in the isolated VPC, for the password rotation
+    # function and RDS Proxy, which have no other way to it (no NAT here).
+    secrets_manager_endpoint: bool = False
 
 
 def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
@@ -70,6 +73,7 @@ class Network(pulumi.ComponentResource):
         super().__init__("rdsplatform:index:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
+        self.endpoint_security_group_id: Optional[pulumi.Output[str]] = None
         if args.subnet_ids:
             vpc_id: pulumi.Input[str] = args.vpc_id
             subnet_ids: list[pulumi.Input[str]] = list(args.subnet_ids)
@@ -134,4 +138,39 @@ class Network(pulumi.ComponentResource):
             )
             for i, cidr in enumerate(subnet_cidrs(args.vpc_cidr, args.az_count))
         ]
-        return vpc.id, [s.id for s in subnets]
+        subnet_ids = [s.id for s in subnets]
+        if args.secrets_manager_endpoint:
+            self._secrets_manager_endpoint(name, args, vpc.id, subnet_ids, child)
+        return vpc.id, subnet_ids
+
+    def _secrets_manager_endpoint(self, name: str, args: NetworkArgs, vpc_id: pulumi.Input[str],
+                                  subnet_ids: list, child: pulumi.ResourceOptions) -> None:
+        # AWS Secrets Manager User Guide, "Network access for Lambda rotation function": "If your
+        # Lambda function runs in a VPC that doesn't have internet access, we recommend you configure
+        # Secrets Manager service private endpoints within your VPC. Your VPC can then intercept
+        # requests addressed to the public regional endpoint and redirect them to the private
+        # endpoint" (private DNS; needs enable_dns_support/hostnames, set on the VPC above).
+        # https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-function-network-access.html
+        group = aws.ec2.SecurityGroup(
+            f"{name}-secrets-endpoint-sg",
+            region=args.region,
+            vpc_id=vpc_id,
+            description=f"Secrets Manager endpoint of the {args.description} VPC",
+            revoke_rules_on_delete=True,
+            opts=child,
+        )
+        # HTTPS from inside the VPC only (the rotation function's and the proxy's interfaces).
+        tcp_ingress(f"{name}-secrets-endpoint-from-vpc", security_group_id=group.id, port=443, region=args.region,
+                    description="HTTPS to Secrets Manager from the VPC", parent=self, cidr=args.vpc_cidr)
+        aws.ec2.VpcEndpoint(
+            f"{name}-secrets-endpoint",
+            region=args.region,
+            vpc_id=vpc_id,
+            service_name=f"com.amazonaws.{args.region}.secretsmanager",
+            vpc_endpoint_type="Interface",
+            private_dns_enabled=True,
+            subnet_ids=subnet_ids,
+            security_group_ids=[group.id],
+            opts=child,
+        )
+        self.endpoint_security_group_id = group.id

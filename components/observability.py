@@ -24,6 +24,13 @@ class Monitored:
     region: str
     kind: str
     memory_gib: float
+    # The CloudWatch dimension value when it is not `identifier` (a Multi-AZ DB cluster's members).
+    dimension_value: Optional[pulumi.Input[str]] = None
+
+    @property
+    def is_member(self) -> bool:
+        """A member of a Multi-AZ DB cluster: alarmed on, but events and the dashboard use the cluster."""
+        return self.kind == alarm_catalog.MULTI_AZ_MEMBER
 
     @property
     def is_cluster(self) -> bool:
@@ -69,7 +76,7 @@ class Observability(pulumi.ComponentResource):
         regions = [args.region] + sorted({t.region for t in targets} - {args.region})
         self.topics: dict[str, Alerting] = {}
         for region in regions:
-            here = [t for t in targets if t.region == region]
+            here = [t for t in targets if t.region == region and not t.is_member]
             suffix = "" if region == args.region else "-dr"
             self.topics[region] = Alerting(
                 f"{name}{suffix}-alerts",
@@ -80,7 +87,8 @@ class Observability(pulumi.ComponentResource):
                     kms_key_arn=args.keys[region],
                     instance_identifiers=[t.identifier for t in here if not t.is_cluster],
                     cluster_identifiers=[t.identifier for t in here if t.is_cluster],
-                    has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER) for t in here),
+                    has_replicas=any(t.kind in (alarm_catalog.REPLICA, alarm_catalog.AURORA_READER,
+                                                alarm_catalog.AURORA_SECONDARY_READER) for t in here),
                     global_database=args.global_database,
                     emails=args.emails,
                     https_endpoints=args.https_endpoints,
@@ -97,6 +105,7 @@ class Observability(pulumi.ComponentResource):
                                         allocated_storage_gib=args.allocated_storage_gib,
                                         storage_type=args.storage_type, serverless=args.serverless),
                     thresholds=args.thresholds,
+                    dimension_value=t.dimension_value,
                 ),
                 opts=child,
             )
@@ -114,7 +123,8 @@ class Observability(pulumi.ComponentResource):
                 DashboardArgs(
                     name=args.identifier,
                     region=args.region,
-                    instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets],
+                    instances=[(alarm_catalog.dimension(t.kind), t.identifier, t.region) for t in targets
+                               if not t.is_member],
                     proxy_name=proxy_name,
                 ),
                 opts=child,

@@ -7,7 +7,7 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
-from components import wiring
+from components import catalog, wiring
 from components.alerting import Alerting
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.cluster import DatabaseCluster
@@ -19,6 +19,7 @@ from components.network import Network, NetworkArgs
 from components.observability import Observability
 from components.proxy import Proxy
 from components.replica import ReadReplica
+from components.rotation import SecretRotation
 from components.settings import ReplicaSettings, Settings
 
 
@@ -45,19 +46,22 @@ class DatabasePlatform(pulumi.ComponentResource):
 
         self.keys = self._keys(name, s.region, "storage, secrets, logs, Performance Insights, alarms")
         self.network = self._network(name, s.region, vpc_id=s.vpc_id, subnet_ids=s.subnet_ids,
-                                     vpc_cidr=s.vpc_cidr, az_count=s.az_count,
+                                     vpc_cidr=s.vpc_cidr, az_count=s.effective_az_count,
                                      allowed_cidrs=s.allowed_cidrs,
-                                     allowed_security_group_ids=s.allowed_security_group_ids)
+                                     allowed_security_group_ids=s.allowed_security_group_ids,
+                                     secrets_manager_endpoint=s.uses_own_vpc and (
+                                         s.rotates_secret or s.proxy is not None))
         self.credentials = Credentials(
             f"{name}-credentials",
             CredentialsArgs(
                 mode=s.credentials_mode,
                 username=s.master_username,
-                engine=s.engine,
+                engine=catalog.secret_engine(s.engine),
                 db_name=s.db_name,
                 kms_key_arn=self.keys.key_arn,
                 region=s.region,
                 recovery_window_days=s.secret_recovery_window_days,
+                rotated=s.rotates_secret,
             ),
             opts=self._child,
         )
@@ -67,6 +71,7 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.database: Union[Database, DatabaseCluster] = (
             self._cluster(name) if s.is_cluster else self._database(name))
         self.credentials.store_connection_document(self.database.address, self.database.port)
+        self.rotation: Optional[SecretRotation] = self._rotation(name) if s.rotates_secret else None
         self.secret_arn = (
             self.credentials.secret.arn if self.credentials.secret else self.database.managed_secret_arn
         )
@@ -208,6 +213,17 @@ class DatabasePlatform(pulumi.ComponentResource):
         return ReadReplica(
             f"{name}-replica-{replica.name}",
             wiring.replica_args(s, replica, keys=keys, network=network, primary=self.database),
+            opts=self._child,
+        )
+
+    def _rotation(self, name: str) -> SecretRotation:
+        assert self.credentials.secret is not None and self.credentials.connection is not None
+        return SecretRotation(
+            f"{name}-rotation",
+            wiring.rotation_args(self._settings, secret=self.credentials.secret,
+                                 first_value=self.credentials.connection, keys=self.keys,
+                                 network=self.network, account_id=self._account_id,
+                                 partition=self._partition),
             opts=self._child,
         )
 

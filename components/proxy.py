@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -41,6 +41,8 @@ class ProxyArgs:
     target_is_cluster: bool = False
     # Aurora: a read-only endpoint that spreads reads over the readers.
     read_only_endpoint: bool = False
+    # The isolated VPC's Secrets Manager endpoint group: the proxy may reach it over HTTPS.
+    secrets_endpoint_security_group_id: Optional[pulumi.Input[str]] = None
 
 
 def secret_access_policy(secret_arn: str, kms_key_arn: str, region: str) -> str:
@@ -97,6 +99,14 @@ class Proxy(pulumi.ComponentResource):
             referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
             from_port=args.port, to_port=args.port, description="proxy to the database port", opts=child,
         )
+        if args.secrets_endpoint_security_group_id is not None:
+            # Whether the proxy fetches its secret through interfaces in these subnets is not
+            # documented (docs/aws-rules.md, limits); if it does, this is its only way there.
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-to-secrets-manager", region=args.region, security_group_id=self.security_group.id,
+                referenced_security_group_id=args.secrets_endpoint_security_group_id, ip_protocol="tcp",
+                from_port=443, to_port=443, description="proxy to the Secrets Manager endpoint", opts=child,
+            )
         tcp_ingress(f"{name}-into-database", security_group_id=args.db_security_group_id, port=args.port,
                     region=args.region, description=f"database port from RDS Proxy {args.name}",
                     parent=self, source_group_id=self.security_group.id)

@@ -17,7 +17,10 @@ class ReadReplicaArgs(InstanceBasics):
     """A replica and where it lives. Credentials, encryption at rest and backups come from
     the source; only what the replica itself controls is set here."""
 
-    # The primary's identifier (same region) or ARN (cross-region: RDS needs the ARN).
+    # The primary's ARN. pulumi-aws Instance.replicate_source_db: "If specifying the
+    # dbSubnetGroupName in the same region, use the arn of the source DB. If replicating an
+    # Instance in a different region, use the arn of the source DB." Every replica here names a
+    # subnet group, so the ARN is right in both cases.
     source: pulumi.Input[str]
     cross_region: bool
     monitoring_role_arn: Optional[pulumi.Input[str]]
@@ -46,10 +49,18 @@ class ReadReplica(pulumi.ComponentResource):
             retention_days=args.basics.log_retention_days, kms_key_arn=args.basics.kms_key_arn, parent=self,
         )
 
+        instance_args = instance_parts.instance_args(args, parameter_group_name=parameter_group_name,
+                                                     monitoring_role_arn=args.monitoring_role_arn)
+        if not args.cross_region:
+            # RDS API CreateDBInstanceReadReplica, KmsKeyId: "If you create an encrypted read replica
+            # in the same AWS Region as the source DB instance or Multi-AZ DB cluster, don't specify
+            # a value for this parameter. A read replica in the same AWS Region is always encrypted
+            # with the same KMS key as the source DB instance or cluster." A cross-region replica
+            # keeps its region's key (required there).
+            instance_args["kms_key_id"] = None
         self.instance = aws.rds.Instance(
             f"{name}-instance",
-            **instance_parts.instance_args(args, parameter_group_name=parameter_group_name,
-                                           monitoring_role_arn=args.monitoring_role_arn),
+            **instance_args,
             replicate_source_db=args.source,
             # No username, password or managed-password flag: a replica uses its source's
             # credentials, and RDS rejects (or the provider endlessly diffs) any of them here.

@@ -20,6 +20,7 @@ from components.network import Network
 from components.observability import Monitored, ObservabilityArgs
 from components.proxy import ProxyArgs
 from components.replica import ReadReplicaArgs
+from components.rotation import SecretRotationArgs
 from components.settings import ReplicaSettings, RestoreSettings, Settings
 
 
@@ -48,6 +49,7 @@ def database_basics(s: Settings, *, identifier: str, region: str, keys: Keys, ne
         performance_insights_retention_days=s.performance_insights_retention_days,
         log_retention_days=s.log_retention_days,
         parameters=secret_values(s.parameters),
+        database_insights=s.database_insights,
     )
 
 
@@ -104,8 +106,8 @@ def replica_args(s: Settings, replica: ReplicaSettings, *, keys: Keys, network: 
         iops=s.iops,
         storage_throughput=s.storage_throughput,
         multi_az=replica.multi_az,
-        # RDS wants the source's ARN across regions and its identifier within one.
-        source=primary.arn if cross_region else primary.instance.identifier,
+        # The ARN in both cases: every replica names a subnet group (components/replica.py).
+        source=primary.arn,
         cross_region=cross_region,
         monitoring_role_arn=primary.monitoring_role_arn,
         parameter_group_name=None if cross_region else primary.parameter_group.name,
@@ -171,6 +173,29 @@ def proxy_args(s: Settings, *, database: Union[Database, DatabaseCluster], secre
         max_idle_connections_percent=s.proxy.max_idle_connections_percent,
         connection_borrow_timeout=s.proxy.connection_borrow_timeout,
         iam_auth=s.proxy.iam_auth,
+        secrets_endpoint_security_group_id=network.endpoint_security_group_id,
+    )
+
+
+def rotation_args(s: Settings, *, secret: Any, first_value: pulumi.Resource, keys: Keys,
+                  network: Network, account_id: pulumi.Input[str],
+                  partition: pulumi.Input[str]) -> SecretRotationArgs:
+    """Rotation of the generated master password, in the primary's subnets."""
+    return SecretRotationArgs(
+        identifier=s.identifier,
+        region=s.region,
+        engine=s.engine,
+        secret_id=secret.id,
+        kms_key_arn=keys.key_arn,
+        days=s.secret_rotation_days,
+        vpc_id=network.vpc_id,
+        subnet_ids=network.subnet_ids,
+        db_security_group_id=network.security_group_id,
+        port=s.db_port,
+        account_id=account_id,
+        partition=partition,
+        endpoint_security_group_id=network.endpoint_security_group_id,
+        depends_on=[first_value],
     )
 
 
@@ -190,13 +215,22 @@ def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
             Monitored(s.replica_identifier(r), s.replica_region(r), alarm_catalog.REPLICA,
                       memory(r.instance_class or s.instance_class)) for r in s.replicas]
     if not s.is_aurora:
-        return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class))]
+        assert isinstance(database, DatabaseCluster)
+        # The cluster (events, dashboard) and its three instances (alarms), which RDS names itself:
+        # their identifiers come from the cluster's members (pulumi-aws Cluster.cluster_members).
+        members = [Monitored(f"{s.identifier}-member-{i + 1}", s.region, alarm_catalog.MULTI_AZ_MEMBER,
+                             memory(s.instance_class), dimension_value=database.cluster.cluster_members.apply(
+                                 lambda m, i=i: sorted(m)[i] if m and len(m) > i else None))
+                   for i in range(3)]
+        return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class)),
+                *members]
     out = []
     for cluster, region in [(database, s.region)] + ([(secondary, s.dr_region)] if secondary else []):
         assert isinstance(cluster, DatabaseCluster) and region
         out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
+        readers = alarm_catalog.AURORA_SECONDARY_READER if cluster is secondary else alarm_catalog.AURORA_READER
         for identifier, reader in cluster.instance_roles:
-            kind = alarm_catalog.AURORA_READER if reader else alarm_catalog.AURORA_WRITER
+            kind = readers if reader else alarm_catalog.AURORA_WRITER
             instance_class = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
             out.append(Monitored(identifier, region, kind, memory(instance_class)))
     return out

@@ -128,6 +128,8 @@ class Plan:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     invokes: list[str] = field(default_factory=list)
     error: Optional[str] = None
+    # Config keys whose encrypted (secure) stack-file value was planned with a placeholder.
+    encrypted: list[str] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]

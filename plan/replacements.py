@@ -1,63 +1,63 @@
-"""Which property changes make AWS replace a stateful resource: the one list reviewers read.
+"""Which property changes replace a resource, for every type the program registers.
 
-A replacement of a stateful resource creates a new, empty (or restored) one and deletes the
-old one with its data. The lists follow the AWS provider's schema ("forces new resource") for
-the resources that hold data; `region` moves any resource and is listed for all of them.
-Keep this table in step with pulumi-aws when a new provider version adds force-new fields.
+The table is data, `plan/forcenew.json`: per Pulumi type, the inputs the provider schema marks
+"forces new resource" (Terraform `ForceNew: true` / `RequiresReplace`), the optional inputs the
+provider computes when unset (removing one from the program keeps the deployed value), the
+conditional replacements a CustomizeDiff adds, and the source file each list was read from
+(terraform-provider-aws v6.58.0, terraform-provider-random v3.9.0, both bridged by the pinned
+pulumi-aws / pulumi-random). Keep it in step when a provider upgrade adds force-new fields;
+tests/test_replacements.py fails when the program registers a type the table does not know.
+
+A replacement of a *stateful* type creates a new, empty (or restored) resource and deletes the
+old one with its data; those are the changes a reviewer must approve (STATEFUL_TYPES).
 """
 
 from __future__ import annotations
 
-# type -> input properties whose change replaces the resource
-REPLACED_BY: dict[str, frozenset[str]] = {
-    "aws:rds/instance:Instance": frozenset({
-        "region", "identifier", "identifierPrefix", "engine", "storageEncrypted", "kmsKeyId",
-        "username", "dbName", "snapshotIdentifier", "restoreToPointInTime", "availabilityZone",
-        "characterSetName", "ncharCharacterSetName", "timezone", "s3Import",
-        "customIamInstanceProfile",
-    }),
-    "aws:rds/cluster:Cluster": frozenset({
-        "region", "clusterIdentifier", "clusterIdentifierPrefix", "engine", "engineMode",
-        "storageEncrypted", "kmsKeyId", "masterUsername", "databaseName", "snapshotIdentifier",
-        "restoreToPointInTime", "availabilityZones", "dbSubnetGroupName", "s3Import",
-        "sourceRegion",
-    }),
-    "aws:rds/clusterInstance:ClusterInstance": frozenset({
-        "region", "identifier", "identifierPrefix", "clusterIdentifier", "engine", "availabilityZone",
-    }),
-    "aws:rds/globalCluster:GlobalCluster": frozenset({
-        "region", "globalClusterIdentifier", "engine", "storageEncrypted", "databaseName",
-        "sourceDbClusterIdentifier",
-    }),
-    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": frozenset({
-        "region", "sourceDbInstanceArn", "kmsKeyId", "retentionPeriod", "preSignedUrl",
-    }),
-    # Deleting a key makes every backup and snapshot encrypted with it unreadable.
-    "aws:kms/key:Key": frozenset({"region", "customerMasterKeySpec", "keyUsage", "multiRegion",
-                                  "customKeyStoreId", "xksKeyId"}),
-    "aws:secretsmanager/secret:Secret": frozenset({"region", "name", "namePrefix"}),
-    "aws:cloudwatch/logGroup:LogGroup": frozenset({"region", "name", "namePrefix"}),
-}
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
-# Optional properties the provider computes when they are not set: removing one from the
-# program keeps the deployed value (no diff), e.g. a restored database drops username/dbName.
-KEPT_WHEN_UNSET: dict[str, frozenset[str]] = {
-    "aws:rds/instance:Instance": frozenset({
-        "username", "dbName", "engine", "kmsKeyId", "availabilityZone", "characterSetName",
-        "ncharCharacterSetName", "timezone", "identifier",
-    }),
-    "aws:rds/cluster:Cluster": frozenset({
-        "masterUsername", "databaseName", "kmsKeyId", "availabilityZones", "clusterIdentifier",
-        "dbSubnetGroupName",
-    }),
-    "aws:rds/clusterInstance:ClusterInstance": frozenset({"availabilityZone", "identifier"}),
-}
+TABLE_FILE = Path(__file__).with_name("forcenew.json")
 
-STATEFUL_TYPES = frozenset(REPLACED_BY)
+
+@dataclass(frozen=True)
+class ReplacementRule:
+    """What replaces one resource type, and where that was read."""
+
+    type: str
+    force_new: frozenset[str]
+    kept_when_unset: frozenset[str]
+    conditional: tuple[str, ...]
+    source: str
+
+
+def _load() -> dict[str, ReplacementRule]:
+    table = json.loads(TABLE_FILE.read_text())
+    return {t: ReplacementRule(t, frozenset(e["forceNew"]), frozenset(e["keptWhenUnset"]),
+                               tuple(e["conditional"]), e["source"]) for t, e in table.items()}
+
+
+RULES: dict[str, ReplacementRule] = _load()
+
+# Types whose replacement or deletion loses data: databases, their automated backups, the keys
+# that decrypt every backup and snapshot, the secrets holding credentials, logs kept for audit.
+STATEFUL_TYPES = frozenset({
+    "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:rds/globalCluster:GlobalCluster",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+    "aws:kms/key:Key",
+    "aws:secretsmanager/secret:Secret",
+    "aws:cloudwatch/logGroup:LogGroup",
+})
 
 
 def kept_when_unset(type_: str, prop: str) -> bool:
-    return prop in KEPT_WHEN_UNSET.get(type_, frozenset())
+    """Removing `prop` from the program keeps the deployed value (the provider computes it)."""
+    rule = RULES.get(type_)
+    return rule is not None and prop in rule.kept_when_unset
 
 
 def is_stateful(type_: str) -> bool:
@@ -65,5 +65,6 @@ def is_stateful(type_: str) -> bool:
 
 
 def forcing_properties(type_: str, changed: set[str]) -> list[str]:
-    """The changed properties that replace a resource of this type (empty if none, or not stateful)."""
-    return sorted(changed & REPLACED_BY.get(type_, frozenset()))
+    """The changed properties that replace a resource of this type (empty if none)."""
+    rule = RULES.get(type_)
+    return sorted(changed & rule.force_new) if rule else []

@@ -2,7 +2,12 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from rds_guardrails import all_policies
+from rds_guardrails import sdk_speedup
+from rds_guardrails.pack import all_policies
+
+# Only the running pack needs it; importing rds_guardrails (the audit runbook does) must not
+# patch the SDK.
+sdk_speedup.install()
 
 PolicyPack(
     name="rds-guardrails",

@@ -96,6 +96,11 @@ def exit_code(result: StackResult, allow_replacement: bool) -> int:
 
 
 def _print(result: StackResult, quiet: bool) -> None:
+    encrypted = result.plan.encrypted if result.plan else []
+    if encrypted:
+        print(f"note: stack {result.stack}: {len(encrypted)} encrypted (secure) config value(s) planned with "
+              f"placeholders, as they cannot be decrypted without the Pulumi CLI: {', '.join(encrypted)}",
+              file=sys.stderr)
     if result.error:
         print(f"error: stack {result.stack}: {result.error}", file=sys.stderr)
         return
@@ -110,17 +115,22 @@ def _print(result: StackResult, quiet: bool) -> None:
         print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete")
         for c in d.changes:
-            mark = "  DATA AT RISK" if c.at_risk else ""
+            mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""
             print(f"  {c.action:8} {c.type}  {c.name}{props}{mark}")
     print()
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, text: str) -> Optional[str]:
+    """Write one report; the problem, if it cannot be written."""
     if path == "-":
         sys.stdout.write(text)
-    else:
+        return None
+    try:
         Path(path).write_text(text)
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,17 +153,22 @@ def main(argv: list[str] | None = None) -> int:
 
     for result in results:
         _print(result, args.quiet or args.json == "-")
+    problems = []
     if args.json:
         reports = [to_json(r) for r in results]
-        _write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports}, indent=1,
-                                     sort_keys=True) + "\n")
+        problems.append(_write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports},
+                                                     indent=1, sort_keys=True) + "\n"))
     if args.markdown:
-        _write(args.markdown, "\n".join(to_markdown(r) for r in results))
+        problems.append(_write(args.markdown, "\n".join(to_markdown(r) for r in results)))
     if args.sarif:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
-        _write(args.sarif, json.dumps(to_sarif(results, policies, str(version)), indent=1) + "\n")
+        problems.append(_write(args.sarif, json.dumps(to_sarif(results, policies, str(version)), indent=1) + "\n"))
+    for problem in filter(None, problems):
+        print(f"error: {problem}", file=sys.stderr)
+    if any(problems):
+        return EXIT_ERROR
 
     codes = [exit_code(r, args.allow_replacement) for r in results]
     for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_AT_RISK):

@@ -49,6 +49,17 @@ class Change:
             return False
         return self.action == "replace" or (self.action == "delete" and not self.retained)
 
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a reviewer must know beyond the action, for the text and Markdown reports."""
+        marks = ["DATA AT RISK"] if self.at_risk else []
+        if self.action in ("delete", "replace"):
+            if self.retained:
+                marks.append("RETAINED: leaves the stack, stays in AWS (retainOnDelete)")
+            if self.protected:
+                marks.append("PROTECTED: pulumi refuses until the protect option is removed")
+        return tuple(marks)
+
 
 @dataclass
 class PlanDiff:

@@ -24,7 +24,15 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from plan.registration import UNKNOWN, Plan, Registration, is_secret
-from plan.stack_config import PROJECT_DIR, StackConfigError, project_name, stack_config, stack_names
+from plan.stack_config import (
+    PROJECT_DIR,
+    StackConfig,
+    StackConfigError,
+    project_name,
+    read_stack_config,
+    stack_config,
+    stack_names,
+)
 from preview.mock_resources import ACCOUNT_ID, MOCK_SECRET_VALUE, computed, fake_id
 
 # The plan model's names stay importable from here for callers of the harness.
@@ -162,6 +170,13 @@ def _options(request) -> dict[str, Any]:
 # --- running the program ----------------------------------------------------------------------
 
 
+def secret_placeholders() -> dict[str, str]:
+    """Valid stand-ins for encrypted config values, from the settings (empty until it has them)."""
+    import components.settings as settings
+
+    return dict(getattr(settings, "SECRET_PLACEHOLDERS", {}))
+
+
 def run_program(
     stack: str,
     overrides: Optional[dict[str, Any]] = None,
@@ -177,17 +192,19 @@ def run_program(
     any other exception is a bug in the program and propagates. `deployed` names RDS instances
     and clusters the account already has (identifier -> engine version), as lookups would find them.
     """
-    config = stack_config(stack, overrides, project_dir, stack_file)
+    config = read_stack_config(stack, overrides, project_dir, stack_file, secret_placeholders())
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
     return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed)
 
 
-def _run(stack: str, config: dict[str, str], project_dir: Path, first_preview: bool,
+def _run(stack: str, config: StackConfig, project_dir: Path, first_preview: bool,
          deployed: Optional[dict[str, str]]) -> Plan:
-    plan = Plan(stack=stack, config=config)
+    plan = Plan(stack=stack, config=config.values, encrypted=sorted(config.encrypted))
     mocks = PlanMocks(first_preview=first_preview, deployed=deployed)
     monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(config)
+    # Secret keys as the CLI passes them (PULUMI_CONFIG_SECRET_KEYS): is_config_secret() answers
+    # for them; get_secret/require_secret wrap their values as secrets.
+    pulumi.runtime.set_all_config(config.values, sorted(config.secret_keys))
     pulumi.runtime.set_mocks(
         mocks, project=project_name(project_dir), stack=stack, preview=True, monitor=monitor
     )

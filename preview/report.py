@@ -57,8 +57,33 @@ def to_json(result: StackResult) -> dict[str, Any]:
 
 # --- Markdown ---------------------------------------------------------------------------------------
 
+# Every user-supplied string (stack, names, types, regions, tags, messages, the baseline label,
+# errors) reaches the Markdown only inside a code span or a fenced block, where CommonMark
+# interprets nothing: no links, autolinks, HTML, emphasis or entities (CommonMark 0.31,
+# "Code spans" and "Fenced code blocks"). A span's fence is longer than any backtick run inside
+# it, and a `|` is escaped as `\|`, which GFM tables honour inside code spans too (GFM spec,
+# "Tables (extension)").
+
+
+def code(text: str) -> str:
+    """`text` as an inline code span that nothing inside can end."""
+    text = " ".join(str(text).split())  # one line: a newline would end a table row
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A code span for a table cell: `|` escaped so it cannot split the row."""
+    return code(text).replace("|", "\\|")
+
+
+def fenced(text: str) -> list[str]:
+    """A fenced code block for multi-line text, its fence longer than any backtick run inside."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, text, fence]
 
 
 def _resource_name(urn: str) -> str:
@@ -67,9 +92,9 @@ def _resource_name(urn: str) -> str:
 
 def to_markdown(result: StackResult) -> str:
     """A PR comment / job summary: verdict, counts, violations, the diff, the component diagram."""
-    lines = [f"## Offline check: stack `{result.stack}`", ""]
+    lines = [f"## Offline check: stack {code(result.stack)}", ""]
     if result.error:
-        return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", "```", result.error, "```", ""])
+        return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", *fenced(result.error), ""])
     counts = Counter(v.level for v in result.violations)
     risks = result.diff.risks if result.diff else []
     verdict = "❌ refused" if result.mandatory or risks else "✅ passes"
@@ -86,23 +111,31 @@ def to_markdown(result: StackResult) -> str:
     if result.violations:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
-            lines.append(f"| {v.level} | `{v.policy}` | `{_resource_name(v.urn)}` | {_cell(v.message.splitlines()[-1])} |")
+            message = v.message.splitlines()[-1] if v.message.strip() else ""
+            lines.append(f"| {v.level} | {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | {_cell(message)} |")
     if result.diff is not None:
-        lines += ["", f"### Plan diff against `{result.diff.baseline}`", ""]
+        lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
         lines.append(f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
                      f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete.")
         if d.changes:
             lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
             for c in d.changes:
-                mark = "⚠️ data at risk" if c.at_risk else ""
+                mark = "; ".join("⚠️ data at risk" if m == "DATA AT RISK" else m for m in c.marks)
                 props = ", ".join(c.properties + tuple(f"{p} (unknown)" for p in c.unknown))
-                lines.append(f"| {mark} | {c.action} | `{c.type}` | `{c.name}` | {_cell(props)} |")
+                lines.append(f"| {mark} | {c.action} | {_cell(c.type)} | {_cell(c.name)} | {_cell(props) if props else ''} |")
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
     return "\n".join(lines)
 
 
 # --- Mermaid ------------------------------------------------------------------------------------------
+
+def mermaid_text(text: str) -> str:
+    """Text for a quoted Mermaid label: every character beyond [A-Za-z0-9 _.,:/-] as an entity
+    code (#35; for #), so a crafted name cannot end the label, add nodes or links, carry HTML
+    or close the ``` fence (Mermaid docs, Flowcharts, "Entity codes to escape characters")."""
+    return re.sub(r"[^A-Za-z0-9 _.,:/-]", lambda m: f"#{ord(m.group(0))};", str(text))
+
 
 # Outputs that other resources refer to: a match draws a link between their components.
 _REFERENCE_OUTPUTS = ("arn", "identifier", "keyId", "endpoint", "address")
@@ -164,11 +197,11 @@ def mermaid(plan: Plan) -> str:
         region = regions.get(urn, Counter({"global": 1})).most_common(1)[0][0]
         by_region.setdefault(region, []).append(urn)
     for region, urns in sorted(by_region.items()):
-        lines.append(f'  subgraph {re.sub(r"[^A-Za-z0-9]", "_", region)}["{region}"]')
+        lines.append(f'  subgraph {re.sub(r"[^A-Za-z0-9]", "_", region)}["{mermaid_text(region)}"]')
         for urn in urns:
             n = nodes[urn]
-            lines.append(f'    {ids[urn]}["{n.type.split(":")[-1]}<br/>{n.name}"]')
+            lines.append(f'    {ids[urn]}["{mermaid_text(n.type.split(":")[-1])}<br/>{mermaid_text(n.name)}"]')
         lines.append("  end")
     for (source, target), keys in sorted(edges.items()):
-        lines.append(f'  {ids[source]} -->|{", ".join(sorted(keys)[:2])}| {ids[target]}')
+        lines.append(f'  {ids[source]} -->|"{mermaid_text(", ".join(sorted(keys)[:2]))}"| {ids[target]}')
     return "\n".join(lines)

@@ -9,6 +9,7 @@ resource that the plan diff would replace or delete is a result of the rule
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import attr
@@ -41,6 +42,17 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: to_dict(v) for k, v in obj.items()}
     return obj
+
+
+def sarif_text(text: str) -> str:
+    """Plain message text with user strings made inert.
+
+    SARIF 2.1.0 §3.11.6 (messages with embedded links): `[text](target)` in a plain text
+    message is a link, so a literal `[`, `]` or `\\` must be escaped with a backslash. Control
+    characters and line breaks (a name cannot bring its own lines) become spaces.
+    """
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    return re.sub(r"([\\\[\]])", r"\\\1", text)
 
 
 def _fingerprint(*parts: str) -> str:
@@ -79,7 +91,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
         for v in result.violations:
             items.append(om.Result(
                 rule_id=v.policy, rule_index=index.get(v.policy, -1), level=LEVEL.get(v.level, "warning"),
-                message=om.Message(text=v.message.splitlines()[-1]),
+                message=om.Message(text=sarif_text(v.message.splitlines()[-1] if v.message.strip() else "")),
                 locations=[_location(result.stack, v.urn)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
             ))
@@ -87,8 +99,8 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
             what = f"replaced ({', '.join(c.properties)} changed)" if c.action == "replace" else "deleted"
             items.append(om.Result(
                 rule_id=AT_RISK_RULE, rule_index=index[AT_RISK_RULE], level="error",
-                message=om.Message(text=f"{c.type} '{c.name}' would be {what}: its data would be lost. "
-                                        "Approve the replacement explicitly or revert the change."),
+                message=om.Message(text=sarif_text(f"{c.type} '{c.name}' would be {what}: its data would be lost. "
+                                                   "Approve the replacement explicitly or revert the change.")),
                 locations=[_location(result.stack, c.urn)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, AT_RISK_RULE, c.urn)},
             ))

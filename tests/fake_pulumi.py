@@ -85,6 +85,8 @@ class FakePulumi(PulumiCommand):
                                               "message": "", "environment": {}, "config": {},
                                               "result": "succeeded", "endTime": "2026-11-22T08:01:00.000Z",
                                               "resourceChanges": {"update": 1}}]), "", 0)
+        if words[:1] == ["config"] and "--json" in args:
+            return CommandResult("{}", "", 0)  # get_all_config: no secret config in these stacks
         return CommandResult("", "", 0)  # stack select/init, config set-all, whoami...
 
     def _operation(self, op: str, args: list[str], stack: str, on_output) -> CommandResult:
@@ -137,3 +139,20 @@ class FakePulumi(PulumiCommand):
 
 def _flag(args: list[str], name: str) -> Optional[str]:
     return args[args.index(name) + 1] if name in args and args.index(name) + 1 < len(args) else None
+
+
+def project_copy(target):
+    """The project files the Automation API entry reads (Pulumi.yaml, stack files, policy
+    configs), copied to `target`, so a test never writes beside the real stack files."""
+    import shutil
+    from pathlib import Path
+
+    from plan.stack_config import PROJECT_DIR
+
+    target = Path(target)
+    (target / "policies" / "config").mkdir(parents=True, exist_ok=True)
+    for path in [PROJECT_DIR / "Pulumi.yaml", *PROJECT_DIR.glob("Pulumi.*.yaml")]:
+        shutil.copyfile(path, target / path.name)
+    for path in (PROJECT_DIR / "policies" / "config").glob("*.json"):
+        shutil.copyfile(path, target / "policies" / "config" / path.name)
+    return target

@@ -5,6 +5,7 @@ import json
 import shutil
 import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -18,17 +19,30 @@ from automation import (
     OperationFailedError,
     PolicyViolationError,
     StackBusyError,
+    UnknownStackError,
 )
 from automation.__main__ import main as cli_main
 from automation.deployer import pulumi_cli
-from plan.stack_config import PROJECT_DIR
-from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step
+from plan.registration import Registration
+from preview.analyzer import reconcile_config
+from pulumi.runtime.proto import analyzer_pb2
+from tests.fake_pulumi import SECRET_OUTPUT, FakePulumi, Script, Step, project_copy
+
+WORK = {}
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path):
+    """Each test works on its own copy of the project's stack files."""
+    WORK["dir"] = project_copy(tmp_path / "project")
+    yield WORK["dir"]
+    WORK.clear()
 
 
 def _deployer(script=None):
     fake = FakePulumi(script)
     waits = []
-    return Deployer(pulumi_command=fake, sleep=waits.append), fake, waits
+    return Deployer(work_dir=WORK["dir"], pulumi_command=fake, sleep=waits.append), fake, waits
 
 
 def _ops(fake):
@@ -50,16 +64,32 @@ def test_preview_and_up_always_pass_the_pack_and_the_stacks_config(stack):
     runs = [c for c in fake.calls if "preview" in c or "up" in c]
     assert _ops(fake) == ["preview", "up"]
     for call in runs:
-        assert _policy_args(call) == (str(PROJECT_DIR / "policies"),
-                                      str(PROJECT_DIR / "policies" / "config" / f"{stack}.json"))
+        assert _policy_args(call) == (str(WORK["dir"] / "policies"),
+                                      str(WORK["dir"] / "policies" / "config" / f"{stack}.json"))
         assert call[call.index("--stack") + 1] == stack
 
 
-def test_the_pack_cannot_be_switched_off():
-    # No parameter of the public operations names a policy pack: there is nothing to bypass it with.
-    for name in ("preview", "up"):
-        params = getattr(Deployer, name).__code__.co_varnames
-        assert not any("polic" in p for p in params), name
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_pack_cannot_be_switched_off(stack, pack):
+    deployer, fake, _ = _deployer()
+    # Nothing to bypass it with: the operations take no policy pack argument.
+    with pytest.raises(TypeError, match="policy_packs"):
+        deployer.up(stack, policy_packs=[])
+    deployer.preview(stack)
+    (call,) = [c for c in fake.calls if "preview" in c]
+    pack_dir, config_file = _policy_args(call)
+    # What the CLI is given is the project's pack folder (this test's copy of the project) under
+    # the stack's config; through the analyzer protocol (the session's pack, the same code) that
+    # config leaves every policy on and still refuses an unencrypted database.
+    assert Path(pack_dir) == WORK["dir"] / "policies" and pack.policy_dir.name == "policies"
+    stack_config = json.loads(Path(config_file).read_text())
+    levels = reconcile_config(pack.info, stack_config)
+    assert len(levels) == len(pack.info.policies) > 0
+    assert [name for name, c in levels.items() if c.enforcementLevel == analyzer_pb2.DISABLED] == []
+    pack.configure(stack_config)
+    unencrypted = Registration("urn:pulumi:x::p::aws:rds/instance:Instance::db", "aws:rds/instance:Instance", "db",
+                               True, "", "", {"identifier": "db", "engine": "postgres", "storageEncrypted": False}, {})
+    assert ("rds-storage-encrypted", "mandatory") in [(v.policy, v.level) for v in pack.analyze(unencrypted)]
 
 
 # --- guard rails ---------------------------------------------------------------------------------------
@@ -124,12 +154,20 @@ def test_overrides_are_validated_like_the_stack_file():
         deployer.up("prod", config={"backupRetentionDays": "0"})
     with pytest.raises(ConfigRejectedError, match="rdsplatform:multiAZ: unknown setting"):
         deployer.preview("prod", config={"multiAZ": "true"})
-    with pytest.raises(ConfigRejectedError, match="no stack file Pulumi.staging.yaml"):
-        deployer.preview("staging")
     assert fake.calls == []
 
 
-def test_accepted_overrides_are_saved_to_the_stack():
+@pytest.mark.parametrize("operation", ["preview", "up", "refresh", "destroy"])
+def test_an_unknown_stack_is_called_unknown_never_production(operation):
+    deployer, fake, _ = _deployer()
+    with pytest.raises(UnknownStackError, match="stack staging is unknown: there is no Pulumi.staging.yaml") as e:
+        getattr(deployer, operation)("staging")
+    assert "production" not in str(e.value) and fake.calls == []
+    with pytest.raises(UnknownStackError, match="not a stack name"):
+        getattr(deployer, operation)("../prod")
+
+
+def test_accepted_overrides_are_passed_to_the_stack_as_plaintext():
     deployer, fake, _ = _deployer()
     deployer.preview("prod", config={"instanceClass": "db.r7g.xlarge"})
     set_all = next(c for c in fake.calls if "set-all" in c)
@@ -182,7 +220,7 @@ def test_one_operation_per_stack_at_a_time():
     worker.start()
     assert started.wait(5)
     try:
-        with pytest.raises(StackBusyError, match="another operation on it is running"):
+        with pytest.raises(StackBusyError, match="another worker is running an operation on it"):
             deployer.preview("prod")
         other, _, _ = _deployer()
         other.preview("dev")  # another stack is not blocked
@@ -271,3 +309,76 @@ def test_refresh_reads_state_and_returns_masked_outputs():
     refresh_call = next(c for c in fake.calls if "refresh" in c)
     assert "--policy-pack" not in refresh_call  # the CLI runs policies on preview and update only
     assert result.operation == "refresh" and result.outputs["masterPassword"].value is None
+
+
+def test_a_stack_file_left_changed_by_a_killed_worker_is_put_back_first(project):
+    # A worker killed mid-operation leaves its copy of the stack file beside the lock.
+    stack_file = project / "Pulumi.prod.yaml"
+    original = stack_file.read_bytes()
+    (project / ".automation-locks").mkdir()
+    (project / ".automation-locks" / "Pulumi.prod.yaml.before").write_bytes(original)
+    stack_file.write_bytes(original.replace(b"rdsplatform:deletionProtection: true",
+                                            b"rdsplatform:deletionProtection: false"))
+    deployer, fake, _ = _deployer()
+    with pytest.raises(DestroyRefusedError, match="deletion protection on"):
+        deployer.destroy("prod")
+    assert stack_file.read_bytes() == original and fake.calls == []
+    assert not (project / ".automation-locks" / "Pulumi.prod.yaml.before").exists()
+
+
+def test_known_secret_values_are_masked_in_events_results_and_errors():
+    script = Script(policy_events=[("rds-x", "advisory", "appdb-prod-db-instance", "token tok-7Hq2mZ leaked")])
+    deployer, fake, _ = _deployer(script)
+    fake_config = FakePulumi.run
+
+    def run(self, args, cwd, additional_env, on_output=None, on_error=None):
+        if "config" in args and "--json" in args:
+            from pulumi.automation import CommandResult
+            return CommandResult(json.dumps({"aws:secretKey": {"value": "tok-7Hq2mZ", "secret": True}}), "", 0)
+        return fake_config(self, args, cwd, additional_env, on_output, on_error)
+
+    fake.run = run.__get__(fake)
+    events = []
+    result = deployer.preview("prod", on_event=events.append)
+    assert [f.message for f in result.policy_findings] == ["token [secret] leaked"]
+    assert events and "tok-7Hq2mZ" not in json.dumps(events)
+    fake.script.errors = {"preview": "error: the token tok-7Hq2mZ was refused"}
+    with pytest.raises(OperationFailedError) as failed:
+        deployer.preview("prod")
+    assert str(failed.value) == "stack prod: error: the token [secret] was refused"
+
+
+def test_overrides_of_keys_declared_secret_are_set_as_secrets(project):
+    pulumi_yaml = project / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace(
+        "  dbName:\n    type: string\n", "  dbName:\n    type: string\n    secret: true\n"))
+    deployer, fake, _ = _deployer()
+    events = []
+    deployer.preview("prod", config={"dbName": "orders_x1", "instanceClass": "db.r7g.xlarge"}, on_event=events.append)
+    set_all = next(c for c in fake.calls if "set-all" in c)
+    assert set_all[set_all.index("--secret") + 1] == "rdsplatform:dbName=orders_x1"
+    assert set_all[set_all.index("--plaintext") + 1] == "rdsplatform:instanceClass=db.r7g.xlarge"
+
+
+def test_a_refused_secret_override_is_not_echoed(project):
+    pulumi_yaml = project / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace(
+        "  dbName:\n    type: string\n", "  dbName:\n    type: string\n    secret: true\n"))
+    deployer, fake, _ = _deployer()
+    with pytest.raises(ConfigRejectedError, match="rdsplatform:dbName") as refused:
+        deployer.preview("prod", config={"dbName": "9-not-a-db-name!"})
+    assert "9-not-a-db-name!" not in str(refused.value) and "[secret]" in str(refused.value)
+    assert fake.calls == []
+
+
+def test_a_worker_queues_for_the_lock_timeout_then_is_refused(project):
+    from filelock import FileLock
+
+    deployer, fake, _ = _deployer()
+    deployer.lock_timeout_seconds = 0.2
+    with FileLock(project / ".automation-locks" / "prod.lock"):
+        with pytest.raises(StackBusyError, match=r"lock .*prod.lock held for 0.2 s"):
+            deployer.preview("prod")
+    assert fake.calls == []
+    deployer.preview("prod")  # free again
+    assert _ops(fake) == ["preview"]

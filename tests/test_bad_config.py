@@ -251,11 +251,11 @@ FILES = [
     ("bad", DEV + "  rdsplatform:alarms:\n    enabled: true\n    thresholds:\n      cpuUtilizationPercent: .nan\n",
      "rdsplatform:alarms.thresholds.cpuUtilizationPercent"),
     ("bad", DEV + "  rdsplatform:alarms:\n    thresholds:\n      freeStorageGiB: .inf\n", "finite"),
-    ("feature_x", DEV, "stack name is 'feature_x'"),
-    ("Staging", DEV, "RDS DB instance identifier 'appdb-Staging' is invalid"),
-    ("s" * 68, DEV, "characters; at most 63 are allowed"),
+    ("feature_x", DEV, "stack name 'feature_x': the RDS identifier is <name>-<stack>"),
+    ("Staging", DEV, "stack name 'Staging'"),
+    ("s" * 68, DEV, "more than the 63 AWS allows"),
     ("p" * 10, DEV + "  rdsplatform:name: " + "a" * 40 + "\n", "IAM role name"),
-    ("m" * 50, DEV + MULTI_AZ_CLUSTER, "Multi-AZ DB cluster identifier 'appdb-mmmm"),
+    ("m" * 50, DEV + MULTI_AZ_CLUSTER, "more than the 52 AWS allows"),
 ]
 
 

@@ -66,7 +66,8 @@ def test_existing_subnets_build_no_vpc():
 
 
 def test_ingress_reaches_only_the_db_port_from_configured_sources():
-    plan = plan_with(engine="mysql", engineVersion="8.0", allowedCidrs=["10.1.0.0/16", "fd00::/8"])
+    plan = plan_with(engine="mysql", engineVersion="8.0", performanceInsights=False,
+                     allowedCidrs=["10.1.0.0/16", "fd00::/8"])
     group = plan.one("aws:ec2/securityGroup:SecurityGroup")
     assert "ingress" not in group.inputs and "egress" not in group.inputs  # rules are separate
     rules = plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
@@ -79,14 +80,16 @@ def test_ingress_reaches_only_the_db_port_from_configured_sources():
 
 # --- credentials --------------------------------------------------------------------------------
 
-def test_managed_credentials_use_the_rds_secret_with_our_key(prod_plan):
-    db = prod_plan.named(PRIMARY)
-    key_arn = prod_plan.outputs["kmsKeyArn"]["value"]
+def test_managed_credentials_use_the_rds_secret_with_our_key():
+    plan = plan_with("prod", replicas=[], credentialsMode="managed")  # replicas rule managed out
+    db = plan.named(PRIMARY)
+    key_arn = plan.outputs["kmsKeyArn"]["value"]
     assert db.inputs["manageMasterUserPassword"] is True
     assert db.inputs["masterUserSecretKmsKeyId"] == key_arn
     assert "password" not in db.inputs
-    assert prod_plan.of_type("aws:secretsmanager/secret:Secret") == []
-    assert prod_plan.outputs["masterSecretArn"]["value"].startswith("arn:aws:secretsmanager:eu-west-1:")
+    assert plan.of_type("aws:secretsmanager/secret:Secret") == []
+    assert plan.of_type("aws:secretsmanager/secretRotation:SecretRotation") == []  # RDS rotates its own
+    assert plan.outputs["masterSecretArn"]["value"].startswith("arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-")
 
 
 def test_generated_credentials_stay_secret_and_encrypted(dev_plan):
@@ -176,7 +179,7 @@ def test_parameter_group_enforces_tls_and_keeps_custom_parameters(prod_plan):
 
 
 def test_mysql_requires_secure_transport_and_exports_its_logs():
-    plan = plan_with(engine="mysql", engineVersion="8.0")
+    plan = plan_with(engine="mysql", engineVersion="8.0", performanceInsights=False)
     params = {p["name"]: p["value"] for p in plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"]}
     assert plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["family"] == "mysql8.0"
     assert params["require_secure_transport"] == "1" and params["slow_query_log"] == "1"

@@ -1,13 +1,18 @@
 """The policy pack through the gRPC analyzer protocol, as the Pulumi CLI runs it.
 
-Table style: a compliant baseline per resource type, then one change per case.
+Table style: a compliant baseline per resource type, then one change per case. One pack process
+serves the session (tests/conftest.py); each test configures it through Configure first.
 """
 
 import copy
+import json
+import subprocess
+import sys
 
 import pytest
+from google.protobuf import json_format, struct_pb2
 
-from preview.analyzer import PolicyConfigError, PolicyPackProcess, load_policy_config, reconcile_config
+from preview.analyzer import PolicyConfigError, load_policy_config, reconcile_config
 from preview.harness import UNKNOWN, Registration, run_program
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -156,13 +161,6 @@ def _resource(type_, change, protect=True):
                         options={"protect": protect and type_ in PROTECTED})
 
 
-@pytest.fixture(scope="module")
-def pack():
-    with PolicyPackProcess() as running:
-        running.configure(None)  # no config: the production bar
-        yield running
-
-
 def test_analyzer_info_lists_every_policy_mandatory_by_default(pack):
     info = pack.info
     assert info.name == "rds-guardrails" and info.supportsConfig
@@ -181,8 +179,10 @@ def test_baseline_is_compliant(pack, type_):
 def test_one_change_per_case(pack, type_, change, expected):
     found = pack.analyze(_resource(type_, change))
     assert sorted({v.policy for v in found}) == ([expected] if expected else []), [v.message for v in found]
-    for v in found:
-        assert f"'{type_.split(':')[-1].lower()}'" in v.message and "Fix:" in v.message
+    if expected:
+        assert found
+        for v in found:
+            assert f"'{type_.split(':')[-1].lower()}'" in v.message and "Fix:" in v.message
 
 
 def test_unprotected_database_is_flagged(pack):
@@ -190,13 +190,12 @@ def test_unprotected_database_is_flagged(pack):
     assert [v.policy for v in found] == ["rds-protected-resource"]
 
 
-def test_config_tunes_thresholds_and_levels():
+def test_config_tunes_thresholds_and_levels(pack):
     info_resource = _resource("aws:rds/instance:Instance", {"backupRetentionPeriod": 10})
-    with PolicyPackProcess() as pack:
-        pack.configure({"rds-backup-retention": {"minimumDays": 14}, "rds-multi-az": "advisory"})
-        assert [v.policy for v in pack.analyze(info_resource)] == ["rds-backup-retention"]
-        single_az = pack.analyze(_resource("aws:rds/instance:Instance", {"multiAz": False, "backupRetentionPeriod": 14}))
-        assert [(v.policy, v.level) for v in single_az] == [("rds-multi-az", "advisory")]
+    pack.configure({"rds-backup-retention": {"minimumDays": 14}, "rds-multi-az": "advisory"})
+    assert [v.policy for v in pack.analyze(info_resource)] == ["rds-backup-retention"]
+    single_az = pack.analyze(_resource("aws:rds/instance:Instance", {"multiAz": False, "backupRetentionPeriod": 14}))
+    assert [(v.policy, v.level) for v in single_az] == [("rds-multi-az", "advisory")]
 
 
 def test_bad_policy_config_is_refused(pack):
@@ -228,11 +227,10 @@ def test_tls_parameter_group_is_followed_from_instance_to_group(pack):
 # --- our own stacks -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_own_stack_mandatory_violations(stack):
-    plan = run_program(stack)
-    with PolicyPackProcess() as pack:
-        pack.configure(load_policy_config(stack))
-        mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
+def test_own_stack_mandatory_violations(stack, stack_plans, pack):
+    plan = stack_plans[stack]
+    pack.configure(load_policy_config(stack))
+    mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
     assert mandatory == []
 
 
@@ -245,7 +243,7 @@ BROKEN_PROD = [
     ({"monitoringInterval": 0}, "rds-enhanced-monitoring"),
     ({"iamAuth": False}, "rds-iam-authentication"),
     ({"logRetentionDays": 14}, "log-group-retention"),
-    ({"credentialsMode": "generated"}, "rds-credentials-rotate"),
+    ({"secretRotationDays": 0}, "rds-credentials-rotate"),
     ({"alarms": {"enabled": False}}, "rds-alarms-notify"),
     ({"alarms": {"enabled": False}}, "rds-event-subscription"),
     ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "replicateBackups": False}},
@@ -256,12 +254,11 @@ BROKEN_PROD = [
 
 
 @pytest.mark.parametrize("overrides, policy", BROKEN_PROD, ids=[f"{p}-{i}" for i, (_, p) in enumerate(BROKEN_PROD)])
-def test_broken_prod_variants_are_caught(overrides, policy):
+def test_broken_prod_variants_are_caught(overrides, policy, pack):
     plan = run_program("prod", overrides)
     assert plan.error is None, plan.error
-    with PolicyPackProcess() as pack:
-        pack.configure(load_policy_config("prod"))
-        found = [v for v in pack.check_plan(plan) if v.level == "mandatory" and v.policy == policy]
+    pack.configure(load_policy_config("prod"))
+    found = [v for v in pack.check_plan(plan) if v.level == "mandatory" and v.policy == policy]
     assert found, f"{overrides} was not caught by {policy}"
 
 
@@ -385,12 +382,9 @@ def test_stack_baseline_is_compliant(pack):
 def test_one_stack_change_per_case(change, config, expected, pack):
     stack = _stack_baseline()
     change(stack)
-    if config is None:
-        found = _stack(pack, list(stack.values()))
-    else:
-        with PolicyPackProcess() as configured:
-            configured.configure(config)
-            found = _stack(configured, list(stack.values()))
+    if config is not None:
+        pack.configure(config)
+    found = _stack(pack, list(stack.values()))
     assert found == ({expected} if expected else set())
 
 
@@ -409,6 +403,7 @@ def test_readme_control_table_lists_exactly_the_packs_policies(pack):
     section = (PROJECT_DIR / "README.md").read_text().split("## The policy pack", 1)[1]
     documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, flags=re.M))
     levels = {0: "advisory", 1: "mandatory", 2: "disabled"}
+    assert pack.info.policies
     assert documented == {p.name for p in pack.info.policies}
     for p in pack.info.policies:
         row = re.search(rf"^\| `{p.name}` \|.*$", section, flags=re.M).group(0)
@@ -443,10 +438,12 @@ CONFIG_CASES = [
 
 @pytest.mark.parametrize("type_, change, config, expected", CONFIG_CASES,
                          ids=[f"{t.split(':')[-1]}-{list(c)[0]}-{i}" for i, (t, _, c, _) in enumerate(CONFIG_CASES)])
-def test_policy_config_moves_the_verdict(type_, change, config, expected):
-    with PolicyPackProcess() as configured:
-        configured.configure(config)
-        found = {v.policy for v in configured.analyze(_resource(type_, change))}
+def test_policy_config_moves_the_verdict(type_, change, config, expected, pack):
+    # The default config judges the other way: the verdict moves because of the config.
+    before = {v.policy for v in pack.analyze(_resource(type_, change))}
+    pack.configure(config)
+    found = {v.policy for v in pack.analyze(_resource(type_, change))}
+    assert before != found
     assert found == ({expected} if expected else set())
 
 
@@ -469,3 +466,123 @@ def test_an_unknown_output_is_never_a_stack_violation(pack, role, key):
     stack[role].inputs[key] = UNKNOWN
     found = _stack(pack, list(stack.values()))
     assert found == set(), f"{role}.{key} unknown fired {found}"
+
+
+# --- one rule, two front ends: rds_guardrails.evaluate gives the pack's verdicts ------------------
+
+def _live(r):
+    """The Resource the shared evaluation sees for a registration, options included."""
+    from rds_guardrails.evaluate import Resource
+    # Through a protobuf Struct, as the pack receives it (every number a float).
+    wire = struct_pb2.Struct()
+    wire.update(r.inputs)
+    props = json_format.MessageToDict(wire)
+    return Resource(r.type, r.name, props, r.urn, {"protect": r.options.get("protect", False)})
+
+
+def _verdicts(violations):
+    # The SDK puts the policy's description on the line before the message.
+    return sorted((v.policy, v.level, v.message.splitlines()[-1]) for v in violations)
+
+
+def _has_unknown(value):
+    # Unknowns exist only in a plan; the live front end never sees them.
+    return UNKNOWN in json.dumps(value)
+
+
+KNOWN_CASES = [c for c in CASES if not _has_unknown(c[1])]
+KNOWN_STACK_CASES = [c for c in STACK_CASES if "unknown" not in c[0]]
+
+
+@pytest.mark.parametrize("type_, change, expected", KNOWN_CASES,
+                         ids=[f"{t.split(':')[-1]}-{c}" for t, c, _ in KNOWN_CASES])
+def test_evaluate_gives_the_packs_resource_verdicts(pack, type_, change, expected):
+    from rds_guardrails.controls import RESOURCE_RULES
+    from rds_guardrails.evaluate import evaluate
+    r = _resource(type_, change)
+    by_pack = _verdicts(pack.analyze(r))
+    per_resource = {rule.name for rule in RESOURCE_RULES}  # evaluate also runs the stack rules
+    assert by_pack == _verdicts(f for f in evaluate([_live(r)]) if f.policy in per_resource)
+    assert [p for p, _, _ in by_pack] == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("change, config, expected", [c[1:] for c in KNOWN_STACK_CASES],
+                         ids=[c[0] for c in KNOWN_STACK_CASES])
+def test_evaluate_gives_the_packs_stack_verdicts(pack, change, config, expected):
+    from rds_guardrails.evaluate import evaluate
+    stack = _stack_baseline()
+    change(stack)
+    resources = list(stack.values())
+    assert not any(_has_unknown(r.inputs) for r in resources)
+    pack.configure(config)
+    by_pack = _verdicts(pack.analyze_many(resources) + pack.analyze_stack(resources))
+    assert by_pack == _verdicts(evaluate([_live(r) for r in resources], config))
+    assert expected is None or expected in {p for p, _, _ in by_pack}
+
+
+# --- the SDK speed-up: installed by the pack's entry point, not by importing the package ----------
+
+_REPORT_JSON_FORMAT = """
+import json, runpy, sys
+sys.path.insert(0, "policies")
+import pulumi_policy, pulumi_policy.policy as sdk
+packs = []
+pulumi_policy.PolicyPack = lambda **kwargs: packs.append(kwargs)  # record instead of serving
+before = type(sdk.json_format).__name__
+import rds_guardrails, rds_guardrails.evaluate, rds_guardrails.pack
+after_import = type(sdk.json_format).__name__
+if sys.argv[1] == "run":
+    runpy.run_path("policies/__main__.py", run_name="__main__")
+print(json.dumps([before, after_import, type(sdk.json_format).__name__, [len(p["policies"]) for p in packs]]))
+"""
+
+
+@pytest.mark.parametrize("run_entry_point, installed", [(False, False), (True, True)], ids=["import", "pack-runs"])
+def test_the_sdk_speedup_is_installed_by_the_pack_not_by_an_import(run_entry_point, installed, pack):
+    from preview.harness import PROJECT_DIR
+    out = subprocess.run([sys.executable, "-c", _REPORT_JSON_FORMAT, "run" if run_entry_point else "import"],
+                         cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+    before, after_import, after, packs = json.loads(out)
+    assert before == after_import == "module"  # importing rds_guardrails patches nothing
+    assert (after == "_RememberingJsonFormat") is installed
+    assert packs == ([len(pack.info.policies)] if run_entry_point else [])
+
+
+# --- the pack's engine tables know every engine the program can deploy --------------------------
+
+def _catalog():
+    from components import catalog
+    assert catalog.ENGINES and catalog.DEPLOYMENT_ENGINES["multi-az-cluster"]
+    return catalog
+
+
+def test_log_export_tables_cover_every_engine_and_ask_only_what_the_program_exports():
+    from rds_guardrails.availability import ENGINE_LOGS, MULTI_AZ_CLUSTER_LOGS
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        assert engine in ENGINE_LOGS, engine
+        assert set(ENGINE_LOGS[engine]) <= set(spec.log_exports), engine
+    for engine in catalog.DEPLOYMENT_ENGINES["multi-az-cluster"]:
+        assert set(MULTI_AZ_CLUSTER_LOGS[engine]) <= set(catalog.MULTI_AZ_CLUSTER_LOG_EXPORTS[engine]), engine
+
+
+def test_tls_table_covers_every_engine_with_the_programs_parameter_and_value():
+    from rds_guardrails.stack_controls import TLS_PARAMETERS
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        name, value = spec.tls_parameter
+        assert engine in TLS_PARAMETERS, engine
+        assert TLS_PARAMETERS[engine][0] == name and value in TLS_PARAMETERS[engine][1], engine
+
+
+def test_every_engines_default_port_is_a_database_port():
+    from rds_guardrails.network import DEFAULT_DB_PORTS
+    catalog = _catalog()
+    assert {spec.default_port for spec in catalog.ENGINES.values()} <= set(DEFAULT_DB_PORTS)
+
+
+def test_the_program_refuses_every_user_name_the_pack_refuses():
+    from rds_guardrails.availability import DEFAULT_USERNAMES
+    catalog = _catalog()
+    for engine, spec in catalog.ENGINES.items():
+        assert {u.lower() for u in DEFAULT_USERNAMES} <= spec.reserved_usernames, engine

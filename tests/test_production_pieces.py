@@ -31,11 +31,14 @@ def test_replicas_carry_no_credentials_and_stay_private(prod_plan):
         assert replica["engine"] == "postgres" and "engineVersion" not in replica
 
 
-def test_same_region_replica_follows_the_primary_by_identifier(prod_plan):
-    primary, replica = prod_plan.named(PRIMARY).inputs, prod_plan.named(REPORTING).inputs
-    assert replica["replicateSourceDb"] == "appdb-prod"
+def test_same_region_replica_follows_the_primary_by_arn(prod_plan):
+    primary, replica = prod_plan.named(PRIMARY), prod_plan.named(REPORTING).inputs
+    # pulumi-aws replicate_source_db: with a db_subnet_group_name in the same region, the source's ARN.
+    assert replica["replicateSourceDb"] == primary.outputs["arn"]
     assert replica["region"] == PRIMARY_REGION and replica["identifier"] == "appdb-prod-reporting"
-    assert replica["kmsKeyId"] == primary["kmsKeyId"]
+    # CreateDBInstanceReadReplica: no KmsKeyId in the same region (the source's key is used).
+    assert "kmsKeyId" not in replica and replica["storageEncrypted"] is True
+    primary = primary.inputs
     assert replica["dbSubnetGroupName"] == primary["dbSubnetGroupName"]
     assert replica["vpcSecurityGroupIds"] == primary["vpcSecurityGroupIds"]
     assert replica["parameterGroupName"] == primary["parameterGroupName"]

@@ -122,9 +122,9 @@ def test_missing_region_is_named():
 
 
 GOOD_CONFIG = [
-    {"engine": "mysql", "engineVersion": "8.4"},
-    {"engine": "mysql", "engineVersion": "8.4.3", "autoMinorVersionUpgrade": False},
-    {"engine": "mariadb", "engineVersion": ""},
+    {"engine": "mysql", "engineVersion": "8.4", "performanceInsights": False},
+    {"engine": "mysql", "engineVersion": "8.4.3", "autoMinorVersionUpgrade": False, "performanceInsights": False},
+    {"engine": "mariadb", "engineVersion": "", "instanceClass": "db.t4g.medium"},
     {"storageType": "io1", "allocatedStorage": 100, "iops": 5000, "maxAllocatedStorage": 200},
     {"storageType": "io2", "allocatedStorage": 100, "iops": 64000, "maxAllocatedStorage": 200},
     {"allocatedStorage": 400, "iops": 12000, "storageThroughput": 500, "maxAllocatedStorage": 0},

@@ -7,6 +7,13 @@ from components.settings.base import config_key
 from components.settings.clusters import ClusterSettings
 from components.settings.model import Settings
 
+# Aurora User Guide, "Configuration requirements of an Amazon Aurora global database": "An Aurora
+# global database requires DB instance classes that are optimized for memory-intensive
+# applications"; the primary cluster has at most "15 - s" read-only instances with s secondary
+# clusters (one here: the DR cluster).
+GLOBAL_DB_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
+AURORA_MAX_READERS = 15
+
 
 def deployment_problems(s: Settings) -> list[str]:
     """Engine, classes and features per deployment option (instance, Multi-AZ cluster, Aurora)."""
@@ -28,6 +35,14 @@ def deployment_problems(s: Settings) -> list[str]:
         if s.max_allocated_storage:
             problems.append(f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: Multi-AZ DB clusters have "
                             "no storage autoscaling; set it to 0 and grow allocatedStorage yourself")
+        if s.iops is None:
+            # pulumi-aws Cluster.iops: "(This setting is required to create a Multi-AZ DB cluster)";
+            # Cluster.storage_type: "For Multi-AZ DB Clusters, the iops argument must also be set."
+            # (gp3 takes IOPS only from 400 GiB, storage_rules.)
+            problems.append(f"{key('iops')} is unset with {key('deploymentOption')} = 'multi-az-cluster': a Multi-AZ "
+                            f"DB cluster is created with provisioned IOPS for every storage type ({s.storage_type}: "
+                            "set iops; gp3 needs allocatedStorage >= 400 for it) — see the pulumi-aws "
+                            "aws.rds.Cluster `iops` argument")
     if option == "aurora":
         classes = [("instanceClass", s.instance_class)]
         if c.reader_instance_class:
@@ -47,6 +62,7 @@ def deployment_problems(s: Settings) -> list[str]:
         if c.backtrack_hours and s.disaster_recovery is not None:
             problems.append(f"{key('cluster')}.backtrackHours: Aurora global databases do not support "
                             "backtrack; set it to 0 or remove disasterRecovery")
+        problems += global_database_problems(s)
         scaling = c.reader_auto_scaling
         if scaling and scaling.min_readers > scaling.max_readers:
             problems.append(f"{key('cluster')}.readerAutoScaling: minReaders ({scaling.min_readers}) is above "
@@ -72,6 +88,27 @@ def deployment_problems(s: Settings) -> list[str]:
                             "and point-in-time restores of clusters are not wired yet)")
         if s.blue_green_update:
             problems.append(f"{key('blueGreenUpdate')}: supported for instances only here")
+    return problems
+
+
+def global_database_problems(s: Settings) -> list[str]:
+    """An Aurora global database: memory-optimized classes, and room for the secondary's replicas."""
+    c, key = s.cluster, config_key
+    if s.disaster_recovery is None:
+        return []
+    problems: list[str] = []
+    classes = [] if c.serverless else [("instanceClass", s.instance_class)] + (
+        [("cluster.readerInstanceClass", c.reader_instance_class)] if c.reader_instance_class else [])
+    for name, value in classes:
+        if value.split(".")[1] in catalog.BURSTABLE_FAMILIES:
+            problems.append(f"{key(name)} = {value!r} with {key('disasterRecovery')}: an Aurora global database "
+                            f"needs memory-optimized classes (r5 or later, x2g) or Serverless v2 (see {GLOBAL_DB_DOC})")
+    limit = AURORA_MAX_READERS - 1  # one secondary cluster
+    readers = max(c.readers, c.reader_auto_scaling.max_readers if c.reader_auto_scaling else 0)
+    if readers > limit:
+        problems.append(f"{key('cluster')}.readers / readerAutoScaling.maxReaders = {readers} with "
+                        f"{key('disasterRecovery')}: a global database's primary has at most 15 - 1 = {limit} "
+                        f"readers (one secondary cluster); see {GLOBAL_DB_DOC}")
     return problems
 
 

@@ -57,6 +57,17 @@ def operation_problems(s: Settings) -> list[str]:
             "blue/green deployments do not support an RDS-managed master password; use "
             "credentialsMode 'generated' or turn blueGreenUpdate off"
         )
+    # RDS User Guide, "Limitations and considerations for Amazon RDS blue/green deployments",
+    # General limitations: "Blue/green deployments aren't supported for the following features:
+    # Amazon RDS Proxy; Cascading read replicas; Cross-Region read replicas; ..."
+    bg_doc = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
+    if s.blue_green_update and s.proxy is not None:
+        problems.append(f"{key('blueGreenUpdate')} = true with {key('proxy')}: RDS blue/green deployments do not "
+                        f"support RDS Proxy; turn one of them off (see {bg_doc})")
+    cross_region = [r.name for r in s.replicas if s.is_cross_region(r)]
+    if s.blue_green_update and cross_region:
+        problems.append(f"{key('blueGreenUpdate')} = true with cross-region {key('replicas')} {cross_region}: RDS "
+                        f"blue/green deployments do not support cross-Region read replicas (see {bg_doc})")
     if s.blue_green_update and s.backup_retention_days < 1:
         problems.append(f"{key('blueGreenUpdate')} needs automated backups")
 

@@ -43,6 +43,9 @@ class Settings(SettingsModel):
     master_username: str = Field("dbadmin", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
     port: Optional[int] = Field(None, ge=1150, le=65535)
     credentials_mode: Literal["managed", "generated"] = "managed"
+    # Generated mode: Secrets Manager rotates the password with AWS's single-user rotation
+    # function every this many days (components/rotation.py); 0 turns rotation off.
+    secret_rotation_days: int = Field(30, ge=0, le=365)
     secret_recovery_window_days: int = Field(30, ge=7, le=30)
     iam_auth: bool = True
 
@@ -63,13 +66,17 @@ class Settings(SettingsModel):
     monitoring_interval: int = 60
     performance_insights: bool = True
     performance_insights_retention_days: int = 7
+    # CloudWatch Database Insights mode (pulumi-aws `database_insights_mode`); unset leaves
+    # the AWS default. advanced needs Performance Insights kept >= 465 days (insights_rules).
+    database_insights: Optional[Literal["standard", "advanced"]] = None
     log_retention_days: int = 30
 
     # Network: either an existing VPC's private subnets, or a small isolated VPC of our own.
     vpc_id: Optional[str] = Field(None, pattern=r"^vpc-[0-9a-f]{8,17}$")
     subnet_ids: tuple[str, ...] = ()
     vpc_cidr: str = "10.42.0.0/16"
-    az_count: int = Field(2, ge=2, le=3)
+    # Unset: 3 for a Multi-AZ DB cluster (its subnet group must cover three AZs), else 2.
+    az_count: Optional[int] = Field(None, ge=2, le=3)
     allowed_cidrs: tuple[str, ...] = ()
     allowed_security_group_ids: tuple[str, ...] = ()
 
@@ -193,6 +200,18 @@ class Settings(SettingsModel):
             "ManagedBy": "pulumi",
             **self.tags,
         }
+
+    @property
+    def rotates_secret(self) -> bool:
+        """A generated password that Secrets Manager rotates (components/rotation.py)."""
+        return self.credentials_mode == "generated" and self.secret_rotation_days > 0
+
+    @property
+    def effective_az_count(self) -> int:
+        """The AZs of the own VPC: azCount, else 3 for a Multi-AZ DB cluster and 2 otherwise."""
+        if self.az_count is not None:
+            return self.az_count
+        return 3 if self.deployment_option == "multi-az-cluster" else 2
 
     @property
     def uses_own_vpc(self) -> bool:

@@ -72,6 +72,13 @@ IAM_ROLE = NameRule("IAM role name (before pulumi-aws adds '-' and 7 random char
 KMS_ALIAS = NameRule("KMS alias", 256, r"alias/[A-Za-z0-9/_-]+", "ASCII letters, digits, '/', '_' and '-'")
 
 
+# A stack name that can be part of an RDS identifier; identifier_rules refuses any other.
+STACK_NAME = r"[a-z0-9]+(-[a-z0-9]+)*"
+# identifier_rules checks the lengths of the primary's, readers' and DR identifiers, and
+# region_rules the replicas'; here only their characters, so no problem is reported twice.
+LENGTHS_CHECKED_ELSEWHERE = (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER, GLOBAL_CLUSTER)
+
+
 def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
     """(where it comes from, name, rule) of every name the program gives an AWS resource."""
     base = s.identifier
@@ -113,20 +120,22 @@ def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
     return out
 
 
-def name_problem(rule: NameRule, name: str) -> str | None:
+def name_problem(rule: NameRule, name: str, check_length: bool = True) -> str | None:
     """Why `name` is not a valid name of this kind, or None."""
     if not re.fullmatch(rule.pattern, name):
         return f"{rule.what} {name!r} is invalid: AWS allows {rule.allowed}"
-    if len(name) > rule.max_length:
+    if check_length and len(name) > rule.max_length:
         return f"{rule.what} {name!r} has {len(name)} characters; at most {rule.max_length} are allowed"
     return None
 
 
 def naming_problems(s: Settings) -> list[str]:
     """Every derived name is valid for its resource, and no two resources get the same name."""
+    if not re.fullmatch(STACK_NAME, s.environment):
+        return collision_problems(s)  # identifier_rules names the stack name once, with its rule
     problems: list[str] = []
     for origin, name, rule in derived_names(s):
-        problem = name_problem(rule, name)
+        problem = name_problem(rule, name, check_length=rule not in LENGTHS_CHECKED_ELSEWHERE)
         if problem:
             hint = (f"the stack name is {s.environment!r}; use lowercase letters, digits and single hyphens "
                     "and a shorter name or stack name" if origin.endswith("stack name") else "choose another name")

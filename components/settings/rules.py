@@ -7,7 +7,10 @@ this module runs them in a fixed order and holds the small ones (restore, alarms
 
 from __future__ import annotations
 
-from components.settings import deployment_rules, engine_rules, network_rules, region_rules, storage_rules
+from components.settings import (
+    credentials_rules, deployment_rules, engine_rules, identifier_rules, insights_rules, network_rules,
+    region_rules, storage_rules,
+)
 from components.settings.base import config_key
 from components.settings.model import Settings
 
@@ -22,6 +25,9 @@ def cross_field_problems(s: Settings) -> list[str]:
         *deployment_rules.deployment_problems(s),
         *region_rules.replica_problems(s),
         *region_rules.disaster_recovery_problems(s),
+        *credentials_rules.credentials_problems(s),
+        *insights_rules.insights_problems(s),
+        *identifier_rules.identifier_problems(s),
         *restore_problems(s),
         *alarm_problems(s),
         *proxy_problems(s),
@@ -69,4 +75,20 @@ def proxy_problems(s: Settings) -> list[str]:
             f"{key('proxy')}.maxIdleConnectionsPercent = {s.proxy.max_idle_connections_percent}: must be "
             f"at most maxConnectionsPercent ({s.proxy.max_connections_percent})"
         )
+    if s.proxy and s.port and s.port != s.engine_spec.default_port:
+        # RDS User Guide, "Quotas and limitations for RDS Proxy": MySQL/MariaDB "all proxies listen
+        # on port 3306", PostgreSQL "all proxies listen on port 5432"; "The proxies still connect to
+        # your database using the port that you specified in the database settings."
+        problems.append(
+            f"{key('port')} = {s.port} with {key('proxy')}: RDS Proxy listens on the engine's port "
+            f"({s.engine_spec.default_port}), not the database's, and clients are allowed on one port here; "
+            "leave port unset or remove proxy (see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, "
+            "Quotas and limitations)")
+    if s.proxy and s.engine_spec.proxy_engine_family == "MYSQL" and s.parameters.get("read_only") in ("1", "ON", "on"):
+        # Same section: "You can't use RDS Proxy with an RDS for MySQL DB instance that has the
+        # read_only parameter in its DB parameter group set to 1."
+        problems.append(
+            f"{key('parameters')}.read_only = {s.parameters['read_only']!r} with {key('proxy')}: RDS Proxy cannot "
+            "use a MySQL/MariaDB database whose read_only parameter is 1 (see "
+            "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, Quotas and limitations)")
     return problems

@@ -6,6 +6,11 @@ from components import catalog
 from components.settings.base import config_key
 from components.settings.model import Settings
 
+# RDS User Guide, "Amazon RDS DB instance storage" (Provisioned IOPS SSD and gp3 sections): "If
+# you're using storage autoscaling, the same ratios between IOPS and maximum storage threshold
+# (in GiB) also apply."
+STORAGE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html"
+
 
 def storage_problems(s: Settings) -> list[str]:
     """Allocated and maximum storage within the storage type's limits, then its performance."""
@@ -63,6 +68,14 @@ def storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> l
                 problems.append(
                     f"{key('iops')} = {s.iops} on {s.allocated_storage} GiB is {ratio:g} IOPS/GiB: "
                     f"{s.storage_type} allows {rlo:g}..{rhi:g} IOPS per GiB"
+                )
+            ceiling = s.max_allocated_storage
+            if ceiling > s.allocated_storage and s.iops / ceiling < rlo:
+                problems.append(
+                    f"{key('iops')} = {s.iops} with {key('maxAllocatedStorage')} = {ceiling} is "
+                    f"{s.iops / ceiling:g} IOPS/GiB at the autoscaling ceiling: {s.storage_type} needs at least "
+                    f"{rlo:g} IOPS per GiB of the maximum storage too; raise iops or lower maxAllocatedStorage "
+                    f"(see {STORAGE_DOC})"
                 )
     if s.storage_throughput is not None and storage.throughput_range:
         lo, hi = storage.throughput_range

@@ -1,10 +1,6 @@
-"""The RDS guard rails: pure policy functions grouped by concern, and the list of policies."""
+"""The RDS guard rails: pure controls grouped by concern (controls.py lists them), the policy
+pack's front end (pack.py) and the shared evaluation for live resources (evaluate.py).
 
-from rds_guardrails import resource_controls, sdk_speedup, stack_controls
-
-sdk_speedup.install()
-
-
-def all_policies() -> list:
-    """Every policy of the pack, resource policies first."""
-    return [rule.policy() for rule in resource_controls.ALL] + list(stack_controls.ALL)
+Importing the package has no side effects; the pack's entry point (policies/__main__.py)
+installs the SDK speed-up itself.
+"""

@@ -1,23 +1,17 @@
 """A control as data: which resources, when it applies, what AWS does when unset, the check.
 
-Each control becomes one pulumi-policy `ResourceValidationPolicy`. Checks are pure functions
-of (properties, config) returning a problem sentence or None, so they are easy to read and to
-test; the wrapper adds the resource name and the property to set to every message.
+Checks are pure functions over a normalised `Resource` (Pulumi type token, name, camelCase
+properties, options), so the same rule judges a planned resource (the policy pack, `pack.py`)
+and a live one (the audit runbook, `evaluate.py`). A resource check is
+(properties, config, options) -> a problem sentence or None; a stack check is
+(resources, config) -> the problems it found. The rule adds the resource and the fix to every
+message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
-
-from pulumi_policy import (
-    Severity,
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence
 
 from rds_guardrails.values import UNKNOWN, get
 
@@ -25,13 +19,49 @@ INSTANCE = "aws:rds/instance:Instance"
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 
-# check(props, config, opts) -> a sentence saying what is wrong, or None.
+ADVISORY, MANDATORY, DISABLED = "advisory", "mandatory", "disabled"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as every control sees it, planned or live."""
+
+    type: str
+    name: str
+    props: Mapping
+    urn: str = ""
+    # Resource options (protect, ...); None when not known (live resources): controls that
+    # read options give no verdict then.
+    options: Optional[Mapping] = None
+
+    @property
+    def label(self) -> str:
+        """How messages name it: the type's last segment and the name, e.g. Instance 'db1'."""
+        return f"{self.type.split(':')[-1]} '{self.name}'"
+
+
+# check(props, config, options) -> a sentence saying what is wrong, or None.
 Check = Callable[[Any, dict, Any], Optional[str]]
+
+
+class Problem(NamedTuple):
+    """What a stack check found on one resource; `fix` overrides the rule's fix when given."""
+
+    resource: Resource
+    what: str
+    fix: Optional[str] = None
+
+
+StackCheck = Callable[[Sequence[Resource], dict], list[Problem]]
+
+
+def _defaults(config: Mapping[str, dict]) -> dict[str, Any]:
+    return {k: v["default"] for k, v in config.items() if "default" in v}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One control of CONTROLS.md."""
+    """One per-resource control of CONTROLS.md."""
 
     name: str
     description: str
@@ -45,30 +75,59 @@ class Rule:
     severity: str = "high"
     applies: Callable[[Any], bool] = lambda props: True
     config: dict[str, dict] = field(default_factory=dict)
-    enforcement_level: Optional[EnforcementLevel] = None
+    # None: the pack's level (mandatory).
+    enforcement_level: Optional[str] = None
+    # The check reads resource options, which live resources do not have.
+    needs_options: bool = False
+
+    @property
+    def full_description(self) -> str:
+        """The pack's description: the control and its anchors in other scanners."""
+        return f"{self.description} [{self.anchors or 'no peer check'}]"
 
     def defaults(self) -> dict[str, Any]:
-        return {k: v["default"] for k, v in self.config.items() if "default" in v}
+        """The config schema's defaults (the thresholds when no config is given)."""
+        return _defaults(self.config)
 
-    def policy(self) -> ResourceValidationPolicy:
-        def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-            if args.resource_type not in self.types or not self.applies(args.props):
-                return
-            # The CLI sends schema defaults; a direct caller may not, so fall back to them.
-            config = {**self.defaults(), **(args.get_config() or {})}
-            problem = self.check(args.props, config, args.opts)
-            if problem:
-                kind = args.resource_type.split(":")[-1]
-                report(f"{kind} '{args.name}': {problem}. Fix: {self.fix}.")
+    def judge(self, resource: Resource, config: Optional[Mapping] = None) -> Optional[str]:
+        """The violation message for this resource, or None (not applicable, or compliant)."""
+        if resource.type not in self.types or not self.applies(resource.props):
+            return None
+        if self.needs_options and resource.options is None:
+            return None
+        # The CLI sends schema defaults; a direct caller may not, so fall back to them.
+        problem = self.check(resource.props, {**self.defaults(), **(config or {})}, resource.options)
+        if not problem:
+            return None
+        return f"{resource.label}: {problem}. Fix: {self.fix}."
 
-        return ResourceValidationPolicy(
-            name=self.name,
-            description=f"{self.description} [{self.anchors or 'no peer check'}]",
-            validate=validate,
-            enforcement_level=self.enforcement_level,
-            config_schema=PolicyConfigSchema(properties=self.config) if self.config else None,
-            severity=Severity(self.severity),
-        )
+
+@dataclass(frozen=True)
+class StackRule:
+    """One control of CONTROLS.md that looks across resources (AnalyzeStack sees every output)."""
+
+    name: str
+    description: str
+    check: StackCheck
+    fix: str
+    anchors: str = ""
+    severity: str = "high"
+    config: dict[str, dict] = field(default_factory=dict)
+    enforcement_level: Optional[str] = None
+
+    @property
+    def full_description(self) -> str:
+        """The pack's description: the control and its anchors in other scanners."""
+        return f"{self.description} [{self.anchors or 'no peer check'}]"
+
+    def defaults(self) -> dict[str, Any]:
+        """The config schema's defaults (the thresholds when no config is given)."""
+        return _defaults(self.config)
+
+    def judge(self, resources: Sequence[Resource], config: Optional[Mapping] = None) -> list[tuple[Resource, str]]:
+        """Each resource found at fault, with its violation message."""
+        found = self.check(resources, {**self.defaults(), **(config or {})})
+        return [(p.resource, f"{p.resource.label}: {p.what}. Fix: {p.fix or self.fix}.") for p in found]
 
 
 def must_be_true(prop: str, what: str, unset: bool = False) -> Check:
@@ -84,6 +143,8 @@ def must_be_true(prop: str, what: str, unset: bool = False) -> Check:
 
 
 def must_not_be_true(prop: str, what: str, unset: bool = False) -> Check:
+    """A boolean that must be off; `unset` is the value AWS assumes when it is not set."""
+
     def check(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
         value = get(props, prop, unset)
         if value is UNKNOWN or value is not True:

@@ -93,3 +93,9 @@ def is_cross_region_replica(props: Any) -> bool:
     own = get(props, "region")
     # Without a region argument (region from the provider) the two cannot be compared: no verdict.
     return isinstance(own, str) and arn_region(source) != own
+
+
+def is_primary(props: Any) -> bool:
+    """Not a read replica (clusters never are). An unknown source could be a replica: the
+    primary-only checks wait until it is known."""
+    return replica_source(props) is None

@@ -1,0 +1,134 @@
+"""Rotation of a generated master password: AWS's single-user rotation function, in the DB subnets.
+
+Sources (docs/aws-rules.md):
+- AWS Secrets Manager User Guide, "AWS Secrets Manager rotation function templates" (Amazon RDS
+  and Amazon Aurora: "Amazon RDS PostgreSQL single user", "... MySQL single user", "... MariaDB
+  single user"), https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_available-rotation-templates.html
+  The templates are published in the Serverless Application Repository under
+  arn:aws:serverlessrepo:us-east-1:297356227824:applications/<template name>; the application
+  takes the parameters `endpoint` (the Secrets Manager endpoint URL), `functionName`, and, for a
+  database in a VPC, `vpcSubnetIds` / `vpcSecurityGroupIds`, and `kmsKeyArn` for a secret
+  encrypted with a customer-managed key; it needs CAPABILITY_IAM and CAPABILITY_RESOURCE_POLICY.
+  The secret value is the template's JSON: engine, host, username, password, dbname, port
+  (components/credentials.py writes exactly that).
+- Same guide, "Network access for Lambda rotation function": the function must reach the
+  database and a Secrets Manager endpoint; "If your Lambda function runs in a VPC that doesn't
+  have internet access, we recommend you configure Secrets Manager service private endpoints
+  within your VPC" (components/network.py adds one to the isolated VPC).
+  https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotation-function-network-access.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.network import tcp_ingress
+
+SAR_ACCOUNT_APPLICATIONS = "arn:aws:serverlessrepo:us-east-1:297356227824:applications"
+# The single-user template per engine (the secret's "engine" key names the same engine).
+TEMPLATES = {
+    "postgres": "SecretsManagerRDSPostgreSQLRotationSingleUser",
+    "aurora-postgresql": "SecretsManagerRDSPostgreSQLRotationSingleUser",
+    "mysql": "SecretsManagerRDSMySQLRotationSingleUser",
+    "aurora-mysql": "SecretsManagerRDSMySQLRotationSingleUser",
+    "mariadb": "SecretsManagerRDSMariaDBRotationSingleUser",
+}
+HTTPS = 443
+
+
+@dataclass
+class SecretRotationArgs:
+    """Which secret rotates, how often, and where its function runs."""
+
+    identifier: str
+    region: str
+    engine: str
+    secret_id: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    days: int
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    db_security_group_id: pulumi.Input[str]
+    port: int
+    account_id: pulumi.Input[str]
+    partition: pulumi.Input[str]
+    # The Secrets Manager endpoint's group in the isolated VPC; None: the VPC's own way out.
+    endpoint_security_group_id: Optional[pulumi.Input[str]] = None
+    # The secret's value must exist before the first rotation runs.
+    depends_on: Sequence[pulumi.Resource] = ()
+
+
+def template_application_id(engine: str) -> str:
+    """The Serverless Application Repository ARN of the engine's single-user rotation template."""
+    return f"{SAR_ACCOUNT_APPLICATIONS}/{TEMPLATES[engine]}"
+
+
+class SecretRotation(pulumi.ComponentResource):
+    """The rotation function (from AWS's template), its security group and the rotation schedule."""
+
+    def __init__(self, name: str, args: SecretRotationArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("rdsplatform:index:SecretRotation", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            region=args.region,
+            vpc_id=args.vpc_id,
+            description=f"Password rotation function of {args.identifier}",
+            revoke_rules_on_delete=True,
+            opts=child,
+        )
+        # Out to the database port, and in on the database's group from this group only.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-database", region=args.region, security_group_id=self.security_group.id,
+            referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
+            from_port=args.port, to_port=args.port, description="rotation function to the database port",
+            opts=child,
+        )
+        tcp_ingress(f"{name}-into-database", security_group_id=args.db_security_group_id, port=args.port,
+                    region=args.region, description=f"database port from the rotation function of {args.identifier}",
+                    parent=self, source_group_id=self.security_group.id)
+        # Out to Secrets Manager over HTTPS: the private endpoint's group, or (existing VPC) any
+        # address, since the way out (NAT or an endpoint) is the VPC owner's.
+        https = ({"referenced_security_group_id": args.endpoint_security_group_id}
+                 if args.endpoint_security_group_id is not None else {"cidr_ipv4": "0.0.0.0/0"})
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-secrets-manager", region=args.region, security_group_id=self.security_group.id,
+            ip_protocol="tcp", from_port=HTTPS, to_port=HTTPS, description="rotation function to Secrets Manager",
+            **https, opts=child,
+        )
+
+        function_name = f"{args.identifier}-rotation"
+        self.application = aws.serverlessrepository.CloudFormationStack(
+            f"{name}-function",
+            region=args.region,
+            name=function_name,
+            application_id=template_application_id(args.engine),
+            capabilities=["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
+            parameters={
+                "endpoint": f"https://secretsmanager.{args.region}.amazonaws.com",
+                "functionName": function_name,
+                "vpcSubnetIds": pulumi.Output.all(*args.subnet_ids).apply(lambda ids: ",".join(ids)),
+                "vpcSecurityGroupIds": self.security_group.id,
+                "kmsKeyArn": args.kms_key_arn,
+            },
+            # No semantic_version: the latest template; the provider keeps the deployed version
+            # (Optional+Computed, plan/forcenew.json), so a newer release shows no diff.
+            opts=child,
+        )
+        # The template names the function `functionName`; its ARN is known before the stack exists.
+        function_arn = pulumi.Output.all(args.partition, args.account_id).apply(
+            lambda v: f"arn:{v[0]}:lambda:{args.region}:{v[1]}:function:{function_name}")
+        self.rotation = aws.secretsmanager.SecretRotation(
+            f"{name}-schedule",
+            region=args.region,
+            secret_id=args.secret_id,
+            rotation_lambda_arn=function_arn,
+            rotation_rules=aws.secretsmanager.SecretRotationRotationRulesArgs(automatically_after_days=args.days),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.application, *args.depends_on]),
+        )
+        self.register_outputs({"function_arn": function_arn})

@@ -1,0 +1,83 @@
+"""Every control on a list of resources, without the policy SDK: one rule, two front ends.
+
+The policy pack (pack.py) judges planned resources; the audit runbook builds the same
+`Resource` description from live `describe_*` output and calls `evaluate`. Both call each
+rule's own check, so they agree on the same resource. Levels and thresholds come from the
+pack's per-stack config file (policies/config/<stack>.json), read as the CLI reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
+from rds_guardrails.rule import ADVISORY, DISABLED, MANDATORY, Resource, Rule, StackRule
+
+__all__ = ["Finding", "Resource", "evaluate", "levels_from_config"]
+
+# The pack's own level (policies/__main__.py): every control without a level of its own.
+PACK_LEVEL = MANDATORY
+_LEVELS = (ADVISORY, MANDATORY, DISABLED)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation: which policy, at which level, on which resource, and the message."""
+
+    policy: str
+    level: str
+    resource: str
+    message: str
+
+
+def _rules() -> list[Union[Rule, StackRule]]:
+    return [*RESOURCE_RULES, *STACK_RULES]
+
+
+def levels_from_config(config: Optional[Mapping[str, Any]]) -> dict[str, tuple[str, dict]]:
+    """Per policy (level, config) from the pack's config JSON; None: every default."""
+    config = dict(config or {})
+    names = [r.name for r in _rules()]
+    unknown = sorted(set(config) - set(names) - {"all"})
+    if unknown:
+        raise ValueError(f"policy config names unknown policies: {', '.join(unknown)}")
+    # As the CLI reconciles it: the policy's own level, then "all", then the policy's entry.
+    all_level = config.get("all")
+    if isinstance(all_level, Mapping):
+        all_level = all_level.get("enforcementLevel")
+    result = {}
+    for rule in _rules():
+        level, settings = all_level or rule.enforcement_level or PACK_LEVEL, rule.defaults()
+        entry = config.get(rule.name)
+        if isinstance(entry, str):
+            level = entry
+        elif isinstance(entry, Mapping):
+            entry = dict(entry)
+            level = entry.pop("enforcementLevel", level)
+            settings.update(entry)
+        if level not in _LEVELS:
+            raise ValueError(f"{rule.name}: enforcement level {level!r} is not one of {', '.join(_LEVELS)}")
+        result[rule.name] = (level, settings)
+    return result
+
+
+def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[Finding]:
+    """Every resource control on every resource, then every stack control on the whole list."""
+    levels = levels_from_config(config)
+    findings = []
+    for rule in RESOURCE_RULES:
+        level, settings = levels[rule.name]
+        if level == DISABLED:
+            continue
+        for resource in resources:
+            message = rule.judge(resource, settings)
+            if message:
+                findings.append(Finding(rule.name, level, resource.name, message))
+    for stack_rule in STACK_RULES:
+        level, settings = levels[stack_rule.name]
+        if level == DISABLED:
+            continue
+        findings += [Finding(stack_rule.name, level, r.name, message)
+                     for r, message in stack_rule.judge(resources, settings)]
+    return findings

@@ -1,0 +1,155 @@
+"""What AWS refuses, refused by the settings first (docs/aws-rules.md): one passing baseline per
+shape, then one change per case that must be refused with the key, the value, why and the doc."""
+
+import pytest
+
+from components.settings import SettingsError, parse
+from preview.harness import run_program
+
+DR = {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "replicateBackups": False}
+INSTANCE_WITH_REPLICAS = {"credentialsMode": "generated", "instanceClass": "db.r7g.large",
+                          "replicas": [{"name": "ro"}]}
+AURORA_GLOBAL = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "instanceClass": "db.r7g.large",
+                 "credentialsMode": "generated", "disasterRecovery": DR}
+AURORA_MYSQL = {"deploymentOption": "aurora", "engine": "aurora-mysql", "instanceClass": "db.r7g.large"}
+MULTI_AZ = {"deploymentOption": "multi-az-cluster", "engine": "postgres", "instanceClass": "db.m6gd.large",
+            "storageType": "io1", "allocatedStorage": 400, "iops": 4000, "maxAllocatedStorage": 0}
+MULTI_AZ_OWN_SUBNETS = {**MULTI_AZ, "vpcId": "vpc-0123456789abcdef0",
+                        "subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1",
+                                      "subnet-0123456789abcdef2"]}
+MYSQL = {"engine": "mysql", "instanceClass": "db.t4g.medium"}
+ADVANCED = {"databaseInsights": "advanced", "performanceInsightsRetentionDays": 465}
+IO1 = {"storageType": "io1", "allocatedStorage": 100, "iops": 1000, "maxAllocatedStorage": 200}
+BLUE_GREEN = {"credentialsMode": "generated", "blueGreenUpdate": True}
+PROXY = {"proxy": {}}
+MYSQL_PROXY = {"engine": "mysql", "instanceClass": "db.r7g.large", "proxy": {}}
+LONG_NAME = "a" * 40
+
+RDS_SECRETS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"
+AURORA_SECRETS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html"
+MULTI_AZ_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/create-multi-az-db-cluster.html"
+INSIGHTS_RDS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html"
+INSIGHTS_AURORA = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_DatabaseInsights.Engines.html"
+INSIGHTS_CONSIDERATIONS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Considerations.html"
+CLUSTER_API = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+INSTANCE_API = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
+STORAGE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html"
+GLOBAL_DB = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
+BLUE_GREEN_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
+PROXY_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"
+
+# (case, baseline, change, environment, what the one message must say, the doc it names)
+CASES = [
+    ("replicas-need-generated", INSTANCE_WITH_REPLICAS, {"credentialsMode": "managed"}, "dev",
+     "rdsplatform:credentialsMode = 'managed' with rdsplatform:replicas (1): RDS cannot create a read replica",
+     RDS_SECRETS),
+    ("global-db-needs-generated", AURORA_GLOBAL, {"credentialsMode": "managed"}, "dev",
+     "rdsplatform:credentialsMode = 'managed' with rdsplatform:disasterRecovery on Aurora", AURORA_SECRETS),
+    ("multi-az-cluster-3-azs", MULTI_AZ, {"azCount": 2}, "dev",
+     "rdsplatform:azCount = 2 with rdsplatform:deploymentOption = 'multi-az-cluster'", MULTI_AZ_DOC),
+    ("multi-az-cluster-3-subnets", MULTI_AZ_OWN_SUBNETS, {"subnetIds": MULTI_AZ_OWN_SUBNETS["subnetIds"][:2]}, "dev",
+     "a Multi-AZ DB cluster needs subnets in at least three availability zones", MULTI_AZ_DOC),
+    ("multi-az-cluster-iops", MULTI_AZ, {"iops": 0}, "dev",
+     "rdsplatform:iops is unset with rdsplatform:deploymentOption = 'multi-az-cluster'", "`iops` argument"),
+    ("pi-mysql-micro", MYSQL, {"instanceClass": "db.t4g.micro"}, "dev",
+     "rdsplatform:performanceInsights = true with rdsplatform:instanceClass = 'db.t4g.micro': mysql has no "
+     "Performance Insights", INSIGHTS_RDS),
+    ("pi-mariadb-t3-small", {**MYSQL, "engine": "mariadb"}, {"instanceClass": "db.t3.small"}, "dev",
+     "rdsplatform:instanceClass = 'db.t3.small': mariadb has no Performance Insights", INSIGHTS_RDS),
+    ("pi-replica-class", {**MYSQL, "credentialsMode": "generated", "replicas": [{"name": "ro"}]},
+     {"replicas": [{"name": "ro", "instanceClass": "db.t4g.small"}]}, "dev",
+     "rdsplatform:replicas.0 (ro): performanceInsights = true on 'db.t4g.small'", INSIGHTS_RDS),
+    ("pi-aurora-mysql-t3", AURORA_MYSQL, {"cluster": {"readerInstanceClass": "db.t3.medium"}}, "dev",
+     "rdsplatform:cluster.readerInstanceClass = 'db.t3.medium': aurora-mysql has no Performance Insights",
+     INSIGHTS_AURORA),
+    ("di-on-unsupported-class", {**MYSQL, "performanceInsights": False},
+     {"instanceClass": "db.t4g.micro", "databaseInsights": "standard"}, "dev",
+     "rdsplatform:databaseInsights = 'standard' with rdsplatform:instanceClass = 'db.t4g.micro'", INSIGHTS_RDS),
+    ("di-advanced-retention", ADVANCED, {"performanceInsightsRetentionDays": 372}, "dev",
+     "rdsplatform:databaseInsights = 'advanced' with rdsplatform:performanceInsightsRetentionDays = 372: "
+     "the advanced mode needs at least 465 days", INSIGHTS_CONSIDERATIONS),
+    ("di-advanced-needs-pi", ADVANCED, {"performanceInsights": False}, "dev",
+     "rdsplatform:databaseInsights = 'advanced' with rdsplatform:performanceInsights = false",
+     INSIGHTS_CONSIDERATIONS),
+    ("di-advanced-replica-pi", {**ADVANCED, **INSTANCE_WITH_REPLICAS},
+     {"replicas": [{"name": "ro", "performanceInsights": False}]}, "dev",
+     "rdsplatform:replicas.0 (ro).performanceInsights = false with rdsplatform:databaseInsights = 'advanced'",
+     INSIGHTS_CONSIDERATIONS),
+    ("multi-az-cluster-id-52", MULTI_AZ, {"name": LONG_NAME}, "staging-eu-west-1",
+     f"identifier '{LONG_NAME}-staging-eu-west-1' has 58 characters, more than the 52", CLUSTER_API),
+    ("instance-id-63", {}, {"name": LONG_NAME}, "staging-eu-west-1-blue-green-x",
+     "more than the 63 AWS allows", INSTANCE_API),
+    # monitoringInterval 0 in the long-name baselines: the enhanced-monitoring IAM role would
+    # otherwise exceed its own 56 characters first (settings/naming.py).
+    ("aurora-reader-id-63", {"deploymentOption": "aurora", "engine": "aurora-postgresql",
+                             "instanceClass": "db.r7g.large", "name": "a" * 34, "monitoringInterval": 0},
+     {"cluster": {"readers": 15}}, "staging-eu-west-1-x",
+     "-reader-15' has 64 characters, more than the 63", INSTANCE_API),
+    ("rotation-function-name-64", {"credentialsMode": "generated", "secretRotationDays": 0, "name": "a" * 40,
+                                   "monitoringInterval": 0},
+     {"secretRotationDays": 30},
+     "staging-eu-west-1-x",
+     f"identifier '{'a' * 40}-staging-eu-west-1-x-rotation' has 69 characters, more than the 64",
+     "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
+    ("stack-name-is-an-identifier", {}, {}, "Prod_1",
+     "stack name 'Prod_1': the RDS identifier is <name>-<stack>", INSTANCE_API),
+    ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 2000}, "dev",
+     "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 2000 is 0.5 IOPS/GiB at the autoscaling "
+     "ceiling", STORAGE),
+    ("global-db-burstable", AURORA_GLOBAL, {"instanceClass": "db.t4g.medium"}, "dev",
+     "rdsplatform:instanceClass = 'db.t4g.medium' with rdsplatform:disasterRecovery: an Aurora global database "
+     "needs memory-optimized classes", GLOBAL_DB),
+    ("global-db-readers", AURORA_GLOBAL, {"cluster": {"readerAutoScaling": {"maxReaders": 15}}}, "dev",
+     "readerAutoScaling.maxReaders = 15 with rdsplatform:disasterRecovery: a global database's primary has at "
+     "most 15 - 1 = 14 readers", GLOBAL_DB),
+    ("blue-green-proxy", BLUE_GREEN, PROXY, "dev",
+     "rdsplatform:blueGreenUpdate = true with rdsplatform:proxy: RDS blue/green deployments do not support RDS "
+     "Proxy", BLUE_GREEN_DOC),
+    ("blue-green-cross-region-replica", BLUE_GREEN,
+     {"replicas": [{"name": "dr", "region": "eu-central-1"}], "disasterRecovery": {**DR, "replicateBackups": True}},
+     "dev", "rdsplatform:blueGreenUpdate = true with cross-region rdsplatform:replicas ['dr']", BLUE_GREEN_DOC),
+    ("proxy-port", PROXY, {"port": 5433}, "dev",
+     "rdsplatform:port = 5433 with rdsplatform:proxy: RDS Proxy listens on the engine's port (5432)", PROXY_DOC),
+    ("proxy-read-only", MYSQL_PROXY, {"parameters": {"read_only": "1"}}, "dev",
+     # parameters is a secret setting: its values are never echoed.
+     "rdsplatform:parameters.read_only = [secret] with rdsplatform:proxy", PROXY_DOC),
+]
+
+
+def _settle(raw, environment):
+    return parse(raw, environment=environment, region="eu-west-1")
+
+
+@pytest.mark.parametrize("case, baseline, change, environment, message, doc", CASES, ids=[c[0] for c in CASES])
+def test_baseline_passes_and_the_change_is_refused_with_one_clear_message(case, baseline, change, environment,
+                                                                          message, doc):
+    # The stack-name case has no passing baseline under its own name: the name is the change.
+    _settle(baseline, "dev" if case == "stack-name-is-an-identifier" else environment)
+    with pytest.raises(SettingsError) as refused:
+        _settle({**baseline, **change}, environment)
+    matching = [p for p in refused.value.problems if message in p]
+    assert len(matching) == 1, refused.value.problems
+    assert doc in matching[0]
+
+
+def test_the_long_names_pass_where_the_limit_is_larger():
+    """The identifier cases above are about the limit, not the name: 58 characters fit an instance."""
+    # Without enhanced monitoring: its IAM role name would exceed 56 characters first (naming.py).
+    assert _settle({"name": LONG_NAME, "monitoringInterval": 0}, "staging-eu-west-1").identifier == \
+        f"{LONG_NAME}-staging-eu-west-1"
+
+
+def test_refused_before_any_resource_is_registered():
+    plan = run_program("prod", {"credentialsMode": "managed"})  # prod has replicas
+    assert plan.error is not None and "RDS cannot create a read replica" in plan.error
+    assert plan.resources == []
+
+
+def test_postgres_keeps_performance_insights_on_the_smallest_class():
+    assert _settle({"instanceClass": "db.t4g.micro"}, "dev").performance_insights is True
+
+
+def test_multi_az_cluster_defaults_to_three_zones():
+    s = _settle(MULTI_AZ, "dev")
+    assert (s.az_count, s.effective_az_count) == (None, 3)
+    assert _settle({}, "dev").effective_az_count == 2
