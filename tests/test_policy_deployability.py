@@ -388,14 +388,78 @@ def test_evaluate_gives_the_packs_deployability_verdicts(pack, change, expected)
     assert expected in {p for p, _, _ in by_pack}
 
 
-def test_the_rules_page_lists_every_deployability_policy_with_a_source_and_a_test_that_exists(pack):
+@pytest.fixture(scope="module")
+def collected_tests():
+    """Node ids pytest collects from tests/ (the rules page's test column must name only these)."""
+    import subprocess
+    import sys
+    from preview.harness import PROJECT_DIR
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:xdist", "tests"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    ids = {line for line in out.stdout.splitlines() if line.startswith("tests/") and "::" in line}
+    assert len(ids) > 100, out.stdout[-2000:]
+    return ids
+
+
+def _rules_table():
+    """(policy cell, test cell) of each row of docs/aws-rules.md's rules table, and the page's test-id legend."""
     import re
     from preview.harness import PROJECT_DIR
-    page = (PROJECT_DIR / "docs" / "aws-rules-policies.md").read_text()
-    rows = {m.group(2): (m.group(1), m.group(3)) for m in re.finditer(
-        r"^\| [^|]+ \| ([^|]+) \| `([a-z0-9-]+)` \| (.+) \|$", page, flags=re.M)}
-    assert set(rows) == _names(pack)
-    tests = {name for name in globals() if name.startswith("test_")}
-    for name, (source, test) in rows.items():
-        assert source.strip(), name
-        assert re.search(r"::(test_[a-z0-9_]+)", test).group(1) in tests, (name, test)
+    page = (PROJECT_DIR / "docs" / "aws-rules.md").read_text()
+    table = page.split("## The rules", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if re.match(r"^\| \d+[a-z]? \| ", line)]
+    assert rows and all(len(r) == 6 for r in rows), [r[0] for r in rows if len(r) != 6]
+    # `R[<case>]` = `tests/...[<case>]`, `F::<name>` = `tests/...::<name>`
+    legend = {m.group(1): m.group(2) for m in re.finditer(r"`([A-Z](?:\[|::))<[a-z]+>\]?` = `([^`]+)`", page)}
+    assert set(legend) == {"R[", "F::", "U[", "P[", "S["}, legend
+    return [(r[4], r[5].rstrip(" |")) for r in rows], legend
+
+
+def _test_refs(cell, legend):
+    """The node ids (or test files) a test cell names, short ids expanded per the legend."""
+    import re
+    refs = []
+    for m in re.finditer(r"(?<![\w`])([A-Z])(\[(.+?)\](?=,|\s|$|\))|::(test_\w+))", cell):
+        key = m.group(1) + ("[" if m.group(3) is not None else "::")
+        refs.append(re.sub(r"<[a-z]+>", lambda _: m.group(3) or m.group(4), legend[key], count=1))
+    for m in re.finditer(r"`(?:tests/)?(test_\w+\.py)(::[^`]+)?`", cell):
+        refs.append("tests/" + m.group(1) + (m.group(2) or ""))
+    return refs
+
+
+def _exists(ref, collected):
+    import fnmatch
+    from preview.harness import PROJECT_DIR
+    if "::" not in ref:
+        return (PROJECT_DIR / ref).is_file()
+    if "[" in ref:
+        return bool(fnmatch.filter(collected, ref.replace("[", "[[]", 1)) if "*" in ref else ref in collected)
+    return ref in collected or any(c.startswith(ref + "[") for c in collected)
+
+
+def test_the_rules_page_names_every_deployability_policy_and_only_tests_that_exist(pack, collected_tests):
+    import re
+    rows, legend = _rules_table()
+    named = [set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", policy)) for policy, _ in rows]
+    all_named = set().union(*named)
+    assert _names(pack) <= all_named, sorted(_names(pack) - all_named)
+    assert all_named <= {p.name for p in pack.info.policies}, sorted(all_named - {p.name for p in pack.info.policies})
+    for (policy, test), names in zip(rows, named):
+        refs = _test_refs(test, legend)
+        assert refs or not names, (policy, "a row with a policy names its test")
+        missing = [r for r in refs if not _exists(r, collected_tests)]
+        assert not missing, (policy, missing)
+
+
+@pytest.mark.parametrize("cell, missing", [
+    ("R[no-such-case]", "tests/test_aws_rules.py::test_baseline_passes_and_the_change_is_refused_with_one_clear_message[no-such-case]"),
+    ("F::test_no_such_fix", "tests/test_aws_fixes.py::test_no_such_fix"),
+    ("`test_stacks.py::test_no_such_test`", "tests/test_stacks.py::test_no_such_test"),
+    ("S[no such stack case]", "tests/test_policy_deployability.py::test_one_stack_change_per_case[no such stack case]"),
+    ("U[nowhere-*]", "tests/test_second_up.py::test_second_up_changes_nothing[nowhere-*]"),
+    ("`test_no_such_file.py`", "tests/test_no_such_file.py"),
+])
+def test_the_rules_page_check_refuses_a_test_that_does_not_exist(collected_tests, cell, missing):
+    _, legend = _rules_table()
+    assert _test_refs(cell, legend) == [missing]
+    assert not _exists(missing, collected_tests)
