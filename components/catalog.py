@@ -170,6 +170,27 @@ INSTANCE_FAMILIES = frozenset(
 # Burstable classes: cheap, fine for dev; RDS Proxy and some features care.
 BURSTABLE_FAMILIES = frozenset({"t3", "t4g"})
 
+# The sizes RDS offers in each family (RDS User Guide, "Hardware specifications for DB instance
+# classes", Concepts.DBInstanceClass.Summary; e.g. "db.m7i.large–db.m7i.48xlarge",
+# "db.m6i.large–db.m6i.32xlarge", "db.m5.large–db.m5.24xlarge"), so a typo such as
+# db.r7g.lrage is refused before AWS refuses it. Aurora's own subset is AURORA_FAMILIES.
+_SIZES_24 = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge")
+_SIZES_16 = _SIZES_24[:-1]
+_SIZES_32 = _SIZES_24 + ("32xlarge",)
+_SIZES_48 = _SIZES_24 + ("48xlarge",)
+_BURSTABLE_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
+    "t3": _BURSTABLE_SIZES, "t4g": _BURSTABLE_SIZES,
+    "m5": _SIZES_24, "m5d": _SIZES_24, "m6g": _SIZES_16, "m6gd": _SIZES_16, "m6i": _SIZES_32,
+    "m6id": _SIZES_32, "m7g": _SIZES_16, "m7i": _SIZES_48, "m8g": _SIZES_48,
+    "r5": _SIZES_24, "r5b": _SIZES_24, "r5d": _SIZES_24, "r6g": _SIZES_16, "r6gd": _SIZES_16,
+    "r6i": _SIZES_32, "r6id": _SIZES_32, "r7g": _SIZES_16, "r7i": _SIZES_48, "r8g": _SIZES_48,
+    "x2g": _SIZES_16, "x2idn": ("16xlarge", "24xlarge", "32xlarge"),
+    "x2iedn": ("xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge", "24xlarge", "32xlarge"),
+}
+INSTANCE_SIZES_SOURCE = ("components/catalog.py INSTANCE_SIZES, from the RDS User Guide's "
+                         "\"Hardware specifications for DB instance classes\"")
+
 
 @dataclass(frozen=True)
 class StorageSpec:

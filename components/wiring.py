@@ -48,9 +48,15 @@ def database_basics(s: Settings, *, identifier: str, region: str, keys: Keys, ne
         performance_insights=s.performance_insights if performance_insights is None else performance_insights,
         performance_insights_retention_days=s.performance_insights_retention_days,
         log_retention_days=s.log_retention_days,
-        parameters=s.parameters,
+        parameters=secret_values(s.parameters),
         database_insights=s.database_insights,
     )
+
+
+def secret_values(values: dict[str, str]) -> dict[str, pulumi.Output[str]]:
+    """The values of a secret setting, each a Pulumi secret (components/settings/secrets.py): the
+    names stay visible in the plan, the values never are, in inputs, outputs or state."""
+    return {k: pulumi.Output.secret(v) for k, v in values.items()}
 
 
 def restore_args(restore: Optional[RestoreSettings]) -> Optional[RestoreArgs]:
@@ -245,7 +251,8 @@ def observability_args(s: Settings, *, targets: list[Monitored], keys: dict[str,
         storage_type=s.storage_type,
         serverless=s.is_aurora and s.cluster.serverless,
         emails=s.alarms.emails,
-        https_endpoints=s.alarms.https_endpoints,
+        # Webhook URLs carry tokens: secrets (their number is not secret; it sets the subscriptions).
+        https_endpoints=[pulumi.Output.secret(url) for url in s.alarm_https_endpoints],
         thresholds=s.alarms.thresholds,
         dashboard=s.alarms.dashboard,
         proxy_name=proxy_name,

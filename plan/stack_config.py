@@ -78,13 +78,32 @@ def config_text(value: Any) -> str:
 
 
 def _read_yaml(path: Path) -> dict:
+    """A project or stack file as a mapping with a `config:` mapping, or one StackConfigError."""
     try:
-        data = yaml.load(path.read_text(), Loader=_SafeLoader) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise StackConfigError(f"cannot read {path.name}: not valid YAML{where}: {exc.problem or exc.context}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise StackConfigError(f"cannot read {path.name}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("config") or {}, dict):
-        raise StackConfigError(f"{path.name}: expected a mapping with a `config:` mapping of key: value")
+    if not isinstance(data, dict):
+        raise StackConfigError(f"{path.name}: the top level must be a mapping (config: ...), not a {_kind(data)}")
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        raise StackConfigError(f"{path.name}: `config:` must be a mapping of key: value, not a {_kind(config)}")
+    bad_keys = [repr(k) for k in config if not isinstance(k, str) or not k]
+    if bad_keys:
+        raise StackConfigError(f"{path.name}: config keys must be text such as rdsplatform:engine, "
+                               f"not {', '.join(bad_keys)}")
+    empty = [k for k, v in config.items() if v is None]
+    if empty:
+        raise StackConfigError(f"{path.name}: {', '.join(empty)} has no value; give one or remove the key")
     return data
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
 def project_name(project_dir: Path = PROJECT_DIR) -> str:

@@ -188,12 +188,13 @@ def test_multi_az_cluster_is_one_cluster_resource_with_its_storage_and_monitorin
 
 # --- the pack on cluster plans ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("stack, overrides", [("prod", AURORA_PROD), ("dev", SERVERLESS_DEV), ("dev", MULTI_AZ_DEV)],
-                         ids=["aurora-global", "serverless-v2", "multi-az-cluster"])
+@pytest.mark.parametrize("stack, overrides", [
+    ("prod", AURORA_PROD), ("dev", SERVERLESS_DEV), ("dev", MULTI_AZ_DEV)],
+    ids=["aurora-global", "serverless-v2", "multi-az-cluster"])
 def test_cluster_plans_pass_the_pack(stack, overrides, pack):
     plan = _plan(stack, overrides)
     pack.configure(load_policy_config(stack))
-    mandatory = [(v.policy, v.message) for v in pack.check_plan(plan) if v.level == "mandatory"]
+    mandatory = sorted({v.policy for v in pack.check_plan(plan) if v.level == "mandatory"})
     assert mandatory == []
 
 

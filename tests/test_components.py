@@ -6,6 +6,7 @@ import yaml
 
 from components.settings import Settings, parse
 from components.settings.reading import STRUCTURED, UNSET
+from components.settings.secrets import SECRET_KEYS
 from plan.registration import is_secret
 from plan.stack_config import PROJECT_DIR
 from tests.conftest import plan_with
@@ -169,7 +170,11 @@ def test_parameter_group_enforces_tls_and_keeps_custom_parameters(prod_plan):
     params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
     assert group.inputs["family"] == "postgres16"
     assert params["rds.force_ssl"] == "1"
-    assert params["log_connections"] == "1" and params["log_disconnections"] == "1"
+    # The stack's own parameters are a secret setting: their values arrive as secrets; the
+    # platform's own (TLS, logs) stay plain so reviewers and policies see them.
+    for name in ("log_connections", "log_disconnections"):
+        assert is_secret(params[name]) and params[name]["value"] == "1"
+    assert not is_secret(params["rds.force_ssl"])
     assert prod_plan.named(PRIMARY).inputs["parameterGroupName"] == "appdb-prod-db-params"
 
 
@@ -220,14 +225,18 @@ def test_pulumi_yaml_defaults_match_the_settings_defaults():
     for key, spec in declared.items():
         field = Settings.model_fields[_snake(key)]
         expected = UNSET.get(key, field.default)
-        assert spec["default"] == expected, key
+        assert spec["default"] == (list(expected) if isinstance(expected, tuple) else expected), key
         assert spec["description"], key
 
 
-def test_every_scalar_setting_is_declared_in_pulumi_yaml():
-    declared = set(yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"])
+def test_every_scalar_setting_and_every_secret_key_is_declared_in_pulumi_yaml():
+    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
     fields = {f.alias for n, f in Settings.model_fields.items() if n not in ("environment", "region")}
-    assert fields - STRUCTURED == declared
+    assert (fields - STRUCTURED) | {k.split(":")[1] for k in SECRET_KEYS} == set(declared)
+    assert {k for k, spec in declared.items() if spec.get("secret")} == {k.split(":")[1] for k in SECRET_KEYS}
+    # A typed secret key would be required in every stack and refuse its plain default (Pulumi
+    # CLI, validateStackConfigValue: "must be encrypted as it's secret"): these stay untyped.
+    assert all("type" not in declared[k.split(":")[1]] for k in SECRET_KEYS)
 
 
 def _snake(name: str) -> str:

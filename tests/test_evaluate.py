@@ -96,3 +96,26 @@ def test_controls_that_read_resource_options_give_no_verdict_without_them():
     assert [f.policy for f in evaluate([planned], {"all": "disabled", "rds-protected-resource": "mandatory"})] == [
         "rds-protected-resource"]
     assert evaluate([live], {"all": "disabled", "rds-protected-resource": "mandatory"}) == []
+
+
+def test_a_global_member_is_judged_on_its_options_only_when_they_are_known():
+    props = {"clusterIdentifier": "c1-dr", "engine": "aurora-postgresql", "globalClusterIdentifier": "g1"}
+    only = {"all": "disabled", "rds-global-cluster-ignores-replication-source": "mandatory"}
+    cluster = "aws:rds/cluster:Cluster"
+    assert evaluate([Resource(cluster, "dr", props)], only) == []  # live: no options, no verdict
+    planned = Resource(cluster, "dr", props, options={"protect": True, "ignoreChanges": ["engineVersion"]})
+    assert [(f.policy, f.resource) for f in evaluate([planned], only)] == [
+        ("rds-global-cluster-ignores-replication-source", "dr")]
+    ignored = Resource(cluster, "dr", props, options={"protect": True, "ignoreChanges": ["replicationSourceIdentifier"]})
+    assert evaluate([ignored], only) == []
+
+
+def test_deployability_levels_are_advisory_by_default_and_in_dev_mandatory_in_prod():
+    from rds_guardrails import deployability, deployability_stack
+    names = [r.name for r in deployability.RULES + deployability_stack.RULES]
+    assert names
+    configs = {stack: json.loads((PROJECT_DIR / "policies" / "config" / f"{stack}.json").read_text())
+               for stack in ("dev", "prod")}
+    for config, level in ((None, "advisory"), (configs["dev"], "advisory"), (configs["prod"], "mandatory")):
+        levels = levels_from_config(config)
+        assert {n: levels[n][0] for n in names} == {n: level for n in names}

@@ -1,6 +1,5 @@
-"""The plan model (plan/): import boundaries, the one JSON form, secrets, and moves with aliases."""
+"""The plan model (plan/): the one JSON form, secrets, and moves with aliases."""
 
-import ast
 import json
 from pathlib import Path
 
@@ -8,45 +7,15 @@ import pytest
 
 from plan.aliases import create_urn, engine_urns, match_baseline
 from plan.registration import SECRET_TEXT, UNKNOWN, Registration, is_secret, masked
-from plan.stack_config import GENERIC_PLACEHOLDER, PROJECT_DIR, StackConfigError, stack_config
+from plan.stack_config import GENERIC_PLACEHOLDER, StackConfigError, stack_config
 from preview.diff import diff_plans, registrations_from_report
 from preview.harness import run_program
 from preview.mock_resources import COMPUTED
 from preview.report import StackResult, to_json
 from tests.test_clusters import AURORA_PROD
 
-TOOLING = {"preview", "automation", "operations", "tests", "benchmarks", "plan"}
-
-
-def _imported_packages(folder: str) -> dict[str, set[str]]:
-    """Top-level packages each module of `folder` imports."""
-    found = {}
-    paths = sorted((PROJECT_DIR / folder).rglob("*.py"))
-    assert paths, folder
-    for path in paths:
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names.add(node.module.split(".")[0])
-        found[str(path.relative_to(PROJECT_DIR))] = names
-    return found
-
-
-@pytest.mark.parametrize("folder, forbidden", [
-    ("automation", {"preview"}),  # the Automation API entry never loads the mock engine
-    ("plan", {"preview", "automation", "operations", "tests", "components", "policies"}),
-    ("components", TOOLING),
-    ("policies", TOOLING),
-])
-def test_import_boundaries(folder, forbidden):
-    offenders = {m: names & forbidden for m, names in _imported_packages(folder).items() if names & forbidden}
-    assert offenders == {}
-
-
-def test_the_boundary_check_sees_imports():
-    assert "plan" in _imported_packages("automation")["automation/deployer.py"]
+# Import boundaries (automation never loads the mock engine, the product never imports tooling):
+# tests/test_architecture.py.
 
 
 # --- the one serialisation --------------------------------------------------------------------------

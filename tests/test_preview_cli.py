@@ -14,7 +14,7 @@ def _run(*args):
 def test_prints_both_plans_and_policy_verdicts():
     result = _run("--all")
     assert result.returncode == 0, result.stderr
-    assert "[mandatory]" not in result.stdout
+    assert "[mandatory] " not in result.stdout
     assert "[advisory] rds-multi-az" in result.stdout  # dev relaxes Multi-AZ
     assert "stack dev:" in result.stdout and "stack prod:" in result.stdout
     assert "aws:rds/instance:Instance  appdb-prod-db-instance  [protect, retainOnDelete]" in result.stdout

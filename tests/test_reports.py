@@ -152,7 +152,8 @@ def prod_baseline():
 @pytest.mark.parametrize("overrides, replaced", [
     ({"name": "orders"}, None),                        # every URN changes: deletes and creates
     ({"dbName": "orders"}, ["dbName"]),
-    ({"engine": "mysql", "engineVersion": "8.0"}, ["engine"]),
+    # prod's parameters are PostgreSQL's: a MySQL stack must drop them (settings refuse them).
+    ({"engine": "mysql", "engineVersion": "8.0", "parameters": {}}, ["engine"]),
     ({"masterUsername": "orders_admin"}, ["username"]),
 ])
 def test_changes_that_replace_the_database_are_flagged(prod_baseline, overrides, replaced):

@@ -80,7 +80,8 @@ BAD_CONFIG = [
     # Alarms.
     ({"alarms": {"thresholds": {"cpu": 90}}}, "unknown ['cpu']; allowed: cpuUtilizationPercent"),
     ({"alarms": {"emails": ["oncall"]}}, "['oncall'] are not email addresses"),
-    ({"alarms": {"httpsEndpoints": ["http://hooks.example.com/x"]}}, "are not https:// URLs"),
+    ({"alarms": {"httpsEndpoints": ["https://hooks.example.com/x"]}}, "set them in the secret key rdsplatform:alarmHttpsEndpoints"),
+    ({"alarmHttpsEndpoints": ["http://hooks.example.com/x"]}, "alarmHttpsEndpoints = [secret]: item(s) 0 are not https:// URLs"),
     ({"alarms": {"enabled": False, "emails": ["a@example.com"]}}, "enabled is false but emails"),
     # Restore on creation.
     ({"restore": {}}, "set snapshotIdentifier (restore a snapshot) or sourceDbInstanceIdentifier"),

@@ -4,7 +4,8 @@ public names, so each module can be read (and changed) on its own."""
 import ast
 from pathlib import Path
 
-from preview.harness import PROJECT_DIR
+from plan.stack_config import PROJECT_DIR
+from tests.import_graph import find_cycle
 
 PACKAGE = "components.settings"
 MODULES = {p.stem: p for p in sorted((PROJECT_DIR / "components" / "settings").glob("*.py"))}
@@ -39,28 +40,6 @@ def _package_edges() -> dict[str, set[str]]:
     return edges
 
 
-def _find_cycle(edges: dict[str, set[str]]) -> list[str]:
-    """One import cycle as a path (first node repeated at the end), or [] if there is none."""
-    done: set[str] = set()
-
-    def visit(node: str, path: list[str]) -> list[str]:
-        if node in path:
-            return path[path.index(node):] + [node]
-        if node in done:
-            return []
-        for target in sorted(edges.get(node, ())):
-            cycle = visit(target, path + [node])
-            if cycle:
-                return cycle
-        done.add(node)
-        return []
-
-    for name in sorted(edges):
-        cycle = visit(name, [])
-        if cycle:
-            return cycle
-    return []
-
 
 def test_the_package_has_its_modules():
     assert {"__init__", "base", "model", "reading", "rules"} <= set(MODULES)
@@ -77,12 +56,7 @@ def test_modules_import_each_other_without_a_cycle():
     assert edges["rules"] and edges["reading"], "the rules and the reader import their concerns"
     # Only the package's front door re-exports; no module imports it (that would be a cycle).
     assert [n for n, targets in edges.items() if "__init__" in targets] == []
-    assert _find_cycle(edges) == []
-
-
-def test_the_cycle_finder_finds_a_cycle():
-    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
-    assert _find_cycle({"a": {"b"}, "b": set()}) == []
+    assert find_cycle(edges) == []
 
 
 def test_only_the_wiring_reads_settings():

@@ -7,7 +7,9 @@ the value and what is allowed — so a bad stack file never leaves a half-create
 Modules: `base` (namespace, error, frozen base model), `checks` and `windows` (single-value
 checks), one model module per concern (`replicas`, `proxy`, `alarms`, `clusters`, `restore`,
 and `model` for the stack's own keys), the cross-key rules per concern (`*_rules`, run in
-order by `rules`), and `reading` (config text to `Settings`).
+order by `rules`), the derived names (`naming`), regions (`regions`), tags (`tagging`), engine
+parameters (`engine_parameters`), the secret keys (`secrets`), and `reading` (config text to
+`Settings`, every problem in one `SettingsError`).
 """
 
 from components.settings.alarms import AlarmSettings
@@ -18,9 +20,10 @@ from components.settings.proxy import ProxySettings
 from components.settings.reading import load, parse, parse_config_text
 from components.settings.replicas import DisasterRecoverySettings, ReplicaSettings
 from components.settings.restore import RestoreSettings
+from components.settings.secrets import SECRET_KEYS, SECRET_PLACEHOLDERS
 
 __all__ = [
     "PROJECT", "AlarmSettings", "ClusterSettings", "DisasterRecoverySettings", "ProxySettings",
-    "ReaderAutoScalingSettings", "ReplicaSettings", "RestoreSettings", "Settings", "SettingsError",
-    "load", "parse", "parse_config_text",
+    "ReaderAutoScalingSettings", "ReplicaSettings", "RestoreSettings", "SECRET_KEYS", "SECRET_PLACEHOLDERS",
+    "Settings", "SettingsError", "load", "parse", "parse_config_text",
 ]

@@ -31,9 +31,12 @@ class AlarmSettings(SettingsModel):
     @field_validator("https_endpoints")
     @classmethod
     def _https(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [u for u in v if not re.fullmatch(r"https://[^\s/]+(/\S*)?", u)]
-        if bad:
-            raise ValueError(f"{bad} are not https:// URLs (SNS refuses plain http for alarms here)")
+        # Webhook URLs carry tokens: they live in the secret key alarmHttpsEndpoints, never in
+        # this plain object (whose value would be in the stack file and the state in clear).
+        if v:
+            raise ValueError("webhook URLs carry tokens: set them in the secret key rdsplatform:alarmHttpsEndpoints "
+                             "(pulumi config set --secret alarmHttpsEndpoints '[\"https://...\"]') and remove "
+                             "alarms.httpsEndpoints")
         return v
 
     @field_validator("thresholds")
@@ -45,4 +48,7 @@ class AlarmSettings(SettingsModel):
         negative = sorted(k for k, t in v.items() if t < 0)
         if negative:
             raise ValueError(f"{negative} must not be negative")
+        over = sorted(k for k, t in v.items() if alarm_catalog.BY_KEY[k].unit == "percent" and t > 100)
+        if over:
+            raise ValueError(f"{over} are percentages: at most 100")
         return v

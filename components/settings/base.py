@@ -24,9 +24,11 @@ class SettingsModel(BaseModel):
     """Base of every settings model: camelCase keys, unknown keys refused, frozen."""
 
     # Frozen so no component can change what the stack file said; extra keys are refused so
-    # a typo (multiAZ for multiAz) fails loudly instead of silently using a default.
+    # a typo (multiAZ for multiAz) fails loudly instead of silently using a default. NaN and
+    # infinities (YAML .nan/.inf) are refused: every comparison with NaN is false, so a NaN
+    # threshold would pass every range check and reach an alarm.
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, allow_inf_nan=False
     )
 
 

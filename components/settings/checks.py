@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 
@@ -13,9 +14,16 @@ def instance_class(v: str) -> str:
     match = re.fullmatch(catalog.INSTANCE_CLASS_PATTERN, v)
     if not match:
         raise ValueError("must look like db.<family>.<size>, e.g. db.t4g.micro or db.r7g.large")
-    if match.group("family") not in catalog.INSTANCE_FAMILIES:
+    family, size = match.group("family"), match.group("size")
+    if family not in catalog.INSTANCE_FAMILIES:
         allowed = ", ".join(sorted(catalog.INSTANCE_FAMILIES))
-        raise ValueError(f"family {match.group('family')!r} is not offered; allowed: {allowed}")
+        raise ValueError(f"family {family!r} is not offered; allowed: {allowed}")
+    sizes = catalog.INSTANCE_SIZES[family]
+    if size not in sizes:
+        close = difflib.get_close_matches(size, sizes, n=1)
+        hint = f"did you mean db.{family}.{close[0]}? " if close else ""
+        raise ValueError(f"db.{family} has no size {size!r}; {hint}sizes: {', '.join(sizes)} "
+                         f"({catalog.INSTANCE_SIZES_SOURCE})")
     return v
 
 
@@ -43,8 +51,13 @@ def private_cidrs(v: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def vpc_cidr(v: str) -> str:
-    """A private VPC range from /16 to /24, so each AZ gets a subnet."""
+    """A private IPv4 VPC range from /16 to /24, so each AZ gets a subnet."""
     net = require_private_cidr(v)
+    # CloudFormation reference, AWS::EC2::VPCCidrBlock: "A VPC must have an associated IPv4 CIDR
+    # block. You can optionally associate additional IPv4 CIDR blocks ... an IPv6 CIDR block";
+    # the VPC's own range (aws.ec2.Vpc cidr_block) is that IPv4 block.
+    if net.version != 4:
+        raise ValueError(f"{v} is an IPv6 block; a VPC's own range is IPv4 (e.g. 10.42.0.0/16)")
     if not 16 <= net.prefixlen <= 24:
         raise ValueError(f"{v} must be between /16 and /24 so that each AZ gets a subnet")
     return v
@@ -74,3 +87,12 @@ def require_private_cidr(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Net
     if not net.is_private or net.is_loopback or net.is_link_local or net.prefixlen == 0:
         raise ValueError(f"{cidr} is not a private range (10/8, 172.16/12, 192.168/16, fc00::/7)")
     return net
+
+
+def https_urls(v: tuple[str, ...]) -> tuple[str, ...]:
+    """https:// URLs; the message names positions only, since the URLs may carry tokens."""
+    bad = [str(i) for i, u in enumerate(v) if not re.fullmatch(r"https://[^\s/]+(/\S*)?", u)]
+    if bad:
+        raise ValueError(f"item(s) {', '.join(bad)} are not https:// URLs (https://host/path; SNS refuses "
+                         "plain http for alarms here)")
+    return v

@@ -81,7 +81,9 @@ class Settings(SettingsModel):
     allowed_security_group_ids: tuple[str, ...] = ()
 
     tags: dict[str, str] = {}
+    # Secret keys (components/settings/secrets.py): their values reach every resource as secrets.
     parameters: dict[str, str] = {}
+    alarm_https_endpoints: tuple[str, ...] = ()
 
     # Production pieces: replicas, the DR region, the proxy, alarms; restore on creation.
     replicas: tuple[ReplicaSettings, ...] = ()
@@ -119,6 +121,11 @@ class Settings(SettingsModel):
     @classmethod
     def _vpc_cidr(cls, v: str) -> str:
         return checks.vpc_cidr(v)
+
+    @field_validator("alarm_https_endpoints")
+    @classmethod
+    def _alarm_https_endpoints(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return checks.https_urls(v)
 
     @field_validator("instance_class")
     @classmethod

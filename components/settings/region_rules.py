@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from components.settings.base import config_key
 from components.settings.model import Settings
 
@@ -61,10 +63,13 @@ def disaster_recovery_problems(s: Settings) -> list[str]:
         problems.append(f"{key}: set either vpcCidr or vpcId and subnetIds, not both")
     if dr.subnet_ids and (not dr.vpc_id or len(dr.subnet_ids) < 2):
         problems.append(f"{key}.subnetIds needs vpcId and private subnets in at least 2 availability zones")
-    if dr.vpc_cidr and s.uses_own_vpc and dr.vpc_cidr == s.vpc_cidr:
+    if dr.vpc_cidr and s.uses_own_vpc and ipaddress.ip_network(dr.vpc_cidr).overlaps(ipaddress.ip_network(s.vpc_cidr)):
+        # Amazon VPC Peering Guide, "Create a VPC peering connection", Prerequisites: "Ensure that
+        # the VPCs do not have overlapping IPv4 CIDR blocks. If they overlap, the status of the VPC
+        # peering connection immediately goes to failed."
         problems.append(
-            f"{key}.vpcCidr = {dr.vpc_cidr!r} equals {config_key('vpcCidr')}: choose a range that does not "
-            "overlap, so the two VPCs can be peered later"
+            f"{key}.vpcCidr = {dr.vpc_cidr!r} overlaps {config_key('vpcCidr')} ({s.vpc_cidr}): choose a range "
+            "that does not overlap, so the two VPCs can be peered later"
         )
     if dr.replicate_backups and not s.is_cluster and not s.engine_spec.cross_region_automated_backups:
         problems.append(f"{key}.replicateBackups: {s.engine} cannot replicate automated backups across regions")

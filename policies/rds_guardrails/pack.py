@@ -24,7 +24,8 @@ _LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.
 
 def _options(opts: Any) -> dict[str, Any]:
     # Only what a control reads; the SDK always passes the options of a planned resource.
-    return {"protect": bool(getattr(opts, "protect", False))}
+    return {"protect": bool(getattr(opts, "protect", False)),
+            "ignoreChanges": list(getattr(opts, "ignore_changes", None) or [])}
 
 
 def _level(rule: Union[Rule, StackRule]) -> Optional[EnforcementLevel]:
@@ -55,7 +56,8 @@ def stack_policy(rule: StackRule) -> StackValidationPolicy:
     """The rule as a StackValidationPolicy (AnalyzeStack, on every resource's outputs)."""
 
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        resources = [Resource(r.resource_type, r.name, r.props, r.urn, _options(r.opts)) for r in args.resources]
+        resources = [Resource(r.resource_type, r.name, r.props, r.urn, _options(r.opts),
+                              tuple(d.urn for d in (r.dependencies or []))) for r in args.resources]
         for resource, message in rule.judge(resources, args.get_config()):
             report(message, resource.urn)
 

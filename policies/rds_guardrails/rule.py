@@ -33,6 +33,8 @@ class Resource:
     # Resource options (protect, ...); None when not known (live resources): controls that
     # read options give no verdict then.
     options: Optional[Mapping] = None
+    # URNs this resource depends on (planned resources; empty for live ones).
+    dependencies: tuple = ()
 
     @property
     def label(self) -> str:
@@ -53,6 +55,10 @@ class Problem(NamedTuple):
 
 
 StackCheck = Callable[[Sequence[Resource], dict], list[Problem]]
+
+
+def _describe(description: str, source: str, anchors: str) -> str:
+    return f"{description}{f' (source: {source})' if source else ''} [{anchors or 'no peer check'}]"
 
 
 def _defaults(config: Mapping[str, dict]) -> dict[str, Any]:
@@ -79,11 +85,13 @@ class Rule:
     enforcement_level: Optional[str] = None
     # The check reads resource options, which live resources do not have.
     needs_options: bool = False
+    # The AWS page and section (or pulumi-aws docstring) an AWS rule comes from.
+    source: str = ""
 
     @property
     def full_description(self) -> str:
-        """The pack's description: the control and its anchors in other scanners."""
-        return f"{self.description} [{self.anchors or 'no peer check'}]"
+        """The pack's description: the control, its AWS source, and its anchors in other scanners."""
+        return _describe(self.description, self.source, self.anchors)
 
     def defaults(self) -> dict[str, Any]:
         """The config schema's defaults (the thresholds when no config is given)."""
@@ -114,11 +122,12 @@ class StackRule:
     severity: str = "high"
     config: dict[str, dict] = field(default_factory=dict)
     enforcement_level: Optional[str] = None
+    source: str = ""
 
     @property
     def full_description(self) -> str:
-        """The pack's description: the control and its anchors in other scanners."""
-        return f"{self.description} [{self.anchors or 'no peer check'}]"
+        """The pack's description: the control, its AWS source, and its anchors in other scanners."""
+        return _describe(self.description, self.source, self.anchors)
 
     def defaults(self) -> dict[str, Any]:
         """The config schema's defaults (the thresholds when no config is given)."""

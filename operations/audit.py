@@ -1,0 +1,93 @@
+"""audit: the policy pack's controls on the live databases of a region (no second copy of the rules).
+
+Reads instances, clusters, manual snapshots (and who may restore them), proxies, the parameter
+groups, security groups and KMS keys they use, alarms and event subscriptions (live.py), then
+calls `rds_guardrails.evaluate` -- the same checks the pack runs on a plan. Levels and
+thresholds come from the pack's per-stack config (--policy-config), else every control is
+mandatory ({"all": "mandatory"}, default thresholds). Exit 1 when a mandatory control fails.
+
+Credential rotation is a stack control: in a plan, a SecretRotation of the stack covers its
+databases. A region holds many stacks, so a rotated secret counts only for the databases of its
+own stack -- those carrying the same Environment and Project tags (the program's default tags) --
+and the rule is asked again for each such database with its own rotations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from operations.errors import RunbookError
+
+HELP = "the policy pack's controls on the live databases, snapshots, proxies, security groups and keys of a region"
+
+
+def add_arguments(p: Any) -> None:
+    """--policy-config."""
+    p.add_argument("--policy-config", metavar="FILE",
+                   help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: every control mandatory")
+
+
+EVERY_CONTROL_MANDATORY = {"all": "mandatory"}
+
+
+def _config(path: str | None) -> dict:
+    from operations.pack import levels_from_config
+
+    if not path:
+        return EVERY_CONTROL_MANDATORY
+    try:
+        config = json.loads(open(path, encoding="utf-8").read())
+    except OSError as exc:
+        raise RunbookError(f"--policy-config {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise RunbookError(f"--policy-config {path} is not JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise RunbookError(f"--policy-config {path} must hold a JSON object")
+    try:
+        levels_from_config(config)
+    except ValueError as exc:
+        raise RunbookError(f"--policy-config {path}: {exc}") from None
+    return config
+
+
+STACK_TAGS = ("Environment", "Project")
+
+
+def _own_rotations(findings: list, resources: list, rotations: list, resource_type: Any, config: Any) -> list:
+    """Re-judge rds-credentials-rotate per database with the rotated secrets of its own stack."""
+    from operations.pack import evaluate
+
+    by_name = {r.name: r for r in resources}
+    kept = []
+    for f in findings:
+        db = by_name.get(f.resource)
+        stack = tuple((db.props.get("tags") or {}).get(k) for k in STACK_TAGS) if db else (None,)
+        mine = [resource_type(type=t, name=n, props=p) for t, n, p in rotations
+                if None not in stack and tuple(p["tags"].get(k) for k in STACK_TAGS) == stack]
+        if f.policy != "rds-credentials-rotate" or not mine:
+            kept.append(f)
+            continue
+        kept += [g for g in evaluate([db, *mine], config) if g.policy == f.policy and g.resource == f.resource]
+    return kept
+
+
+def run(ctx: Any) -> int:
+    """Judge the region's live resources with the pack's rules; exit 1 on a mandatory finding."""
+    # The pack (and the Pulumi SDK it reads values with) loads only for the audit.
+    from operations import live
+    from operations.pack import Resource, evaluate
+
+    args, clients, out = ctx.args, ctx.clients, ctx.out
+    config = _config(args.policy_config)
+    resources = live.collect(clients, Resource)
+    findings = _own_rotations(evaluate(resources, config), resources, live.rotations(clients), Resource, config)
+    for f in sorted(findings, key=lambda f: (f.level != "mandatory", f.resource, f.policy)):
+        out.finding(f.resource, f.policy, f.level, f.message)
+    levels = Counter(f.level for f in findings)
+    kinds = Counter(r.type.split(":")[-1] for r in resources)
+    out.result(region=clients.region, resources=len(resources), resource_types=dict(sorted(kinds.items())),
+               findings=len(findings), mandatory=levels.get("mandatory", 0), advisory=levels.get("advisory", 0),
+               policy_config=args.policy_config)
+    return 1 if levels.get("mandatory") else 0

@@ -1,0 +1,79 @@
+"""`python -m operations RUNBOOK [options]`: one argparse subcommand per runbook.
+
+Exit codes: 0 done, 1 mandatory findings (audit), 2 bad input, a refusal or an AWS call that
+failed (one message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from dataclasses import dataclass
+from typing import Optional
+
+from operations.clients import AWS_ERRORS, Clients, describe_error
+from operations.errors import RunbookError
+from operations.output import Output
+
+
+RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
+            "rightsizing", "rotate_credentials"]
+
+
+@dataclass
+class Context:
+    """What every runbook gets: its arguments, AWS clients and the output channel."""
+
+    args: argparse.Namespace
+    clients: Clients
+    out: Output
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
+    common.add_argument("--endpoint-url", help="send every AWS call here (moto, LocalStack)")
+    common.add_argument("--json", action="store_true", help="one JSON object per line; the last is the result")
+    common.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
+                        help="give up waiting for AWS after this long (default 3600)")
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subcommand per runbook."""
+    top = argparse.ArgumentParser(prog="python -m operations",
+                                  description="Day-2 runbooks for RDS instances and clusters, with boto3.",
+                                  epilog="Exit codes: 0 done, 1 mandatory findings / failed check / unconfirmed, "
+                                         "2 bad input, refused or AWS error.")
+    subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK")
+    common = _common()
+    for name in RUNBOOKS:
+        module = importlib.import_module(f"operations.{name}")
+        sub = subs.add_parser(name.replace("_", "-"), parents=[common], help=module.HELP,
+                              description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(module=module)
+    return top
+
+
+def require_confirm(args: argparse.Namespace, identifier: str) -> None:
+    """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
+    if getattr(args, "confirm", None) != identifier:
+        raise RunbookError(f"refusing to act on '{identifier}' without --confirm {identifier}")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run one runbook; turn every refusal or AWS error into one message and exit code 2."""
+    args = parser().parse_args(argv)  # argparse itself exits 2 with a usage line on bad input
+    out = Output(args.json)
+    clients = None
+    try:
+        clients = Clients(args.region, args.endpoint_url)
+        return args.module.run(Context(args, clients, out))
+    except RunbookError as exc:
+        out.error(str(exc))
+    except AWS_ERRORS as exc:
+        out.error(describe_error(exc, clients.last_operation if clients else "AWS"))
+    except KeyboardInterrupt:
+        out.error("interrupted")
+    return 2

@@ -1,0 +1,80 @@
+"""boto3 clients for one region and an optional endpoint (moto, LocalStack), from the usual chain.
+
+Credentials and the default region come from boto3's own chain (environment, shared config and
+credentials files, SSO, instance or task role); nothing here reads or stores a secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import botocore.parsers
+
+from operations.errors import RunbookError
+
+# Shows in CloudTrail's userAgent, so calls made by the runbooks can be told apart.
+_USER_AGENT = "rdsplatform-operations"
+
+
+class Clients:
+    """Cached boto3 clients; `region` None means the region of the boto3 chain."""
+
+    def __init__(self, region: Optional[str], endpoint_url: Optional[str]):
+        self.session = boto3.session.Session(region_name=region)
+        self.region = self.session.region_name
+        if not self.region:
+            raise RunbookError("no AWS region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
+        self.endpoint_url = endpoint_url
+        self.last_operation = "?"
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: Optional[str] = None) -> Any:
+        """The boto3 client of `service` in `region` (default: the run's region), made once."""
+        key = (service, region or self.region)
+        if key not in self._cache:
+            client = self.session.client(
+                service, region_name=key[1], endpoint_url=self.endpoint_url,
+                config=botocore.config.Config(user_agent_extra=_USER_AGENT, retries={"mode": "standard"}))
+            client.meta.events.register("before-call", self._remember)
+            self._cache[key] = client
+        return self._cache[key]
+
+    def rds(self, region: Optional[str] = None) -> Any:
+        """The RDS client of `region` (default: the run's region)."""
+        return self.client("rds", region)
+
+    def _remember(self, model: Any = None, **_: Any) -> None:
+        # The operation about to be called, so that a failure -- also an endpoint that does not
+        # implement it (moto) -- is reported with the operation's name.
+        if model is not None:
+            self.last_operation = model.name
+
+
+def describe_error(exc: Exception, operation: str) -> str:
+    """One sentence for an AWS failure: the operation, AWS's code and message."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        err = exc.response.get("Error", {})
+        code, message = err.get("Code", "?"), err.get("Message", "")
+        if str(code) in ("500", "501", "InternalFailure", "NotImplemented"):
+            return f"{operation}: the endpoint could not answer ({code}); it may not implement this call"
+        return f"{operation} was refused: {code}: {message}"
+    if isinstance(exc, botocore.parsers.ResponseParserError):
+        return f"{operation}: the endpoint gave no valid answer; it may not implement this call"
+    if isinstance(exc, (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError)):
+        return "no AWS credentials found in the boto3 chain (environment, ~/.aws, SSO, instance role)"
+    return f"{operation}: {exc}"
+
+
+# Everything an AWS call can raise that the CLI turns into one message (a response that is not
+# the API's, e.g. an endpoint's HTTP 500 page, raises ResponseParserError outside BotoCoreError).
+AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, botocore.parsers.ResponseParserError)
+
+
+def error_code(exc: Exception) -> str:
+    """AWS's error code of a ClientError, '' for anything else."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        return str(exc.response.get("Error", {}).get("Code", ""))
+    return ""

@@ -1,0 +1,79 @@
+"""What a runbook prints: rich text for a person, or one JSON object per line with --json.
+
+JSON lines: {"kind": "note"|"finding"|"error"|"result", ...}; the result line comes last and
+holds the runbook's figures. Progress (waiting.py) never reaches stdout in JSON mode.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value)
+
+
+class Output:
+    """One runbook run's output channel."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.console = Console(highlight=False, soft_wrap=True, emoji=False)
+        self.errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+    def _line(self, kind: str, **fields: Any) -> None:
+        sys.stdout.write(json.dumps({"kind": kind, **fields}, default=_plain) + "\n")
+        sys.stdout.flush()
+
+    def note(self, message: str, **fields: Any) -> None:
+        """A step a person wants to see (what was done, what is next)."""
+        if self.as_json:
+            self._line("note", message=message, **fields)
+        else:
+            self.console.print(message, markup=False)
+
+    def finding(self, resource: str, policy: str, level: str, message: str) -> None:
+        """One control that failed on one resource."""
+        if self.as_json:
+            self._line("finding", resource=resource, policy=policy, level=level, message=message)
+        else:
+            self.console.print(f"[{LEVEL_STYLE.get(level, '')}]{level:9}[/] {policy:45} {resource}")
+            self.console.print(f"          {message}", markup=False, style="dim")
+
+    def table(self, title: str, columns: list[str], rows: list[list[Any]]) -> None:
+        """A table for a person; JSON readers get the same data in the result line."""
+        if self.as_json:
+            return
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*["" if v is None else str(v) for v in row])
+        self.console.print(table)
+
+    def result(self, **figures: Any) -> None:
+        """The runbook's figures: the last JSON line, or key: value lines for a person."""
+        if self.as_json:
+            self._line("result", **figures)
+            return
+        for key, value in figures.items():
+            if isinstance(value, (list, dict)):
+                continue  # shown in the runbook's tables
+            self.console.print(f"[bold]{key}[/]: {_plain(value) if value is not None else '-'}")
+
+    def error(self, message: str) -> None:
+        """The one message of a refusal or failure (stdout in JSON mode, stderr otherwise)."""
+        if self.as_json:
+            self._line("error", message=message)
+        else:
+            self.errors.print(f"[bold red]error:[/] {message}", highlight=False)

@@ -1,0 +1,111 @@
+"""snapshot: a manual snapshot of an instance or cluster, waited for; optionally copied to the DR region.
+
+AWS rules relied on (RDS API Reference):
+- CopyDBSnapshot / CopyDBClusterSnapshot, KmsKeyId: "If you copy an encrypted snapshot to a
+  different AWS Region, then you must specify a KMS key for the destination AWS Region. KMS keys
+  are specific to the AWS Region that they are created in" -- so an encrypted copy without
+  --kms-key-id, or with a key ARN of another region, is refused before anything is created.
+- A cross-region copy is asked of the destination region with SourceRegion set; boto3 then signs
+  the PreSignedUrl the API needs (CopyDBSnapshot, PreSignedUrl: "generated automatically by the
+  SDK" when SourceRegion is given).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from operations import lookup
+from operations.clients import AWS_ERRORS, describe_error
+from operations.errors import RunbookError
+from operations.waiting import wait_for
+
+HELP = "take a manual snapshot, wait until it is available; --copy-to-region copies it with the DR key"
+
+# The API's field names for the two kinds of snapshot.
+KINDS = {
+    "instance": dict(create="create_db_snapshot", copy="copy_db_snapshot", describe="describe_db_snapshots",
+                     source="DBInstanceIdentifier", id="DBSnapshotIdentifier", list="DBSnapshots",
+                     one="DBSnapshot", arn="DBSnapshotArn", source_id="SourceDBSnapshotIdentifier",
+                     target_id="TargetDBSnapshotIdentifier"),
+    "cluster": dict(create="create_db_cluster_snapshot", copy="copy_db_cluster_snapshot",
+                    describe="describe_db_cluster_snapshots", source="DBClusterIdentifier",
+                    id="DBClusterSnapshotIdentifier", list="DBClusterSnapshots", one="DBClusterSnapshot",
+                    arn="DBClusterSnapshotArn", source_id="SourceDBClusterSnapshotIdentifier",
+                    target_id="TargetDBClusterSnapshotIdentifier"),
+}
+
+
+def add_arguments(p: Any) -> None:
+    """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--db-instance", metavar="ID")
+    which.add_argument("--db-cluster", metavar="ID")
+    p.add_argument("--snapshot-id", help="default: <db>-ops-<UTC time>")
+    p.add_argument("--copy-to-region", metavar="REGION", help="copy the snapshot to this region once available")
+    p.add_argument("--kms-key-id", metavar="KEY", help="key of the destination region for the copy")
+
+
+def _validate(ctx: Any, encrypted: bool) -> None:
+    args = ctx.args
+    if args.kms_key_id and not args.copy_to_region:
+        raise RunbookError("--kms-key-id is the key of the copy: give --copy-to-region too")
+    if not args.copy_to_region:
+        return
+    if args.copy_to_region == ctx.clients.region:
+        raise RunbookError(f"--copy-to-region {args.copy_to_region} is the snapshot's own region")
+    if encrypted and not args.kms_key_id:
+        raise RunbookError(f"the snapshot is encrypted: a copy to {args.copy_to_region} needs --kms-key-id "
+                           "with a key of that region (KMS keys are regional)")
+    key = args.kms_key_id or ""
+    if key.startswith("arn:") and key.split(":")[3] != args.copy_to_region:
+        raise RunbookError(f"--kms-key-id is a key of {key.split(':')[3]}, not of {args.copy_to_region}")
+
+
+def _wait_available(ctx: Any, kind: dict, snapshot_id: str, region: str) -> tuple[dict, float]:
+    client = ctx.clients.rds(region)
+
+    def read() -> dict:
+        return getattr(client, kind["describe"])(**{kind["id"]: snapshot_id})[kind["list"]][0]
+
+    return wait_for(ctx.out, f"snapshot {snapshot_id} in {region}", read,
+                    lambda s: s.get("Status") == "available", ctx.args.wait_timeout,
+                    lambda s: f"{s.get('Status')} {s.get('PercentProgress', 0)}%")
+
+
+def run(ctx: Any) -> int:
+    """Take the snapshot, wait for it, copy it to the DR region when asked."""
+    args, clients, out = ctx.args, ctx.clients, ctx.out
+    kind_name = "cluster" if args.db_cluster else "instance"
+    kind, source_id = KINDS[kind_name], args.db_cluster or args.db_instance
+    db = lookup.cluster(clients, source_id) if args.db_cluster else lookup.instance(clients, source_id)
+    _validate(ctx, bool(db.get("StorageEncrypted")))
+    snapshot_id = args.snapshot_id or f"{source_id}-ops-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}"
+
+    out.note(f"creating snapshot {snapshot_id} of {kind_name} {source_id} in {clients.region}")
+    tags = [{"Key": "CreatedBy", "Value": "operations snapshot"}]
+    getattr(clients.rds(), kind["create"])(**{kind["source"]: source_id, kind["id"]: snapshot_id, "Tags": tags})
+    snap, seconds = _wait_available(ctx, kind, snapshot_id, clients.region)
+    out.note(f"snapshot {snapshot_id} available after {seconds:.0f}s")
+    result: dict[str, Any] = {"snapshot": snapshot_id, "snapshot_arn": snap.get(kind["arn"]),
+                              "encrypted": snap.get("StorageEncrypted", snap.get("Encrypted")),
+                              "seconds": round(seconds, 1), "copy": None}
+
+    if args.copy_to_region:
+        dest = args.copy_to_region
+        out.note(f"copying {snapshot_id} to {dest}" + (f" with key {args.kms_key_id}" if args.kms_key_id else ""))
+        request = {kind["source_id"]: snap[kind["arn"]], kind["target_id"]: snapshot_id,
+                   "CopyTags": True, "SourceRegion": clients.region}
+        if args.kms_key_id:
+            request["KmsKeyId"] = args.kms_key_id
+        try:
+            getattr(clients.rds(dest), kind["copy"])(**request)
+        except AWS_ERRORS as exc:
+            raise RunbookError(f"{describe_error(exc, clients.last_operation)} (snapshot {snapshot_id} "
+                               f"in {clients.region} was taken and is kept)") from None
+        copy, copy_seconds = _wait_available(ctx, kind, snapshot_id, dest)
+        out.note(f"copy in {dest} available after {copy_seconds:.0f}s")
+        result["copy"] = {"region": dest, "snapshot": snapshot_id, "snapshot_arn": copy.get(kind["arn"]),
+                          "kms_key_id": copy.get("KmsKeyId"), "seconds": round(copy_seconds, 1)}
+    out.result(**result)
+    return 0

@@ -1,0 +1,46 @@
+"""Polling until AWS reports a state, with a spinner on a terminal and silence under --json.
+
+The poll interval and the give-up time come from OPS_POLL_SECONDS (default 15) and
+--wait-timeout; tests against moto set a short interval.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, Optional
+
+from operations.errors import RunbookError
+from operations.output import Output
+
+
+def poll_seconds() -> float:
+    """The poll interval: OPS_POLL_SECONDS, default 15 seconds."""
+    try:
+        return max(0.05, float(os.environ.get("OPS_POLL_SECONDS", "15")))
+    except ValueError:
+        raise RunbookError(f"OPS_POLL_SECONDS must be a number of seconds, not {os.environ['OPS_POLL_SECONDS']!r}") from None
+
+
+def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[Any], bool],
+             timeout: float, describe: Optional[Callable[[Any], str]] = None) -> tuple[Any, float]:
+    """Call read() until done(value); return (value, seconds waited). RunbookError on timeout."""
+    interval, start = poll_seconds(), time.monotonic()
+    status = None if out.as_json else out.errors.status(what)
+    if status is not None:
+        status.start()
+    try:
+        while True:
+            value = read()
+            elapsed = time.monotonic() - start
+            if done(value):
+                return value, elapsed
+            if elapsed > timeout:
+                raise RunbookError(f"gave up after {elapsed:.0f}s waiting for: {what}")
+            if status is not None:
+                state = describe(value) if describe else ""
+                status.update(f"{what} [dim]({state}{', ' if state else ''}{elapsed:.0f}s)[/]")
+            time.sleep(interval)
+    finally:
+        if status is not None:
+            status.stop()

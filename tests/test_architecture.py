@@ -1,0 +1,66 @@
+"""The arrows of docs/architecture.md, checked on the source: no cycle, the product never imports
+its tooling, the mock engine stays in the offline preview."""
+
+import pytest
+
+from tests.import_graph import find_cycle, graph, room_of
+
+GRAPH = graph()
+TOOLING = {"plan", "preview", "automation", "operations", "benchmarks", "tests"}
+
+# room -> the rooms it may import (besides itself). The product (program, components, policies)
+# imports no tooling; tooling imports the product and the shared plan model, never the mock
+# engine (preview) unless it measures or tests it.
+ALLOWED = {
+    "program": {"components"},
+    "components": set(),
+    "policies": set(),
+    "plan": set(),
+    "preview": {"plan", "components", "policies"},
+    "automation": {"plan", "components"},
+    "operations": {"policies"},
+    "benchmarks": {"plan", "preview"},
+    "tests": {"program", "components", "policies", "plan", "preview", "automation", "operations", "benchmarks"},
+}
+
+
+def _arrows() -> set[tuple[str, str, str, str]]:
+    """(room, module, imported room, imported module) for every first-party import."""
+    return {(room_of(m), m, room_of(t), t) for m, targets in GRAPH.items() for t in targets}
+
+
+def test_the_graph_sees_every_room():
+    assert {room_of(m) for m in GRAPH} == set(ALLOWED)
+    rooms = {(a, b) for a, _, b, _ in _arrows()}
+    assert ("automation", "components") in rooms and ("preview", "plan") in rooms
+
+
+@pytest.mark.parametrize("room", sorted(ALLOWED))
+def test_each_room_imports_only_what_it_may(room):
+    modules = [m for m in GRAPH if room_of(m) == room]
+    assert modules, room
+    wrong = sorted(f"{m} -> {t}" for r, m, tr, t in _arrows() if r == room and tr != room and tr not in ALLOWED[room])
+    assert wrong == [], f"{room} may import only {sorted(ALLOWED[room])}"
+
+
+def test_the_product_never_imports_its_tooling():
+    product = {"program", "components", "policies"}
+    assert not {(m, t) for r, m, tr, t in _arrows() if r in product and tr in TOOLING}
+
+
+def test_no_import_cycle():
+    assert find_cycle(GRAPH) == []
+
+
+def test_the_cycle_finder_finds_one():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_only_the_offline_preview_loads_the_mock_engine():
+    from tests.import_graph import first_party_files, imports_of, module_name
+
+    users = {module_name(p) for p in first_party_files()
+             if any(i.startswith("pulumi.runtime.mocks") for i in imports_of(p))}
+    assert users, "the harness uses the SDK's mock engine"
+    assert {room_of(m) for m in users} <= {"preview", "tests"}, users

@@ -1,0 +1,465 @@
+"""Deployability policies through the gRPC analyzer protocol: what AWS would refuse or get wrong.
+
+Table style as tests/test_policy_pack.py: a compliant baseline, one change per case, and the
+deployability policies that fire (other controls are not this file's concern and are filtered
+out). Then unknown values, levels per config, and the shared evaluation front end.
+"""
+
+import copy
+import json
+
+import pytest
+
+from preview.analyzer import load_policy_config
+from preview.harness import UNKNOWN, Registration
+from tests.test_policy_pack import BASELINE, DR_KEY, IGNORED, KEY, REPLICA, _live, _verdicts
+
+INSTANCE, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENTS = "aws:rds/eventSubscription:EventSubscription"
+SOURCE_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
+
+# Baselines by role: each compliant for every deployability policy.
+BASES = {
+    "primary": (INSTANCE, BASELINE[INSTANCE]),
+    "replica": (INSTANCE, {**{k: v for k, v in BASELINE[INSTANCE].items() if k not in REPLICA and k != "kmsKeyId"},
+                           "skipFinalSnapshot": True, "replicateSourceDb": SOURCE_ARN, "identifier": "db1-ro"}),
+    "cluster": (CLUSTER, BASELINE[CLUSTER]),
+    "maz": (CLUSTER, {**BASELINE[CLUSTER], "engine": "postgres", "dbClusterInstanceClass": "db.m6gd.large",
+                      "storageType": "io1", "allocatedStorage": 400, "iops": 4000}),
+    "member": (CLUSTER_INSTANCE, BASELINE[CLUSTER_INSTANCE]),
+    "alarm": (ALARM, {"namespace": "AWS/RDS", "metricName": "ClientConnections", "dimensions": {"ProxyName": "p1"},
+                      "statistic": "Sum", "period": 60}),
+    "events": (EVENTS, {"sourceType": "db-instance", "sourceIds": ["db1"], "snsTopic": "arn:aws:sns:eu-west-1:1:a"}),
+}
+MYSQL_MICRO = {"engine": "mysql", "instanceClass": "db.t4g.micro"}
+IO1 = {"storageType": "io1", "allocatedStorage": 100, "iops": 1000}
+
+# (role, change (None removes a key; "ignoreChanges" sets that option), policy expected or None)
+CASES = [
+    ("replica", {"replicateSourceDb": "db1"}, "rds-replica-source-arn"),
+    ("replica", {"replicateSourceDb": "db1", "dbSubnetGroupName": None}, None),
+    ("replica", {"kmsKeyId": KEY}, "rds-same-region-replica-no-key"),
+    ("replica", {"replicateSourceDb": "db1", "dbSubnetGroupName": None, "kmsKeyId": KEY},
+     "rds-same-region-replica-no-key"),
+    ("replica", {"region": "eu-central-1", "kmsKeyId": DR_KEY, "dbSubnetGroupName": "dr"}, None),  # cross-region
+    ("replica", {"region": None, "kmsKeyId": KEY}, None),  # region from the provider: no verdict
+    ("replica", {"username": "dbadmin"}, "rds-replica-no-master-credentials"),
+    ("replica", {"manageMasterUserPassword": True}, "rds-replica-no-master-credentials"),
+    ("replica", {"skipFinalSnapshot": None}, "rds-replica-skip-final-snapshot"),
+    ("replica", {"finalSnapshotIdentifier": "db1-ro-final"}, "rds-replica-skip-final-snapshot"),
+    ("primary", {"finalSnapshotIdentifier": "db1-final"}, None),
+    ("cluster", {"globalClusterIdentifier": "g1"}, "rds-global-cluster-no-managed-password"),
+    ("cluster", {"globalClusterIdentifier": "g1", "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None,
+                 "ignoreChanges": []}, "rds-global-cluster-ignores-replication-source"),
+    ("cluster", {"globalClusterIdentifier": "g1", "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None,
+                 "ignoreChanges": ["replication_source_identifier"]}, None),
+    ("cluster", {"ignoreChanges": []}, None),  # not a global member
+    ("primary", MYSQL_MICRO, "rds-insights-supported-class"),
+    ("primary", {"engine": "mariadb", "instanceClass": "db.t3.small"}, "rds-insights-supported-class"),
+    ("primary", {**MYSQL_MICRO, "instanceClass": "db.t4g.medium"}, None),
+    ("primary", {**MYSQL_MICRO, "engine": "postgres"}, None),
+    ("primary", {**MYSQL_MICRO, "performanceInsightsEnabled": False, "performanceInsightsKmsKeyId": None}, None),
+    ("primary", {**MYSQL_MICRO, "performanceInsightsEnabled": False, "performanceInsightsKmsKeyId": None,
+                 "databaseInsightsMode": "standard"}, "rds-insights-supported-class"),
+    ("member", {"engine": "aurora-mysql", "instanceClass": "db.t3.medium"}, "rds-insights-supported-class"),
+    ("member", {"engine": "aurora-mysql", "instanceClass": "db.t4g.medium"}, None),
+    ("primary", {"databaseInsightsMode": "advanced", "performanceInsightsRetentionPeriod": 465}, None),
+    ("primary", {"databaseInsightsMode": "advanced"}, "rds-database-insights-advanced"),
+    ("primary", {"databaseInsightsMode": "advanced", "performanceInsightsRetentionPeriod": 465,
+                 "performanceInsightsEnabled": False, "performanceInsightsKmsKeyId": None},
+     "rds-database-insights-advanced"),
+    ("maz", {"databaseInsightsMode": "advanced", "performanceInsightsEnabled": True}, "rds-database-insights-advanced"),
+    ("cluster", {"databaseInsightsMode": "advanced"}, None),  # Aurora: PI lives on the cluster's instances
+    ("primary", IO1, None),
+    ("primary", {**IO1, "iops": 10000}, "rds-io1-iops-ratio"),
+    ("primary", {**IO1, "maxAllocatedStorage": 65536}, "rds-io1-iops-ratio"),
+    ("primary", {**IO1, "storageType": None, "iops": 6000}, "rds-io1-iops-ratio"),  # io1 when iops is set
+    ("primary", {"storageType": "gp3", "allocatedStorage": 400, "iops": 12000}, None),
+    ("maz", {"iops": 40000}, "rds-io1-iops-ratio"),
+    ("primary", {"identifier": "1db"}, "rds-identifier-format"),
+    ("primary", {"identifier": "db--1"}, "rds-identifier-format"),
+    ("primary", {"identifier": "db1-"}, "rds-identifier-format"),
+    ("primary", {"identifier": "d" * 64}, "rds-identifier-format"),
+    ("primary", {"identifier": "d" * 63}, None),
+    ("primary", {"finalSnapshotIdentifier": "db1--final"}, "rds-identifier-format"),
+    ("maz", {"clusterIdentifier": "c" * 53}, "rds-identifier-format"),
+    ("cluster", {"clusterIdentifier": "c" * 53}, None),  # Aurora: 63
+    ("alarm", {"statistic": "Maximum"}, "cloudwatch-rds-proxy-metric-statistic"),
+    ("alarm", {"period": 300}, "cloudwatch-rds-proxy-metric-statistic"),
+    ("alarm", {"statistic": None, "extendedStatistic": "p99"}, "cloudwatch-rds-proxy-metric-statistic"),
+    ("alarm", {"metricName": "ClientConnectionsReceived", "period": 300}, None),  # valid "1 minute and above"
+    ("alarm", {"metricName": "DatabaseConnectionsBorrowLatency", "statistic": "Average", "period": 300}, None),
+    ("alarm", {"dimensions": {"DBInstanceIdentifier": "db1"}, "metricName": "DatabaseConnections",
+               "statistic": "Maximum", "period": 300}, None),  # an instance metric, not a proxy's
+    ("primary", {"monitoringInterval": 45}, "rds-enhanced-monitoring-settings"),
+    ("replica", {"monitoringRoleArn": None}, "rds-enhanced-monitoring-settings"),
+    ("maz", {"monitoringInterval": 60}, "rds-enhanced-monitoring-settings"),
+    ("primary", {"monitoringRoleArn": None}, None),  # a primary's missing role is rds-enhanced-monitoring's
+    ("member", {"monitoringRoleArn": None}, None),
+    ("events", {"sourceType": None}, "rds-event-subscription-source-type"),
+    ("events", {"sourceType": None, "sourceIds": []}, None),
+]
+
+# (role, change making what the check reads unknown): never a violation.
+UNKNOWN_CASES = [
+    ("replica", {"replicateSourceDb": UNKNOWN, "kmsKeyId": KEY, "username": "dbadmin", "skipFinalSnapshot": None}),
+    ("replica", {"replicateSourceDb": "db1", "dbSubnetGroupName": UNKNOWN}),
+    ("replica", {"kmsKeyId": UNKNOWN}),
+    ("replica", {"region": UNKNOWN, "kmsKeyId": KEY}),
+    ("replica", {"skipFinalSnapshot": UNKNOWN}),
+    ("cluster", {"globalClusterIdentifier": UNKNOWN, "ignoreChanges": []}),
+    ("cluster", {"globalClusterIdentifier": "g1", "manageMasterUserPassword": UNKNOWN}),
+    ("primary", {**MYSQL_MICRO, "instanceClass": UNKNOWN}),
+    ("primary", {**MYSQL_MICRO, "performanceInsightsEnabled": UNKNOWN}),
+    ("primary", {"databaseInsightsMode": "advanced", "performanceInsightsRetentionPeriod": UNKNOWN}),
+    ("primary", {**IO1, "iops": UNKNOWN}),
+    ("primary", {**IO1, "iops": 10000, "allocatedStorage": UNKNOWN}),
+    ("primary", {"identifier": UNKNOWN, "finalSnapshotIdentifier": UNKNOWN}),
+    ("alarm", {"statistic": UNKNOWN}),
+    ("alarm", {"statistic": "Maximum", "dimensions": UNKNOWN}),
+    ("events", {"sourceType": UNKNOWN}),
+    ("replica", {"monitoringRoleArn": UNKNOWN}),
+    ("primary", {"monitoringInterval": UNKNOWN}),
+]
+
+
+def _names(pack):
+    from rds_guardrails import deployability, deployability_stack
+    names = {r.name for r in deployability.RULES + deployability_stack.RULES}
+    assert names <= {p.name for p in pack.info.policies}
+    return names
+
+
+def _registration(role, change):
+    type_, base = BASES[role]
+    props, ignore = copy.deepcopy(base), IGNORED.get(type_, [])
+    for key, value in change.items():
+        if key == "ignoreChanges":
+            ignore = value
+        elif value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    return Registration(urn=f"urn:pulumi:test::proj::{type_}::{role}", type=type_, name=role, custom=True, parent="",
+                        provider="", inputs=props, options={"protect": True, "ignoreChanges": ignore})
+
+
+def _found(pack, registration):
+    names = _names(pack)
+    return [v for v in pack.analyze(registration) if v.policy in names]
+
+
+@pytest.mark.parametrize("role", sorted(BASES))
+def test_baselines_pass_every_deployability_policy(pack, role):
+    assert _found(pack, _registration(role, {})) == []
+
+
+@pytest.mark.parametrize("role, change, expected", CASES, ids=[f"{r}-{c}" for r, c, _ in CASES])
+def test_one_change_per_case(pack, role, change, expected):
+    found = _found(pack, _registration(role, change))
+    assert sorted({v.policy for v in found}) == ([expected] if expected else []), [v.message for v in found]
+    for v in found:
+        assert v.level == "advisory"  # no config: advisory
+        assert f"'{role}'" in v.message and "Fix:" in v.message
+
+
+@pytest.mark.parametrize("role, change", UNKNOWN_CASES, ids=[f"{r}-{c}" for r, c in UNKNOWN_CASES])
+def test_an_unknown_value_is_never_a_deployability_violation(pack, role, change):
+    assert _found(pack, _registration(role, change)) == []
+
+
+FAILING = [c for c in CASES if c[2]]
+
+
+@pytest.mark.parametrize("stack, level", [("dev", "advisory"), ("prod", "mandatory")])
+def test_dev_keeps_them_advisory_and_prod_makes_them_mandatory(pack, stack, level):
+    assert FAILING
+    pack.configure(load_policy_config(stack))
+    for role, change, expected in FAILING:
+        found = _found(pack, _registration(role, change))
+        assert [(v.policy, v.level) for v in found] == [(expected, level)], (role, change)
+
+
+def test_every_deployability_policy_is_advisory_without_config_and_named_in_both_configs(pack):
+    names = _names(pack)
+    assert {p.name for p in pack.info.policies if p.name in names and p.enforcementLevel == 0} == names
+    assert {n: load_policy_config("prod")[n] for n in names} == {n: "mandatory" for n in names}
+    assert {n: load_policy_config("dev")[n] for n in names} == {n: "advisory" for n in names}
+    descriptions = {p.name: p.description for p in pack.info.policies if p.name in names}
+    assert all("(source: " in d for d in descriptions.values()), descriptions
+
+
+# --- stack policies: a primary with a same-region replica and a proxy, a Multi-AZ DB cluster on
+# three subnets in three AZs. Each case changes one thing (AnalyzeStack, outputs).
+
+KEY_ID = KEY.rsplit("/", 1)[1]
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts"
+PUBLISHERS = ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"]
+
+
+def _key_policy(services, actions=("kms:Decrypt", "kms:GenerateDataKey*")):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*",
+         "Resource": "*"},
+        {"Sid": "Publishers", "Effect": "Allow", "Principal": {"Service": services}, "Action": list(actions),
+         "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]})
+
+
+def _stack_baseline():
+    def reg(role, type_, props, deps=()):
+        return Registration(f"urn:pulumi:test::proj::{type_}::{role}", type_, role, True, "", "", props,
+                            {"protect": True, "ignoreChanges": IGNORED.get(type_, []), "dependencies": list(deps)})
+
+    primary = {**BASELINE[INSTANCE], "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None,
+               "arn": SOURCE_ARN}
+    aurora = {k: v for k, v in BASELINE[CLUSTER].items() if k not in ("manageMasterUserPassword",
+                                                                       "masterUserSecretKmsKeyId")}
+    subnets = {f"subnet{i}": reg(f"subnet{i}", "aws:ec2/subnet:Subnet", {"id": f"subnet-{i}",
+                                                                          "availabilityZone": f"eu-west-1{z}"})
+               for i, z in enumerate("abc")}
+    return {
+        "db": reg("db", INSTANCE, primary),
+        "replica": reg("replica", INSTANCE, {**_registration("replica", {}).inputs}),
+        "target": reg("target", "aws:rds/proxyTarget:ProxyTarget", {"dbInstanceIdentifier": "db1"}),
+        "maz": reg("maz", CLUSTER, {**BASES["maz"][1], "dbSubnetGroupName": "three"}),
+        "group": reg("group", "aws:rds/subnetGroup:SubnetGroup", {"name": "three", "subnetIds": [
+            "subnet-0", "subnet-1", "subnet-2"]}, deps=[s.urn for s in subnets.values()]),
+        **subnets,
+        "key": reg("key", "aws:kms/key:Key", {"arn": KEY, "keyId": KEY_ID, "policy": _key_policy(PUBLISHERS)}),
+        "alias": reg("alias", "aws:kms/alias:Alias", {"name": "alias/alerts", "targetKeyId": KEY_ID}),
+        "topic": reg("topic", "aws:sns/topic:Topic", {"arn": TOPIC, "kmsMasterKeyId": KEY}),
+        "events": reg("events", EVENTS, {"sourceType": "db-instance", "snsTopic": TOPIC}),
+        "alarm": reg("alarm", ALARM, {**BASES["alarm"][1], "alarmActions": [TOPIC]}),
+        "aurora": reg("aurora", CLUSTER, {**aurora, "clusterIdentifier": "a1", "globalClusterIdentifier": "g1",
+                                          "serverlessv2ScalingConfiguration": {"minCapacity": 0.5, "maxCapacity": 4}}),
+        "secondary": reg("secondary", CLUSTER, {"clusterIdentifier": "a1-dr", "engine": "aurora-postgresql",
+                                                "globalClusterIdentifier": "g1", "region": "eu-central-1"}),
+        "scaling": reg("scaling", "aws:appautoscaling/target:Target", {
+            "serviceNamespace": "rds", "resourceId": "cluster:a1", "scalableDimension": "rds:cluster:ReadReplicaCount"}),
+        "serverless": reg("serverless", CLUSTER_INSTANCE, {"clusterIdentifier": "a1", "instanceClass": "db.serverless",
+                                                           "engine": "aurora-postgresql"}),
+    }
+
+
+def _set(role, **values):
+    def change(stack):
+        for key, value in values.items():
+            if value is None:
+                stack[role].inputs.pop(key, None)
+            else:
+                stack[role].inputs[key] = value
+    return change
+
+
+def _ids_not_in_outputs(stack):
+    for i in range(3):
+        stack[f"subnet{i}"].inputs.pop("id")
+
+
+def _stack_found(pack, stack):
+    names, resources = _names(pack), list(stack.values())
+    for r in resources:
+        r.outputs = r.inputs
+    return {v.policy for v in pack.analyze_stack(resources) if v.policy in names}
+
+
+BLUE_GREEN = {"blueGreenUpdate": {"enabled": True}}
+
+# (description, change, policy expected or None)
+STACK_CASES = [
+    ("managed source, by ARN", _set("db", manageMasterUserPassword=True), "rds-replica-source-not-managed-password"),
+    ("managed source, by identifier", lambda s: (_set("db", manageMasterUserPassword=True)(s), _set(
+        "replica", replicateSourceDb="db1", dbSubnetGroupName=None)(s)), "rds-replica-source-not-managed-password"),
+    ("managed SQL Server source", _set("db", manageMasterUserPassword=True, engine="sqlserver-se"), None),
+    ("managed source outside the stack", lambda s: (_set("db", manageMasterUserPassword=True)(s), _set(
+        "replica", replicateSourceDb=SOURCE_ARN + "x")(s)), None),
+    ("MAZ subnets in two AZs", _set("subnet2", availabilityZone="eu-west-1a"), "rds-multi-az-cluster-three-azs"),
+    ("MAZ on two subnets", _set("group", subnetIds=["subnet-0", "subnet-1"]), "rds-multi-az-cluster-three-azs"),
+    ("MAZ subnets followed by dependency", lambda s: (_ids_not_in_outputs(s), _set(
+        "subnet2", availabilityZone="eu-west-1b")(s)), "rds-multi-az-cluster-three-azs"),
+    ("MAZ subnets by dependency, three AZs", _ids_not_in_outputs, None),
+    ("MAZ subnet group outside the stack", _set("maz", dbSubnetGroupName="elsewhere"), None),
+    ("Aurora cluster on two subnets", lambda s: (_set("group", subnetIds=["subnet-0", "subnet-1"])(s),
+                                                 _set("maz", dbClusterInstanceClass=None)(s)), None),
+    ("proxy on the replica", _set("target", dbInstanceIdentifier="db1-ro"), "rds-proxy-target-writer"),
+    ("blue/green with a proxy", _set("db", **BLUE_GREEN), "rds-blue-green-supported"),
+    ("blue/green, no proxy", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target")), None),
+    ("blue/green with a cross-region replica", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target"), _set(
+        "replica", region="eu-central-1", kmsKeyId=DR_KEY)(s)), "rds-blue-green-supported"),
+    ("blue/green with cascading replicas", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target"), s.update(
+        cascade=Registration("urn:cascade", INSTANCE, "cascade", True, "", "", {
+            **s["replica"].inputs, "identifier": "db1-ro2", "replicateSourceDb": "db1-ro"}, {}))),
+     "rds-blue-green-supported"),
+    ("blue/green with a managed password", lambda s: (_set("db", manageMasterUserPassword=True, **BLUE_GREEN)(s),
+                                                      s.pop("target"), s.pop("replica")), "rds-blue-green-supported"),
+    ("blue/green on SQL Server", lambda s: (_set("db", engine="sqlserver-se", **BLUE_GREEN)(s), s.pop("target"),
+                                            s.pop("replica")), "rds-blue-green-supported"),
+    ("source password unknown", _set("db", manageMasterUserPassword=UNKNOWN), None),
+    ("replica's source unknown", lambda s: (_set("db", manageMasterUserPassword=True)(s), _set(
+        "replica", replicateSourceDb=UNKNOWN)(s)), None),
+    ("MAZ subnet AZ unknown", lambda s: (_set("subnet1", availabilityZone="eu-west-1a")(s), _set(
+        "subnet2", availabilityZone=UNKNOWN)(s)), None),
+    ("MAZ subnet group's subnets unknown", _set("group", subnetIds=UNKNOWN), None),
+    ("MAZ subnet group name unknown", lambda s: (_set("group", subnetIds=["subnet-0"])(s), _set(
+        "maz", dbSubnetGroupName=UNKNOWN)(s)), None),
+    ("proxy target unknown", _set("target", dbInstanceIdentifier=UNKNOWN), None),
+    ("source keeps no backups", _set("db", backupRetentionPeriod=0), "rds-replica-source-backups"),
+    ("topic key without RDS events", _set("key", policy=_key_policy(["cloudwatch.amazonaws.com"])),
+     "sns-topic-key-allows-publishers"),
+    ("topic key with the default policy", _set("key", policy=None), "sns-topic-key-allows-publishers"),
+    ("topic key without Decrypt", _set("key", policy=_key_policy(PUBLISHERS, ["kms:GenerateDataKey*"])),
+     "sns-topic-key-allows-publishers"),
+    ("topic on alias/aws/sns", _set("topic", kmsMasterKeyId="alias/aws/sns"), "sns-topic-key-allows-publishers"),
+    ("topic key by alias", _set("topic", kmsMasterKeyId="alias/alerts"), None),
+    ("topic key granting kms:*", _set("key", policy=_key_policy(PUBLISHERS, ["kms:*"])), None),
+    ("topic key outside the stack", lambda s: (_set("key", policy=None)(s), _set(
+        "topic", kmsMasterKeyId=DR_KEY)(s)), None),
+    ("topic key policy unknown", _set("key", policy=UNKNOWN), None),
+    ("alarm actions unknown", lambda s: (_set("key", policy=None)(s), _set("alarm", alarmActions=[UNKNOWN])(s)), None),
+    ("autoscaling on the global secondary", _set("scaling", resourceId="cluster:a1-dr"),
+     "rds-global-secondary-no-autoscaling"),
+    ("db.serverless without a capacity range", _set("aurora", serverlessv2ScalingConfiguration=None),
+     "rds-serverless-v2-scaling-configuration"),
+    ("source backups unset (API default 1 day)", _set("db", backupRetentionPeriod=None), None),
+]
+
+
+def test_stack_baseline_passes_every_deployability_policy(pack):
+    assert _stack_found(pack, _stack_baseline()) == set()
+
+
+@pytest.mark.parametrize("change, expected", [c[1:] for c in STACK_CASES], ids=[c[0] for c in STACK_CASES])
+def test_one_stack_change_per_case(pack, change, expected):
+    stack = _stack_baseline()
+    change(stack)
+    assert _stack_found(pack, stack) == ({expected} if expected else set())
+
+
+STACK_UNKNOWN_CASES = [(role, key) for role, r in _stack_baseline().items() for key in sorted(r.inputs)]
+
+
+@pytest.mark.parametrize("role, key", STACK_UNKNOWN_CASES, ids=[f"{r}.{k}" for r, k in STACK_UNKNOWN_CASES])
+def test_an_unknown_output_is_never_a_deployability_stack_violation(pack, role, key):
+    # Each baseline made to fail where it can, then one output unknown: only known facts convict.
+    stack = _stack_baseline()
+    _set("db", manageMasterUserPassword=True, backupRetentionPeriod=0)(stack)
+    _set("subnet2", availabilityZone="eu-west-1a")(stack)
+    _set("key", policy=_key_policy(["cloudwatch.amazonaws.com"]))(stack)
+    _set("scaling", resourceId="cluster:a1-dr")(stack)
+    _set("aurora", serverlessv2ScalingConfiguration=None)(stack)
+    before = _stack_found(pack, stack)
+    assert {"rds-replica-source-not-managed-password", "rds-multi-az-cluster-three-azs",
+            "sns-topic-key-allows-publishers", "rds-global-secondary-no-autoscaling",
+            "rds-serverless-v2-scaling-configuration"} <= before
+    stack[role].inputs[key] = UNKNOWN
+    after = _stack_found(pack, stack)
+    assert after <= before  # an unknown never adds a violation
+
+
+@pytest.mark.parametrize("stack_name, level", [("dev", "advisory"), ("prod", "mandatory")])
+def test_stack_policies_follow_the_config_level(pack, stack_name, level):
+    stack = _stack_baseline()
+    _set("target", dbInstanceIdentifier="db1-ro")(stack)
+    pack.configure(load_policy_config(stack_name))
+    resources = list(stack.values())
+    for r in resources:
+        r.outputs = r.inputs
+    found = [(v.policy, v.level) for v in pack.analyze_stack(resources) if v.policy == "rds-proxy-target-writer"]
+    assert found == [("rds-proxy-target-writer", level)]
+
+
+KNOWN_STACK_CASES = [c for c in STACK_CASES if c[2]]
+
+
+@pytest.mark.parametrize("change, expected", [c[1:] for c in KNOWN_STACK_CASES], ids=[c[0] for c in KNOWN_STACK_CASES])
+def test_evaluate_gives_the_packs_deployability_verdicts(pack, change, expected):
+    from rds_guardrails.evaluate import evaluate
+    stack = _stack_baseline()
+    change(stack)
+    resources = list(stack.values())
+    for r in resources:
+        r.outputs = r.inputs
+    names = _names(pack)
+    by_pack = [v for v in _verdicts(pack.analyze_many(resources) + pack.analyze_stack(resources)) if v[0] in names]
+    live = [f for f in evaluate([_live(r) for r in resources]) if f.policy in names]
+    assert by_pack == _verdicts(live)
+    assert expected in {p for p, _, _ in by_pack}
+
+
+@pytest.fixture(scope="module")
+def collected_tests():
+    """Node ids pytest collects from tests/ (the rules page's test column must name only these)."""
+    import subprocess
+    import sys
+    from preview.harness import PROJECT_DIR
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                          "-p", "no:xdist", "tests"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    ids = {line for line in out.stdout.splitlines() if line.startswith("tests/") and "::" in line}
+    assert len(ids) > 100, out.stdout[-2000:]
+    return ids
+
+
+def _rules_table():
+    """(policy cell, test cell) of each row of docs/aws-rules.md's rules table, and the page's test-id legend."""
+    import re
+    from preview.harness import PROJECT_DIR
+    page = (PROJECT_DIR / "docs" / "aws-rules.md").read_text()
+    table = page.split("## The rules", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in table.splitlines() if re.match(r"^\| \d+[a-z]? \| ", line)]
+    assert rows and all(len(r) == 6 for r in rows), [r[0] for r in rows if len(r) != 6]
+    # `R[<case>]` = `tests/...[<case>]`, `F::<name>` = `tests/...::<name>`
+    legend = {m.group(1): m.group(2) for m in re.finditer(r"`([A-Z](?:\[|::))<[a-z]+>\]?` = `([^`]+)`", page)}
+    assert set(legend) == {"R[", "F::", "U[", "P[", "S["}, legend
+    return [(r[4], r[5].rstrip(" |")) for r in rows], legend
+
+
+def _test_refs(cell, legend):
+    """The node ids (or test files) a test cell names, short ids expanded per the legend."""
+    import re
+    refs = []
+    for m in re.finditer(r"(?<![\w`])([A-Z])(\[(.+?)\](?=,|\s|$|\))|::(test_\w+))", cell):
+        key = m.group(1) + ("[" if m.group(3) is not None else "::")
+        refs.append(re.sub(r"<[a-z]+>", lambda _: m.group(3) or m.group(4), legend[key], count=1))
+    for m in re.finditer(r"`(?:tests/)?(test_\w+\.py)(::[^`]+)?`", cell):
+        refs.append("tests/" + m.group(1) + (m.group(2) or ""))
+    return refs
+
+
+def _exists(ref, collected):
+    import fnmatch
+    from preview.harness import PROJECT_DIR
+    if "::" not in ref:
+        return (PROJECT_DIR / ref).is_file()
+    if "[" in ref:
+        return bool(fnmatch.filter(collected, ref.replace("[", "[[]", 1)) if "*" in ref else ref in collected)
+    return ref in collected or any(c.startswith(ref + "[") for c in collected)
+
+
+def test_the_rules_page_names_every_deployability_policy_and_only_tests_that_exist(pack, collected_tests):
+    import re
+    rows, legend = _rules_table()
+    named = [set(re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)`", policy)) for policy, _ in rows]
+    all_named = set().union(*named)
+    assert _names(pack) <= all_named, sorted(_names(pack) - all_named)
+    assert all_named <= {p.name for p in pack.info.policies}, sorted(all_named - {p.name for p in pack.info.policies})
+    for (policy, test), names in zip(rows, named):
+        refs = _test_refs(test, legend)
+        assert refs or not names, (policy, "a row with a policy names its test")
+        missing = [r for r in refs if not _exists(r, collected_tests)]
+        assert not missing, (policy, missing)
+
+
+@pytest.mark.parametrize("cell, missing", [
+    ("R[no-such-case]", "tests/test_aws_rules.py::test_baseline_passes_and_the_change_is_refused_with_one_clear_message[no-such-case]"),
+    ("F::test_no_such_fix", "tests/test_aws_fixes.py::test_no_such_fix"),
+    ("`test_stacks.py::test_no_such_test`", "tests/test_stacks.py::test_no_such_test"),
+    ("S[no such stack case]", "tests/test_policy_deployability.py::test_one_stack_change_per_case[no such stack case]"),
+    ("U[nowhere-*]", "tests/test_second_up.py::test_second_up_changes_nothing[nowhere-*]"),
+    ("`test_no_such_file.py`", "tests/test_no_such_file.py"),
+])
+def test_the_rules_page_check_refuses_a_test_that_does_not_exist(collected_tests, cell, missing):
+    _, legend = _rules_table()
+    assert _test_refs(cell, legend) == [missing]
+    assert not _exists(missing, collected_tests)
