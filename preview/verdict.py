@@ -13,8 +13,10 @@ def policy_config_note(config_path: Optional[Path], advisory_by_default: list[st
     if config_path is not None:
         return f"policy config {config_path.as_posix()}"
     note = "no policy config: every control mandatory"
-    if advisory_by_default:
-        note += f" except {', '.join(sorted(advisory_by_default))} (advisory by default)"
+    if len(advisory_by_default) == 1:
+        note += f" except {advisory_by_default[0]} (advisory by default)"
+    elif advisory_by_default:
+        note += f" except {len(advisory_by_default)} advisory by default"
     return note
 
 
