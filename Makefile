@@ -30,7 +30,7 @@ preview: $(VENV)/.installed
 	$(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 
 test: $(VENV)/.installed $(LINTER)
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q -n auto $(ARGS)
 
 # Checkov (the benchmark's yardstick) in a venv of its own: its pins never meet the program's.
 $(BENCH)/.installed: benchmarks/requirements.txt
