@@ -304,3 +304,14 @@ def test_other_namespaces_and_other_aws_keys_are_left_alone():
                                   "aws:skipCredentialsValidation": "true", "gcp:project": "p", "random:seed": "1"})
     settings = parse_config_text(values, environment="dev")
     assert settings.identifier == "appdb-dev"
+
+
+def test_the_region_list_is_botocores_own_answer():
+    import botocore.session
+
+    from components.settings.regions import rds_regions
+
+    session = botocore.session.get_session()
+    expected = {r for p in session.get_available_partitions() for r in session.get_available_regions("rds", p)}
+    assert "eu-west-1" in expected and "cn-north-1" in expected
+    assert rds_regions() == expected
