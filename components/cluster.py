@@ -56,6 +56,9 @@ class ClusterArgs:
     storage_type: str = "gp3"
     allocated_storage: int = 20
     iops: Optional[int] = None
+    # The generated password rotates in Secrets Manager: after create the master password is the
+    # rotation's, never again the program's (a replaced RandomPassword must not reach RDS).
+    password_rotated: bool = False
 
 
 class DatabaseCluster(pulumi.ComponentResource):
@@ -163,7 +166,8 @@ class DatabaseCluster(pulumi.ComponentResource):
                 # prevent Pulumi from showing differences for this argument" (removing it would
                 # promote the secondary to a standalone cluster).
                 ignore_changes=(["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]
-                                if args.global_cluster_identifier else []),
+                                if args.global_cluster_identifier else [])
+                + (["masterPassword"] if args.password_rotated else []),
             ),
         )
 

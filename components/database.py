@@ -35,6 +35,9 @@ class DatabaseArgs(InstanceBasics):
     blue_green_update: bool
     # Create from a snapshot or a point in time of another instance (creation only).
     restore: Optional[RestoreArgs] = None
+    # The generated password rotates in Secrets Manager: after create the database's password is
+    # the rotation's, never again the program's (a replaced RandomPassword must not reach RDS).
+    password_rotated: bool = False
 
 
 class Database(pulumi.ComponentResource):
@@ -65,6 +68,8 @@ class Database(pulumi.ComponentResource):
             # Storage autoscaling grows allocated_storage in the cloud; a plan must not try to
             # shrink it back.
             ignore.append("allocatedStorage")
+        if args.password_rotated:
+            ignore.append("password")
         credentials = dict(args.credentials)
         identity: dict[str, Any] = {"db_name": args.db_name}
         if args.restore is not None:

@@ -170,7 +170,7 @@ class DatabasePlatform(pulumi.ComponentResource):
             wiring.cluster_args(
                 s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
                 credentials=self.credentials.cluster_args, db_name=s.db_name,
-                reader_auto_scaling=wiring.reader_auto_scaling_args(s),
+                reader_auto_scaling=wiring.reader_auto_scaling_args(s), password_rotated=s.rotates_secret,
             ),
             opts=self._child,
         )

@@ -88,6 +88,7 @@ def database_args(s: Settings, *, keys: Keys, network: Network, credentials: dic
         backup_window=s.backup_window,
         blue_green_update=s.blue_green_update,
         restore=restore_args(s.restore),
+        password_rotated=s.rotates_secret,
     )
 
 

@@ -116,3 +116,17 @@ def test_global_secondary_readers_lag_alarm_does_not_fire_on_silence():
            for a in plan.of_type(ALARM) if a.inputs["metricName"] == "AuroraReplicaLag"}
     # Primary readers: silence means replication stopped. Secondary readers: not documented as published.
     assert lag == {"appdb-prod-reader-1": "breaching", "appdb-prod-dr-reader-1": "notBreaching"}
+
+
+def test_a_rotated_password_is_never_sent_to_the_database_again(prod_plan):
+    # After the first rotation the database's password is the rotation's: a replaced
+    # RandomPassword (new length, charset, repaired state) must not reach RDS, or every client
+    # and the next rotation would fail to log in while the secret keeps the rotated value.
+    primary = prod_plan.named("appdb-prod-db-instance")
+    assert "password" in primary.inputs and "password" in primary.options["ignoreChanges"]
+    unrotated = plan_with("dev").named("appdb-dev-db-instance")
+    assert "password" in unrotated.inputs and "password" not in unrotated.options["ignoreChanges"]
+    from tests.test_clusters import AURORA_PROD
+    aurora = plan_with("prod", **{**AURORA_PROD, "credentialsMode": "generated"})
+    writer = next(c for c in aurora.of_type("aws:rds/cluster:Cluster") if "masterPassword" in c.inputs)
+    assert "masterPassword" in writer.options["ignoreChanges"]
