@@ -262,7 +262,7 @@ def test_the_readme_exit_code_table_matches_the_errors():
     import automation.errors as errors
 
     readme = (PROJECT_DIR / "README.md").read_text()
-    table = readme.split("#### Exit codes", 1)[1].split("\n\n", 2)[1]
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
     documented = {}
     for row in table.splitlines()[2:]:
         code, _, kinds = [cell.strip() for cell in row.strip("|").split("|")]
