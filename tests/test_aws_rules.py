@@ -153,3 +153,16 @@ def test_multi_az_cluster_defaults_to_three_zones():
     s = _settle(MULTI_AZ, "dev")
     assert (s.az_count, s.effective_az_count) == (None, 3)
     assert _settle({}, "dev").effective_az_count == 2
+
+
+def test_rotation_is_refused_outside_the_aws_partition():
+    # components/rotation.py deploys the templates from the aws partition's Serverless
+    # Application Repository account; aws-cn and aws-us-gov publish them elsewhere.
+    generated = {"credentialsMode": "generated", "secretRotationDays": 30}
+    assert parse(generated, environment="dev", region="us-east-1").rotates_secret
+    for region, partition in (("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")):
+        with pytest.raises(SettingsError) as refused:
+            parse(generated, environment="dev", region=region)
+        (problem,) = [p for p in refused.value.problems if "secretRotationDays" in p]
+        assert f"in {region} ({partition} partition)" in problem and "rotation-templates" in problem
+    assert not parse({**generated, "secretRotationDays": 0}, environment="dev", region="cn-north-1").rotates_secret

@@ -19,6 +19,16 @@ SOURCE = f"botocore {botocore.__version__} endpoint data, every partition"
 
 
 @functools.lru_cache(maxsize=1)
+def _endpoint_data() -> dict:
+    return json.loads(importlib.resources.files(botocore).joinpath("data", "endpoints.json").read_text())
+
+
+def partition_of(region: str) -> Optional[str]:
+    """The partition (aws, aws-cn, aws-us-gov, ...) whose regions include `region`, or None."""
+    return next((p["partition"] for p in _endpoint_data()["partitions"] if region in p["regions"]), None)
+
+
+@functools.lru_cache(maxsize=1)
 def rds_regions() -> frozenset[str]:
     """Every region of every partition (aws, aws-cn, aws-us-gov, ...) with an RDS endpoint.
 
@@ -26,8 +36,7 @@ def rds_regions() -> frozenset[str]:
     every partition p (an RDS endpoint named after one of the partition's regions;
     tests/test_bad_config.py compares them), read from the data file directly: importing
     botocore.session cost the offline check about 0.3 s of its 1.8 s."""
-    data = json.loads(importlib.resources.files(botocore).joinpath("data", "endpoints.json").read_text())
-    return frozenset(region for partition in data["partitions"]
+    return frozenset(region for partition in _endpoint_data()["partitions"]
                      for region in partition["services"].get("rds", {}).get("endpoints", {})
                      if region in partition["regions"])
 
