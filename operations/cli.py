@@ -58,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
 
 def require_confirm(args: argparse.Namespace, identifier: str) -> None:
     """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
-    if getattr(args, "confirm", None) != identifier:
+    if not identifier or getattr(args, "confirm", None) != identifier:
         raise RunbookError(f"refusing to act on '{identifier}' without --confirm {identifier}")
 
 

@@ -1,0 +1,75 @@
+"""The runbooks' input guards without AWS: identifiers, --confirm, lookups, output escaping, exit codes."""
+
+import argparse
+
+import pytest
+
+from operations import cli, lookup
+from operations.errors import RunbookError
+
+
+class _FakeRds:
+    """An endpoint that ignores the identifier filter and answers with every database."""
+
+    def __init__(self, instances=(), clusters=()):
+        self.instances, self.clusters = list(instances), list(clusters)
+
+    def describe_db_instances(self, DBInstanceIdentifier):
+        return {"DBInstances": self.instances}
+
+    def describe_db_clusters(self, DBClusterIdentifier):
+        return {"DBClusters": self.clusters}
+
+
+class _FakeClients:
+    region = "eu-west-1"
+
+    def __init__(self, rds):
+        self._rds = rds
+
+    def rds(self, region=None):
+        return self._rds
+
+
+@pytest.mark.parametrize("argv", [
+    ["rotate-credentials", "--db-instance", "", "--confirm", ""],
+    ["restore-drill", "--db-cluster", "", "--confirm", ""],
+    ["failover-drill", "--db-instance", "a", "--confirm", ""],
+    ["promote-replica", "--db-instance", "[/x]", "--confirm", "[/x]"],
+    ["snapshot", "--db-instance", "1abc"],
+    ["metrics", "--db-instance", "a" * 64],
+    ["metrics", "--db-instance", "ends-"],
+    ["metrics", "--db-instance", "two--hyphens"],
+])
+def test_invalid_identifiers_are_refused_by_the_parser(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.parser().parse_args(argv)
+    assert exit_.value.code == 2 and "not a DB identifier" in capsys.readouterr().err
+
+
+def test_valid_identifiers_pass_the_parser():
+    args = cli.parser().parse_args(["failover-drill", "--db-cluster", "Orders-2", "--confirm", "Orders-2",
+                                    "--target-instance", "orders-r1"])
+    assert (args.db_cluster, args.confirm, args.target_instance) == ("Orders-2", "Orders-2", "orders-r1")
+    assert cli.parser().parse_args(["metrics", "--db-instance", "a" * 63]).db_instance == "a" * 63
+
+
+def test_an_empty_identifier_is_never_confirmed():
+    with pytest.raises(RunbookError, match="without --confirm"):
+        cli.require_confirm(argparse.Namespace(confirm=""), "")
+    with pytest.raises(RunbookError, match="without --confirm"):
+        cli.require_confirm(argparse.Namespace(confirm=None), None)
+    cli.require_confirm(argparse.Namespace(confirm="appdb"), "appdb")  # the one accepted case
+
+
+def test_lookup_returns_only_the_database_asked_for():
+    rds = _FakeRds(instances=[{"DBInstanceIdentifier": "other-db"}, {"DBInstanceIdentifier": "appdb"}],
+                   clusters=[{"DBClusterIdentifier": "other-cluster"}])
+    clients = _FakeClients(rds)
+    assert lookup.instance(clients, "appdb")["DBInstanceIdentifier"] == "appdb"
+    assert lookup.instance(clients, "AppDB")["DBInstanceIdentifier"] == "appdb"  # RDS ids ignore case
+    with pytest.raises(RunbookError, match="no DB instance 'missing'"):
+        lookup.instance(clients, "missing")
+    with pytest.raises(RunbookError, match="no DB cluster 'orders'"):
+        lookup.cluster(clients, "orders")
+    assert lookup.instance_or_none(clients, "missing") is None
