@@ -52,3 +52,14 @@ def cluster(clients: Clients, identifier: str) -> dict[str, Any]:
 def tags(resource: dict[str, Any]) -> dict[str, str]:
     """TagList as a dict."""
     return {t["Key"]: t.get("Value", "") for t in resource.get("TagList") or []}
+
+
+# The program's provider default tags (components/platform.py, default_tags) put the stack's
+# Environment and Project on every resource it creates, its databases and secrets alike.
+STACK_TAGS = ("Environment", "Project")
+
+
+def stack_of(resource_tags: dict[str, str]) -> tuple[str, ...] | None:
+    """The (Environment, Project) stack a resource's tags tie it to; None when either is missing."""
+    key = tuple(resource_tags.get(k) or "" for k in STACK_TAGS)
+    return key if all(key) else None
