@@ -10,6 +10,8 @@ import os
 import time
 from typing import Any, Callable, Optional
 
+from rich.text import Text
+
 from operations.errors import RunbookError
 from operations.output import Output
 
@@ -26,7 +28,8 @@ def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[An
              timeout: float, describe: Optional[Callable[[Any], str]] = None) -> tuple[Any, float]:
     """Call read() until done(value); return (value, seconds waited). RunbookError on timeout."""
     interval, start = poll_seconds(), time.monotonic()
-    status = None if out.as_json else out.errors.status(what)
+    # Text, not a markup string: `what` and AWS's states may hold "[/...]".
+    status = None if out.as_json else out.errors.status(Text(what))
     if status is not None:
         status.start()
     try:
@@ -39,7 +42,7 @@ def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[An
                 raise RunbookError(f"gave up after {elapsed:.0f}s waiting for: {what}")
             if status is not None:
                 state = describe(value) if describe else ""
-                status.update(f"{what} [dim]({state}{', ' if state else ''}{elapsed:.0f}s)[/]")
+                status.update(Text(f"{what} ").append(f"({state}{', ' if state else ''}{elapsed:.0f}s)", style="dim"))
             time.sleep(interval)
     finally:
         if status is not None:

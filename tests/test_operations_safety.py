@@ -73,3 +73,31 @@ def test_lookup_returns_only_the_database_asked_for():
     with pytest.raises(RunbookError, match="no DB cluster 'orders'"):
         lookup.cluster(clients, "orders")
     assert lookup.instance_or_none(clients, "missing") is None
+
+
+MARKUP = "[/x] [bold]db[/bold] [/"
+
+
+def test_text_output_prints_markup_in_names_and_messages_literally(capsys):
+    from operations.output import Output
+
+    out = Output(as_json=False)
+    out.note(MARKUP)
+    out.finding(MARKUP, "rds-" + MARKUP, "mandatory", MARKUP)
+    out.table("t " + MARKUP, ["c " + MARKUP], [[MARKUP]])
+    out.result(database=MARKUP, **{"key " + MARKUP: 1})
+    out.error("AWS said " + MARKUP)
+    captured = capsys.readouterr()
+    assert captured.out.count(MARKUP) >= 7, captured.out
+    assert "error: AWS said " + MARKUP in captured.err
+
+
+def test_waiting_shows_markup_in_what_and_state_literally(monkeypatch, capsys):
+    from operations.output import Output
+    from operations.waiting import wait_for
+
+    monkeypatch.setenv("OPS_POLL_SECONDS", "0.05")
+    reads = iter([1, 2, 3])
+    value, _ = wait_for(Output(as_json=False), "the instance " + MARKUP, lambda: next(reads), lambda v: v == 3,
+                        60, lambda v: f"state {MARKUP}")
+    assert value == 3
