@@ -43,6 +43,8 @@ def _config(path: str | None) -> dict:
         raise RunbookError(f"--policy-config {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
         raise RunbookError(f"--policy-config {path} is not JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise RunbookError(f"--policy-config {path} is not UTF-8 text (a JSON file)") from None
     if not isinstance(config, dict):
         raise RunbookError(f"--policy-config {path} must hold a JSON object")
     try:

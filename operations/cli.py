@@ -1,18 +1,21 @@
 """`python -m operations RUNBOOK [options]`: one argparse subcommand per runbook.
 
 Exit codes: 0 done, 1 mandatory findings (audit), 2 bad input, a refusal or an AWS call that
-failed (one message, no traceback).
+failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import traceback
 from dataclasses import dataclass
 from typing import Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
+from operations.identifiers import endpoint_url
 from operations.output import Output
 
 
@@ -32,7 +35,7 @@ class Context:
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
-    common.add_argument("--endpoint-url", help="send every AWS call here (moto, LocalStack)")
+    common.add_argument("--endpoint-url", type=endpoint_url, help="send every AWS call here (moto, LocalStack)")
     common.add_argument("--json", action="store_true", help="one JSON object per line; the last is the result")
     common.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
                         help="give up waiting for AWS after this long (default 3600)")
@@ -76,4 +79,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         out.error(describe_error(exc, clients.last_operation if clients else "AWS"))
     except KeyboardInterrupt:
         out.error("interrupted")
+    except Exception as exc:  # last resort: a bug or an unforeseen input is still one message, exit 2
+        if os.environ.get("OPS_DEBUG") == "1":
+            traceback.print_exc()
+        out.error(f"unexpected {type(exc).__name__}: {exc} (OPS_DEBUG=1 shows the traceback)")
     return 2

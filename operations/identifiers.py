@@ -1,9 +1,10 @@
-"""argparse types for what the runbooks act on: DB instance and cluster identifiers."""
+"""argparse types for what the runbooks act on: DB identifiers and the endpoint URL."""
 
 from __future__ import annotations
 
 import argparse
 import re
+from urllib.parse import urlsplit
 
 # Amazon RDS API Reference, CreateDBInstance, DBInstanceIdentifier (and CreateDBCluster,
 # DBClusterIdentifier, same constraints): "Must contain from 1 to 63 letters, numbers, or hyphens.
@@ -23,3 +24,16 @@ def db_identifier(value: str) -> str:
 def same_identifier(a: str, b: str) -> bool:
     """RDS identifiers are not case-sensitive: they are "stored as a lowercase string" (CreateDBInstance)."""
     return a.lower() == b.lower()
+
+
+def endpoint_url(value: str) -> str:
+    """An http(s) URL with a host, checked before boto3 sees it (it raises ValueError on any other)."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # a non-numeric or out-of-range port raises ValueError here
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an endpoint URL (http:// or https:// and a host)")
+    return value

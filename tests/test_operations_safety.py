@@ -101,3 +101,48 @@ def test_waiting_shows_markup_in_what_and_state_literally(monkeypatch, capsys):
     value, _ = wait_for(Output(as_json=False), "the instance " + MARKUP, lambda: next(reads), lambda v: v == 3,
                         60, lambda v: f"state {MARKUP}")
     assert value == 3
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://host", "http://", "http://host:port", "127.0.0.1:5000"])
+def test_an_endpoint_url_without_scheme_and_host_is_refused_by_the_parser(url, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["audit", "--region", "eu-west-1", "--endpoint-url", url])
+    assert exit_.value.code == 2 and "not an endpoint URL" in capsys.readouterr().err
+
+
+def _error_lines(out: str) -> list[dict]:
+    import json
+
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines, "no output"
+    return lines
+
+
+def test_a_binary_policy_config_is_one_message(tmp_path, capsys):
+    config = tmp_path / "policy.json"
+    config.write_bytes(b"\xff\xfe\x00binary")
+    code = cli.main(["audit", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9", "--json",
+                     "--policy-config", str(config)])
+    lines = _error_lines(capsys.readouterr().out)
+    assert code == 2 and lines == [{"kind": "error", "message": lines[0]["message"]}]
+    assert "not UTF-8" in lines[0]["message"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_exception_is_one_message_and_exit_2(monkeypatch, capsys, debug):
+    from operations import metrics
+
+    def broken(ctx):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(metrics, "run", broken)
+    if debug:
+        monkeypatch.setenv("OPS_DEBUG", "1")
+    else:
+        monkeypatch.delenv("OPS_DEBUG", raising=False)
+    code = cli.main(["metrics", "--db-instance", "appdb", "--region", "eu-west-1", "--json"])
+    captured = capsys.readouterr()
+    lines = _error_lines(captured.out)
+    assert code == 2 and lines == [{"kind": "error", "message": lines[0]["message"]}]
+    assert "ZeroDivisionError: boom" in lines[0]["message"]
+    assert ("Traceback" in captured.err) is debug
