@@ -15,8 +15,9 @@ from typing import Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
-from operations.identifiers import endpoint_url
+from operations.identifiers import endpoint_url, positive_seconds
 from operations.output import Output
+from operations.waiting import poll_seconds
 
 
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
@@ -37,7 +38,7 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
     common.add_argument("--endpoint-url", type=endpoint_url, help="send every AWS call here (moto, LocalStack)")
     common.add_argument("--json", action="store_true", help="one JSON object per line; the last is the result")
-    common.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
+    common.add_argument("--wait-timeout", type=positive_seconds, default=3600, metavar="SECONDS",
                         help="give up waiting for AWS after this long (default 3600)")
     return common
 
@@ -71,6 +72,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     out = Output(args.json)
     clients = None
     try:
+        poll_seconds()  # a bad OPS_POLL_SECONDS stops the run here, not after a change was made
         clients = Clients(args.region, args.endpoint_url)
         return args.module.run(Context(args, clients, out))
     except RunbookError as exc:

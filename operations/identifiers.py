@@ -1,8 +1,9 @@
-"""argparse types for what the runbooks act on: DB identifiers and the endpoint URL."""
+"""argparse types for what the runbooks act on: DB identifiers, the endpoint URL and durations."""
 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from urllib.parse import urlsplit
 
@@ -37,3 +38,14 @@ def endpoint_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not host:
         raise argparse.ArgumentTypeError(f"{value!r} is not an endpoint URL (http:// or https:// and a host)")
     return value
+
+
+def positive_seconds(value: str) -> float:
+    """A finite number of seconds above zero (float() alone accepts 'nan', 'inf' and negatives)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of seconds")
+    return seconds

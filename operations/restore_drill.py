@@ -191,8 +191,10 @@ def _instance(ctx: Any) -> int:
         rpo = None
     out.note(f"restoring {args.db_instance} to {point.isoformat() if point else 'its latest restorable time'} "
              f"as {drill_id}")
-    clients.rds().restore_db_instance_to_point_in_time(**request)
     try:
+        # Inside the try: a restore call that fails after RDS accepted it (a read timeout, an
+        # interrupt) may still leave a drill instance, and the cleanup below deletes only ours.
+        clients.rds().restore_db_instance_to_point_in_time(**request)
         drill, rto = wait_for(out, f"restore of {drill_id}", lambda: lookup.instance(clients, drill_id),
                               lambda db: db.get("DBInstanceStatus") == "available", args.wait_timeout,
                               lambda db: db.get("DBInstanceStatus", ""))

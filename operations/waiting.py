@@ -6,6 +6,7 @@ The poll interval and the give-up time come from OPS_POLL_SECONDS (default 15) a
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from typing import Any, Callable, Optional
@@ -13,15 +14,17 @@ from typing import Any, Callable, Optional
 from rich.text import Text
 
 from operations.errors import RunbookError
+from operations.identifiers import positive_seconds
 from operations.output import Output
 
 
 def poll_seconds() -> float:
     """The poll interval: OPS_POLL_SECONDS, default 15 seconds."""
     try:
-        return max(0.05, float(os.environ.get("OPS_POLL_SECONDS", "15")))
-    except ValueError:
-        raise RunbookError(f"OPS_POLL_SECONDS must be a number of seconds, not {os.environ['OPS_POLL_SECONDS']!r}") from None
+        return max(0.05, positive_seconds(os.environ.get("OPS_POLL_SECONDS", "15")))
+    except argparse.ArgumentTypeError:
+        raise RunbookError(f"OPS_POLL_SECONDS must be a positive finite number of seconds, "
+                           f"not {os.environ['OPS_POLL_SECONDS']!r}") from None
 
 
 def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[Any], bool],

@@ -146,3 +146,67 @@ def test_an_unexpected_exception_is_one_message_and_exit_2(monkeypatch, capsys, 
     assert code == 2 and lines == [{"kind": "error", "message": lines[0]["message"]}]
     assert "ZeroDivisionError: boom" in lines[0]["message"]
     assert ("Traceback" in captured.err) is debug
+
+
+@pytest.mark.parametrize("argv", [["--wait-timeout", "nan"], ["--wait-timeout", "inf"], ["--wait-timeout", "-1"],
+                                  ["--wait-timeout", "0"], ["--wait-timeout", "soon"]])
+def test_a_wait_timeout_that_is_not_a_positive_finite_number_is_refused(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.parser().parse_args(["metrics", "--db-instance", "appdb", *argv])
+    assert exit_.value.code == 2 and "positive finite number of seconds" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("poll", ["inf", "nan", "-3", "0", "soon"])
+def test_a_bad_poll_interval_stops_before_the_runbook_runs(monkeypatch, capsys, poll):
+    from operations import failover_drill
+
+    ran = []
+    monkeypatch.setattr(failover_drill, "run", lambda ctx: ran.append(ctx) or 0)
+    monkeypatch.setenv("OPS_POLL_SECONDS", poll)
+    code = cli.main(["failover-drill", "--db-instance", "appdb", "--confirm", "appdb", "--region", "eu-west-1",
+                     "--json"])
+    lines = _error_lines(capsys.readouterr().out)
+    assert code == 2 and not ran and "OPS_POLL_SECONDS" in lines[-1]["message"]
+
+
+class _RestoreTimesOut:
+    """RDS that accepts the restore, then the answer is lost (a read timeout)."""
+
+    def __init__(self, tag):
+        self.tag, self.created, self.deleted = tag, False, []
+
+    def describe_db_instances(self, DBInstanceIdentifier):
+        import botocore.exceptions
+
+        if DBInstanceIdentifier == "appdb":
+            return {"DBInstances": [{"DBInstanceIdentifier": "appdb", "BackupRetentionPeriod": 7}]}
+        if DBInstanceIdentifier == "appdb-drill" and self.created:
+            return {"DBInstances": [{"DBInstanceIdentifier": "appdb-drill", "DBInstanceStatus": "creating",
+                                     "TagList": [{"Key": "CreatedBy", "Value": self.tag}]}]}
+        raise botocore.exceptions.ClientError({"Error": {"Code": "DBInstanceNotFound", "Message": "no"}},
+                                              "DescribeDBInstances")
+
+    def restore_db_instance_to_point_in_time(self, **request):
+        import botocore.exceptions
+
+        self.created = True
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url="https://rds.eu-west-1.amazonaws.com")
+
+    def delete_db_instance(self, DBInstanceIdentifier, **_):
+        self.deleted.append(DBInstanceIdentifier)
+        self.created = False
+
+
+def test_restore_drill_deletes_its_instance_when_the_restore_call_itself_fails(monkeypatch):
+    import botocore.exceptions
+
+    from operations import restore_drill
+    from operations.output import Output
+
+    monkeypatch.setenv("OPS_POLL_SECONDS", "0.05")
+    rds = _RestoreTimesOut(restore_drill.DRILL_TAG)
+    args = argparse.Namespace(db_instance="appdb", db_cluster=None, confirm="appdb", to_time=None,
+                              drill_id="appdb-drill", wait_timeout=60)
+    with pytest.raises(botocore.exceptions.ReadTimeoutError):
+        restore_drill.run(cli.Context(args, _FakeClients(rds), Output(as_json=True)))
+    assert rds.deleted == ["appdb-drill"] and not rds.created
