@@ -43,6 +43,8 @@ def _config(path: str | None) -> dict:
         raise RunbookError(f"--policy-config {path}: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
         raise RunbookError(f"--policy-config {path} is not JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise RunbookError(f"--policy-config {path} is not UTF-8 text (a JSON file)") from None
     if not isinstance(config, dict):
         raise RunbookError(f"--policy-config {path} must hold a JSON object")
     try:
@@ -52,20 +54,18 @@ def _config(path: str | None) -> dict:
     return config
 
 
-STACK_TAGS = ("Environment", "Project")
-
-
 def _own_rotations(findings: list, resources: list, rotations: list, resource_type: Any, config: Any) -> list:
     """Re-judge rds-credentials-rotate per database with the rotated secrets of its own stack."""
+    from operations.lookup import stack_of
     from operations.pack import evaluate
 
     by_name = {r.name: r for r in resources}
     kept = []
     for f in findings:
         db = by_name.get(f.resource)
-        stack = tuple((db.props.get("tags") or {}).get(k) for k in STACK_TAGS) if db else (None,)
+        stack = stack_of(db.props.get("tags") or {}) if db else None
         mine = [resource_type(type=t, name=n, props=p) for t, n, p in rotations
-                if None not in stack and tuple(p["tags"].get(k) for k in STACK_TAGS) == stack]
+                if stack is not None and stack_of(p["tags"]) == stack]
         if f.policy != "rds-credentials-rotate" or not mine:
             kept.append(f)
             continue

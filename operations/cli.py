@@ -1,19 +1,23 @@
 """`python -m operations RUNBOOK [options]`: one argparse subcommand per runbook.
 
 Exit codes: 0 done, 1 mandatory findings (audit), 2 bad input, a refusal or an AWS call that
-failed (one message, no traceback).
+failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import traceback
 from dataclasses import dataclass
 from typing import Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
+from operations.identifiers import endpoint_url, positive_seconds
 from operations.output import Output
+from operations.waiting import poll_seconds
 
 
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
@@ -32,9 +36,9 @@ class Context:
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
-    common.add_argument("--endpoint-url", help="send every AWS call here (moto, LocalStack)")
+    common.add_argument("--endpoint-url", type=endpoint_url, help="send every AWS call here (moto, LocalStack)")
     common.add_argument("--json", action="store_true", help="one JSON object per line; the last is the result")
-    common.add_argument("--wait-timeout", type=float, default=3600, metavar="SECONDS",
+    common.add_argument("--wait-timeout", type=positive_seconds, default=3600, metavar="SECONDS",
                         help="give up waiting for AWS after this long (default 3600)")
     return common
 
@@ -58,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
 
 def require_confirm(args: argparse.Namespace, identifier: str) -> None:
     """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
-    if getattr(args, "confirm", None) != identifier:
+    if not identifier or getattr(args, "confirm", None) != identifier:
         raise RunbookError(f"refusing to act on '{identifier}' without --confirm {identifier}")
 
 
@@ -68,6 +72,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     out = Output(args.json)
     clients = None
     try:
+        poll_seconds()  # a bad OPS_POLL_SECONDS stops the run here, not after a change was made
         clients = Clients(args.region, args.endpoint_url)
         return args.module.run(Context(args, clients, out))
     except RunbookError as exc:
@@ -76,4 +81,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         out.error(describe_error(exc, clients.last_operation if clients else "AWS"))
     except KeyboardInterrupt:
         out.error("interrupted")
+    except Exception as exc:  # last resort: a bug or an unforeseen input is still one message, exit 2
+        if os.environ.get("OPS_DEBUG") == "1":
+            traceback.print_exc()
+        out.error(f"unexpected {type(exc).__name__}: {exc} (OPS_DEBUG=1 shows the traceback)")
     return 2

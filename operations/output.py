@@ -1,5 +1,8 @@
 """What a runbook prints: rich text for a person, or one JSON object per line with --json.
 
+Text mode: every string that comes from a person or from AWS is escaped before rich reads its
+markup, so an identifier or an AWS message holding "[/...]" is printed, not parsed.
+
 JSON lines: {"kind": "note"|"finding"|"error"|"result", ...}; the result line comes last and
 holds the runbook's figures. Progress (waiting.py) never reaches stdout in JSON mode.
 """
@@ -12,6 +15,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow"}
@@ -47,18 +51,19 @@ class Output:
         if self.as_json:
             self._line("finding", resource=resource, policy=policy, level=level, message=message)
         else:
-            self.console.print(f"[{LEVEL_STYLE.get(level, '')}]{level:9}[/] {policy:45} {resource}")
+            self.console.print(f"[{LEVEL_STYLE.get(level, '')}]{escape(f'{level:9}')}[/] "
+                               f"{escape(f'{policy:45}')} {escape(resource)}")
             self.console.print(f"          {message}", markup=False, style="dim")
 
     def table(self, title: str, columns: list[str], rows: list[list[Any]]) -> None:
         """A table for a person; JSON readers get the same data in the result line."""
         if self.as_json:
             return
-        table = Table(title=title, title_justify="left")
+        table = Table(title=escape(title), title_justify="left")
         for column in columns:
-            table.add_column(column)
+            table.add_column(escape(column))
         for row in rows:
-            table.add_row(*["" if v is None else str(v) for v in row])
+            table.add_row(*["" if v is None else escape(str(v)) for v in row])
         self.console.print(table)
 
     def result(self, **figures: Any) -> None:
@@ -69,11 +74,11 @@ class Output:
         for key, value in figures.items():
             if isinstance(value, (list, dict)):
                 continue  # shown in the runbook's tables
-            self.console.print(f"[bold]{key}[/]: {_plain(value) if value is not None else '-'}")
+            self.console.print(f"[bold]{escape(key)}[/]: {escape(_plain(value)) if value is not None else '-'}")
 
     def error(self, message: str) -> None:
         """The one message of a refusal or failure (stdout in JSON mode, stderr otherwise)."""
         if self.as_json:
             self._line("error", message=message)
         else:
-            self.errors.print(f"[bold red]error:[/] {message}", highlight=False)
+            self.errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)

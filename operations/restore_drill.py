@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
+from operations.identifiers import db_identifier
 from operations import lookup, restore_cluster
 from operations.cli import require_confirm
 from operations.clients import AWS_ERRORS
@@ -31,9 +32,9 @@ DRILL_TAG = restore_cluster.DRILL_TAG
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --to-time, --drill-id."""
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID")
-    which.add_argument("--db-cluster", metavar="ID")
-    p.add_argument("--confirm", metavar="ID", help="the same identifier: the drill creates and deletes an instance")
+    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
+    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
+    p.add_argument("--confirm", metavar="ID", type=db_identifier, help="the same identifier: the drill creates and deletes an instance")
     p.add_argument("--to-time", metavar="ISO8601", help="restore this UTC time instead of the latest restorable time")
     p.add_argument("--drill-id", metavar="ID", help="identifier of the temporary instance (default <db>-drill-<time>)")
 
@@ -190,8 +191,10 @@ def _instance(ctx: Any) -> int:
         rpo = None
     out.note(f"restoring {args.db_instance} to {point.isoformat() if point else 'its latest restorable time'} "
              f"as {drill_id}")
-    clients.rds().restore_db_instance_to_point_in_time(**request)
     try:
+        # Inside the try: a restore call that fails after RDS accepted it (a read timeout, an
+        # interrupt) may still leave a drill instance, and the cleanup below deletes only ours.
+        clients.rds().restore_db_instance_to_point_in_time(**request)
         drill, rto = wait_for(out, f"restore of {drill_id}", lambda: lookup.instance(clients, drill_id),
                               lambda db: db.get("DBInstanceStatus") == "available", args.wait_timeout,
                               lambda db: db.get("DBInstanceStatus", ""))

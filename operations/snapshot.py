@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from operations.identifiers import db_identifier
 from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
@@ -39,8 +40,8 @@ KINDS = {
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID")
-    which.add_argument("--db-cluster", metavar="ID")
+    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
+    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
     p.add_argument("--snapshot-id", help="default: <db>-ops-<UTC time>")
     p.add_argument("--copy-to-region", metavar="REGION", help="copy the snapshot to this region once available")
     p.add_argument("--kms-key-id", metavar="KEY", help="key of the destination region for the copy")

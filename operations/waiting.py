@@ -6,27 +6,33 @@ The poll interval and the give-up time come from OPS_POLL_SECONDS (default 15) a
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from typing import Any, Callable, Optional
 
+from rich.text import Text
+
 from operations.errors import RunbookError
+from operations.identifiers import positive_seconds
 from operations.output import Output
 
 
 def poll_seconds() -> float:
     """The poll interval: OPS_POLL_SECONDS, default 15 seconds."""
     try:
-        return max(0.05, float(os.environ.get("OPS_POLL_SECONDS", "15")))
-    except ValueError:
-        raise RunbookError(f"OPS_POLL_SECONDS must be a number of seconds, not {os.environ['OPS_POLL_SECONDS']!r}") from None
+        return max(0.05, positive_seconds(os.environ.get("OPS_POLL_SECONDS", "15")))
+    except argparse.ArgumentTypeError:
+        raise RunbookError(f"OPS_POLL_SECONDS must be a positive finite number of seconds, "
+                           f"not {os.environ['OPS_POLL_SECONDS']!r}") from None
 
 
 def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[Any], bool],
              timeout: float, describe: Optional[Callable[[Any], str]] = None) -> tuple[Any, float]:
     """Call read() until done(value); return (value, seconds waited). RunbookError on timeout."""
     interval, start = poll_seconds(), time.monotonic()
-    status = None if out.as_json else out.errors.status(what)
+    # Text, not a markup string: `what` and AWS's states may hold "[/...]".
+    status = None if out.as_json else out.errors.status(Text(what))
     if status is not None:
         status.start()
     try:
@@ -39,7 +45,7 @@ def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[An
                 raise RunbookError(f"gave up after {elapsed:.0f}s waiting for: {what}")
             if status is not None:
                 state = describe(value) if describe else ""
-                status.update(f"{what} [dim]({state}{', ' if state else ''}{elapsed:.0f}s)[/]")
+                status.update(Text(f"{what} ").append(f"({state}{', ' if state else ''}{elapsed:.0f}s)", style="dim"))
             time.sleep(interval)
     finally:
         if status is not None:

@@ -217,12 +217,32 @@ def test_rotate_credentials_of_the_programs_own_secret(estate):
 
 
 def test_rotate_credentials_refuses_a_secret_without_rotation(estate):
-    arn = estate.client("secretsmanager").create_secret(Name="legacy-master", SecretString="x" * 16)["ARN"]
-    run = estate.run("rotate-credentials", "--db-instance", "legacy-mysql", "--confirm", "legacy-mysql",
+    arn = estate.client("secretsmanager").create_secret(Name="appdb-unrotated", SecretString="x" * 16,
+                                                        Tags=demo._tags(demo.PROD_TAGS))["ARN"]
+    run = estate.run("rotate-credentials", "--db-instance", "appdb-prod", "--confirm", "appdb-prod",
                      "--secret-id", arn)
     assert run.code == 2 and "no rotation function" in run.result["message"]
     no_secret = estate.run("rotate-credentials", "--db-instance", "legacy-mysql", "--confirm", "legacy-mysql")
     assert no_secret.code == 2 and "--secret-id" in no_secret.result["message"]
+
+
+def _rotating_secret(estate, name, tags):
+    sm = estate.client("secretsmanager")
+    arn = sm.create_secret(Name=name, SecretString="x" * 16, Tags=demo._tags(tags))["ARN"]
+    sm.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
+    return arn, sm.describe_secret(SecretId=arn)["VersionIdsToStages"]
+
+
+@pytest.mark.parametrize("database, tags", [
+    ("appdb-prod", {**demo.PROD_TAGS, "Environment": "dev"}),  # another stack's secret
+    ("appdb-prod", {"Environment": "prod"}),                    # no Project: tied to no stack
+    ("legacy-mysql", {"Environment": "legacy"}),                # the database itself has no Project
+])
+def test_rotate_credentials_refuses_a_secret_of_another_database(estate, database, tags):
+    arn, versions = _rotating_secret(estate, f"foreign-{database}-{len(tags)}-{tags['Environment']}", tags)
+    run = estate.run("rotate-credentials", "--db-instance", database, "--confirm", database, "--secret-id", arn)
+    assert run.code == 2 and f"not tied to '{database}'" in run.result["message"], run.lines
+    assert estate.client("secretsmanager").describe_secret(SecretId=arn)["VersionIdsToStages"] == versions
 
 
 # --- one rule, two front ends: the pack (over the analyzer protocol) and the audit agree ---------
