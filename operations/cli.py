@@ -7,8 +7,11 @@ failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
+import json
 import os
+import sys
 import traceback
 from dataclasses import dataclass
 from typing import Optional
@@ -33,6 +36,20 @@ class Context:
     out: Output
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but with --json a usage error is the contract's one JSON error line (exit 2)."""
+
+    def __init__(self, *args, json_mode: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.json_mode = json_mode
+
+    def error(self, message: str):
+        if not self.json_mode:
+            super().error(message)
+        sys.stdout.write(json.dumps({"kind": "error", "message": f"{self.prog}: {message}"}) + "\n")
+        sys.exit(2)
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
@@ -43,13 +60,14 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     """The top-level parser with one subcommand per runbook."""
-    top = argparse.ArgumentParser(prog="python -m operations",
+    top = _Parser(prog="python -m operations", json_mode=json_mode,
                                   description="Day-2 runbooks for RDS instances and clusters, with boto3.",
                                   epilog="Exit codes: 0 done, 1 mandatory findings / failed check / unconfirmed, "
                                          "2 bad input, refused or AWS error.")
-    subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK")
+    subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",
+                              parser_class=functools.partial(_Parser, json_mode=json_mode))
     common = _common()
     for name in RUNBOOKS:
         module = importlib.import_module(f"operations.{name}")
@@ -60,6 +78,12 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def failed_operation(exc: Exception, clients: Optional[Clients]) -> str:
+    """The AWS call that failed: the error's own (a ClientError knows it), else the last one made
+    (a cleanup may have made other calls since)."""
+    return getattr(exc, "operation_name", None) or (clients.last_operation if clients else "AWS")
+
+
 def require_confirm(args: argparse.Namespace, identifier: str) -> None:
     """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
     if not identifier or getattr(args, "confirm", None) != identifier:
@@ -68,7 +92,8 @@ def require_confirm(args: argparse.Namespace, identifier: str) -> None:
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Run one runbook; turn every refusal or AWS error into one message and exit code 2."""
-    args = parser().parse_args(argv)  # argparse itself exits 2 with a usage line on bad input
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(json_mode="--json" in argv).parse_args(argv)  # bad input: exit 2, usage or JSON line
     out = Output(args.json)
     clients = None
     try:
@@ -78,7 +103,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except RunbookError as exc:
         out.error(str(exc))
     except AWS_ERRORS as exc:
-        out.error(describe_error(exc, clients.last_operation if clients else "AWS"))
+        out.error(describe_error(exc, failed_operation(exc, clients)))
     except KeyboardInterrupt:
         out.error("interrupted")
     except Exception as exc:  # last resort: a bug or an unforeseen input is still one message, exit 2

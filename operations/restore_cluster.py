@@ -29,7 +29,7 @@ def _ours(resource: dict, what: str) -> None:
         raise RunbookError(f"{what} does not carry CreatedBy={DRILL_TAG}; not deleting it")
 
 
-def _cluster_or_none(clients: Any, identifier: str) -> dict | None:
+def cluster_or_none(clients: Any, identifier: str) -> dict | None:
     try:
         return lookup.cluster(clients, identifier)
     except RunbookError:
@@ -46,14 +46,14 @@ def delete(ctx: Any, drill_id: str, instance_id: str | None) -> float:
         clients.rds().delete_db_instance(DBInstanceIdentifier=instance_id, SkipFinalSnapshot=True)
         wait_for(out, f"deletion of {instance_id}", lambda: lookup.instance_or_none(clients, instance_id),
                  lambda db: db is None, ctx.args.wait_timeout)
-    cluster = _cluster_or_none(clients, drill_id)
+    cluster = cluster_or_none(clients, drill_id)
     if cluster is not None:
         _ours(cluster, f"cluster '{drill_id}'")
         if cluster.get("DeletionProtection"):
             clients.rds().modify_db_cluster(DBClusterIdentifier=drill_id, DeletionProtection=False, ApplyImmediately=True)
         out.note(f"deleting the drill cluster {drill_id}")
         clients.rds().delete_db_cluster(DBClusterIdentifier=drill_id, SkipFinalSnapshot=True)
-        wait_for(out, f"deletion of {drill_id}", lambda: _cluster_or_none(clients, drill_id),
+        wait_for(out, f"deletion of {drill_id}", lambda: cluster_or_none(clients, drill_id),
                  lambda c: c is None, ctx.args.wait_timeout)
     return (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
 

@@ -130,7 +130,7 @@ def _cluster(ctx: Any) -> int:
         raise RunbookError(f"cluster '{args.db_cluster}' has no automated backups: nothing to restore")
     point, started = _restore_point(args, source), _now()
     drill_id = (args.drill_id or f"{args.db_cluster}-drill-{started:%Y%m%d%H%M%S}")[:60].rstrip("-")
-    if restore_cluster._cluster_or_none(clients, drill_id) is not None:
+    if restore_cluster.cluster_or_none(clients, drill_id) is not None:
         raise RunbookError(f"'{drill_id}' already exists; pass another --drill-id")
     latest = source.get("LatestRestorableTime")
     rpo = (started - latest).total_seconds() if latest and point is None else None
@@ -138,6 +138,9 @@ def _cluster(ctx: Any) -> int:
     out.note(f"restoring cluster {args.db_cluster} to {point.isoformat() if point else 'its latest restorable time'} "
              f"as {drill_id}")
     instance_id = f"{drill_id}-1" if source.get("Engine", "").startswith("aurora") else None
+    if instance_id and lookup.instance_or_none(clients, instance_id) is not None:
+        # Its cleanup would refuse to delete a foreign instance and stop before the drill cluster.
+        raise RunbookError(f"'{instance_id}' (the drill's Aurora instance) already exists; pass another --drill-id")
     try:
         drill, rto, instance_id = restore_cluster.restore(ctx, source, drill_id, point, tags)
         checks = restore_cluster.checks(source, drill, _same)

@@ -408,3 +408,20 @@ def test_promote_a_cross_region_replica_keeps_the_source_retention(estate):
     assert run.code == 1 and run.result["former_source"].startswith("arn:aws:rds:eu-west-1:")
     assert run.result["backup_retention"] == 14  # read from the source in its own region
     assert "`- name: dr`" in "\n".join(run.result["stack_steps"])
+
+
+def test_restore_drill_of_aurora_refuses_a_drill_id_whose_instance_name_is_taken(estate):
+    # The drill would add "<drill-id>-1" to its cluster; a foreign instance of that name would make
+    # the cleanup stop before the drill cluster. Refused before anything is restored.
+    rds = estate.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="orders-taken-1", DBInstanceClass="db.t4g.micro", Engine="postgres",
+                           MasterUsername="dbowner", MasterUserPassword="not-a-real-password-1", AllocatedStorage=20)
+    try:
+        clusters_before = {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+        run = estate.run("restore-drill", "--db-cluster", "orders", "--confirm", "orders", "--drill-id", "orders-taken")
+        assert run.code == 2
+        assert "'orders-taken-1' (the drill's Aurora instance) already exists" in run.of_kind("error")[0]["message"]
+        assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]} == clusters_before
+        assert rds.describe_db_instances(DBInstanceIdentifier="orders-taken-1")["DBInstances"]
+    finally:
+        rds.delete_db_instance(DBInstanceIdentifier="orders-taken-1", SkipFinalSnapshot=True)

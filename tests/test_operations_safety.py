@@ -210,3 +210,30 @@ def test_restore_drill_deletes_its_instance_when_the_restore_call_itself_fails(m
     with pytest.raises(botocore.exceptions.ReadTimeoutError):
         restore_drill.run(cli.Context(args, _FakeClients(rds), Output(as_json=True)))
     assert rds.deleted == ["appdb-drill"] and not rds.created
+
+
+def test_a_usage_error_with_json_is_one_json_line(capsys):
+    import json
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["audit", "--json", "--bogus"])
+    assert exited.value.code == 2
+    (line,) = capsys.readouterr().out.splitlines()
+    payload = json.loads(line)
+    assert payload["kind"] == "error" and "--bogus" in payload["message"]
+    with pytest.raises(SystemExit):
+        cli.main(["audit", "--bogus"])  # without --json: argparse's usage on stderr, nothing on stdout
+    assert capsys.readouterr().out == ""
+
+
+def test_an_aws_error_names_the_call_that_failed_not_the_last_one_made():
+    import botocore.exceptions
+
+    class Made:
+        last_operation = "DescribeDBInstances"  # a cleanup's call after the failure
+
+    failed = botocore.exceptions.ClientError({"Error": {"Code": "DBInstanceAlreadyExists", "Message": "x"}},
+                                             "CreateDBInstance")
+    assert cli.failed_operation(failed, Made()) == "CreateDBInstance"
+    assert cli.failed_operation(botocore.exceptions.NoRegionError(), Made()) == "DescribeDBInstances"
+    assert cli.failed_operation(botocore.exceptions.NoRegionError(), None) == "AWS"
