@@ -54,6 +54,25 @@ def tcp_ingress(name: str, *, security_group_id: pulumi.Input[str], port: int, r
     )
 
 
+def tcp_egress(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+               description: str, parent: pulumi.Resource, cidr: Optional[str] = None,
+               target_group_id: Optional[pulumi.Input[str]] = None) -> aws.vpc.SecurityGroupEgressRule:
+    """One egress rule on one TCP port, to a CIDR (IPv4 or IPv6) or to another group."""
+    target: dict = ({"referenced_security_group_id": target_group_id} if target_group_id is not None
+                    else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
+    return aws.vpc.SecurityGroupEgressRule(
+        name,
+        region=region,
+        security_group_id=security_group_id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=description,
+        **target,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 def allow_clients(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
                   cidrs: Sequence[str], group_ids: Sequence[pulumi.Input[str]], what: str,
                   parent: pulumi.Resource) -> None:

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.instance_parts import service_trust_policy
-from components.network import allow_clients, tcp_ingress
+from components.network import allow_clients, tcp_egress, tcp_ingress
 
 
 @dataclass
@@ -94,19 +94,15 @@ class Proxy(pulumi.ComponentResource):
                       what="proxy", parent=self)
         # Both directions are created here, so the proxy reaches the database on first deploy:
         # out of the proxy's group, and into the database's group, on the database port only.
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-database", region=args.region, security_group_id=self.security_group.id,
-            referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
-            from_port=args.port, to_port=args.port, description="proxy to the database port", opts=child,
-        )
+        tcp_egress(f"{name}-to-database", security_group_id=self.security_group.id, port=args.port,
+                   region=args.region, description="proxy to the database port", parent=self,
+                   target_group_id=args.db_security_group_id)
         if args.secrets_endpoint_security_group_id is not None:
             # Whether the proxy fetches its secret through interfaces in these subnets is not
             # documented (docs/aws-rules.md, limits); if it does, this is its only way there.
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-to-secrets-manager", region=args.region, security_group_id=self.security_group.id,
-                referenced_security_group_id=args.secrets_endpoint_security_group_id, ip_protocol="tcp",
-                from_port=443, to_port=443, description="proxy to the Secrets Manager endpoint", opts=child,
-            )
+            tcp_egress(f"{name}-to-secrets-manager", security_group_id=self.security_group.id, port=443,
+                       region=args.region, description="proxy to the Secrets Manager endpoint", parent=self,
+                       target_group_id=args.secrets_endpoint_security_group_id)
         tcp_ingress(f"{name}-into-database", security_group_id=args.db_security_group_id, port=args.port,
                     region=args.region, description=f"database port from RDS Proxy {args.name}",
                     parent=self, source_group_id=self.security_group.id)

@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.network import tcp_ingress
+from components.network import tcp_egress, tcp_ingress
 
 SAR_ACCOUNT_APPLICATIONS = "arn:aws:serverlessrepo:us-east-1:297356227824:applications"
 # The single-user template per engine (the secret's "engine" key names the same engine).
@@ -83,24 +83,18 @@ class SecretRotation(pulumi.ComponentResource):
             opts=child,
         )
         # Out to the database port, and in on the database's group from this group only.
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-database", region=args.region, security_group_id=self.security_group.id,
-            referenced_security_group_id=args.db_security_group_id, ip_protocol="tcp",
-            from_port=args.port, to_port=args.port, description="rotation function to the database port",
-            opts=child,
-        )
+        tcp_egress(f"{name}-to-database", security_group_id=self.security_group.id, port=args.port,
+                   region=args.region, description="rotation function to the database port", parent=self,
+                   target_group_id=args.db_security_group_id)
         tcp_ingress(f"{name}-into-database", security_group_id=args.db_security_group_id, port=args.port,
                     region=args.region, description=f"database port from the rotation function of {args.identifier}",
                     parent=self, source_group_id=self.security_group.id)
         # Out to Secrets Manager over HTTPS: the private endpoint's group, or (existing VPC) any
         # address, since the way out (NAT or an endpoint) is the VPC owner's.
-        https = ({"referenced_security_group_id": args.endpoint_security_group_id}
-                 if args.endpoint_security_group_id is not None else {"cidr_ipv4": "0.0.0.0/0"})
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-secrets-manager", region=args.region, security_group_id=self.security_group.id,
-            ip_protocol="tcp", from_port=HTTPS, to_port=HTTPS, description="rotation function to Secrets Manager",
-            **https, opts=child,
-        )
+        tcp_egress(f"{name}-to-secrets-manager", security_group_id=self.security_group.id, port=HTTPS,
+                   region=args.region, description="rotation function to Secrets Manager", parent=self,
+                   target_group_id=args.endpoint_security_group_id,
+                   cidr=None if args.endpoint_security_group_id is not None else "0.0.0.0/0")
 
         function_name = f"{args.identifier}-rotation"
         self.application = aws.serverlessrepository.CloudFormationStack(
