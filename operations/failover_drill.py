@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from operations.identifiers import db_identifier
+from operations.identifiers import add_target, db_identifier
 from operations import lookup
 from operations.cli import require_confirm
 from operations.errors import RunbookError
@@ -25,10 +25,7 @@ HELP = "reboot with failover (Multi-AZ instance) or fail a cluster over to a rea
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --target-instance."""
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
-    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
-    p.add_argument("--confirm", metavar="ID", type=db_identifier, help="the same identifier: the drill interrupts connections")
+    add_target(p, confirm="the drill interrupts connections")
     p.add_argument("--target-instance", metavar="ID", type=db_identifier, help="cluster: the reader to promote")
 
 

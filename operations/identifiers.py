@@ -22,6 +22,16 @@ def db_identifier(value: str) -> str:
     return value
 
 
+def add_target(p: argparse.ArgumentParser, *, confirm: str | None = None, instance_help: str | None = None,
+               cluster_help: str | None = None) -> None:
+    """--db-instance or --db-cluster (one of them, validated), and --confirm saying why it is needed."""
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--db-instance", metavar="ID", type=db_identifier, help=instance_help)
+    which.add_argument("--db-cluster", metavar="ID", type=db_identifier, help=cluster_help)
+    if confirm is not None:
+        p.add_argument("--confirm", metavar="ID", type=db_identifier, help=f"the same identifier: {confirm}")
+
+
 def same_identifier(a: str, b: str) -> bool:
     """RDS identifiers are not case-sensitive: they are "stored as a lowercase string" (CreateDBInstance)."""
     return a.lower() == b.lower()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from operations.identifiers import db_identifier
+from operations.identifiers import add_target
 from operations import lookup
 from operations.cli import require_confirm
 from operations.errors import RunbookError
@@ -27,10 +27,8 @@ HELP = "promote a read replica (or switch/fail over an Aurora global database) a
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --backup-retention, --allow-data-loss."""
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID", type=db_identifier, help="a read replica instance")
-    which.add_argument("--db-cluster", metavar="ID", type=db_identifier, help="an Aurora secondary or cross-region replica cluster")
-    p.add_argument("--confirm", metavar="ID", type=db_identifier, help="the same identifier: promotion cannot be undone")
+    add_target(p, confirm="promotion cannot be undone", instance_help="a read replica instance",
+               cluster_help="an Aurora secondary or cross-region replica cluster")
     p.add_argument("--backup-retention", type=int, metavar="DAYS", help="retention of the new primary (default: the source's)")
     p.add_argument("--allow-data-loss", action="store_true",
                    help="global database: fail over (unplanned, may lose writes) instead of a switchover")

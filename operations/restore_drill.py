@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from operations.identifiers import db_identifier
+from operations.identifiers import add_target
 from operations import lookup, restore_cluster
 from operations.cli import require_confirm
 from operations.clients import AWS_ERRORS
@@ -31,10 +31,7 @@ DRILL_TAG = restore_cluster.DRILL_TAG
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --to-time, --drill-id."""
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
-    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
-    p.add_argument("--confirm", metavar="ID", type=db_identifier, help="the same identifier: the drill creates and deletes an instance")
+    add_target(p, confirm="the drill creates and deletes an instance")
     p.add_argument("--to-time", metavar="ISO8601", help="restore this UTC time instead of the latest restorable time")
     p.add_argument("--drill-id", metavar="ID", help="identifier of the temporary instance (default <db>-drill-<time>)")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from operations.identifiers import db_identifier
+from operations.identifiers import add_target
 from operations import lookup
 from operations.cli import require_confirm
 from operations.errors import RunbookError
@@ -32,10 +32,7 @@ HELP = "rotate the master secret (RDS-managed, or the program's --secret-id) and
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --secret-id."""
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
-    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
-    p.add_argument("--confirm", metavar="ID", type=db_identifier, help="the same identifier: clients must fetch the new password")
+    add_target(p, confirm="clients must fetch the new password")
     p.add_argument("--secret-id", metavar="ARN",
                    help="the program's own secret (credentialsMode generated): `pulumi stack output masterSecretArn`")
 

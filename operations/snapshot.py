@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from operations.identifiers import db_identifier
+from operations.identifiers import add_target
 from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
@@ -39,9 +39,7 @@ KINDS = {
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--db-instance", metavar="ID", type=db_identifier)
-    which.add_argument("--db-cluster", metavar="ID", type=db_identifier)
+    add_target(p)
     p.add_argument("--snapshot-id", help="default: <db>-ops-<UTC time>")
     p.add_argument("--copy-to-region", metavar="REGION", help="copy the snapshot to this region once available")
     p.add_argument("--kms-key-id", metavar="KEY", help="key of the destination region for the copy")
