@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
-import json
 import os
 import sys
 import traceback
@@ -46,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         if not self.json_mode:
             super().error(message)
-        sys.stdout.write(json.dumps({"kind": "error", "message": f"{self.prog}: {message}"}) + "\n")
+        Output(as_json=True).error(f"{self.prog}: {message}")
         sys.exit(2)
 
 
