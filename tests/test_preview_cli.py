@@ -1,14 +1,16 @@
 """The README's main command: `python -m preview` prints the plan or one clear error."""
 
+import json
+import os
 import subprocess
 import sys
 
 from plan.stack_config import PROJECT_DIR
 
 
-def _run(*args):
+def _run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "preview", *args], cwd=PROJECT_DIR,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_prints_both_plans_and_policy_verdicts():
@@ -46,3 +48,22 @@ def test_dev_is_clean_and_a_broken_override_fails_with_1():
     broken = _run("--stack", "dev", "--config", "backupRetentionDays=1")
     assert broken.returncode == 1
     assert "[mandatory] rds-backup-retention" in broken.stdout
+
+
+def test_output_through_a_pipe_is_whole_although_the_process_skips_teardown():
+    # The command ends with os._exit (no interpreter teardown): what it printed must still
+    # arrive. With stdout block-buffered (a pipe, as in CI; PYTHONUNBUFFERED off), a short
+    # output sits in the buffer until the end.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    quiet = _run("--stack", "prod", "--quiet", env=env)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.rstrip().splitlines()[-1].startswith("verdict: stack prod, 94 resources")
+
+
+def test_json_on_stdout_is_the_report_alone():
+    result = _run("--stack", "prod", "--json", "-")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)  # nothing else on stdout: the policy lines go to stderr
+    assert report["stack"] == "prod" and len(report["resources"]) > 90
+    assert "policy check of prod (0 violation(s)):" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("verdict: stack prod, ")
