@@ -84,13 +84,17 @@ from rds_guardrails import sdk_speedup
 from rds_guardrails.controls import RESOURCE_RULES
 from rds_guardrails.pack import all_policies
 from benchmarks.fleet import synthetic_fleet
-from preview.analyzer import analyze_request
+from preview.analyzer import _options, _struct, analyze_request, analyzer_pb2
 if sys.argv[1] == "fast":
     sdk_speedup.install(resource_types={r.name: r.types for r in RESOURCE_RULES}, read_only_policies=True)
 servicer = sdk._PolicyAnalyzerServicer("rds-guardrails", "0.0.1", all_policies(), EnforcementLevel.MANDATORY,
                                        None, None, None, None, None, None, None)
-for r in synthetic_fleet(400):
+fleet = synthetic_fleet(400)
+for r in fleet:
     print(servicer.Analyze(analyze_request(r), None).SerializeToString().hex())
+stack = analyzer_pb2.AnalyzeStackRequest(resources=[analyzer_pb2.AnalyzerResource(
+    type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)) for r in fleet])
+print(servicer.AnalyzeStack(stack, None).SerializeToString().hex())
 """
 
 
@@ -102,7 +106,8 @@ def test_the_pack_speedups_give_the_sdks_own_responses():
         return result.stdout.splitlines()
 
     plain, fast = responses("plain"), responses("fast")
-    assert len(plain) == 400 and sum(1 for r in plain if r) > 50  # many resources have findings
+    assert len(plain) == 401 and sum(1 for r in plain[:400] if r) > 50  # many resources have findings
+    assert len(plain[400]) > 1000  # the AnalyzeStack response: stack findings on the fleet
     assert fast == plain
 
 
@@ -122,3 +127,19 @@ def test_the_checks_do_not_change_the_properties_they_judge():
                 assert props == r.inputs, rule.name
                 judged += 1
     assert judged > 100
+
+
+def test_the_stack_checks_do_not_change_the_properties_they_judge():
+    # read_only_policies also shares each resource's copy between the stack policies.
+    from benchmarks.fleet import synthetic_fleet
+    sys.path.insert(0, str(PROJECT_DIR / "policies"))
+    from rds_guardrails.controls import STACK_RULES
+    from rds_guardrails.rule import Resource
+    fleet = synthetic_fleet(64)
+    found = 0
+    for rule in STACK_RULES:
+        props = [copy.deepcopy(r.inputs) for r in fleet]
+        resources = [Resource(r.type, r.name, p, r.urn, {"protect": False}) for r, p in zip(fleet, props)]
+        found += len(rule.judge(resources, {}))
+        assert props == [r.inputs for r in fleet], rule.name
+    assert found > 10
