@@ -43,14 +43,15 @@ class Alarms(pulumi.ComponentResource):
         for spec in alarm_catalog.ALARMS:
             if not spec.applies(args.kind, args.facts):
                 continue
-            threshold = spec.threshold(args.facts, args.thresholds.get(spec.key))
+            threshold = spec.threshold(args.facts, args.thresholds.get(spec.key) if spec.configurable else None)
+            suffix = spec.suffix or _kebab(spec.metric)
             self.alarms.append(aws.cloudwatch.MetricAlarm(
-                f"{name}-{_kebab(spec.metric)}",
+                f"{name}-{suffix}",
                 region=args.region,
-                name=f"{args.target}-{_kebab(spec.metric)}",
+                name=f"{args.target}-{suffix}",
                 alarm_description=(
                     f"{args.target}: {spec.description}. Threshold in rdsplatform:alarms.thresholds."
-                    f"{spec.key} ({spec.unit})."
+                    f"{spec.key} ({spec.unit})." if spec.configurable else f"{args.target}: {spec.description}."
                 ),
                 namespace="AWS/RDS",
                 metric_name=spec.metric,
@@ -61,7 +62,7 @@ class Alarms(pulumi.ComponentResource):
                 period=spec.period_seconds,
                 evaluation_periods=spec.evaluation_periods,
                 datapoints_to_alarm=spec.evaluation_periods,
-                treat_missing_data=spec.missing_data(args.kind),
+                treat_missing_data=spec.missing_data(args.kind, args.facts),
                 alarm_actions=[args.topic_arn],
                 ok_actions=[args.topic_arn],
                 opts=pulumi.ResourceOptions(parent=self),

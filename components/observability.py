@@ -52,6 +52,8 @@ class ObservabilityArgs:
     allocated_storage_gib: int
     storage_type: str
     serverless: bool
+    # Serverless v2 with a minimum of 0 ACUs (its instances pause when idle).
+    auto_pause: bool = False
     emails: Sequence[str] = ()
     https_endpoints: Sequence[str] = ()
     # Overrides of the defaults in components/alarm_catalog.py, by key.
@@ -103,7 +105,8 @@ class Observability(pulumi.ComponentResource):
                     topic_arn=self.topics[t.region].topic_arn,
                     facts=InstanceFacts(engine=args.engine, memory_gib=t.memory_gib,
                                         allocated_storage_gib=args.allocated_storage_gib,
-                                        storage_type=args.storage_type, serverless=args.serverless),
+                                        storage_type=args.storage_type, serverless=args.serverless,
+                                        auto_pause=args.auto_pause),
                     thresholds=args.thresholds,
                     dimension_value=t.dimension_value,
                 ),

@@ -228,7 +228,8 @@ def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
     out = []
     for cluster, region in [(database, s.region)] + ([(secondary, s.dr_region)] if secondary else []):
         assert isinstance(cluster, DatabaseCluster) and region
-        out.append(Monitored(cluster.identifier, region, alarm_catalog.AURORA_CLUSTER, memory(s.instance_class)))
+        kind = alarm_catalog.AURORA_SECONDARY_CLUSTER if cluster is secondary else alarm_catalog.AURORA_CLUSTER
+        out.append(Monitored(cluster.identifier, region, kind, memory(s.instance_class)))
         readers = alarm_catalog.AURORA_SECONDARY_READER if cluster is secondary else alarm_catalog.AURORA_READER
         for identifier, reader in cluster.instance_roles:
             kind = readers if reader else alarm_catalog.AURORA_WRITER
@@ -251,6 +252,7 @@ def observability_args(s: Settings, *, targets: list[Monitored], keys: dict[str,
         allocated_storage_gib=s.allocated_storage,
         storage_type=s.storage_type,
         serverless=s.is_aurora and s.cluster.serverless,
+        auto_pause=s.is_aurora and s.cluster.serverless and s.cluster.serverless_min_acu == 0,
         emails=s.alarms.emails,
         # Webhook URLs carry tokens: secrets (their number is not secret; it sets the subscriptions).
         https_endpoints=[pulumi.Output.secret(url) for url in s.alarm_https_endpoints],

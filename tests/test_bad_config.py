@@ -114,6 +114,10 @@ CASES = [
          "percentages: at most 100"),
     case({"alarms": {"thresholds": {"burstBalancePercent": 101}}}, "rdsplatform:alarms.thresholds", "at most 100"),
     case({"alarms": {"thresholds": {"cpuUtilizationPercent": -1}}}, "rdsplatform:alarms.thresholds", "negative"),
+    # A fixed threshold (ReplicaLag < 0 means replication stopped) is not a setting.
+    case({"alarms": {"thresholds": {"replicationStopped": 1}}}, "rdsplatform:alarms.thresholds", "unknown"),
+    case({"alarms": {"thresholds": {"auroraGlobalReplicationLagMs": -5}}}, "rdsplatform:alarms.thresholds",
+         "negative"),
     case({"vpcCidr": "fd00::/16"}, "rdsplatform:vpcCidr", "IPv6 block; a VPC's own range is IPv4"),
     case({"vpcCidr": "fd00::/48"}, "rdsplatform:vpcCidr", "IPv6"),
     case({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "fd00::/16"}},

@@ -42,13 +42,13 @@ class AlarmSettings(SettingsModel):
     @field_validator("thresholds")
     @classmethod
     def _thresholds(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(alarm_catalog.BY_KEY))
+        unknown = sorted(set(v) - set(alarm_catalog.CONFIGURABLE))
         if unknown:
-            raise ValueError(f"unknown {unknown}; allowed: {', '.join(alarm_catalog.BY_KEY)}")
+            raise ValueError(f"unknown {unknown}; allowed: {', '.join(alarm_catalog.CONFIGURABLE)}")
         negative = sorted(k for k, t in v.items() if t < 0)
         if negative:
             raise ValueError(f"{negative} must not be negative")
-        over = sorted(k for k, t in v.items() if alarm_catalog.BY_KEY[k].unit == "percent" and t > 100)
+        over = sorted(k for k, t in v.items() if alarm_catalog.CONFIGURABLE[k].unit == "percent" and t > 100)
         if over:
             raise ValueError(f"{over} are percentages: at most 100")
         return v
