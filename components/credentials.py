@@ -9,6 +9,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.passwords import PASSWORD_LENGTH, PASSWORD_SPECIALS
+
 
 @dataclass
 class CredentialsArgs:
@@ -24,10 +26,6 @@ class CredentialsArgs:
     # Generated mode: Secrets Manager rotates the value (components/rotation.py); Pulumi then
     # writes the connection document once and leaves later versions to the rotation.
     rotated: bool = False
-
-
-# RDS refuses '/', '@', '"' and spaces in master passwords.
-_PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"
 
 
 class Credentials(pulumi.ComponentResource):
@@ -50,11 +48,13 @@ class Credentials(pulumi.ComponentResource):
         self.connection: Optional[aws.secretsmanager.SecretVersion] = None
 
         if args.mode == "generated":
+            # The alphabet the rotation function also uses (components/passwords.py): RDS
+            # refuses '/', '@', '"' and spaces in master passwords.
             self.password = random.RandomPassword(
                 f"{name}-password",
-                length=32,
+                length=PASSWORD_LENGTH,
                 special=True,
-                override_special=_PASSWORD_SPECIALS,
+                override_special=PASSWORD_SPECIALS,
                 min_lower=1, min_upper=1, min_numeric=1, min_special=1,
                 opts=pulumi.ResourceOptions(parent=self),
             )

@@ -5,12 +5,17 @@ Sources (docs/aws-rules.md):
   and Amazon Aurora: "Amazon RDS PostgreSQL single user", "... MySQL single user", "... MariaDB
   single user"), https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_available-rotation-templates.html
   The templates are published in the Serverless Application Repository under
-  arn:aws:serverlessrepo:us-east-1:297356227824:applications/<template name>; the application
-  takes the parameters `endpoint` (the Secrets Manager endpoint URL), `functionName`, and, for a
-  database in a VPC, `vpcSubnetIds` / `vpcSecurityGroupIds`, and `kmsKeyArn` for a secret
-  encrypted with a customer-managed key; it needs CAPABILITY_IAM and CAPABILITY_RESOURCE_POLICY.
-  The secret value is the template's JSON: engine, host, username, password, dbname, port
-  (components/credentials.py writes exactly that).
+  arn:aws:serverlessrepo:us-east-1:297356227824:applications/<template name>; they need
+  CAPABILITY_IAM and CAPABILITY_RESOURCE_POLICY. The secret value is the template's JSON: engine,
+  host, username, password, dbname, port (components/credentials.py writes exactly that).
+- AWS CDK's SecretRotation deploys the same applications (aws/aws-cdk,
+  packages/aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts at commit
+  0b89b3c328b766e0adee1d4e3f2dacd363c207eb): the same application ids for the aws partition, a
+  pinned semanticVersion per template (TEMPLATE_VERSIONS), and the parameters `endpoint`
+  ("https://secretsmanager.<region>.<url suffix>"), `functionName`, `vpcSubnetIds` (comma-joined),
+  `vpcSecurityGroupIds`, `excludeCharacters` (characters the generated password must not
+  contain) and `kmsKeyArn` (the secret's customer-managed key). The template text itself was not
+  read here; the rotation function reads EXCLUDE_CHARACTERS (components/passwords.py).
 - Same guide, "Network access for Lambda rotation function": the function must reach the
   database and a Secrets Manager endpoint; "If your Lambda function runs in a VPC that doesn't
   have internet access, we recommend you configure Secrets Manager service private endpoints
@@ -27,6 +32,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.network import tcp_egress, tcp_ingress
+from components.passwords import ROTATION_EXCLUDED_CHARACTERS
 
 SAR_ACCOUNT_APPLICATIONS = "arn:aws:serverlessrepo:us-east-1:297356227824:applications"
 # The single-user template per engine (the secret's "engine" key names the same engine).
@@ -36,6 +42,20 @@ TEMPLATES = {
     "mysql": "SecretsManagerRDSMySQLRotationSingleUser",
     "aurora-mysql": "SecretsManagerRDSMySQLRotationSingleUser",
     "mariadb": "SecretsManagerRDSMariaDBRotationSingleUser",
+}
+# The template version deployed, pinned: a new release must not change the rotation code under a
+# stack without review. These are the versions AWS CDK pins for the aws partition
+# (secret-rotation.ts at 0b89b3c3, SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+# MYSQL_ROTATION_SINGLE_USER, MARIADB_ROTATION_SINGLE_USER). To upgrade: list the versions
+# (`aws serverlessrepo list-application-versions --region us-east-1 --application-id <id>`), read
+# the new template (`aws serverlessrepo get-application ... --semantic-version <v>`: it must still
+# take the parameters set below), change the version here, in docs/aws-rules.md (rule 24) and in
+# the tests that assert it (tests/test_aws_fixes.py, tests/test_second_up.py);
+# the preview then shows an in-place update of the stack's semanticVersion (plan/forcenew.json).
+TEMPLATE_VERSIONS = {
+    "SecretsManagerRDSPostgreSQLRotationSingleUser": "1.1.671",
+    "SecretsManagerRDSMySQLRotationSingleUser": "1.1.671",
+    "SecretsManagerRDSMariaDBRotationSingleUser": "1.1.670",
 }
 HTTPS = 443
 
@@ -65,6 +85,11 @@ class SecretRotationArgs:
 def template_application_id(engine: str) -> str:
     """The Serverless Application Repository ARN of the engine's single-user rotation template."""
     return f"{SAR_ACCOUNT_APPLICATIONS}/{TEMPLATES[engine]}"
+
+
+def template_semantic_version(engine: str) -> str:
+    """The pinned version of the engine's single-user rotation template."""
+    return TEMPLATE_VERSIONS[TEMPLATES[engine]]
 
 
 class SecretRotation(pulumi.ComponentResource):
@@ -102,6 +127,7 @@ class SecretRotation(pulumi.ComponentResource):
             region=args.region,
             name=function_name,
             application_id=template_application_id(args.engine),
+            semantic_version=template_semantic_version(args.engine),
             capabilities=["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
             parameters={
                 "endpoint": f"https://secretsmanager.{args.region}.amazonaws.com",
@@ -109,9 +135,9 @@ class SecretRotation(pulumi.ComponentResource):
                 "vpcSubnetIds": pulumi.Output.all(*args.subnet_ids).apply(lambda ids: ",".join(ids)),
                 "vpcSecurityGroupIds": self.security_group.id,
                 "kmsKeyArn": args.kms_key_arn,
+                # Rotated passwords use the first password's alphabet (components/passwords.py).
+                "excludeCharacters": ROTATION_EXCLUDED_CHARACTERS,
             },
-            # No semantic_version: the latest template; the provider keeps the deployed version
-            # (Optional+Computed, plan/forcenew.json), so a newer release shows no diff.
             opts=child,
         )
         # The template names the function `functionName`; its ARN is known before the stack exists.

@@ -1,6 +1,7 @@
 """The program side of docs/aws-rules.md: what the plans now ask AWS for, read from the plans."""
 
 import json
+import string
 
 import pytest
 
@@ -70,11 +71,37 @@ def test_existing_vpc_gets_no_endpoint_and_managed_mode_no_rotation():
     assert no_proxy.of_type(ENDPOINT) == [] and no_proxy.of_type(ROTATION) == []
 
 
-@pytest.mark.parametrize("engine, template", [("mysql", "SecretsManagerRDSMySQLRotationSingleUser"),
-                                              ("mariadb", "SecretsManagerRDSMariaDBRotationSingleUser")])
-def test_each_engine_rotates_with_its_own_template(engine, template):
+@pytest.mark.parametrize("engine, template, version", [
+    ("mysql", "SecretsManagerRDSMySQLRotationSingleUser", "1.1.671"),
+    ("mariadb", "SecretsManagerRDSMariaDBRotationSingleUser", "1.1.670"),
+])
+def test_each_engine_rotates_with_its_own_template(engine, template, version):
     plan = plan_with("prod", engine=engine, engineVersion="", replicas=[], parameters={})
-    assert plan.one(SAR).inputs["applicationId"].endswith(f"/{template}")
+    app = plan.one(SAR)
+    assert app.inputs["applicationId"].endswith(f"/{template}")
+    # The version AWS CDK pins for the same template (components/rotation.TEMPLATE_VERSIONS).
+    assert app.inputs["semanticVersion"] == version
+
+
+def test_the_rotation_template_version_is_pinned(prod_plan):
+    # A new template release must not change the rotation code under the stack unreviewed.
+    assert prod_plan.one(SAR).inputs["semanticVersion"] == "1.1.671"
+    from components.rotation import TEMPLATE_VERSIONS, TEMPLATES
+    assert set(TEMPLATE_VERSIONS) == set(TEMPLATES.values())
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_rotated_passwords_use_the_first_passwords_alphabet(stack):
+    """The rotation function excludes exactly the GetRandomPassword punctuation the first password
+    leaves out, so every password of the secret's life draws from one alphabet RDS accepts."""
+    plan = plan_with(stack, secretRotationDays=30)
+    specials = set(plan.one("random:index/randomPassword:RandomPassword").inputs["overrideSpecial"])
+    excluded = set(plan.one(SAR).inputs["parameters"]["excludeCharacters"])
+    # GetRandomPassword's default punctuation is string.punctuation (its API reference).
+    assert specials and excluded and specials | excluded == set(string.punctuation)
+    assert not specials & excluded
+    # RDS refuses '/', '"', '@' and space in a master password (CreateDBInstance MasterUserPassword).
+    assert {"/", '"', "@"} <= excluded and not {"/", '"', "@", " "} & specials
 
 
 def test_database_insights_is_set_on_instances_replicas_and_clusters():

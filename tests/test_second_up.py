@@ -59,10 +59,8 @@ def after_create(plan_resources: list[Registration]) -> list[Registration]:
             # value is a secret, compared by presence here; refreshed, a changed secretString would
             # replace the version, hence the program's ignore_changes).
             r.inputs["versionStages"] = ["AWSPREVIOUS"]
-        if r.type == SAR:
-            # pulumi-aws CloudFormationStack.semantic_version: "If not supplied, deploys the latest
-            # version" (the state then holds that version; the provider keeps it when unset).
-            r.inputs["semanticVersion"] = "1.1.400"
+        # The SAR stack's semanticVersion is the program's pin (components/rotation.py): the state
+        # holds the version asked for, so nothing to fill in.
     return state
 
 
@@ -104,7 +102,20 @@ def test_the_baseline_carries_what_aws_fills_in(tmp_path):
         if r.type == CLUSTER:
             r.options["ignoreChanges"] = []
     changed = {(c.type, p) for c in diff_plans(state, stripped, "after create").changes for p in c.properties}
-    # Only the secondary's filled-in source shows: the SAR stack's semanticVersion and the secret
-    # version's stages are Optional+Computed (kept when unset, plan/forcenew.json), and a rotated
-    # secret value compares by presence here (its ignore_changes is checked in test_aws_fixes.py).
+    # Only the secondary's filled-in source shows: the secret version's stages are
+    # Optional+Computed (kept when unset, plan/forcenew.json), and a rotated secret value compares
+    # by presence here (its ignore_changes is checked in test_aws_fixes.py).
     assert changed == {(CLUSTER, "replicationSourceIdentifier")}
+
+
+def test_a_new_rotation_template_version_updates_the_function_in_place(tmp_path):
+    """Raising the pinned template version (components/rotation.TEMPLATE_VERSIONS) is reviewed as
+    an in-place update of the SAR stack's semanticVersion alone: no replacement, nothing else."""
+    plan = _plan("prod", None, tmp_path)
+    state = after_create(plan.resources)
+    deployed = next(r for r in state if r.type == SAR)
+    assert deployed.inputs["semanticVersion"] == "1.1.671"
+    deployed.inputs["semanticVersion"] = "1.1.600"
+    changes = diff_plans(state, plan.resources, "after create").changes
+    assert [(c.name, c.action, c.properties) for c in changes] == [
+        ("appdb-prod-rotation-function", "update", ("semanticVersion",))]
