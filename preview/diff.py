@@ -9,6 +9,7 @@ force-new property changed, is a *risk* a reviewer must approve before merge.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -22,6 +23,10 @@ from plan import replacements
 from plan.aliases import match_baseline
 from plan.registration import SECRET_TEXT, UNKNOWN, Registration, is_secret
 from plan.stack_config import PROJECT_DIR
+
+# The harness that plans a git ref's program: these packages of this checkout.
+_HARNESS = ("preview", "plan")
+_HARNESS_ROOT = Path(__file__).resolve().parent.parent
 
 
 class BaselineError(Exception):
@@ -170,11 +175,19 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR) -> di
             tar.extractall(tmp, filter="data")
         if not (Path(tmp) / f"Pulumi.{stack}.yaml").exists():
             return {"stack": stack, "resources": []}  # a new stack: everything is added
+        # The subprocess starts in the export, which `python -m` puts first on sys.path: every
+        # import of `components` is the ref's. (Started in this checkout, the ref's __main__.py ran
+        # this checkout's components: a change there never showed in the diff.) Today's harness
+        # (preview/, plan/) replaces the ref's, so the two plans differ only by the program.
+        for package in _HARNESS:
+            shutil.rmtree(Path(tmp) / package, ignore_errors=True)
+            shutil.copytree(_HARNESS_ROOT / package, Path(tmp) / package,
+                            ignore=shutil.ignore_patterns("__pycache__"))
         out = Path(tmp) / "baseline.json"
         run = subprocess.run(
             [sys.executable, "-m", "preview", "--stack", stack, "--project-dir", tmp, "--no-policy",
              "--quiet", "--json", str(out)],
-            cwd=project_dir, capture_output=True, text=True,
+            cwd=tmp, capture_output=True, text=True,
         )
         if run.returncode != 0 or not out.exists():
             raise BaselineError(f"the program at {ref} did not plan stack {stack}: "

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from components.settings.policy_keys import POLICY_KEYS, config_key, from_this_program
 from plan.stack_config import PROJECT_DIR
 from preview.analyzer import Violation
 from preview.sources import Source, config_source
@@ -18,6 +17,10 @@ from preview.sources import Source, config_source
 
 def project_key(v: Violation) -> Optional[str]:
     """The namespaced config key that fixes this violation, when the resource is this program's."""
+    # Imported when a violation is shown, not with the harness: the harness also plans a git
+    # ref's program (preview/diff.py), whose components/ may predate this table.
+    from components.settings.policy_keys import config_key, from_this_program
+
     return config_key(v.policy) if from_this_program(v.urn) else None
 
 
@@ -28,6 +31,8 @@ def location(v: Violation, stack: str, project_dir: Path = PROJECT_DIR) -> Sourc
 
 def shown_message(v: Violation, stack: str, project_dir: Path = PROJECT_DIR) -> str:
     """The message's last line, its `Fix:` naming the config key for this program's resources."""
+    from components.settings.policy_keys import POLICY_KEYS  # as in project_key
+
     text = v.message.splitlines()[-1] if v.message.strip() else ""
     key = project_key(v)
     if key is None:

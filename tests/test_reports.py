@@ -251,3 +251,24 @@ def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path):
 
     code, _ = _preview_in(repo, tmp_path / "none.json", "--baseline", "git:no-such-ref")
     assert code == EXIT_ERROR
+
+
+def test_a_git_ref_baseline_runs_that_refs_components_not_the_checkouts(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: no ref to build a baseline from")
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT_DIR, repo, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "baseline")
+    # A change in components/ only (the stack files are the ref's): the diff must show it.
+    credentials = repo / "components" / "credentials.py"
+    source = credentials.read_text()
+    assert 'description=f"Master credentials of the ' in source
+    credentials.write_text(source.replace('description=f"Master credentials of the ',
+                                          'description=f"Admin credentials of the ', 1))
+    code, report = _preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
+    assert code == EXIT_CLEAN
+    changes = [(c["action"], c["name"], c["properties"]) for c in report["diff"]["changes"]]
+    assert changes == [("update", "appdb-dev-credentials-secret", ["description"])]
