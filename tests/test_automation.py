@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import re
 import shutil
 import stat
 import threading
@@ -401,14 +402,17 @@ def _stack_commands(fake):
     return found
 
 
-@pytest.mark.parametrize("operation, kwargs, refusal", [
-    ("up", {"config": {"backupRetentionDays": "0"}}, ConfigRejectedError),
-    ("preview", {"config": {"multiAZ": "true"}}, ConfigRejectedError),
-    ("destroy", {}, DestroyRefusedError),
+@pytest.mark.parametrize("operation, kwargs, refusal, words", [
+    ("up", {"config": {"backupRetentionDays": "0"}}, ConfigRejectedError, "rdsplatform:backupRetentionDays = 0"),
+    ("preview", {"config": {"multiAZ": "true"}}, ConfigRejectedError, "rdsplatform:multiAZ: unknown setting"),
+    # A DR region in another partition than aws:region (settings' region_rules.partition_problems).
+    ("up", {"config": {"disasterRecovery": json.dumps({"region": "cn-north-1", "vpcCidr": "10.61.0.0/16"})}},
+     ConfigRejectedError, "rdsplatform:disasterRecovery.region = 'cn-north-1' (aws-cn partition)"),
+    ("destroy", {}, DestroyRefusedError, "confirm_stack='prod'"),
 ])
-def test_a_refusal_before_the_engine_touches_no_backend_on_a_new_stack(operation, kwargs, refusal):
+def test_a_refusal_before_the_engine_touches_no_backend_on_a_new_stack(operation, kwargs, refusal, words):
     deployer, fake = _backend()
-    with pytest.raises(refusal):
+    with pytest.raises(refusal, match=re.escape(words)):
         getattr(deployer, operation)("prod", **kwargs)
     assert fake.calls == [] and fake.stacks == set()  # no select, no init, no workspace command at all
 
