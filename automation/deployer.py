@@ -17,6 +17,10 @@ Guard rails, in the order they act:
    settings that cannot be read) needs confirm_stack equal to the stack's name.
 7. A conflict with another update (ConcurrentUpdateError, the backend's lock) is retried
    with bounded, growing waits; every other error is raised at once.
+8. Nothing is created in the backend before 1-3 (and 6) pass: the stack is selected, and created
+   only by preview and up, which need it for the engine's policy verdict; a stack created so is
+   removed again after a preview and when an up stops before `pulumi up` (automation/backend_stack.py).
+   refresh and destroy of a stack the backend has never seen are UnknownStackError.
 Known secret values (secret overrides, the stack's decrypted secret config) are masked in
 every event, result and error message.
 """
@@ -34,6 +38,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 from pulumi import automation as auto
 from pulumi.automation.errors import CommandError, ConcurrentUpdateError
 
+from automation.backend_stack import BackendStack, open_stack, removed_unless_kept
 from automation.cli_seam import cancellation, cli_unusable, first_error_line, pulumi_cli, try_cancel
 from automation.errors import (
     AutomationError,
@@ -70,6 +75,8 @@ class _Operation:
     stack: str
     mask: Masker
     kept: StackFileKept
+    # The stack in the backend, once selected (or created by this operation).
+    backend: Optional[BackendStack] = None
 
 
 @dataclass
@@ -96,8 +103,9 @@ class Deployer:
                 cancel: Optional[threading.Event] = None) -> OperationResult:
         """The plan and the policy verdict; changes nothing. Mandatory violations raise."""
         with self._operation(stack) as op:
-            s = self._select(op, config)
-            collector = self._preview(op, s, on_event, cancel)
+            s = self._select(op, config, create=True)
+            with removed_unless_kept(op.backend, keep_on_success=False):  # a what-if leaves no stack behind
+                collector = self._preview(op, s, on_event, cancel)
             return OperationResult(stack, "preview", collector.summary or {}, collector.findings,
                                    list(collector.destructive.values()))
 
@@ -105,10 +113,12 @@ class Deployer:
            on_event: Optional[EventSink] = None, cancel: Optional[threading.Event] = None) -> OperationResult:
         """Preview, refuse what the guard rails refuse, then update with the same policy pack."""
         with self._operation(stack) as op:
-            s = self._select(op, config)
-            planned = self._preview(op, s, on_event, cancel)
-            if planned.at_risk and not allow_replacement:
-                raise DataLossRefusedError(stack, planned.at_risk)
+            s = self._select(op, config, create=True)
+            with removed_unless_kept(op.backend, keep_on_success=True):
+                planned = self._preview(op, s, on_event, cancel)
+                if planned.at_risk and not allow_replacement:
+                    raise DataLossRefusedError(stack, planned.at_risk)
+            # From here `pulumi up` may create resources: the stack stays, whatever happens.
             collector = EventCollector(on_event, op.mask)
             self._run(op, cancel, s, lambda: s.up(on_event=collector, color="never", **self._policy(stack)))
             op.kept.persist()  # the update succeeded: its config is now the stack's
@@ -120,7 +130,7 @@ class Deployer:
                 cancel: Optional[threading.Event] = None) -> OperationResult:
         """Read the real state of every resource into the stack's state."""
         with self._operation(stack) as op:
-            s = self._select(op, None)
+            s = self._select(op, None, create=False)
             collector = EventCollector(on_event, op.mask)
             self._run(op, cancel, s, lambda: s.refresh(on_event=collector, color="never"))
             outputs = self._cli(op, lambda: outputs_from(s.outputs(), op.mask))
@@ -136,7 +146,7 @@ class Deployer:
                     f"stack {stack} is a production stack ({why}): destroying it needs "
                     f"confirm_stack={stack!r} (CLI: --confirm-destroy {stack}); protected resources stay "
                     "protected and must be unprotected in the program first")
-            s = self._select(op, None)
+            s = self._select(op, None, create=False)
             collector = EventCollector(on_event, op.mask)
             self._run(op, cancel, s, lambda: s.destroy(on_event=collector, color="never"))
             return OperationResult(stack, "destroy", collector.summary or {})
@@ -220,18 +230,21 @@ class Deployer:
         except (ValueError, KeyError) as exc:  # JSON the CLI should have written
             raise OperationFailedError(f"stack {op.stack}: unexpected answer from the Pulumi CLI ({exc})") from None
 
-    def _select(self, op: _Operation, config: Optional[Mapping[str, Any]]) -> auto.Stack:
+    def _select(self, op: _Operation, config: Optional[Mapping[str, Any]], *, create: bool) -> auto.Stack:
+        """The stack in the backend, after the overrides passed settings (nothing is created before)."""
         overrides, secret_keys = self._checked_overrides(op.stack, config, op.mask)
         workspace = auto.LocalWorkspaceOptions(work_dir=str(self.work_dir), pulumi_command=self._command(),
                                                env_vars=dict(self.env))
 
         def select() -> auto.Stack:
-            s = auto.create_or_select_stack(op.stack, work_dir=str(self.work_dir), opts=workspace)
-            if overrides:
-                # Written to the stack file as `pulumi config set` would; put back unless the up succeeds.
-                s.set_all_config({k: auto.ConfigValue(v, secret=k in secret_keys) for k, v in overrides.items()})
-            # The stack's decrypted secrets, only to recognise them if they surface as plain text.
-            op.mask.add(v.value for v in s.get_all_config().values() if v.secret)
+            op.backend = open_stack(op.stack, str(self.work_dir), workspace, create=create)
+            s = op.backend.stack
+            with removed_unless_kept(op.backend, keep_on_success=True):
+                if overrides:
+                    # Written to the stack file as `pulumi config set` would; put back unless the up succeeds.
+                    s.set_all_config({k: auto.ConfigValue(v, secret=k in secret_keys) for k, v in overrides.items()})
+                # The stack's decrypted secrets, only to recognise them if they surface as plain text.
+                op.mask.add(v.value for v in s.get_all_config().values() if v.secret)
             return s
 
         return self._cli(op, select)

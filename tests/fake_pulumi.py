@@ -51,11 +51,16 @@ class Script:
 
 
 class FakePulumi(PulumiCommand):
-    def __init__(self, script: Optional[Script] = None, version: str = "3.200.0"):
+    def __init__(self, script: Optional[Script] = None, version: str = "3.200.0",
+                 stacks: Optional[set[str]] = None, rm_error: Optional[str] = None):
         # No super().__init__: it would look for a real `pulumi` on PATH.
         self.command = "pulumi"
         self.version = VersionInfo.parse(version)
         self.script = script or Script()
+        # The stacks the backend has: None, every stack exists; a set, `stack select` of any other
+        # fails as the CLI does, `stack init` adds one and `stack rm` removes it (or fails with rm_error).
+        self.stacks = stacks
+        self.rm_error = rm_error
         self.calls: list[list[str]] = []
         self.envs: list[dict[str, str]] = []
         self.cancelled = threading.Event()
@@ -74,6 +79,8 @@ class FakePulumi(PulumiCommand):
         if words[:1] == ["cancel"]:
             self.cancelled.set()
             return CommandResult("", "", 0)
+        if self.stacks is not None and words[:1] == ["stack"] and words[1:2] in (["select"], ["init"], ["rm"]):
+            return self._backend(words[1], words[2] if len(words) > 2 else stack)
         if words[:1] in (["preview"], ["up"], ["refresh"], ["destroy"]):
             return self._operation(words[0], args, stack, on_output)
         if words[:2] == ["stack", "output"]:
@@ -88,6 +95,18 @@ class FakePulumi(PulumiCommand):
         if words[:1] == ["config"] and "--json" in args:
             return CommandResult("{}", "", 0)  # get_all_config: no secret config in these stacks
         return CommandResult("", "", 0)  # stack select/init, config set-all, whoami...
+
+    def _backend(self, command: str, stack: str) -> CommandResult:
+        assert self.stacks is not None
+        if command == "select" and stack not in self.stacks:
+            raise create_command_error(CommandResult("", f"error: no stack named '{stack}' found", 255))
+        if command == "rm" and self.rm_error:
+            raise create_command_error(CommandResult("", self.rm_error, 255))
+        if command == "init":
+            self.stacks.add(stack)
+        if command == "rm":
+            self.stacks.discard(stack)
+        return CommandResult("", "", 0)
 
     def _operation(self, op: str, args: list[str], stack: str, on_output) -> CommandResult:
         if self.script.on_operation:

@@ -178,6 +178,45 @@ def test_a_refused_what_if_does_not_unprotect_production(standin):
     assert standin.argv_of("destroy") == []
 
 
+# --- a stack the backend has never seen ---------------------------------------------------------------------
+
+def _backend_stacks(standin) -> list[str]:
+    path = standin.state / "stacks.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+@pytest.mark.parametrize("argv, script, code, kind", [
+    (["up", "--config", "backupRetentionDays=0"], {}, 2, "ConfigRejectedError"),
+    (["destroy"], {}, 1, "DestroyRefusedError"),
+    (["refresh"], {}, 2, "UnknownStackError"),
+    (["destroy", "--confirm-destroy", "prod"], {}, 2, "UnknownStackError"),
+    (["up"], {"policy_events": MANDATORY}, 1, "PolicyViolationError"),
+])
+def test_a_refused_operation_on_a_new_stack_leaves_the_backend_without_it(standin, argv, script, code, kind):
+    standin.script(**script)
+    got, lines, err = standin.run(argv[0], "--stack", "prod", *argv[1:])
+    error = _one_final_line(lines, err, "error")
+    assert (got, error["error"]) == (code, kind), err
+    assert _backend_stacks(standin) == [] and standin.argv_of("up") == []
+    inits, removals = standin.argv_of("stack"), [a for a in standin.argv_of("stack") if "rm" in a]
+    if kind == "PolicyViolationError":
+        # The pack's verdict comes from the engine, which needs the stack: created, then removed again.
+        assert [a[1:3] for a in inits if "init" in a] == [["stack", "init"]] and len(removals) == 1
+    else:
+        assert not any("init" in a for a in inits) and removals == []
+    if kind in ("ConfigRejectedError", "DestroyRefusedError"):
+        assert standin.calls() == []  # refused before the CLI was started at all
+
+
+def test_an_accepted_up_on_a_new_stack_inits_it_once(standin):
+    code, lines, err = standin.run("up", "--stack", "dev")
+    assert code == 0, err
+    assert _backend_stacks(standin) == ["dev"]
+    code, lines, err = standin.run("refresh", "--stack", "dev")
+    assert code == 0, err
+    assert sum("init" in a for a in standin.argv_of("stack")) == 1
+
+
 # --- bad input and an unusable CLI: one line, their own codes ---------------------------------------------------
 
 def test_an_unknown_stack_is_unknown_not_production(standin):

@@ -37,6 +37,11 @@ STORAGE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.h
 GLOBAL_DB = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
 BLUE_GREEN_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
 PROXY_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"
+PARTITIONS = "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"
+BACKUPS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html, AWS Region support"
+REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html, "
+                "Cross-Region replication considerations")
+DR_REPLICA = {**INSTANCE_WITH_REPLICAS, "replicas": [{"name": "dr", "region": "eu-central-1"}], "disasterRecovery": DR}
 
 # (case, baseline, change, environment, what the one message must say, the doc it names)
 CASES = [
@@ -113,6 +118,17 @@ CASES = [
     ("proxy-read-only", MYSQL_PROXY, {"parameters": {"read_only": "1"}}, "dev",
      # parameters is a secret setting: its values are never echoed.
      "rdsplatform:parameters.read_only = [secret] with rdsplatform:proxy", PROXY_DOC),
+    ("dr-backups-other-partition", {**INSTANCE_WITH_REPLICAS, "disasterRecovery": {**DR, "replicateBackups": True}},
+     {"disasterRecovery": {**DR, "region": "cn-north-1", "replicateBackups": True}}, "dev",
+     "rdsplatform:disasterRecovery.region = 'cn-north-1' (aws-cn partition) with aws:region = 'eu-west-1' (aws "
+     "partition): AWS does not replicate across partitions", BACKUPS_DOC),
+    ("replica-other-partition", DR_REPLICA,
+     {"replicas": [{"name": "dr", "region": "us-gov-west-1"}], "disasterRecovery": {**DR, "region": "us-gov-west-1"}},
+     "dev", "rdsplatform:replicas.0 (dr).region = 'us-gov-west-1' (aws-us-gov partition) with aws:region = "
+     "'eu-west-1' (aws partition)", REPLICAS_DOC),
+    ("global-db-other-partition", AURORA_GLOBAL, {"disasterRecovery": {**DR, "region": "cn-northwest-1"}}, "dev",
+     "so the Aurora global database's secondary cluster and this stack's KMS key and network cannot be created "
+     "in cn-northwest-1; choose a region of the aws partition, e.g. eu-central-1", PARTITIONS),
 ]
 
 
@@ -166,3 +182,31 @@ def test_rotation_is_refused_outside_the_aws_partition():
         (problem,) = [p for p in refused.value.problems if "secretRotationDays" in p]
         assert f"in {region} ({partition} partition)" in problem and "rotation-templates" in problem
     assert not parse({**generated, "secretRotationDays": 0}, environment="dev", region="cn-north-1").rotates_secret
+
+
+def test_the_partition_is_the_primary_regions_and_the_allowed_regions_are_its_own():
+    # Without rotation: its function is refused outside the aws partition (test above).
+    managed = {"disasterRecovery": {**DR, "replicateBackups": True}}
+    assert parse({**managed, "disasterRecovery": {**DR, "region": "us-gov-east-1"}}, environment="dev",
+                 region="us-gov-west-1").dr_region == "us-gov-east-1"
+    assert parse({**managed, "disasterRecovery": {**DR, "region": "cn-northwest-1"}}, environment="dev",
+                 region="cn-north-1").dr_region == "cn-northwest-1"
+    for primary, dr, allowed in (("cn-north-1", "eu-central-1", "choose a region of the aws-cn partition, "
+                                                                "e.g. cn-northwest-1 "),
+                                 ("us-gov-west-1", "us-east-1", "aws-us-gov partition, e.g. us-gov-east-1 "),
+                                 ("eu-isoe-west-1", "eu-west-1", "the aws-iso-e partition has no other RDS region")):
+        with pytest.raises(SettingsError) as refused:
+            parse({"disasterRecovery": {**DR, "region": dr}}, environment="dev", region=primary)
+        (problem,) = [p for p in refused.value.problems if "partition" in p]
+        assert problem.startswith(f"rdsplatform:disasterRecovery.region = {dr!r}") and allowed in problem, problem
+        assert PARTITIONS in problem
+
+
+def test_the_partition_of_a_region_is_botocores_own_answer():
+    import botocore.session
+
+    from components.settings.regions import partition_of, rds_regions
+    session = botocore.session.get_session()
+    regions = sorted(rds_regions())
+    assert len({partition_of(r) for r in regions}) >= 3  # aws, aws-cn, aws-us-gov at least
+    assert [partition_of(r) for r in regions] == [session.get_partition_for_region(r) for r in regions]

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Optional
 
+from components.settings import regions
 from components.settings.base import config_key
 from components.settings.model import Settings
+
+# AWS whitepaper "AWS Fault Isolation Boundaries" -> Partitions: "Some AWS services are designed
+# to provide cross-Region functionality ... These types of capabilities are only supported
+# between Regions in the same partition. You cannot use IAM credentials from one partition to
+# interact with resources in a different partition." Per feature:
+# - RDS UG "Replicating automated backups to another AWS Region" -> AWS Region support: the
+#   destinations of China (Beijing) and China (Ningxia) are each other only, those of
+#   AWS GovCloud (US-East) and (US-West) each other only; no source lists another partition.
+# - RDS UG "Creating a read replica in a different AWS Region" -> Cross-Region replication
+#   considerations: "You can replicate between the AWS GovCloud (US-East) and AWS GovCloud
+#   (US-West) Regions, but not into or out of AWS GovCloud".
+# - Aurora: AWS GovCloud (US) UG "Amazon Aurora ... in AWS GovCloud (US)" -> How Amazon Aurora
+#   differs: no cross-Region read replicas or snapshot copies into or out of GovCloud (US); the
+#   Aurora UG's global database limitations do not name partitions, so the whitepaper is the source.
+PARTITIONS_DOC = "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"
+BACKUPS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html, "
+               "AWS Region support")
+REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html, "
+                "Cross-Region replication considerations")
 
 
 def replica_problems(s: Settings) -> list[str]:
@@ -74,3 +95,49 @@ def disaster_recovery_problems(s: Settings) -> list[str]:
     if dr.replicate_backups and not s.is_cluster and not s.engine_spec.cross_region_automated_backups:
         problems.append(f"{key}.replicateBackups: {s.engine} cannot replicate automated backups across regions")
     return problems
+
+
+def partition_problems(s: Settings) -> list[str]:
+    """The DR region and every replica region are in aws:region's partition (aws, aws-cn, ...)."""
+    home = _partition(s.region)
+    if home is None:
+        return []  # aws:region itself is refused by reading.parse
+    problems: list[str] = []
+    dr = s.disaster_recovery
+    if dr is not None and _partition(dr.region) not in (None, home):
+        crossing = []
+        if s.is_aurora:
+            crossing.append("the Aurora global database's secondary cluster")
+        if dr.replicate_backups and not s.is_cluster:
+            crossing.append("replicated automated backups")
+        names = [r.name for r in s.replicas if s.replica_region(r) == dr.region]
+        if names:
+            crossing.append(f"cross-region read replicas {names}")
+        doc = (BACKUPS_DOC if dr.replicate_backups and not s.is_cluster else REPLICAS_DOC if names else None)
+        problems.append(_crossing(f"{config_key('disasterRecovery')}.region", dr.region, s,
+                                  crossing + ["this stack's KMS key and network"], doc))
+    for i, replica in enumerate(s.replicas):
+        region = s.replica_region(replica)
+        if _partition(region) not in (None, home):
+            problems.append(_crossing(f"{config_key('replicas')}.{i} ({replica.name}).region", region, s,
+                                      ["a cross-region read replica"], REPLICAS_DOC))
+    return problems
+
+
+def _partition(region: str) -> Optional[str]:
+    """The partition of an RDS region; None for names `regions.region_problems` refuses anyway."""
+    return regions.partition_of(region) if region in regions.rds_regions() else None
+
+
+def _crossing(key: str, region: str, s: Settings, what: list[str], doc: Optional[str]) -> str:
+    """One problem line: the key and region, the primary's partition, what cannot cross, what is allowed."""
+    home, there = _partition(s.region), _partition(region)
+    same = sorted((r for r in regions.rds_regions() if _partition(r) == home and r != s.region),
+                  key=lambda r: (r.split("-")[0] != s.region.split("-")[0], r))
+    allowed = (f"choose a region of the {home} partition, e.g. {', '.join(same[:3])}" if same else
+               f"the {home} partition has no other RDS region; remove it")
+    docs = f"{PARTITIONS_DOC}; {doc}" if doc else PARTITIONS_DOC
+    listed = what[0] if len(what) == 1 else f"{', '.join(what[:-1])} and {what[-1]}"
+    return (f"{key} = {region!r} ({there} partition) with aws:region = {s.region!r} ({home} partition): "
+            f"AWS does not replicate across partitions, and an account of one cannot create resources in the "
+            f"other, so {listed} cannot be created in {region}; {allowed} (see {docs})")

@@ -25,6 +25,7 @@ def cross_field_problems(s: Settings) -> list[str]:
         *deployment_rules.deployment_problems(s),
         *region_rules.replica_problems(s),
         *region_rules.disaster_recovery_problems(s),
+        *region_rules.partition_problems(s),
         *credentials_rules.credentials_problems(s),
         *insights_rules.insights_problems(s),
         *identifier_rules.identifier_problems(s),

@@ -1,0 +1,78 @@
+"""The operation's stack in the backend: selected, created only by an operation that needs it,
+and removed again when that operation stops before `pulumi up` could create anything.
+
+Every check that needs no engine (stack name, config, the destroy confirmation, the lock) runs
+before the first CLI call (automation/deployer.py), so those refusals leave no trace in the
+backend. The policy pack's verdict needs the engine, and `pulumi preview` needs a stack: on a
+stack the backend has never seen, preview and up must run `pulumi stack init` first. A stack
+created here for a preview, or for an up that is refused or fails before `pulumi up` starts, is
+removed again with `pulumi stack rm --yes --preserve-config`: it holds no resources (without
+--force the CLI refuses to remove a stack that does), and the stack file stays. refresh and
+destroy never create a stack: one the backend has never seen is an UnknownStackError.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from pulumi import automation as auto
+from pulumi.automation.errors import CommandError, StackNotFoundError
+
+from automation.cli_seam import first_error_line
+from automation.errors import AutomationError, OperationFailedError, UnknownStackError
+
+
+@dataclass
+class BackendStack:
+    """The selected stack, and whether this operation created it (so it may remove it again)."""
+
+    stack: auto.Stack
+    created: bool
+
+
+def open_stack(name: str, work_dir: str, opts: auto.LocalWorkspaceOptions, *, create: bool) -> BackendStack:
+    """Select the stack; create it only when `create` and the backend has none of that name."""
+    try:
+        return BackendStack(auto.select_stack(name, work_dir=work_dir, opts=opts), created=False)
+    except StackNotFoundError:
+        if not create:
+            raise UnknownStackError(
+                f"stack {name} has never been deployed to this backend (no stack of that name): there is "
+                "nothing to refresh or destroy; run preview or up to create it") from None
+    return BackendStack(auto.create_stack(name, work_dir=work_dir, opts=opts), created=True)
+
+
+@contextmanager
+def removed_unless_kept(backend: Optional[BackendStack], *, keep_on_success: bool) -> Iterator[None]:
+    """Remove a stack this operation created when the block raises, and after it unless kept."""
+    try:
+        yield
+    except BaseException as exc:
+        problem = _remove(backend)
+        if problem and isinstance(exc, AutomationError):
+            exc.args = (f"{exc}\n{problem}",)
+        raise
+    if not keep_on_success:
+        problem = _remove(backend)
+        if problem:
+            raise OperationFailedError(problem)
+
+
+def _remove(backend: Optional[BackendStack]) -> Optional[str]:
+    """`pulumi stack rm` of a stack this operation created; what went wrong, or None."""
+    if backend is None or not backend.created:
+        return None
+    name = backend.stack.name
+    try:
+        backend.stack.workspace.remove_stack(name, preserve_config=True)
+    except CommandError as exc:
+        reason = first_error_line(exc)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    else:
+        backend.created = False
+        return None
+    return (f"stack {name}: this operation created the stack and could not remove it again ({reason}); "
+            f"it holds no resources: remove it with `pulumi stack rm {name}`")
