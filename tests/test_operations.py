@@ -10,26 +10,17 @@ moto differs from RDS in ways the tests name where they matter:
 """
 
 import json
-import socket
 
 import pytest
 
 from operations import demo
-from tests.ops_estate import ENV, Estate
+from tests.ops_estate import ENV, Estate, closed_endpoint, served_estate
 
 
 @pytest.fixture(scope="module")
 def estate():
-    from moto.server import ThreadedMotoServer
-
-    port = demo.free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        endpoint = f"http://127.0.0.1:{port}"
-        yield Estate(endpoint, demo.seed(endpoint))
-    finally:
-        server.stop()
+    with served_estate() as served:
+        yield served
 
 
 # --- contract ---------------------------------------------------------------------------------
@@ -46,10 +37,7 @@ def test_unknown_instance_is_refused(estate):
 
 
 def test_unreachable_endpoint_is_one_message():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
-    run = Estate(closed, {}).run("audit", env={**ENV, "AWS_MAX_ATTEMPTS": "1"})
+    run = Estate(closed_endpoint(), {}).run("audit", env={**ENV, "AWS_MAX_ATTEMPTS": "1"})
     assert run.code == 2 and run.result["kind"] == "error"
 
 
