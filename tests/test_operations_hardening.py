@@ -1,10 +1,12 @@
-"""The runbooks at 3 a.m.: names RDS would refuse are refused first."""
+"""The runbooks at 3 a.m.: names RDS would refuse are refused first, and a failover counts only
+with evidence."""
 
+import datetime
 import json
 
 import pytest
 
-from operations import cli
+from operations import cli, failover_evidence
 from tests.ops_estate import served_estate
 
 
@@ -124,3 +126,68 @@ def test_the_default_snapshot_name_of_a_63_character_cluster_fits_a_cluster_snap
             if snap.startswith("c" * 20):
                 rds.delete_db_cluster_snapshot(DBClusterSnapshotIdentifier=snap)
         rds.delete_db_cluster(DBClusterIdentifier=name, SkipFinalSnapshot=True)
+
+
+# --- failover-drill: evidence, not the absence of an error ------------------------------------------
+
+T0 = datetime.datetime(2026, 11, 30, 3, 0, tzinfo=datetime.timezone.utc)
+
+
+def _event(minutes: float, message: str) -> dict:
+    return {"date": T0 + datetime.timedelta(minutes=minutes), "message": message}
+
+
+@pytest.mark.parametrize("events, az_after, confirmed, refused", [
+    ([], "eu-west-1a", False, False),                                                       # nothing happened
+    ([_event(1, "Multi-AZ instance failover started")], "eu-west-1a", False, False),        # started is not done
+    ([_event(1, "A Multi-AZ failover has completed.")], "eu-west-1a", True, False),         # RDS-EVENT-0049
+    ([_event(2, "Multi-AZ instance failover completed")], "eu-west-1a", True, False),      # as RDS words it
+    ([], "eu-west-1b", True, False),                                                        # a new primary AZ
+    ([_event(1, "Amazon RDS is not attempting a requested failover because a failover recently occurred "
+                "on the DB instance.")], "eu-west-1a", False, True),                        # RDS-EVENT-0034
+])
+def test_a_failover_is_confirmed_only_by_a_completed_event_or_a_new_az(events, az_after, confirmed, refused):
+    verdict = failover_evidence.judge(events, "eu-west-1a", az_after)
+    assert verdict.confirmed is confirmed and (verdict.refusal is not None) is refused
+    assert bool(verdict.evidence) is confirmed and verdict.events == events
+
+
+def test_the_request_time_is_the_servers_date_less_its_rounding():
+    response = {"ResponseMetadata": {"HTTPHeaders": {"date": "Mon, 30 Nov 2026 03:00:05 GMT"}}}
+    assert failover_evidence.request_time(response, T0) == T0 + datetime.timedelta(seconds=4)
+    assert failover_evidence.request_time({"ResponseMetadata": {"HTTPHeaders": {}}}, T0) == T0
+    assert failover_evidence.request_time({"ResponseMetadata": {"HTTPHeaders": {"date": "soon"}}}, T0) == T0
+
+
+class _Paginator:
+    def __init__(self, events):
+        self.events = events
+
+    def paginate(self, **_):
+        return [{"Events": self.events}]
+
+
+class _RdsWithEvents:
+    """An endpoint that ignores DescribeEvents' filters and answers with every event it has."""
+
+    def __init__(self, events):
+        self.events = events
+
+    def get_paginator(self, name):
+        assert name == "describe_events"
+        return _Paginator(self.events)
+
+
+def test_only_failover_events_of_the_instance_after_the_request_count():
+    events = [
+        {"SourceIdentifier": "appdb", "EventCategories": ["failover"], "Date": T0 - datetime.timedelta(minutes=5),
+         "Message": "Multi-AZ instance failover completed"},                     # an earlier failover
+        {"SourceIdentifier": "other", "EventCategories": ["failover"], "Date": T0 + datetime.timedelta(minutes=1),
+         "Message": "Multi-AZ instance failover completed"},                     # another instance
+        {"SourceIdentifier": "appdb", "EventCategories": ["availability"], "Date": T0 + datetime.timedelta(minutes=1),
+         "Message": "DB instance restarted"},                                   # not the failover category
+        {"SourceIdentifier": "AppDB", "EventCategories": ["failover"], "Date": T0 + datetime.timedelta(minutes=2),
+         "Message": "Multi-AZ instance failover completed"},                     # this one (ids ignore case)
+    ]
+    found = failover_evidence.failover_events(_RdsWithEvents(events), "appdb", T0)
+    assert found == [{"date": T0 + datetime.timedelta(minutes=2), "message": "Multi-AZ instance failover completed"}]
