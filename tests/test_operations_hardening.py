@@ -1,13 +1,15 @@
-"""The runbooks at 3 a.m.: names RDS would refuse are refused first, and a failover counts only
-with evidence."""
+"""The runbooks at 3 a.m.: names RDS would refuse are refused first, a failover counts only with
+evidence, and a DR promotion does not hang on a source region that is down."""
 
 import datetime
 import json
+import os
 
 import pytest
 
-from operations import cli, failover_evidence
-from tests.ops_estate import served_estate
+from operations import cli, demo, failover_evidence
+from operations.clients import Clients
+from tests.ops_estate import closed_endpoint, served_estate
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +193,49 @@ def test_only_failover_events_of_the_instance_after_the_request_count():
     ]
     found = failover_evidence.failover_events(_RdsWithEvents(events), "appdb", T0)
     assert found == [{"date": T0 + datetime.timedelta(minutes=2), "message": "Multi-AZ instance failover completed"}]
+
+
+# --- promote-replica with its source's region down ------------------------------------------------
+
+def test_a_region_that_may_be_down_gets_short_timeouts_and_two_attempts(monkeypatch):
+    for key, value in demo.FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    clients = Clients(demo.DR_REGION, None)
+    remote = clients.rds(demo.REGION, may_be_down=True).meta.config
+    assert (remote.connect_timeout, remote.read_timeout) == (3, 10)
+    assert remote.retries == {"mode": "standard", "total_max_attempts": 2}
+    usual = clients.rds(demo.REGION).meta.config
+    assert (usual.connect_timeout, usual.read_timeout) == (60, 60)  # botocore's defaults elsewhere
+    assert clients.rds(demo.REGION) is not clients.rds(demo.REGION, may_be_down=True)
+
+
+def test_a_down_source_region_is_reported_and_the_promotion_goes_on(estate, monkeypatch, capsys):
+    down = closed_endpoint()
+    for key in [k for k in os.environ if k.startswith("AWS_")]:  # only the test's own credentials
+        monkeypatch.delenv(key)
+    for key, value in {**demo.FAKE_CREDENTIALS, "OPS_POLL_SECONDS": "0.05"}.items():
+        monkeypatch.setenv(key, value)
+    # The source's region (eu-west-1) answers nowhere; the replica's (eu-central-1) is moto.
+    monkeypatch.setattr(Clients, "endpoint_for", lambda self, region: down if region == demo.REGION else self.endpoint_url)
+    answered, make = [], Clients.client
+
+    def recording(self, service, region=None, **kwargs):
+        client = make(self, service, region, **kwargs)
+        if not getattr(client, "_recorded", False):
+            client.meta.events.register("after-call", lambda http_response, model, **_: answered.append(
+                (client.meta.region_name, model.name, http_response.status_code)))
+            client._recorded = True
+        return client
+
+    monkeypatch.setattr(Clients, "client", recording)
+    code = cli.main(["promote-replica", "--db-instance", "appdb-prod-dr", "--confirm", "appdb-prod-dr", "--wait-timeout", "1",
+                     "--region", demo.DR_REGION, "--endpoint-url", estate.endpoint, "--json"])
+    lines = _json_lines(capsys.readouterr().out)
+    notes = [line["message"] for line in lines if line["kind"] == "note"]
+    assert any(n.startswith("source region eu-west-1 unreachable (EndpointConnectionError") for n in notes), notes
+    assert (demo.DR_REGION, "PromoteReadReplica", 200) in answered  # moto accepted the promotion
+    assert not any(region == demo.REGION for region, _, _ in answered)
+    result = lines[-1]
+    # moto never clears the replica's source: the promotion stays unconfirmed (exit 1, not 2).
+    assert code == 1 and result["kind"] == "result" and result["confirmed"] is False
+    assert result["backup_retention"] == 14 and result["backup_retention_from"] == "replica (source region unreachable)"
