@@ -108,3 +108,21 @@ def positive_seconds(value: str) -> float:
     if not (math.isfinite(seconds) and seconds > 0):
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of seconds")
     return seconds
+
+
+# PromoteReadReplica, BackupRetentionPeriod (RDS API Reference,
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html):
+# "Must be a value from 0 to 35" (0 turns automated backups off).
+RETENTION_DAYS = range(0, 36)
+
+
+def retention_days(value: str) -> int:
+    """A backup retention in whole days as PromoteReadReplica allows it (0-35)."""
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days not in RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a backup retention (whole days, "
+                                         f"{RETENTION_DAYS.start}-{RETENTION_DAYS.stop - 1})")
+    return days

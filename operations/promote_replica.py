@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from operations.identifiers import add_target
+from operations.identifiers import add_target, retention_days
 from operations import lookup
 from operations.cli import require_confirm
 from operations.clients import UNREACHABLE
@@ -32,7 +32,8 @@ def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --backup-retention, --allow-data-loss."""
     add_target(p, confirm="promotion cannot be undone", instance_help="a read replica instance",
                cluster_help="an Aurora secondary or cross-region replica cluster")
-    p.add_argument("--backup-retention", type=int, metavar="DAYS", help="retention of the new primary (default: the source's)")
+    p.add_argument("--backup-retention", type=retention_days, metavar="DAYS",
+                   help="retention of the new primary, 0-35 days (default: the source's)")
     p.add_argument("--allow-data-loss", action="store_true",
                    help="global database: fail over (unplanned, may lose writes) instead of a switchover")
 

@@ -53,10 +53,24 @@ def test_a_bad_name_is_one_json_error_with_key_value_and_what_is_allowed(monkeyp
     assert "allowed: 1-" in line["message"] and "a letter first, no trailing or double hyphen" in line["message"]
 
 
+@pytest.mark.parametrize("days", ["-1", "36", "1.5", "week"])
+def test_a_backup_retention_outside_0_to_35_days_is_refused(monkeypatch, capsys, days):
+    monkeypatch.setattr(cli, "Clients", lambda *a: pytest.fail("an AWS client was made for a refused value"))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["promote-replica", "--db-instance", "r", "--confirm", "r", "--backup-retention", days,
+                  "--region", "eu-west-1", "--json"])
+    (line,) = _json_lines(capsys.readouterr().out)
+    assert exited.value.code == 2
+    assert f"argument --backup-retention: {days!r} is not a backup retention (whole days, 0-35)" in line["message"]
+
+
 def test_the_longest_allowed_names_pass_the_parser():
     args = cli.parser().parse_args(DRILL + ["d" * 63])
     assert args.drill_id == "d" * 63
     assert cli.parser().parse_args(SNAPSHOT + ["s" * 255]).snapshot_id == "s" * 255
+    for days in (0, 35):
+        promote = ["promote-replica", "--db-instance", "r", "--confirm", "r", "--backup-retention", str(days)]
+        assert cli.parser().parse_args(promote).backup_retention == days
 
 
 # --- names: refused before anything is created, against moto --------------------------------------
