@@ -69,7 +69,7 @@ def _instance(ctx: Any) -> int:
     if retention is None:
         retention, retention_from = _source_retention(ctx, db, source)
     request: dict[str, Any] = {"DBInstanceIdentifier": args.db_instance}
-    if retention:
+    if retention is not None:  # 0 too: it turns backups off, where leaving it out means 1 day
         request["BackupRetentionPeriod"] = int(retention)
     out.note(f"promoting {args.db_instance} (replica of {source}) to a standalone primary")
     clients.rds().promote_read_replica(**request)

@@ -223,6 +223,15 @@ def test_a_region_that_may_be_down_gets_short_timeouts_and_two_attempts(monkeypa
     assert clients.rds(demo.REGION) is not clients.rds(demo.REGION, may_be_down=True)
 
 
+def test_a_backup_retention_of_0_is_sent_not_dropped(estate):
+    # Left out, PromoteReadReplica's default of 1 day would apply while the result said 0.
+    run = estate.run("promote-replica", "--db-instance", "appdb-prod-reporting", "--confirm", "appdb-prod-reporting",
+                     "--backup-retention", "0", "--wait-timeout", "1")
+    assert run.code == 1 and run.result["backup_retention"] == 0 and run.result["backup_retention_from"] == "--backup-retention"
+    promoted = estate.client("rds").describe_db_instances(DBInstanceIdentifier="appdb-prod-reporting")["DBInstances"][0]
+    assert promoted["BackupRetentionPeriod"] == 0
+
+
 def test_a_down_source_region_is_reported_and_the_promotion_goes_on(estate, monkeypatch, capsys):
     down = closed_endpoint()
     for key in [k for k in os.environ if k.startswith("AWS_")]:  # only the test's own credentials
