@@ -10,10 +10,14 @@ from urllib.parse import urlsplit
 
 # What RDS allows for the names a runbook is given or derives (Amazon RDS API Reference):
 # - CreateDBInstance, DBInstanceIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
-#   and CreateDBCluster, DBClusterIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
-#   (RestoreDBInstanceToPointInTime / RestoreDBClusterToPointInTime name their new database the same way):
-#   "Must contain from 1 to 63 letters, numbers, or hyphens. First character must be a letter.
-#   Can't end with a hyphen or contain two consecutive hyphens."
+#   (RestoreDBInstanceToPointInTime, TargetDBInstanceIdentifier, the same): "Must contain from 1 to
+#   63 letters, numbers, or hyphens. First character must be a letter. Can't end with a hyphen or
+#   contain two consecutive hyphens."
+# - CreateDBCluster, DBClusterIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html:
+#   the same characters, "1 to 63 (for Aurora DB clusters) or 1 to 52 (for Multi-AZ DB clusters)";
+#   RestoreDBClusterToPointInTime, DBClusterIdentifier (the drill's cluster) says "1 to 63" for
+#   both kinds, so the runbooks check 63 (whether a restored Multi-AZ DB cluster takes more than
+#   52 is not confirmed: RDS would refuse it, after the parser).
 # - CreateDBSnapshot, DBSnapshotIdentifier (and CopyDBSnapshot, TargetDBSnapshotIdentifier),
 #   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSnapshot.html: the same
 #   characters, "from 1 to 255".
