@@ -1,7 +1,8 @@
 """`python -m operations RUNBOOK [options]`: one argparse subcommand per runbook.
 
-Exit codes: 0 done, 1 mandatory findings (audit), 2 bad input, a refusal or an AWS call that
-failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
+Exit codes: 0 done, 1 mandatory findings (audit), a failed drill check or a result AWS did not
+confirm (a failover without evidence, a promotion not seen in time), 2 bad input, a refusal or
+an AWS call that failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
 """
 
 from __future__ import annotations

@@ -18,6 +18,15 @@ from operations.errors import RunbookError
 # Shows in CloudTrail's userAgent, so calls made by the runbooks can be told apart.
 _USER_AGENT = "rdsplatform-operations"
 
+# A region that may be down (a DR promotion reads its source's region) must not hold the run for
+# minutes: botocore waits 60 s to connect and 60 s to read by default (botocore Config reference,
+# https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html: connect_timeout,
+# read_timeout "The default is 60 seconds") and standard retry mode makes 3 attempts (boto3 guide
+# "Retries", https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html). Calls to such
+# a region get a 3 s connect timeout, a 10 s read timeout and 2 attempts in all (`total_max_attempts`
+# "includes the initial request").
+MAY_BE_DOWN = {"connect_timeout": 3, "read_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 2}}
+
 
 class Clients:
     """Cached boto3 clients; `region` None means the region of the boto3 chain."""
@@ -31,20 +40,26 @@ class Clients:
         self.last_operation = "?"
         self._cache: dict[tuple[str, str], Any] = {}
 
-    def client(self, service: str, region: Optional[str] = None) -> Any:
-        """The boto3 client of `service` in `region` (default: the run's region), made once."""
-        key = (service, region or self.region)
+    def client(self, service: str, region: Optional[str] = None, *, may_be_down: bool = False) -> Any:
+        """The boto3 client of `service` in `region` (default: the run's region), made once;
+        `may_be_down` for a region that may not answer: short timeouts, two attempts (MAY_BE_DOWN)."""
+        key = (service, region or self.region, may_be_down)
         if key not in self._cache:
+            settings = MAY_BE_DOWN if may_be_down else {"retries": {"mode": "standard"}}
             client = self.session.client(
-                service, region_name=key[1], endpoint_url=self.endpoint_url,
-                config=botocore.config.Config(user_agent_extra=_USER_AGENT, retries={"mode": "standard"}))
+                service, region_name=key[1], endpoint_url=self.endpoint_for(key[1]),
+                config=botocore.config.Config(user_agent_extra=_USER_AGENT, **settings))
             client.meta.events.register("before-call", self._remember)
             self._cache[key] = client
         return self._cache[key]
 
-    def rds(self, region: Optional[str] = None) -> Any:
+    def endpoint_for(self, region: str) -> Optional[str]:
+        """The endpoint of `region`'s calls: --endpoint-url for every region (moto and LocalStack serve them all)."""
+        return self.endpoint_url
+
+    def rds(self, region: Optional[str] = None, *, may_be_down: bool = False) -> Any:
         """The RDS client of `region` (default: the run's region)."""
-        return self.client("rds", region)
+        return self.client("rds", region, may_be_down=may_be_down)
 
     def _remember(self, model: Any = None, **_: Any) -> None:
         # The operation about to be called, so that a failure -- also an endpoint that does not
@@ -71,6 +86,11 @@ def describe_error(exc: Exception, operation: str) -> str:
 # Everything an AWS call can raise that the CLI turns into one message (a response that is not
 # the API's, e.g. an endpoint's HTTP 500 page, raises ResponseParserError outside BotoCoreError).
 AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, botocore.parsers.ResponseParserError)
+
+
+# What a region that does not answer raises: no connection (refused, timed out, no route) or a
+# connection that broke or timed out while reading.
+UNREACHABLE = (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)
 
 
 def error_code(exc: Exception) -> str:

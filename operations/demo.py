@@ -183,6 +183,7 @@ def _commands(keys: dict) -> list[str]:
         "restore-drill --db-instance appdb-prod --confirm appdb-prod",
         "restore-drill --db-cluster orders --confirm orders",
         "failover-drill --db-instance legacy-mysql --confirm legacy-mysql",
+        # moto records no failover event and keeps the primary's AZ: "failover not confirmed", exit 1.
         "failover-drill --db-instance appdb-prod --confirm appdb-prod",
         "failover-drill --db-cluster orders --confirm orders",
         "metrics --db-instance appdb-prod --hours 24",
@@ -211,8 +212,9 @@ def main() -> int:
     try:
         keys = seed(endpoint)
         print(f"moto server on {endpoint}, seeded: appdb-prod (+ replica), legacy-mysql, Aurora cluster orders\n"
-              "(moto answers at once, keeps an instance's AZ on failover and lacks the global database calls:\n"
-              " times below are ~0 and two runs end as they would against an endpoint without those calls)\n")
+              "(moto answers at once, records no failover event, keeps an instance's AZ on failover and lacks\n"
+              " the global database calls: times below are ~0, the instance failover stays unconfirmed and two\n"
+              " runs end as they would against an endpoint without those calls)\n")
         for command in _commands(keys):
             region = [] if "--region" in command else ["--region", REGION]
             argv = [sys.executable, "-m", "operations", *shlex.split(command), *region, "--endpoint-url", endpoint]

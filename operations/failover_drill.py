@@ -5,6 +5,9 @@ AWS rules relied on (RDS API Reference):
   configured for Multi-AZ." -- a single-AZ instance is refused before any call.
 - RebootDBInstance / FailoverDBCluster answer InvalidDBInstanceState / InvalidDBClusterStateFault
   unless the database is `available` -- checked first so the refusal is ours and clear.
+- A Multi-AZ instance's failover counts only with evidence (failover_evidence.py): a completed
+  failover event of the instance after the request, or a new primary Availability Zone;
+  otherwise "failover not confirmed" and exit 1, like an unconfirmed promotion.
 - FailoverDBCluster: "forces a failover ... in which a reader instance is promoted to writer";
   a cluster with no reader has nothing to promote and is refused; --target-instance names the
   reader to promote (TargetDBInstanceIdentifier), else RDS picks by promotion tier.
@@ -12,14 +15,17 @@ AWS rules relied on (RDS API Reference):
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Optional
 
 from operations.identifiers import add_target, db_identifier
-from operations import lookup
+from operations import failover_evidence as evidence, lookup
 from operations.cli import require_confirm
 from operations.errors import RunbookError
-from operations.waiting import wait_for
+from operations.waiting import WaitTimeout, poll_seconds, wait_for
 
+# Polls spent looking for evidence once the instance is available again (a minute at the default 15 s).
+EVIDENCE_POLLS = 4
 HELP = "reboot with failover (Multi-AZ instance) or fail a cluster over to a reader, measured; refuses single-AZ"
 
 
@@ -39,8 +45,10 @@ def _instance(ctx: Any) -> int:
         raise RunbookError(f"'{args.db_instance}' is {db.get('DBInstanceStatus')}, not available")
     before = db.get("AvailabilityZone"), db.get("SecondaryAvailabilityZone")
     out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
-    clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
-    # Done once the instance is available again after the reboot began: a status other than
+    asked = datetime.datetime.now(datetime.timezone.utc)
+    response = clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
+    since = evidence.request_time(response, asked)
+    # Back once the instance is available again after the reboot began: a status other than
     # `available` seen, or (an endpoint that reboots instantly) three polls in a row available.
     seen = {"other": False, "polls": 0}
 
@@ -51,12 +59,41 @@ def _instance(ctx: Any) -> int:
 
     after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
                               back, args.wait_timeout, lambda d: d.get("DBInstanceStatus", ""))
-    moved = after.get("AvailabilityZone") != before[0]
-    if not moved:
-        out.note("the primary's Availability Zone did not change: the endpoint reported no failover")
-    out.result(db_instance=args.db_instance, failover_seconds=round(seconds, 1), az_before=before[0],
-               az_after=after.get("AvailabilityZone"), failed_over=moved)
-    return 0
+    verdict, after = _evidence(ctx, since, before[0], after)
+    checked = (f"DescribeEvents of db-instance {args.db_instance}, category {evidence.CATEGORY}, since "
+               f"{since.isoformat(timespec='seconds')}: {len(verdict.events)} event(s); primary AZ {before[0]} -> "
+               f"{after.get('AvailabilityZone')}")
+    if verdict.confirmed:
+        out.note(f"failover confirmed: {'; '.join(verdict.evidence)}")
+    elif verdict.refusal:
+        out.note(f"failover not confirmed: RDS did not attempt it: {verdict.refusal} (checked: {checked})")
+    else:
+        out.note(f"failover not confirmed: no completed-failover event and no change of Availability Zone "
+                 f"(checked: {checked}); see the instance's events in the RDS console before relying on the standby")
+    out.result(db_instance=args.db_instance, confirmed=verdict.confirmed, failed_over=verdict.confirmed,
+               failover_seconds=round(seconds, 1) if verdict.confirmed else None, seconds_until_available=round(seconds, 1),
+               az_before=before[0], az_after=after.get("AvailabilityZone"), evidence=verdict.evidence,
+               failover_events=verdict.events, checked=checked)
+    return 0 if verdict.confirmed else 1
+
+
+def _evidence(ctx: Any, since: datetime.datetime, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict]:
+    """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after `available`)."""
+    clients, name = ctx.clients, ctx.args.db_instance
+    looked: dict = {"db": after}
+
+    def read() -> evidence.Verdict:
+        looked["db"] = lookup.instance(clients, name)
+        events = evidence.failover_events(clients.rds(), name, since)
+        looked["verdict"] = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"))
+        return looked["verdict"]
+
+    try:
+        wait_for(ctx.out, f"evidence that {name} failed over (RDS events, Availability Zone)", read,
+                 lambda v: v.confirmed or v.refusal is not None, min(ctx.args.wait_timeout, EVIDENCE_POLLS * poll_seconds()))
+    except WaitTimeout:
+        pass  # the last look is the answer: not confirmed
+    return looked["verdict"], looked["db"]
 
 
 def _writer(cluster: dict) -> Optional[str]:
@@ -84,7 +121,8 @@ def _cluster(ctx: Any) -> int:
     after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", lambda: lookup.cluster(clients, args.db_cluster),
                               lambda c: c.get("Status") == "available" and _writer(c) not in (None, writer),
                               args.wait_timeout, lambda c: f"{c.get('Status')}, writer {_writer(c)}")
-    out.result(db_cluster=args.db_cluster, failover_seconds=round(seconds, 1), writer_before=writer,
+    # The wait above ends only on a new writer: that is the evidence.
+    out.result(db_cluster=args.db_cluster, confirmed=True, failover_seconds=round(seconds, 1), writer_before=writer,
                writer_after=_writer(after), failed_over=True)
     return 0
 

@@ -5,21 +5,74 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from typing import Callable
 from urllib.parse import urlsplit
 
-# Amazon RDS API Reference, CreateDBInstance, DBInstanceIdentifier (and CreateDBCluster,
-# DBClusterIdentifier, same constraints): "Must contain from 1 to 63 letters, numbers, or hyphens.
-# First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens."
-_DB_IDENTIFIER = re.compile(r"[A-Za-z](?:[A-Za-z0-9]|-(?!-))*\Z")
+# What RDS allows for the names a runbook is given or derives (Amazon RDS API Reference):
+# - CreateDBInstance, DBInstanceIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
+#   (RestoreDBInstanceToPointInTime, TargetDBInstanceIdentifier, the same): "Must contain from 1 to
+#   63 letters, numbers, or hyphens. First character must be a letter. Can't end with a hyphen or
+#   contain two consecutive hyphens."
+# - CreateDBCluster, DBClusterIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html:
+#   the same characters, "1 to 63 (for Aurora DB clusters) or 1 to 52 (for Multi-AZ DB clusters)";
+#   RestoreDBClusterToPointInTime, DBClusterIdentifier (the drill's cluster) says "1 to 63" for
+#   both kinds, so the runbooks check 63 (whether a restored Multi-AZ DB cluster takes more than
+#   52 is not confirmed: RDS would refuse it, after the parser).
+# - CreateDBSnapshot, DBSnapshotIdentifier (and CopyDBSnapshot, TargetDBSnapshotIdentifier),
+#   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSnapshot.html: the same
+#   characters, "from 1 to 255".
+# - CreateDBClusterSnapshot, DBClusterSnapshotIdentifier (and CopyDBClusterSnapshot),
+#   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBClusterSnapshot.html: the
+#   same characters, "from 1 to 63".
+_RDS_NAME = re.compile(r"[A-Za-z](?:[A-Za-z0-9]|-(?!-))*\Z")
+DB_IDENTIFIER_MAX = 63
+SNAPSHOT_MAX = 255
+CLUSTER_SNAPSHOT_MAX = 63
 
 
-def db_identifier(value: str) -> str:
-    """A DB instance or cluster identifier as RDS allows it; anything else is refused (exit 2)."""
-    if not (1 <= len(value) <= 63 and _DB_IDENTIFIER.match(value) and not value.endswith("-")):
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a DB identifier (1-63 letters, digits or hyphens, a letter first, "
-            "no trailing or double hyphen)")
-    return value
+def rds_name_problem(value: str, max_length: int) -> str | None:
+    """Why `value` is not an RDS name of at most `max_length` characters, or None when it is one."""
+    if not 1 <= len(value) <= max_length:
+        return f"{len(value)} characters, not 1-{max_length}"
+    if not value[0].isascii() or not value[0].isalpha():
+        return "the first character must be a letter"
+    if value.endswith("-"):
+        return "it must not end with a hyphen"
+    if "--" in value:
+        return "it must not contain two consecutive hyphens"
+    if not _RDS_NAME.match(value):
+        return "only letters, digits and hyphens are allowed"
+    return None
+
+
+def allowed_names(max_length: int) -> str:
+    """What RDS allows in a name of at most `max_length` characters, for a refusal's message."""
+    return f"1-{max_length} letters, digits or hyphens, a letter first, no trailing or double hyphen"
+
+
+def _rds_name(what: str, max_length: int) -> Callable[[str], str]:
+    allowed = allowed_names(max_length)
+
+    def check(value: str) -> str:
+        problem = rds_name_problem(value, max_length)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a {what} ({problem}; allowed: {allowed})")
+        return value
+
+    check.__name__ = what.replace(" ", "_")  # argparse names the type in some messages
+    check.__doc__ = f"A {what} as RDS allows it ({allowed}); anything else is refused (exit 2)."
+    return check
+
+
+db_identifier = _rds_name("DB identifier", DB_IDENTIFIER_MAX)
+# Instance snapshots allow 255 characters, cluster snapshots 63: the parser accepts what either
+# kind allows, and the snapshot runbook checks the cluster limit before any call (snapshot.py).
+snapshot_identifier = _rds_name("DB snapshot identifier", SNAPSHOT_MAX)
+
+
+def derived_name(base: str, suffix: str, max_length: int = DB_IDENTIFIER_MAX) -> str:
+    """`base` + `suffix`, `base` shortened so the whole fits `max_length` (no trailing hyphen left before the suffix)."""
+    return base[:max_length - len(suffix)].rstrip("-") + suffix
 
 
 def add_target(p: argparse.ArgumentParser, *, confirm: str | None = None, instance_help: str | None = None,
@@ -59,3 +112,21 @@ def positive_seconds(value: str) -> float:
     if not (math.isfinite(seconds) and seconds > 0):
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of seconds")
     return seconds
+
+
+# PromoteReadReplica, BackupRetentionPeriod (RDS API Reference,
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html):
+# "Must be a value from 0 to 35" (0 turns automated backups off).
+RETENTION_DAYS = range(0, 36)
+
+
+def retention_days(value: str) -> int:
+    """A backup retention in whole days as PromoteReadReplica allows it (0-35)."""
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days not in RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a backup retention (whole days, "
+                                         f"{RETENTION_DAYS.start}-{RETENTION_DAYS.stop - 1})")
+    return days

@@ -9,10 +9,10 @@ from operations.errors import RunbookError
 from operations.identifiers import same_identifier
 
 
-def instance(clients: Clients, identifier: str, region: str | None = None) -> dict[str, Any]:
+def instance(clients: Clients, identifier: str, region: str | None = None, *, may_be_down: bool = False) -> dict[str, Any]:
     """describe_db_instances of one identifier; RunbookError when it does not exist."""
     try:
-        found = clients.rds(region).describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
+        found = clients.rds(region, may_be_down=may_be_down).describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"]
     except Exception as exc:
         if error_code(exc) == "DBInstanceNotFound":
             found = []

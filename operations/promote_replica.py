@@ -5,7 +5,9 @@ AWS rules relied on (RDS API Reference):
   existing read replica"); "a read replica cannot be promoted ... when it is in the backing-up
   status"; "This command doesn't apply to Aurora". BackupRetentionPeriod "Default: 1" -- the
   runbook passes the replica's source's retention (or --backup-retention) so the new primary
-  does not fall to one day.
+  does not fall to one day. When the source's region does not answer (a DR promotion), its client
+  gives up within seconds (clients.MAY_BE_DOWN), the run says "source region unreachable" and
+  promotes with the replica's own retention, or, without one, the API's default.
 - PromoteReadReplicaDBCluster: an Aurora cross-region read replica cluster (ReplicationSourceIdentifier).
 - SwitchoverGlobalCluster (planned, no data loss) and FailoverGlobalCluster with AllowDataLoss
   (unplanned: "can result in a loss of write transaction data that wasn't replicated"); the
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from operations.identifiers import add_target
+from operations.identifiers import add_target, retention_days
 from operations import lookup
 from operations.cli import require_confirm
+from operations.clients import UNREACHABLE
 from operations.errors import RunbookError
-from operations.waiting import wait_for
+from operations.waiting import WaitTimeout, wait_for
 
 HELP = "promote a read replica (or switch/fail over an Aurora global database) and print the stack changes"
 
@@ -29,7 +32,8 @@ def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --backup-retention, --allow-data-loss."""
     add_target(p, confirm="promotion cannot be undone", instance_help="a read replica instance",
                cluster_help="an Aurora secondary or cross-region replica cluster")
-    p.add_argument("--backup-retention", type=int, metavar="DAYS", help="retention of the new primary (default: the source's)")
+    p.add_argument("--backup-retention", type=retention_days, metavar="DAYS",
+                   help="retention of the new primary, 0-35 days (default: the source's)")
     p.add_argument("--allow-data-loss", action="store_true",
                    help="global database: fail over (unplanned, may lose writes) instead of a switchover")
 
@@ -61,18 +65,11 @@ def _instance(ctx: Any) -> int:
         raise RunbookError(f"'{args.db_instance}' is not a read replica: nothing to promote")
     if db.get("DBInstanceStatus") != "available":
         raise RunbookError(f"'{args.db_instance}' is {db.get('DBInstanceStatus')}; RDS promotes only an available replica")
-    retention = args.backup_retention
+    retention, retention_from = args.backup_retention, "--backup-retention"
     if retention is None:
-        # A cross-region replica names its source by ARN: read it in the source's region.
-        where = source.split(":") if source.startswith("arn:") else None
-        try:
-            origin = lookup.instance(clients, where[-1], where[3]) if where else lookup.instance(clients, source)
-        except RunbookError:
-            raise RunbookError(f"cannot read the source {source} (gone with its region?): pass --backup-retention "
-                               "so the new primary does not fall to PromoteReadReplica's default of 1 day") from None
-        retention = origin.get("BackupRetentionPeriod")
+        retention, retention_from = _source_retention(ctx, db, source)
     request: dict[str, Any] = {"DBInstanceIdentifier": args.db_instance}
-    if retention:
+    if retention is not None:  # 0 too: it turns backups off, where leaving it out means 1 day
         request["BackupRetentionPeriod"] = int(retention)
     out.note(f"promoting {args.db_instance} (replica of {source}) to a standalone primary")
     clients.rds().promote_read_replica(**request)
@@ -83,8 +80,34 @@ def _instance(ctx: Any) -> int:
     steps = _stack_steps(out, db, args.db_instance)
     out.result(db_instance=args.db_instance, former_source=source, confirmed=confirmed,
                promotion_seconds=round(seconds, 1) if confirmed else None, backup_retention=retention,
-               stack_steps=steps)
+               backup_retention_from=retention_from, stack_steps=steps)
     return 0 if confirmed else 1
+
+
+def _source_retention(ctx: Any, db: dict, source: str) -> tuple[int | None, str]:
+    """The source's backup retention, read in its own region; when that region does not answer,
+    say so and go on with the replica's own retention (or PromoteReadReplica's default)."""
+    clients, out = ctx.clients, ctx.out
+    # A cross-region replica names its source by ARN (arn:aws:rds:<region>:<account>:db:<id>).
+    where = source.split(":") if source.startswith("arn:") else None
+    region = where[3] if where else clients.region
+    try:
+        origin = lookup.instance(clients, where[-1] if where else source, region, may_be_down=region != clients.region)
+    except UNREACHABLE as exc:
+        out.note(f"source region {region} unreachable ({type(exc).__name__}: {exc}); promoting "
+                 f"{db['DBInstanceIdentifier']} in {clients.region} without reading its source")
+        own = db.get("BackupRetentionPeriod") or 0
+        if own:
+            out.note(f"the new primary keeps the replica's own backup retention of {own} days "
+                     "(pass --backup-retention to choose another)")
+            return int(own), "replica (source region unreachable)"
+        out.note("the replica has no backup retention of its own: the new primary gets PromoteReadReplica's "
+                 "default of 1 day; raise it once promoted (modify-db-instance --backup-retention-period)")
+        return None, "PromoteReadReplica default of 1 day (source region unreachable)"
+    except RunbookError:
+        raise RunbookError(f"cannot read the source {source} (gone with its region?): pass --backup-retention "
+                           "so the new primary does not fall to PromoteReadReplica's default of 1 day") from None
+    return origin.get("BackupRetentionPeriod"), "source"
 
 
 def _wait(ctx: Any, what: str, read: Any, done: Any, describe: Any) -> tuple[bool, float]:
@@ -92,7 +115,7 @@ def _wait(ctx: Any, what: str, read: Any, done: Any, describe: Any) -> tuple[boo
     try:
         _, seconds = wait_for(ctx.out, what, read, done, ctx.args.wait_timeout, describe)
         return True, seconds
-    except RunbookError as exc:
+    except WaitTimeout as exc:
         ctx.out.note(f"RDS accepted the request, but it was not confirmed: {exc}. Check it with "
                      "describe-db-instances / describe-global-clusters before the stack steps.")
         return False, ctx.args.wait_timeout

@@ -22,6 +22,7 @@ from operations.errors import RunbookError
 from operations.waiting import wait_for
 
 DRILL_TAG = "operations-restore-drill"
+INSTANCE_SUFFIX = "-1"  # the Aurora drill cluster's one instance: "<drill-id>-1"
 
 
 def _ours(resource: dict, what: str) -> None:
@@ -93,7 +94,7 @@ def restore(ctx: Any, source: dict, drill_id: str, point: datetime.datetime | No
         writer = next((m["DBInstanceIdentifier"] for m in source.get("DBClusterMembers") or [] if m.get("IsClusterWriter")), None)
         if writer is None:
             raise RunbookError(f"cluster '{source['DBClusterIdentifier']}' has no writer to take an instance class from")
-        instance_id = f"{drill_id}-1"
+        instance_id = drill_id + INSTANCE_SUFFIX
         out.note(f"adding instance {instance_id} to the restored cluster (Aurora restores no instances)")
         clients.rds().create_db_instance(
             DBInstanceIdentifier=instance_id, DBClusterIdentifier=drill_id, Engine=source["Engine"],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from operations.identifiers import add_target
+from operations.identifiers import DB_IDENTIFIER_MAX, add_target, db_identifier, derived_name
 from operations import lookup, restore_cluster
 from operations.cli import require_confirm
 from operations.clients import AWS_ERRORS
@@ -27,13 +27,18 @@ from operations.waiting import wait_for
 
 HELP = "restore the latest restorable time (or --to-time) to a temporary copy, check it, report RTO/RPO, delete it"
 DRILL_TAG = restore_cluster.DRILL_TAG
+# An Aurora drill cluster gets the instance "<drill-id>-1" (restore_cluster.py), itself a DB
+# instance identifier of at most 63 characters (identifiers.py).
+AURORA_DRILL_ID_MAX = DB_IDENTIFIER_MAX - len(restore_cluster.INSTANCE_SUFFIX)
 
 
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --confirm, --to-time, --drill-id."""
     add_target(p, confirm="the drill creates and deletes an instance")
     p.add_argument("--to-time", metavar="ISO8601", help="restore this UTC time instead of the latest restorable time")
-    p.add_argument("--drill-id", metavar="ID", help="identifier of the temporary instance (default <db>-drill-<time>)")
+    p.add_argument("--drill-id", metavar="ID", type=db_identifier,
+                   help="identifier of the temporary instance or cluster (default <db>-drill-<time>); "
+                        f"a DB identifier, at most {AURORA_DRILL_ID_MAX} characters with --db-cluster")
 
 
 def _now() -> datetime.datetime:
@@ -126,7 +131,7 @@ def _cluster(ctx: Any) -> int:
     if not source.get("BackupRetentionPeriod"):
         raise RunbookError(f"cluster '{args.db_cluster}' has no automated backups: nothing to restore")
     point, started = _restore_point(args, source), _now()
-    drill_id = (args.drill_id or f"{args.db_cluster}-drill-{started:%Y%m%d%H%M%S}")[:60].rstrip("-")
+    drill_id = args.drill_id or derived_name(args.db_cluster, f"-drill-{started:%Y%m%d%H%M%S}", AURORA_DRILL_ID_MAX)
     if restore_cluster.cluster_or_none(clients, drill_id) is not None:
         raise RunbookError(f"'{drill_id}' already exists; pass another --drill-id")
     latest = source.get("LatestRestorableTime")
@@ -134,7 +139,7 @@ def _cluster(ctx: Any) -> int:
     tags = [{"Key": "CreatedBy", "Value": DRILL_TAG}, {"Key": "DrillOf", "Value": args.db_cluster}]
     out.note(f"restoring cluster {args.db_cluster} to {point.isoformat() if point else 'its latest restorable time'} "
              f"as {drill_id}")
-    instance_id = f"{drill_id}-1" if source.get("Engine", "").startswith("aurora") else None
+    instance_id = drill_id + restore_cluster.INSTANCE_SUFFIX if source.get("Engine", "").startswith("aurora") else None
     if instance_id and lookup.instance_or_none(clients, instance_id) is not None:
         # Its cleanup would refuse to delete a foreign instance and stop before the drill cluster.
         raise RunbookError(f"'{instance_id}' (the drill's Aurora instance) already exists; pass another --drill-id")
@@ -153,9 +158,13 @@ def _cluster(ctx: Any) -> int:
 
 
 def run(ctx: Any) -> int:
-    """Refuse without --confirm, then drill the instance or the cluster."""
+    """Refuse without --confirm or a --drill-id too long for a cluster drill, then drill the instance or the cluster."""
     args = ctx.args
     require_confirm(args, args.db_cluster or args.db_instance)
+    if args.db_cluster and args.drill_id and len(args.drill_id) > AURORA_DRILL_ID_MAX:
+        raise RunbookError(f"--drill-id {args.drill_id!r} is {len(args.drill_id)} characters; with --db-cluster at most "
+                           f"{AURORA_DRILL_ID_MAX} are allowed, since an Aurora drill adds the instance "
+                           f"'<drill-id>{restore_cluster.INSTANCE_SUFFIX}' (a DB identifier: at most {DB_IDENTIFIER_MAX})")
     return _cluster(ctx) if args.db_cluster else _instance(ctx)
 
 
@@ -169,7 +178,7 @@ def _instance(ctx: Any) -> int:
         raise RunbookError(f"'{args.db_instance}' has no automated backups (BackupRetentionPeriod 0): nothing to restore")
     point = _restore_point(args, source)
     started = _now()
-    drill_id = (args.drill_id or f"{args.db_instance}-drill-{started:%Y%m%d%H%M%S}")[:63].rstrip("-")
+    drill_id = args.drill_id or derived_name(args.db_instance, f"-drill-{started:%Y%m%d%H%M%S}")
     if lookup.instance_or_none(clients, drill_id) is not None:
         raise RunbookError(f"'{drill_id}' already exists; pass another --drill-id")
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from operations.identifiers import add_target
+from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, allowed_names, derived_name, rds_name_problem,
+                                   snapshot_identifier)
 from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
@@ -40,9 +41,19 @@ KINDS = {
 def add_arguments(p: Any) -> None:
     """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
     add_target(p)
-    p.add_argument("--snapshot-id", help="default: <db>-ops-<UTC time>")
+    p.add_argument("--snapshot-id", metavar="ID", type=snapshot_identifier,
+                   help="default: <db>-ops-<UTC time>; 1-255 letters, digits or hyphens (a cluster snapshot: 1-63)")
     p.add_argument("--copy-to-region", metavar="REGION", help="copy the snapshot to this region once available")
     p.add_argument("--kms-key-id", metavar="KEY", help="key of the destination region for the copy")
+
+
+def _check_snapshot_id(args: Any) -> None:
+    """A cluster snapshot identifier allows 63 characters, an instance snapshot's 255 (identifiers.py)."""
+    if args.db_cluster and args.snapshot_id:
+        problem = rds_name_problem(args.snapshot_id, CLUSTER_SNAPSHOT_MAX)
+        if problem:
+            raise RunbookError(f"--snapshot-id {args.snapshot_id!r} is not a DB cluster snapshot identifier "
+                               f"({problem}; allowed: {allowed_names(CLUSTER_SNAPSHOT_MAX)})")
 
 
 def _validate(ctx: Any, encrypted: bool) -> None:
@@ -77,9 +88,13 @@ def run(ctx: Any) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     kind_name = "cluster" if args.db_cluster else "instance"
     kind, source_id = KINDS[kind_name], args.db_cluster or args.db_instance
+    _check_snapshot_id(args)  # before any call
     db = lookup.cluster(clients, source_id) if args.db_cluster else lookup.instance(clients, source_id)
     _validate(ctx, bool(db.get("StorageEncrypted")))
-    snapshot_id = args.snapshot_id or f"{source_id}-ops-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}"
+    # The default name keeps to the cluster snapshot's 63 characters (a 63-character cluster
+    # identifier plus the suffix would not).
+    snapshot_id = args.snapshot_id or derived_name(
+        source_id, f"-ops-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}", CLUSTER_SNAPSHOT_MAX)
 
     out.note(f"creating snapshot {snapshot_id} of {kind_name} {source_id} in {clients.region}")
     tags = [{"Key": "CreatedBy", "Value": "operations snapshot"}]

@@ -18,6 +18,10 @@ from operations.identifiers import positive_seconds
 from operations.output import Output
 
 
+class WaitTimeout(RunbookError):
+    """AWS did not reach the state in time (a RunbookError: exit 2 unless the runbook handles it)."""
+
+
 def poll_seconds() -> float:
     """The poll interval: OPS_POLL_SECONDS, default 15 seconds."""
     try:
@@ -29,7 +33,7 @@ def poll_seconds() -> float:
 
 def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[Any], bool],
              timeout: float, describe: Optional[Callable[[Any], str]] = None) -> tuple[Any, float]:
-    """Call read() until done(value); return (value, seconds waited). RunbookError on timeout."""
+    """Call read() until done(value); return (value, seconds waited). WaitTimeout on timeout."""
     interval, start = poll_seconds(), time.monotonic()
     # Text, not a markup string: `what` and AWS's states may hold "[/...]".
     status = None if out.as_json else out.errors.status(Text(what))
@@ -42,7 +46,7 @@ def wait_for(out: Output, what: str, read: Callable[[], Any], done: Callable[[An
             if done(value):
                 return value, elapsed
             if elapsed > timeout:
-                raise RunbookError(f"gave up after {elapsed:.0f}s waiting for: {what}")
+                raise WaitTimeout(f"gave up after {elapsed:.0f}s waiting for: {what}")
             if status is not None:
                 state = describe(value) if describe else ""
                 status.update(Text(f"{what} ").append(f"({state}{', ' if state else ''}{elapsed:.0f}s)", style="dim"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import boto3
 
@@ -63,3 +66,28 @@ class Estate:
 
     def snapshots(self, region: str = demo.REGION) -> set[str]:
         return {s["DBSnapshotIdentifier"] for s in self.client("rds", region).describe_db_snapshots()["DBSnapshots"]}
+
+
+@contextlib.contextmanager
+def served_estate() -> Iterator[Estate]:
+    """A moto server on a free loopback port, seeded with the demo estate, stopped afterwards."""
+    from moto.server import ThreadedMotoServer
+
+    port = demo.free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        # moto keeps its state per process, not per server: start from nothing (another module's
+        # estate may have been seeded in this worker before).
+        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
+        yield Estate(endpoint, demo.seed(endpoint))
+    finally:
+        server.stop()
+
+
+def closed_endpoint() -> str:
+    """An http URL on a loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"

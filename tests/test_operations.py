@@ -2,7 +2,8 @@
 
 moto differs from RDS in ways the tests name where they matter:
 - it answers every change at once (no `rebooting` / `modifying` states), so measured times are ~0;
-- RebootDBInstance with ForceFailover keeps the primary's Availability Zone (failed_over false);
+- RebootDBInstance with ForceFailover keeps the primary's Availability Zone and records no failover
+  event (DescribeEvents answers, with creation and backup events only): the drill is unconfirmed;
 - PromoteReadReplica keeps ReadReplicaSourceDBInstanceIdentifier, so promotion is never confirmed;
 - SwitchoverGlobalCluster / FailoverGlobalCluster are not implemented (HTTP 500);
 - a restored instance copies the source's PubliclyAccessible and DeletionProtection;
@@ -10,26 +11,17 @@ moto differs from RDS in ways the tests name where they matter:
 """
 
 import json
-import socket
 
 import pytest
 
 from operations import demo
-from tests.ops_estate import ENV, Estate
+from tests.ops_estate import ENV, Estate, closed_endpoint, served_estate
 
 
 @pytest.fixture(scope="module")
 def estate():
-    from moto.server import ThreadedMotoServer
-
-    port = demo.free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        endpoint = f"http://127.0.0.1:{port}"
-        yield Estate(endpoint, demo.seed(endpoint))
-    finally:
-        server.stop()
+    with served_estate() as served:
+        yield served
 
 
 # --- contract ---------------------------------------------------------------------------------
@@ -46,10 +38,7 @@ def test_unknown_instance_is_refused(estate):
 
 
 def test_unreachable_endpoint_is_one_message():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
-    run = Estate(closed, {}).run("audit", env={**ENV, "AWS_MAX_ATTEMPTS": "1"})
+    run = Estate(closed_endpoint(), {}).run("audit", env={**ENV, "AWS_MAX_ATTEMPTS": "1"})
     assert run.code == 2 and run.result["kind"] == "error"
 
 
@@ -344,12 +333,18 @@ def test_failover_drill_refuses_a_single_az_instance(estate):
 
 def test_failover_drill_of_a_multi_az_instance_and_a_cluster(estate):
     run = estate.run("failover-drill", "--db-instance", "appdb-prod", "--confirm", "appdb-prod")
-    assert run.code == 0 and run.result["failover_seconds"] >= 0
-    assert run.result["failed_over"] is False  # moto keeps the primary in its AZ (see the module docstring)
+    # moto accepts the reboot but records no failover event and keeps the primary in its AZ (see
+    # the module docstring): no evidence, so the drill says so and exits 1 instead of claiming it.
+    assert run.code == 1 and run.result["confirmed"] is False and run.result["failed_over"] is False
+    assert run.result["failover_seconds"] is None and run.result["seconds_until_available"] >= 0
+    assert run.result["evidence"] == [] and run.result["failover_events"] == []
+    assert run.result["az_before"] == run.result["az_after"]
+    assert "DescribeEvents of db-instance appdb-prod, category failover" in run.result["checked"]
+    assert any(n["message"].startswith("failover not confirmed: no completed-failover event") for n in run.of_kind("note"))
     writer = estate.run("failover-drill", "--db-cluster", "orders", "--confirm", "orders", "--target-instance", "nope")
     assert writer.code == 2 and "not a reader" in writer.result["message"]
     cluster = estate.run("failover-drill", "--db-cluster", "orders", "--confirm", "orders")
-    assert cluster.code == 0, cluster.lines
+    assert cluster.code == 0 and cluster.result["confirmed"] is True, cluster.lines
     assert cluster.result["writer_before"] != cluster.result["writer_after"]
     assert cluster.result["writer_after"] in ("orders-1", "orders-2")
 

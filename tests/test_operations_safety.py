@@ -27,7 +27,7 @@ class _FakeClients:
     def __init__(self, rds):
         self._rds = rds
 
-    def rds(self, region=None):
+    def rds(self, region=None, may_be_down=False):
         return self._rds
 
 
