@@ -226,16 +226,23 @@ def _preview_in(repo, out, *args):
     return run.returncode, json.loads(out.read_text()) if out.exists() else None
 
 
-def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path):
+@pytest.fixture
+def committed_copy(tmp_path):
+    """A copy of the project in a repository of its own with one commit, so HEAD and the
+    working tree are known exactly."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed: no ref to build a baseline from")
-    # A repository of its own with one commit, so HEAD and the working tree are known exactly.
     repo = tmp_path / "repo"
     shutil.copytree(PROJECT_DIR, repo, ignore=shutil.ignore_patterns(
         ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "baseline")
+    return repo
+
+
+def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committed_copy):
+    repo = committed_copy
 
     code, report = _preview_in(repo, tmp_path / "same.json", "--baseline", "git:HEAD")
     assert code == EXIT_CLEAN
@@ -253,15 +260,8 @@ def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path):
     assert code == EXIT_ERROR
 
 
-def test_a_git_ref_baseline_runs_that_refs_components_not_the_checkouts(tmp_path):
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: no ref to build a baseline from")
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT_DIR, repo, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "baseline")
+def test_a_git_ref_baseline_runs_that_refs_components_not_the_checkouts(tmp_path, committed_copy):
+    repo = committed_copy
     # A change in components/ only (the stack files are the ref's): the diff must show it.
     credentials = repo / "components" / "credentials.py"
     source = credentials.read_text()
