@@ -18,7 +18,7 @@ from typing import Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
-from operations.identifiers import endpoint_url, positive_seconds
+from operations.identifiers import endpoint_url, positive_seconds, region
 from operations.output import Output
 from operations.waiting import poll_seconds
 
@@ -52,7 +52,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--region", help="AWS region (default: the boto3 chain's region)")
+    common.add_argument("--region", type=region, help="AWS region (default: the boto3 chain's region)")
     common.add_argument("--endpoint-url", type=endpoint_url, help="send every AWS call here (moto, LocalStack)")
     common.add_argument("--json", action="store_true", help="one JSON object per line; the last is the result")
     common.add_argument("--wait-timeout", type=positive_seconds, default=3600, metavar="SECONDS",

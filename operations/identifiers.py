@@ -1,12 +1,17 @@
-"""argparse types for what the runbooks act on: DB identifiers, the endpoint URL and durations."""
+"""argparse types for what the runbooks act on: DB identifiers, regions, the endpoint URL, durations and percentages."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import functools
 import math
 import re
 from typing import Callable
 from urllib.parse import urlsplit
+
+import botocore
+import botocore.session
 
 # What RDS allows for the names a runbook is given or derives (Amazon RDS API Reference):
 # - CreateDBInstance, DBInstanceIdentifier, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
@@ -103,15 +108,61 @@ def endpoint_url(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=1)
+def rds_regions() -> frozenset[str]:
+    """Every region of every partition with an RDS endpoint, from botocore's endpoint data (no call)."""
+    session = botocore.session.get_session()
+    return frozenset(region for partition in session.get_available_partitions()
+                     for region in session.get_available_regions("rds", partition))
+
+
+def region(value: str) -> str:
+    """An AWS region with RDS: a misspelt one would otherwise surface as a connection error."""
+    if value in rds_regions():
+        return value
+    close = difflib.get_close_matches(value, sorted(rds_regions()), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else f"e.g. {', '.join(sorted(rds_regions())[:3])}"
+    raise argparse.ArgumentTypeError(f"{value!r} is not an AWS region with RDS in botocore {botocore.__version__}'s "
+                                     f"endpoint data ({hint})")
+
+
+def _finite(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
+
+
 def positive_seconds(value: str) -> float:
     """A finite number of seconds above zero (float() alone accepts 'nan', 'inf' and negatives)."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
+    seconds = _finite(value)
     if not (math.isfinite(seconds) and seconds > 0):
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of seconds")
     return seconds
+
+
+def positive_days(value: str) -> float:
+    """A finite number of days above zero (a window of metrics)."""
+    days = _finite(value)
+    if not (math.isfinite(days) and days > 0):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of days")
+    return days
+
+
+def age_days(value: str) -> float:
+    """A finite number of days from zero (an age: 0 means every one)."""
+    days = _finite(value)
+    if not (math.isfinite(days) and days >= 0):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number of days from 0")
+    return days
+
+
+def percent(value: str) -> float:
+    """A percentage from 0 to 100 (a CPU utilization threshold)."""
+    number = _finite(value)
+    if not 0 <= number <= 100:  # False for nan
+        raise argparse.ArgumentTypeError(f"{value!r} is not a percentage (0-100)")
+    return number
 
 
 # PromoteReadReplica, BackupRetentionPeriod (RDS API Reference,

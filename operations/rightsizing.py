@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from operations import stats
+from operations.errors import RunbookError
+from operations.identifiers import age_days, percent, positive_days
 
 HELP = "downsizing/upsizing within the family, gp2->gp3, idle instances, old snapshots; estimated monthly savings"
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
@@ -34,11 +36,12 @@ CONNECTION_DIVISOR = {"postgres": 9531392, "mysql": 12582880, "mariadb": 1258288
 
 def add_arguments(p: Any) -> None:
     """--days and the thresholds of the heuristics."""
-    p.add_argument("--days", type=float, default=14, help="utilization window ending now (default 14)")
-    p.add_argument("--low-cpu", type=float, default=30, help="p95 CPU %% under which to downsize (default 30)")
-    p.add_argument("--high-cpu", type=float, default=80, help="p95 CPU %% over which to upsize (default 80)")
-    p.add_argument("--idle-cpu", type=float, default=5, help="peak CPU %% of an idle instance (default 5)")
-    p.add_argument("--snapshot-age-days", type=float, default=90, help="manual snapshots older than this (default 90)")
+    p.add_argument("--days", type=positive_days, default=14, help="utilization window ending now (default 14)")
+    p.add_argument("--low-cpu", type=percent, default=30, help="p95 CPU %% under which to downsize (default 30)")
+    p.add_argument("--high-cpu", type=percent, default=80, help="p95 CPU %% over which to upsize (default 80)")
+    p.add_argument("--idle-cpu", type=percent, default=5, help="peak CPU %% of an idle instance (default 5)")
+    p.add_argument("--snapshot-age-days", type=age_days, default=90,
+                   help="manual snapshots older than this (default 90)")
 
 
 def _class_parts(instance_class: str) -> Optional[tuple[str, str, str]]:
@@ -148,6 +151,8 @@ def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
 def run(ctx: Any) -> int:
     """Recommend class, storage and snapshot changes with estimated monthly savings."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
+    if args.low_cpu >= args.high_cpu:  # every instance would be both too big and too small
+        raise RunbookError(f"--low-cpu {args.low_cpu:g} must be below --high-cpu {args.high_cpu:g}")
     cloudwatch, recommendations = clients.client("cloudwatch"), []
     paginator = clients.rds().get_paginator("describe_db_instances")
     instances = [db for page in paginator.paginate() for db in page.get("DBInstances", [])]

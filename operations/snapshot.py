@@ -16,7 +16,7 @@ import datetime
 from typing import Any
 
 from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, allowed_names, derived_name, rds_name_problem,
-                                   snapshot_identifier)
+                                   region, snapshot_identifier)
 from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
@@ -43,7 +43,8 @@ def add_arguments(p: Any) -> None:
     add_target(p)
     p.add_argument("--snapshot-id", metavar="ID", type=snapshot_identifier,
                    help="default: <db>-ops-<UTC time>; 1-255 letters, digits or hyphens (a cluster snapshot: 1-63)")
-    p.add_argument("--copy-to-region", metavar="REGION", help="copy the snapshot to this region once available")
+    p.add_argument("--copy-to-region", metavar="REGION", type=region,
+                   help="copy the snapshot to this region once available")
     p.add_argument("--kms-key-id", metavar="KEY", help="key of the destination region for the copy")
 
 

@@ -64,6 +64,45 @@ def test_a_backup_retention_outside_0_to_35_days_is_refused(monkeypatch, capsys,
     assert f"argument --backup-retention: {days!r} is not a backup retention (whole days, 0-35)" in line["message"]
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["audit", "--region", "eu-wset-1"], "argument --region: 'eu-wset-1' is not an AWS region with RDS"),
+    (["snapshot", "--db-instance", "appdb", "--copy-to-region", "eu-centrl-1"],
+     "argument --copy-to-region: 'eu-centrl-1' is not an AWS region with RDS"),
+    (["rightsizing", "--days", "nan"], "argument --days: 'nan' is not a positive finite number of days"),
+    (["rightsizing", "--days", "-3"], "argument --days: '-3' is not a positive finite number of days"),
+    (["rightsizing", "--snapshot-age-days", "inf"], "argument --snapshot-age-days: 'inf' is not a finite number of days"),
+    (["rightsizing", "--snapshot-age-days", "-1"], "argument --snapshot-age-days: '-1' is not a finite number of days"),
+    (["rightsizing", "--low-cpu", "120"], "argument --low-cpu: '120' is not a percentage (0-100)"),
+    (["rightsizing", "--idle-cpu", "nan"], "argument --idle-cpu: 'nan' is not a percentage (0-100)"),
+])
+def test_a_bad_region_or_number_is_refused_before_any_client(monkeypatch, capsys, argv, message):
+    monkeypatch.setattr(cli, "Clients", lambda *a: pytest.fail("an AWS client was made for a refused value"))
+    region = [] if "--region" in argv else ["--region", "eu-west-1"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*argv, *region, "--json"])
+    (line,) = _json_lines(capsys.readouterr().out)
+    assert exited.value.code == 2 and message in line["message"]
+
+
+def test_a_misspelt_region_is_answered_with_the_closest_ones(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["audit", "--region", "eu-wset-1", "--json"])
+    (line,) = _json_lines(capsys.readouterr().out)
+    assert "did you mean eu-west-1" in line["message"]
+
+
+def test_every_partitions_regions_are_accepted():
+    from operations.identifiers import rds_regions
+    regions = rds_regions()
+    assert {"eu-west-1", "cn-north-1", "us-gov-west-1"} <= regions  # aws, aws-cn, aws-us-gov
+    assert "eu-west-9" not in regions
+
+
+def test_a_low_cpu_threshold_above_the_high_one_is_refused(estate):
+    run = estate.run("rightsizing", "--low-cpu", "90", "--high-cpu", "80")
+    assert run.code == 2 and run.result["message"] == "--low-cpu 90 must be below --high-cpu 80"
+
+
 def test_the_longest_allowed_names_pass_the_parser():
     args = cli.parser().parse_args(DRILL + ["d" * 63])
     assert args.drill_id == "d" * 63
