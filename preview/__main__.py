@@ -9,7 +9,7 @@ stack's policies/config/<stack>.json, as `pulumi preview --policy-pack` would.
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad config, bad baseline or program
 error; 3 (with --baseline) a stateful resource would be replaced or deleted and
---allow-replacement was not given.
+--allow-replacement was not given; 141 the reader of stdout left (`| head`) before the end.
 """
 
 from __future__ import annotations
@@ -230,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_CLEAN
 
 
+# A shell reports a process killed by SIGPIPE as 128 + 13; Python turns SIGPIPE into BrokenPipeError.
+EXIT_READER_LEFT = 141
+
+
 def exit_without_teardown(code: int) -> None:
     """Flush the output and end the process without the interpreter's teardown.
 
@@ -242,10 +246,18 @@ def exit_without_teardown(code: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:  # `| head`: the reader left; the exit code still says what happened
-        pass
+    except BrokenPipeError:
+        code = EXIT_READER_LEFT
     os._exit(code)
 
 
+def _run_as_command() -> None:
+    try:
+        code = main()
+    except BrokenPipeError:  # `| head`: the reader left while the plan was printed; say nothing more
+        code = EXIT_READER_LEFT
+    exit_without_teardown(code)
+
+
 if __name__ == "__main__":
-    exit_without_teardown(main())
+    _run_as_command()

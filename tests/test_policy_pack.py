@@ -564,6 +564,18 @@ def test_the_sdk_speedup_is_installed_by_the_pack_not_by_an_import(run_entry_poi
     assert packs == ([len(pack.info.policies)] if run_entry_point else [])
 
 
+def test_the_running_pack_answers_remediate_as_the_engine_calls_it(pack):
+    # The engine asks the pack for remediations of every resource before Analyze; an exception
+    # there fails the step ("failed to run remediation"). The pack has no remediation policy.
+    from preview.analyzer import analyze_request
+    from benchmarks.fleet import synthetic_fleet
+    resources = synthetic_fleet(16)
+    assert len({r.type for r in resources}) > 5
+    for resource in resources:
+        response = pack.stub.Remediate(analyze_request(resource))
+        assert list(response.remediations) == []
+
+
 # --- the pack's engine tables know every engine the program can deploy --------------------------
 
 def _catalog():

@@ -67,3 +67,14 @@ def test_json_on_stdout_is_the_report_alone():
     assert report["stack"] == "prod" and len(report["resources"]) > 90
     assert "policy check of prod (0 violation(s)):" in result.stderr
     assert result.stderr.rstrip().splitlines()[-1].startswith("verdict: stack prod, ")
+
+
+def test_a_reader_that_leaves_ends_the_command_quietly_with_141():
+    # `python -m preview ... | head`: the reader is gone before the plan is printed. A shell
+    # reports a process killed by SIGPIPE as 141; no traceback, nothing that reads as a verdict.
+    process = subprocess.Popen([sys.executable, "-m", "preview", "--stack", "prod"], cwd=PROJECT_DIR,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # no reader left: the first write fails
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 141
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

@@ -90,8 +90,16 @@ if sys.argv[1] == "fast":
 servicer = sdk._PolicyAnalyzerServicer("rds-guardrails", "0.0.1", all_policies(), EnforcementLevel.MANDATORY,
                                        None, None, None, None, None, None, None)
 fleet = synthetic_fleet(400)
-for r in fleet:
-    print(servicer.Analyze(analyze_request(r), None).SerializeToString().hex())
+requests = [analyze_request(r) for r in fleet]
+for i, request in enumerate(requests):
+    if i % 2:  # as the CLI sends it: with the resource's provider and its properties
+        request.provider.CopyFrom(analyzer_pb2.AnalyzerProviderResource(
+            type="pulumi:providers:aws", urn="urn:pulumi:bench::fleet::pulumi:providers:aws::default",
+            name="default", properties=_struct({"region": "eu-west-1", "skipCredentialsValidation": False})))
+for request in requests:
+    print(servicer.Analyze(request, None).SerializeToString().hex())
+for request in requests[:40]:  # the engine asks every resource for remediations first
+    print(servicer.Remediate(request, None).SerializeToString().hex())
 stack = analyzer_pb2.AnalyzeStackRequest(resources=[analyzer_pb2.AnalyzerResource(
     type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r)) for r in fleet])
 print(servicer.AnalyzeStack(stack, None).SerializeToString().hex())
@@ -106,9 +114,44 @@ def test_the_pack_speedups_give_the_sdks_own_responses():
         return result.stdout.splitlines()
 
     plain, fast = responses("plain"), responses("fast")
-    assert len(plain) == 401 and sum(1 for r in plain[:400] if r) > 50  # many resources have findings
-    assert len(plain[400]) > 1000  # the AnalyzeStack response: stack findings on the fleet
-    assert fast == plain
+    assert len(plain) == 441 and sum(1 for r in plain[:400] if r) > 50  # many resources have findings
+    assert len(plain[440]) > 1000  # the AnalyzeStack response: stack findings on the fleet
+    assert fast == plain  # Analyze (with and without a provider), Remediate and AnalyzeStack
+
+
+_CONVERSIONS = """
+import sys
+sys.path.insert(0, "policies")
+import pulumi_policy.policy as sdk
+from google.protobuf import json_format
+from pulumi_policy import EnforcementLevel
+from rds_guardrails import sdk_speedup
+from rds_guardrails.pack import all_policies
+from benchmarks.fleet import synthetic_fleet
+from preview.analyzer import _struct, analyze_request, analyzer_pb2
+sdk_speedup.install(read_only_policies=True)  # not by type: every policy prepares its arguments
+servicer = sdk._PolicyAnalyzerServicer("rds-guardrails", "0.0.1", all_policies(), EnforcementLevel.MANDATORY,
+                                       None, None, None, None, None, None, None)
+request = analyze_request(synthetic_fleet(1)[0])
+request.provider.CopyFrom(analyzer_pb2.AnalyzerProviderResource(
+    type="pulumi:providers:aws", urn="urn:p", name="default", properties=_struct({"region": "eu-west-1"})))
+converted = []
+real = json_format.MessageToDict
+json_format.MessageToDict = lambda m, *a, **k: converted.append(m) or real(m, *a, **k)
+servicer.Analyze(request, None)
+print(len(all_policies()), len(converted))
+"""
+
+
+def test_a_request_converts_each_message_once_whatever_the_number_of_policies():
+    # The SDK converts the request's and the provider's properties for every policy; the
+    # speed-up's memo must hold both within the call (a one-slot memo alternated and missed).
+    result = subprocess.run([sys.executable, "-c", _CONVERSIONS], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    policies, converted = map(int, result.stdout.split())
+    assert policies > 20
+    assert converted == 2  # the properties and the provider's, once each
 
 
 def test_the_checks_do_not_change_the_properties_they_judge():

@@ -1,29 +1,28 @@
 """Convert each request's properties once, and prepare them only for the policies that judge its type.
 
-pulumi-policy's Analyze handler calls `json_format.MessageToDict(request.properties)` for every
-policy of the pack; with 39 policies that conversion is most of the pack's time (see
-benchmarks/). This module gives the SDK's policy module a `json_format` whose MessageToDict
-remembers its last message per thread: the same request object converts once, and the SDK's
-`deserialize_properties` still copies the result for each policy, so no policy can see
-another's view. Everything else is the real `json_format`.
+pulumi-policy's Analyze handler calls `json_format.MessageToDict(request.properties)` (and the
+provider's properties, which the CLI always sends) for every policy of the pack; with 39
+policies that conversion is most of the pack's time (see benchmarks/). This module gives the
+SDK's policy module a `json_format` whose MessageToDict remembers, for the length of one
+handler call (Analyze, Remediate, AnalyzeStack), the result for each message it converted: a
+message converts once per call, and the SDK's `deserialize_properties` still copies the result
+for each policy, so no policy can see another's view. Everything else is the real `json_format`.
 
 The handler also builds every policy's arguments (a copy of the properties, a proxy, the
 options, the provider, the config) before the policy looks at the type, and each resource
 rule returns at once for a type it does not judge. With `resource_types` (policy name ->
 the types its validate judges), a request's loop visits only the policies of its type; the
 response is the same, since the others would have returned without a word. Other handlers
-(AnalyzeStack, GetAnalyzerInfo, Configure) see every policy. And where no policy changes the
-properties it is given (rds_guardrails' checks are pure functions), the policies of one
-request share one deserialized copy and its proxy.
-
-AnalyzeStack converts every resource of the stack once per stack policy (14 policies: 14
-conversions of each of the ~90 resources of prod, most of the call's time). Within one
-AnalyzeStack call, each resource's properties convert once and, with read-only policies, the
-stack policies share one deserialized copy of each. The protocol tests run through it.
+(AnalyzeStack, Remediate, GetAnalyzerInfo, Configure) see every policy. And where no policy
+changes the properties it is given (rds_guardrails' checks are pure functions), the policies of
+one call share one deserialized copy of each resource and its proxy: AnalyzeStack used to
+convert every resource of the stack once per stack policy (14 of them). The protocol tests
+run through it.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import types
 from typing import Iterable, Mapping, Optional
@@ -32,13 +31,32 @@ from google.protobuf import json_format
 
 import pulumi_policy.policy as _sdk_policy
 
+# The SDK's handlers whose conversions are remembered for the length of one call.
+HANDLERS = ("Analyze", "Remediate", "AnalyzeStack")
+# Per thread (the server runs four calls at once), inside one handler call: each remembered
+# function's result by the identity of its argument. The argument is held in the memo, so no
+# id is reused while the call lasts; the memo is dropped when the call returns.
+_call = threading.local()
+
+
+def _recall(function, value, *rest):
+    """function(value, *rest), computed once per argument object within a handler call."""
+    memo = getattr(_call, "memo", None)
+    if memo is None or rest:  # outside a handler, or another form of the call (Remediate's keep_unknowns)
+        return function(value, *rest)
+    hit = memo.get((function, id(value)))
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    result = function(value)
+    memo[(function, id(value))] = (value, result)
+    return result
+
 
 class _RememberingJsonFormat(types.ModuleType):
-    """`json_format` with a per-thread memo of the last MessageToDict(message) call."""
+    """`json_format` whose MessageToDict(message) converts a message once per handler call."""
 
     def __init__(self) -> None:
         super().__init__("json_format")
-        self._last = threading.local()
 
     def __getattr__(self, name: str):
         return getattr(json_format, name)
@@ -46,32 +64,7 @@ class _RememberingJsonFormat(types.ModuleType):
     def MessageToDict(self, message, *args, **kwargs):  # noqa: N802 (the SDK's name)
         if args or kwargs:
             return json_format.MessageToDict(message, *args, **kwargs)
-        return _recall(self._last, json_format.MessageToDict, message)
-
-
-# Per thread, inside an AnalyzeStack call: every result of the call's functions, by the
-# identity of their argument (held, so no id is reused while the call lasts).
-_stack_call = threading.local()
-
-
-def _recall(last: threading.local, function, value):
-    """function(value): the remembered result for this very object (the stack call's memo, else
-    the thread's last call), computed once otherwise."""
-    memo = getattr(_stack_call, "memo", None)
-    if memo is not None:
-        hit = memo.get((function, id(value)))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-    else:
-        pair = getattr(last, "pair", None)
-        if pair is not None and pair[0] is value:
-            return pair[1]
-    result = function(value)
-    if memo is not None:
-        memo[(function, id(value))] = (value, result)
-    else:
-        last.pair = (value, result)
-    return result
+        return _recall(json_format.MessageToDict, message)
 
 
 # The type of the Analyze request this thread is serving (the server runs several at once).
@@ -96,25 +89,35 @@ class _PoliciesOfTheRequest(list):
 
 
 def _remembering(function):
-    """`function(value)` memoized on the identity of its argument, per thread (the last one;
-    inside AnalyzeStack, each one): every policy of one request, or of one stack, gets the
-    same deserialized properties and the same proxy of each resource."""
-    last = threading.local()
-    return lambda value: _recall(last, function, value)
+    """`function` with its result remembered per argument object within a handler call: every
+    policy of one request, or of one stack, gets the same deserialized properties and proxy."""
+
+    @functools.wraps(function)
+    def remembered(value, *rest):
+        return _recall(function, value, *rest)
+
+    return remembered
 
 
-def _remember_within_stack_calls(servicer_class: type) -> None:
-    analyze_stack = servicer_class.AnalyzeStack
+def _with_call_memo(handler):
+    """The handler with a fresh memo for its call, dropped when it returns."""
 
-    def AnalyzeStack(self, request, context):  # noqa: N802 (the SDK's name)
-        _stack_call.memo = {}
+    @functools.wraps(handler)
+    def wrapped(self, request, context):
+        _call.memo = {}
         try:
-            return analyze_stack(self, request, context)
+            return handler(self, request, context)
         finally:
-            _stack_call.memo = None
+            _call.memo = None
 
-    servicer_class.AnalyzeStack = AnalyzeStack
-    servicer_class._remembers_within_stack_calls = True
+    return wrapped
+
+
+def _remember_within_calls(servicer_class: type) -> None:
+    for name in HANDLERS:
+        if hasattr(servicer_class, name):  # an SDK without Remediate keeps the other two
+            setattr(servicer_class, name, _with_call_memo(getattr(servicer_class, name)))
+    servicer_class._remembers_within_calls = True
 
 
 def _filter_by_type(servicer_class: type) -> None:
@@ -137,16 +140,16 @@ def _filter_by_type(servicer_class: type) -> None:
 
 
 def install(resource_types: Optional[Mapping[str, Iterable[str]]] = None, read_only_policies: bool = False) -> None:
-    """Point the SDK's policy module at the remembering json_format (each resource of an
-    AnalyzeStack call converted once) and, given each resource policy's types, visit only a
-    request's own policies; with `read_only_policies` (no policy changes the properties it is
-    given) the policies of one request, or of one stack, share one deserialized copy of each
-    resource instead of one each (idempotent)."""
+    """Point the SDK's policy module at the remembering json_format (each message converted
+    once per handler call) and, given each resource policy's types, visit only a request's own
+    policies; with `read_only_policies` (no policy changes the properties it is given) the
+    policies of one call share one deserialized copy of each resource instead of one each
+    (idempotent)."""
     servicer_class = _sdk_policy._PolicyAnalyzerServicer
     if not isinstance(_sdk_policy.json_format, _RememberingJsonFormat):
         _sdk_policy.json_format = _RememberingJsonFormat()
-    if not getattr(servicer_class, "_remembers_within_stack_calls", False):
-        _remember_within_stack_calls(servicer_class)
+    if not getattr(servicer_class, "_remembers_within_calls", False):
+        _remember_within_calls(servicer_class)
     if read_only_policies and not getattr(_sdk_policy, "_shares_properties", False):
         _sdk_policy.deserialize_properties = _remembering(_sdk_policy.deserialize_properties)
         _sdk_policy.unknown_checking_proxy = _remembering(_sdk_policy.unknown_checking_proxy)
