@@ -11,6 +11,9 @@ import pulumi_random as random
 
 from components.passwords import PASSWORD_LENGTH, PASSWORD_SPECIALS
 
+# The staging label that keeps a rotated secret's first version from being deleted (see
+# store_connection_document). Secrets Manager's own labels start with AWS; this one cannot clash.
+FIRST_VERSION_LABEL = "rdsplatform-first-version"
 
 @dataclass
 class CredentialsArgs:
@@ -108,6 +111,13 @@ class Credentials(pulumi.ComponentResource):
                 secret_id=self.secret.id,
                 # json_dumps of a secret Output stays secret; say so anyway in case that changes.
                 secret_string=pulumi.Output.secret(document),
+                # A rotated secret's first version keeps a label of its own (docs/aws-rules.md
+                # rule 24c): rotation moves AWSCURRENT and AWSPREVIOUS away from it, and a version
+                # left without any label is "deprecated" and Secrets Manager may delete it; a
+                # `pulumi refresh` would then drop it from state and the next `up` write the first
+                # password back as AWSCURRENT. AWSCURRENT stays in the list: the provider requires
+                # it on a secret's only version (pulumi-aws SecretVersion.version_stages).
+                version_stages=["AWSCURRENT", FIRST_VERSION_LABEL] if self._args.rotated else None,
                 # Once rotation runs, the current value and stages are the rotation's: the next
                 # `up` must not write the first password back.
                 opts=pulumi.ResourceOptions(

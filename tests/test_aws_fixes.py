@@ -157,3 +157,17 @@ def test_a_rotated_password_is_never_sent_to_the_database_again(prod_plan):
     aurora = plan_with("prod", **{**AURORA_PROD, "credentialsMode": "generated"})
     writer = next(c for c in aurora.of_type("aws:rds/cluster:Cluster") if "masterPassword" in c.inputs)
     assert "masterPassword" in writer.options["ignoreChanges"]
+
+
+def test_a_rotated_secrets_first_version_keeps_a_label_so_it_is_never_deleted(prod_plan):
+    # Rotation leaves the first version without AWS's labels; a version without any label is
+    # "deprecated" and Secrets Manager may delete it, after which a refresh drops it from state
+    # and the next up writes the first password back (docs/aws-rules.md rule 24c).
+    from components.credentials import FIRST_VERSION_LABEL
+    first = prod_plan.named("appdb-prod-credentials-connection")
+    assert first.inputs["versionStages"] == ["AWSCURRENT", FIRST_VERSION_LABEL]
+    assert {"secretString", "versionStages"} <= set(first.options["ignoreChanges"])
+    assert not FIRST_VERSION_LABEL.startswith("AWS")
+    # Without rotation, nothing moves the labels: the version stays as AWS makes it.
+    unrotated = plan_with("prod", secretRotationDays="0").named("appdb-prod-credentials-connection")
+    assert "versionStages" not in unrotated.inputs and not unrotated.options["ignoreChanges"]

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from components.credentials import FIRST_VERSION_LABEL
 from plan.registration import Registration
 from preview.diff import diff_plans
 from preview.harness import run_program
@@ -58,7 +59,9 @@ def after_create(plan_resources: list[Registration]) -> list[Registration]:
             # After the first rotation the current value and its stages are the rotation's (the
             # value is a secret, compared by presence here; refreshed, a changed secretString would
             # replace the version, hence the program's ignore_changes).
-            r.inputs["versionStages"] = ["AWSPREVIOUS"]
+            # The rotation moves AWSCURRENT away; the program's own label stays on the version.
+            assert r.inputs["versionStages"] == ["AWSCURRENT", FIRST_VERSION_LABEL]
+            r.inputs["versionStages"] = ["AWSPREVIOUS", FIRST_VERSION_LABEL]
         # The SAR stack's semanticVersion is the program's pin (components/rotation.py): the state
         # holds the version asked for, so nothing to fill in.
     return state
