@@ -6,8 +6,9 @@ before the first CLI call (automation/deployer.py), so those refusals leave no t
 backend. The policy pack's verdict needs the engine, and `pulumi preview` needs a stack: on a
 stack the backend has never seen, preview and up must run `pulumi stack init` first. A stack
 created here for a preview, or for an up that is refused or fails before `pulumi up` starts, is
-removed again with `pulumi stack rm --yes --preserve-config`: it holds no resources (without
---force the CLI refuses to remove a stack that does), and the stack file stays. refresh and
+removed again with `pulumi stack rm --yes --preserve-config` (without --force the CLI refuses to
+remove a stack that holds resources), and the stack file stays. When that removal fails the error
+says so, whatever stopped the operation: the CLI's failure keeps its own exit code. refresh and
 destroy never create a stack: one the backend has never seen is an UnknownStackError.
 """
 
@@ -20,8 +21,8 @@ from typing import Iterator, Optional
 from pulumi import automation as auto
 from pulumi.automation.errors import CommandError, StackNotFoundError
 
-from automation.cli_seam import first_error_line
-from automation.errors import AutomationError, OperationFailedError, UnknownStackError
+from automation.cli_seam import cli_unusable, first_error_line
+from automation.errors import AutomationError, CliUnusableError, OperationFailedError, UnknownStackError
 
 
 @dataclass
@@ -51,8 +52,19 @@ def removed_unless_kept(backend: Optional[BackendStack], *, keep_on_success: boo
         yield
     except BaseException as exc:
         problem = _remove(backend)
-        if problem and isinstance(exc, AutomationError):
+        if not problem:
+            raise
+        if isinstance(exc, AutomationError):
             exc.args = (f"{exc}\n{problem}",)
+            raise
+        # The exit codes deployer._cli gives these failures, with the removal problem kept.
+        if isinstance(exc, CommandError):
+            raise OperationFailedError(f"stack {backend.stack.name}: {first_error_line(exc)}\n{problem}") from exc
+        if isinstance(exc, OSError):
+            raise CliUnusableError(f"{cli_unusable(exc)}\n{problem}") from exc
+        if isinstance(exc, (ValueError, KeyError)):  # JSON the CLI should have written
+            raise OperationFailedError(f"stack {backend.stack.name}: unexpected answer from the Pulumi CLI "
+                                       f"({exc})\n{problem}") from exc
         raise
     if not keep_on_success:
         problem = _remove(backend)
@@ -75,4 +87,4 @@ def _remove(backend: Optional[BackendStack]) -> Optional[str]:
         backend.created = False
         return None
     return (f"stack {name}: this operation created the stack and could not remove it again ({reason}); "
-            f"it holds no resources: remove it with `pulumi stack rm {name}`")
+            f"if it holds no resources, remove it with `pulumi stack rm {name}`")

@@ -93,6 +93,34 @@ AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError
 UNREACHABLE = (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)
 
 
+# Connection failures that do not show a region is down (a certificate, a proxy): said as they are.
+_NOT_CONNECTED = (botocore.exceptions.SSLError, botocore.exceptions.ProxyConnectionError)
+
+# The error codes standard retry mode treats as throttling (boto3 guide "Retries" -> "Standard retry
+# mode", https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html; the same list
+# as botocore.retries.standard, tests/test_operations_review.py compares them).
+THROTTLING_CODES = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+    "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
+    "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+    "EC2ThrottledException"})
+
+
+def not_answering(exc: Exception) -> Optional[tuple[str, str]]:
+    """(how, detail) when a region did not serve the call -- no connection, HTTP 5xx or throttling
+    once the retries are spent -- else None (an answer such as AccessDenied or NotFound)."""
+    if isinstance(exc, _NOT_CONNECTED):
+        return "could not connect", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, UNREACHABLE):
+        return "unreachable", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, botocore.exceptions.ClientError):
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if status >= 500 or error_code(exc) in THROTTLING_CODES:
+            message = exc.response.get("Error", {}).get("Message", "")
+            return "not answering", f"answered {error_code(exc) or '?'} (HTTP {status}){': ' + message if message else ''}"
+    return None
+
+
 def error_code(exc: Exception) -> str:
     """AWS's error code of a ClientError, '' for anything else."""
     if isinstance(exc, botocore.exceptions.ClientError):

@@ -7,7 +7,11 @@ AWS rules relied on (RDS API Reference):
   unless the database is `available` -- checked first so the refusal is ours and clear.
 - A Multi-AZ instance's failover counts only with evidence (failover_evidence.py): a completed
   failover event of the instance after the request, or a new primary Availability Zone;
-  otherwise "failover not confirmed" and exit 1, like an unconfirmed promotion.
+  otherwise "failover not confirmed" and exit 1, like an unconfirmed promotion. So is a wait
+  that gives up after AWS accepted the failover (--wait-timeout): exit 1 with what was checked.
+- DescribeEvents is called once before the reboot, so a role without rds:DescribeEvents is
+  refused before anything changes; after it, events that cannot be read are noted and the
+  Availability Zone is the evidence (RDS emits events "on a best effort basis", failover_evidence.py).
 - FailoverDBCluster: "forces a failover ... in which a reader instance is promoted to writer";
   a cluster with no reader has nothing to promote and is refused; --target-instance names the
   reader to promote (TargetDBInstanceIdentifier), else RDS picks by promotion tier.
@@ -21,6 +25,7 @@ from typing import Any, Optional
 from operations.identifiers import add_target, db_identifier
 from operations import failover_evidence as evidence, lookup
 from operations.cli import require_confirm
+from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
 from operations.waiting import WaitTimeout, poll_seconds, wait_for
 
@@ -44,10 +49,15 @@ def _instance(ctx: Any) -> int:
     if db.get("DBInstanceStatus") != "available":
         raise RunbookError(f"'{args.db_instance}' is {db.get('DBInstanceStatus')}, not available")
     before = db.get("AvailabilityZone"), db.get("SecondaryAvailabilityZone")
-    out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
+    # Read the events once before the reboot: a role without rds:DescribeEvents is refused here,
+    # before anything changes, and the answer's Date is the lower bound of a refusal event.
     asked = datetime.datetime.now(datetime.timezone.utc)
+    probe = clients.rds().describe_events(SourceIdentifier=args.db_instance, SourceType="db-instance",
+                                          EventCategories=[evidence.CATEGORY], Duration=1)
+    bounds = evidence.request_time(probe, asked), None
+    out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
     response = clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
-    since = evidence.request_time(response, asked)
+    bounds = bounds[0], evidence.request_time(response, asked)
     # Back once the instance is available again after the reboot began: a status other than
     # `available` seen, or (an endpoint that reboots instantly) three polls in a row available.
     seen = {"other": False, "polls": 0}
@@ -57,11 +67,15 @@ def _instance(ctx: Any) -> int:
         seen["other"] = seen["other"] or d.get("DBInstanceStatus") != "available"
         return d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3)
 
-    after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
-                              back, args.wait_timeout, lambda d: d.get("DBInstanceStatus", ""))
-    verdict, after = _evidence(ctx, since, before[0], after)
+    try:
+        after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
+                                  back, args.wait_timeout, lambda d: d.get("DBInstanceStatus", ""))
+    except WaitTimeout as exc:
+        return _unconfirmed(ctx, exc, db_instance=args.db_instance, seconds_until_available=None, az_before=before[0])
+    verdict, after, unread = _evidence(ctx, bounds, before[0], after)
+    events = f"events could not be read: {unread}" if unread else f"{len(verdict.events)} event(s)"
     checked = (f"DescribeEvents of db-instance {args.db_instance}, category {evidence.CATEGORY}, since "
-               f"{since.isoformat(timespec='seconds')}: {len(verdict.events)} event(s); primary AZ {before[0]} -> "
+               f"{bounds[0].isoformat(timespec='seconds')}: {events}; primary AZ {before[0]} -> "
                f"{after.get('AvailabilityZone')}")
     if verdict.confirmed:
         out.note(f"failover confirmed: {'; '.join(verdict.evidence)}")
@@ -77,15 +91,28 @@ def _instance(ctx: Any) -> int:
     return 0 if verdict.confirmed else 1
 
 
-def _evidence(ctx: Any, since: datetime.datetime, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict]:
-    """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after `available`)."""
+def _unconfirmed(ctx: Any, exc: WaitTimeout, **result: Any) -> int:
+    """AWS accepted the failover but the wait gave up: exit 1 with what was checked, not exit 2."""
+    checked = f"{exc} (--wait-timeout {ctx.args.wait_timeout:g}s)"
+    ctx.out.note(f"RDS accepted the failover, but it was not confirmed: {checked}. Check the database and its "
+                 "events in the RDS console before relying on it.")
+    ctx.out.result(**result, confirmed=False, failed_over=False, failover_seconds=None, checked=checked)
+    return 1
+
+
+def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict, Optional[str]]:
+    """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after
+    `available`); events that cannot be read (best effort) leave the AZ as the evidence."""
     clients, name = ctx.clients, ctx.args.db_instance
-    looked: dict = {"db": after}
+    looked: dict = {"db": after, "unread": None}
 
     def read() -> evidence.Verdict:
         looked["db"] = lookup.instance(clients, name)
-        events = evidence.failover_events(clients.rds(), name, since)
-        looked["verdict"] = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"))
+        try:
+            events, looked["unread"] = evidence.failover_events(clients.rds(), name, bounds[0]), None
+        except AWS_ERRORS as exc:
+            events, looked["unread"] = [], describe_error(exc, "DescribeEvents")
+        looked["verdict"] = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"), completed_since=bounds[1])
         return looked["verdict"]
 
     try:
@@ -93,7 +120,9 @@ def _evidence(ctx: Any, since: datetime.datetime, az_before: Optional[str], afte
                  lambda v: v.confirmed or v.refusal is not None, min(ctx.args.wait_timeout, EVIDENCE_POLLS * poll_seconds()))
     except WaitTimeout:
         pass  # the last look is the answer: not confirmed
-    return looked["verdict"], looked["db"]
+    if looked["unread"]:
+        ctx.out.note(f"events could not be read: {looked['unread']}; judging on the Availability Zone alone")
+    return looked["verdict"], looked["db"], looked["unread"]
 
 
 def _writer(cluster: dict) -> Optional[str]:
@@ -118,9 +147,19 @@ def _cluster(ctx: Any) -> int:
     out.note(f"failing cluster {args.db_cluster} over from writer {writer} to "
              f"{args.target_instance or 'the reader RDS picks'}")
     clients.rds().failover_db_cluster(**request)
-    after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", lambda: lookup.cluster(clients, args.db_cluster),
-                              lambda c: c.get("Status") == "available" and _writer(c) not in (None, writer),
-                              args.wait_timeout, lambda c: f"{c.get('Status')}, writer {_writer(c)}")
+    last: dict = {}
+
+    def read() -> dict:
+        last["cluster"] = lookup.cluster(clients, args.db_cluster)
+        return last["cluster"]
+
+    try:
+        after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", read,
+                                  lambda c: c.get("Status") == "available" and _writer(c) not in (None, writer),
+                                  args.wait_timeout, lambda c: f"{c.get('Status')}, writer {_writer(c)}")
+    except WaitTimeout as exc:
+        return _unconfirmed(ctx, exc, db_cluster=args.db_cluster, writer_before=writer,
+                            writer_after=_writer(last.get("cluster") or {}))
     # The wait above ends only on a new writer: that is the evidence.
     out.result(db_cluster=args.db_cluster, confirmed=True, failover_seconds=round(seconds, 1), writer_before=writer,
                writer_after=_writer(after), failed_over=True)

@@ -15,6 +15,12 @@ AWS sources relied on:
   standby in another Availability Zone becomes the primary ("When the failover is complete, it
   can take additional time for the RDS console to reflect the new Availability Zone"), so a
   changed `AvailabilityZone` is evidence too, and an unchanged one is not a refusal.
+- RDS User Guide, "Monitoring Amazon RDS events" -> "Overview of events for Amazon RDS": "Amazon
+  RDS emits events on a best effort basis ... avoid writing programs that depend on the order or
+  existence of notification events" -- so events that cannot be read leave the AZ as the evidence.
+- A refusal (RDS-EVENT-0034) may be recorded while the request is processed, before the reboot's
+  answer: refusals count from the answer of the describe call made just before the request,
+  completed failovers only from the request's own answer (both the server's Date header).
 """
 
 from __future__ import annotations
@@ -67,9 +73,12 @@ def failover_events(rds: Any, identifier: str, since: datetime.datetime) -> list
     return found
 
 
-def judge(events: list[dict], az_before: Optional[str], az_after: Optional[str]) -> Verdict:
-    """Confirmed by a completed-failover event or a new primary AZ; refused by RDS's "not attempting" event."""
-    evidence = [f"event {e['date'].isoformat()}: {e['message']}" for e in events if _COMPLETED.search(e["message"])]
+def judge(events: list[dict], az_before: Optional[str], az_after: Optional[str],
+          completed_since: Optional[datetime.datetime] = None) -> Verdict:
+    """Confirmed by a completed-failover event (dated `completed_since` or later) or a new primary AZ;
+    refused by RDS's "not attempting" event."""
+    evidence = [f"event {e['date'].isoformat()}: {e['message']}" for e in events if _COMPLETED.search(e["message"])
+                and (completed_since is None or e["date"] >= completed_since)]
     if az_before and az_after and az_after != az_before:
         evidence.append(f"the primary moved from {az_before} to {az_after}")
     refusal = next((e["message"] for e in events if _NOT_ATTEMPTED.search(e["message"])), None)

@@ -7,7 +7,9 @@ AWS rules relied on (RDS API Reference):
   runbook passes the replica's source's retention (or --backup-retention) so the new primary
   does not fall to one day. When the source's region does not answer (a DR promotion), its client
   gives up within seconds (clients.MAY_BE_DOWN), the run says "source region unreachable" and
-  promotes with the replica's own retention, or, without one, the API's default.
+  promotes with the replica's own retention, or, without one, the API's default. So it does when
+  that other region answers HTTP 5xx or throttles after the retries (clients.not_answering); an
+  SSL or proxy failure is said as "could not connect", not as a region that is down.
 - PromoteReadReplicaDBCluster: an Aurora cross-region read replica cluster (ReplicationSourceIdentifier).
 - SwitchoverGlobalCluster (planned, no data loss) and FailoverGlobalCluster with AllowDataLoss
   (unplanned: "can result in a loss of write transaction data that wasn't replicated"); the
@@ -21,7 +23,7 @@ from typing import Any
 from operations.identifiers import add_target, retention_days
 from operations import lookup
 from operations.cli import require_confirm
-from operations.clients import UNREACHABLE
+from operations.clients import AWS_ERRORS, not_answering
 from operations.errors import RunbookError
 from operations.waiting import WaitTimeout, wait_for
 
@@ -93,17 +95,22 @@ def _source_retention(ctx: Any, db: dict, source: str) -> tuple[int | None, str]
     region = where[3] if where else clients.region
     try:
         origin = lookup.instance(clients, where[-1] if where else source, region, may_be_down=region != clients.region)
-    except UNREACHABLE as exc:
-        out.note(f"source region {region} unreachable ({type(exc).__name__}: {exc}); promoting "
+    except AWS_ERRORS as exc:
+        # Another region that does not serve the call (no connection, 5xx, throttled after the
+        # retries) is treated as down; in the run's own region the promotion would fail too.
+        why = not_answering(exc)
+        if why is None or (why[0] == "not answering" and region == clients.region):
+            raise
+        out.note(f"source region {region}: {why[0]} ({why[1]}); promoting "
                  f"{db['DBInstanceIdentifier']} in {clients.region} without reading its source")
         own = db.get("BackupRetentionPeriod") or 0
         if own:
             out.note(f"the new primary keeps the replica's own backup retention of {own} days "
                      "(pass --backup-retention to choose another)")
-            return int(own), "replica (source region unreachable)"
+            return int(own), f"replica (source region {why[0]})"
         out.note("the replica has no backup retention of its own: the new primary gets PromoteReadReplica's "
                  "default of 1 day; raise it once promoted (modify-db-instance --backup-retention-period)")
-        return None, "PromoteReadReplica default of 1 day (source region unreachable)"
+        return None, f"PromoteReadReplica default of 1 day (source region {why[0]})"
     except RunbookError:
         raise RunbookError(f"cannot read the source {source} (gone with its region?): pass --backup-retention "
                            "so the new primary does not fall to PromoteReadReplica's default of 1 day") from None

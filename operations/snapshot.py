@@ -8,12 +8,20 @@ AWS rules relied on (RDS API Reference):
 - A cross-region copy is asked of the destination region with SourceRegion set; boto3 then signs
   the PreSignedUrl the API needs (CopyDBSnapshot, PreSignedUrl: "generated automatically by the
   SDK" when SourceRegion is given).
+- AWS whitepaper "AWS Fault Isolation Boundaries" -> "Partitions"
+  (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html):
+  cross-Region capabilities are "only supported between Regions in the same partition" -- a copy
+  to another partition's region (eu-west-1 -> cn-north-1) is refused before any call
+  (docs/aws-rules.md row 50), not by AWS after the snapshot was taken and waited for.
 """
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+
+import botocore.exceptions
+import botocore.session
 
 from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, allowed_names, derived_name, rds_name_problem,
                                    region, snapshot_identifier)
@@ -57,6 +65,21 @@ def _check_snapshot_id(args: Any) -> None:
                                f"({problem}; allowed: {allowed_names(CLUSTER_SNAPSHOT_MAX)})")
 
 
+def _check_partition(args: Any, source_region: str) -> None:
+    """A copy stays in the snapshot's partition (aws, aws-cn, aws-us-gov, ...): botocore's endpoint data says which."""
+    if not args.copy_to_region:
+        return
+    session = botocore.session.get_session()
+    try:
+        source, dest = (session.get_partition_for_region(r) for r in (source_region, args.copy_to_region))
+    except botocore.exceptions.UnknownRegionError as exc:
+        raise RunbookError(f"cannot tell the partition of the copy: {exc}") from None
+    if source != dest:
+        raise RunbookError(f"--copy-to-region {args.copy_to_region} is in partition {dest}, the snapshot's region "
+                           f"{source_region} in {source}: AWS copies only between regions of one partition "
+                           "(AWS Fault Isolation Boundaries, Partitions)")
+
+
 def _validate(ctx: Any, encrypted: bool) -> None:
     args = ctx.args
     if args.kms_key_id and not args.copy_to_region:
@@ -90,6 +113,7 @@ def run(ctx: Any) -> int:
     kind_name = "cluster" if args.db_cluster else "instance"
     kind, source_id = KINDS[kind_name], args.db_cluster or args.db_instance
     _check_snapshot_id(args)  # before any call
+    _check_partition(args, clients.region)
     db = lookup.cluster(clients, source_id) if args.db_cluster else lookup.instance(clients, source_id)
     _validate(ctx, bool(db.get("StorageEncrypted")))
     # The default name keeps to the cluster snapshot's 63 characters (a 63-character cluster

@@ -294,7 +294,7 @@ def test_a_down_source_region_is_reported_and_the_promotion_goes_on(estate, monk
                      "--region", demo.DR_REGION, "--endpoint-url", estate.endpoint, "--json"])
     lines = _json_lines(capsys.readouterr().out)
     notes = [line["message"] for line in lines if line["kind"] == "note"]
-    assert any(n.startswith("source region eu-west-1 unreachable (EndpointConnectionError") for n in notes), notes
+    assert any(n.startswith("source region eu-west-1: unreachable (EndpointConnectionError") for n in notes), notes
     assert (demo.DR_REGION, "PromoteReadReplica", 200) in answered  # moto accepted the promotion
     assert not any(region == demo.REGION for region, _, _ in answered)
     result = lines[-1]
