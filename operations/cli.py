@@ -24,7 +24,7 @@ from operations.waiting import poll_seconds
 
 
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
-            "rightsizing", "rotate_credentials"]
+            "rightsizing", "rotate_credentials", "sync_connection"]
 
 
 @dataclass
