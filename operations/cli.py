@@ -1,8 +1,9 @@
 """`python -m operations RUNBOOK [options]`: one argparse subcommand per runbook.
 
 Exit codes: 0 done, 1 mandatory findings (audit), a failed drill check or a result AWS did not
-confirm (a failover without evidence, a promotion not seen in time), 2 bad input, a refusal or
-an AWS call that failed (one message, no traceback; OPS_DEBUG=1 adds it for an unexpected error).
+confirm (a failover without evidence, a promotion not seen in time, a secret version not shown
+current), 2 bad input, a refusal or an AWS call that failed (one message, no traceback;
+OPS_DEBUG=1 adds it for an unexpected error).
 """
 
 from __future__ import annotations

@@ -188,6 +188,8 @@ def _commands(keys: dict) -> list[str]:
         "failover-drill --db-cluster orders --confirm orders",
         "metrics --db-instance appdb-prod --hours 24",
         "rightsizing --days 7",
+        # the seeded secret holds only username and password: host, port and engine are written.
+        f"sync-connection --db-instance appdb-prod --confirm appdb-prod --secret-id {keys['program_secret']}",
         "rotate-credentials --db-instance billing-prod --confirm billing-prod",
         f"rotate-credentials --db-instance appdb-prod --confirm appdb-prod --secret-id {keys['program_secret']}",
         # moto never clears the replica's source after PromoteReadReplica: not confirmed, exit 1.

@@ -38,6 +38,9 @@ AWS rules relied on:
   (API Reference, PutSecretValue, Description and Request Parameters,
   https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html), so a
   retried call cannot write two versions. The first version's own label (rule 24c) is untouched.
+- Reading and writing a secret under a customer-managed key takes kms:Decrypt and
+  kms:GenerateDataKey on it (Secrets Manager User Guide, "Secret encryption and decryption",
+  Permissions for the KMS key, https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
 No secret value reaches any output: only field names, host, port, dbname, engine and version ids.
 """
 

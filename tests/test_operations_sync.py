@@ -216,3 +216,62 @@ def test_an_instance_without_an_endpoint_yet_is_refused():
     with pytest.raises(RunbookError, match="no endpoint"):
         sync_connection.reported({"DBInstanceIdentifier": "a", "DBInstanceStatus": "creating", "Engine": "postgres"},
                                  cluster=False)
+
+
+class _FakeSecrets:
+    """A secret whose writes another writer overtakes: after PutSecretValue, AWSCURRENT is someone else's."""
+
+    def __init__(self, value):
+        self.value, self.puts = value, []
+        self.stages = {"v-old": ["AWSCURRENT"]}
+
+    def describe_secret(self, SecretId):
+        return {"ARN": SecretId, "Tags": demo._tags(demo.PROD_TAGS), "VersionIdsToStages": self.stages}
+
+    def get_secret_value(self, SecretId, VersionStage):
+        return {"VersionId": "v-old", "SecretString": self.value}
+
+    def put_secret_value(self, **call):
+        self.puts.append(call)
+        self.stages = {"v-old": ["AWSPREVIOUS"], call["ClientRequestToken"]: [], "v-other": ["AWSCURRENT"],
+                       "v-pending": ["AWSPENDING"]}
+        return {"VersionId": call["ClientRequestToken"]}
+
+
+class _FakeClients:
+    region = demo.REGION
+
+    def __init__(self, sm):
+        self.sm = sm
+
+    def rds(self, region=None, may_be_down=False):
+        return self
+
+    def client(self, service):
+        assert service == "secretsmanager"
+        return self.sm
+
+    def describe_db_instances(self, DBInstanceIdentifier):
+        return {"DBInstances": [{"DBInstanceIdentifier": "appdb-prod", "Engine": "postgres", "DBName": "appdb",
+                                 "Endpoint": {"Address": "appdb-prod.example", "Port": 5432},
+                                 "TagList": demo._tags(demo.PROD_TAGS)}]}
+
+
+def test_a_write_that_describe_secret_does_not_show_current_is_exit_1(capsys):
+    import argparse
+
+    from operations.cli import Context
+    from operations.output import Output
+
+    password = secrets.token_urlsafe(24)
+    sm = _FakeSecrets(json.dumps({"engine": "postgres", "host": "appdb-prod.example", "port": 6543, "dbname": "appdb",
+                                  "username": "dbadmin", "password": password}))
+    args = argparse.Namespace(db_instance="appdb-prod", db_cluster=None, confirm="appdb-prod", secret_id="arn:secret")
+    code = sync_connection.run(Context(args, _FakeClients(sm), Output(as_json=True)))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1 and lines[-1]["confirmed"] is False and lines[-1]["changed"] == {"port": {"secret": 6543, "rds": 5432}}
+    notes = " ".join(line["message"] for line in lines if line["kind"] == "note")
+    assert "does not show it AWSCURRENT" in notes and "a rotation started meanwhile" in notes
+    assert len(sm.puts) == 1 and sm.puts[0]["VersionStages"] == ["AWSCURRENT"] and sm.puts[0]["ClientRequestToken"]
+    assert json.loads(sm.puts[0]["SecretString"])["password"] == password
+    assert password not in json.dumps(lines)
