@@ -35,13 +35,13 @@ def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     return [str(s) for s in list(net.subnets(new_prefix=prefix))[:count]]
 
 
-def tcp_ingress(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
-                description: str, parent: pulumi.Resource, cidr: Optional[str] = None,
-                source_group_id: Optional[pulumi.Input[str]] = None) -> aws.vpc.SecurityGroupIngressRule:
-    """One ingress rule on one TCP port, from a CIDR (IPv4 or IPv6) or from another group."""
-    source: dict = ({"referenced_security_group_id": source_group_id} if source_group_id is not None
-                    else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
-    return aws.vpc.SecurityGroupIngressRule(
+def _tcp_rule(rule_class: type, name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+              description: str, parent: pulumi.Resource, cidr: Optional[str],
+              group_id: Optional[pulumi.Input[str]]) -> pulumi.CustomResource:
+    """One rule of `rule_class` on one TCP port, for a CIDR (IPv4 or IPv6) or another group."""
+    peer: dict = ({"referenced_security_group_id": group_id} if group_id is not None
+                  else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
+    return rule_class(
         name,
         region=region,
         security_group_id=security_group_id,
@@ -49,28 +49,25 @@ def tcp_ingress(name: str, *, security_group_id: pulumi.Input[str], port: int, r
         from_port=port,
         to_port=port,
         description=description,
-        **source,
+        **peer,
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def tcp_ingress(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+                description: str, parent: pulumi.Resource, cidr: Optional[str] = None,
+                source_group_id: Optional[pulumi.Input[str]] = None) -> aws.vpc.SecurityGroupIngressRule:
+    """One ingress rule on one TCP port, from a CIDR (IPv4 or IPv6) or from another group."""
+    return _tcp_rule(aws.vpc.SecurityGroupIngressRule, name, security_group_id=security_group_id, port=port,
+                     region=region, description=description, parent=parent, cidr=cidr, group_id=source_group_id)
 
 
 def tcp_egress(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
                description: str, parent: pulumi.Resource, cidr: Optional[str] = None,
                target_group_id: Optional[pulumi.Input[str]] = None) -> aws.vpc.SecurityGroupEgressRule:
     """One egress rule on one TCP port, to a CIDR (IPv4 or IPv6) or to another group."""
-    target: dict = ({"referenced_security_group_id": target_group_id} if target_group_id is not None
-                    else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
-    return aws.vpc.SecurityGroupEgressRule(
-        name,
-        region=region,
-        security_group_id=security_group_id,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        description=description,
-        **target,
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
+    return _tcp_rule(aws.vpc.SecurityGroupEgressRule, name, security_group_id=security_group_id, port=port,
+                     region=region, description=description, parent=parent, cidr=cidr, group_id=target_group_id)
 
 
 def allow_clients(name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
