@@ -125,16 +125,12 @@ def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) ->
     return looked["verdict"], looked["db"], looked["unread"]
 
 
-def _writer(cluster: dict) -> Optional[str]:
-    return next((m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers") or [] if m.get("IsClusterWriter")), None)
-
-
 def _cluster(ctx: Any) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     cluster = lookup.cluster(clients, args.db_cluster)
     if cluster.get("Status") != "available":
         raise RunbookError(f"cluster '{args.db_cluster}' is {cluster.get('Status')}, not available")
-    writer = _writer(cluster)
+    writer = lookup.writer(cluster)
     readers = [m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers") or [] if not m.get("IsClusterWriter")]
     if not readers:
         raise RunbookError(f"cluster '{args.db_cluster}' has no reader to promote: add one before a failover drill")
@@ -155,14 +151,14 @@ def _cluster(ctx: Any) -> int:
 
     try:
         after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", read,
-                                  lambda c: c.get("Status") == "available" and _writer(c) not in (None, writer),
-                                  args.wait_timeout, lambda c: f"{c.get('Status')}, writer {_writer(c)}")
+                                  lambda c: c.get("Status") == "available" and lookup.writer(c) not in (None, writer),
+                                  args.wait_timeout, lambda c: f"{c.get('Status')}, writer {lookup.writer(c)}")
     except WaitTimeout as exc:
         return _unconfirmed(ctx, exc, db_cluster=args.db_cluster, writer_before=writer,
-                            writer_after=_writer(last.get("cluster") or {}))
+                            writer_after=lookup.writer(last.get("cluster") or {}))
     # The wait above ends only on a new writer: that is the evidence.
     out.result(db_cluster=args.db_cluster, confirmed=True, failover_seconds=round(seconds, 1), writer_before=writer,
-               writer_after=_writer(after), failed_over=True)
+               writer_after=lookup.writer(after), failed_over=True)
     return 0
 
 

@@ -49,6 +49,12 @@ def cluster(clients: Clients, identifier: str) -> dict[str, Any]:
     return match[0]
 
 
+def writer(cluster_description: dict[str, Any]) -> str | None:
+    """The identifier of a described cluster's writer instance, or None (none, or not listed yet)."""
+    return next((m["DBInstanceIdentifier"] for m in cluster_description.get("DBClusterMembers") or []
+                 if m.get("IsClusterWriter")), None)
+
+
 def tags(resource: dict[str, Any]) -> dict[str, str]:
     """TagList as a dict."""
     return {t["Key"]: t.get("Value", "") for t in resource.get("TagList") or []}

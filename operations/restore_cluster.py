@@ -91,7 +91,7 @@ def restore(ctx: Any, source: dict, drill_id: str, point: datetime.datetime | No
                           lambda c: c.get("Status") == "available", args.wait_timeout, lambda c: c.get("Status", ""))
     instance_id = None
     if source.get("Engine", "").startswith("aurora"):
-        writer = next((m["DBInstanceIdentifier"] for m in source.get("DBClusterMembers") or [] if m.get("IsClusterWriter")), None)
+        writer = lookup.writer(source)
         if writer is None:
             raise RunbookError(f"cluster '{source['DBClusterIdentifier']}' has no writer to take an instance class from")
         instance_id = drill_id + INSTANCE_SUFFIX
