@@ -55,17 +55,21 @@ def allowed_names(max_length: int) -> str:
     return f"1-{max_length} letters, digits or hyphens, a letter first, no trailing or double hyphen"
 
 
-def _rds_name(what: str, max_length: int) -> Callable[[str], str]:
-    allowed = allowed_names(max_length)
+def name_refusal(value: str, what: str, max_length: int) -> str | None:
+    """Why `value` is not a `what` of at most `max_length` characters, with what is allowed; None when it is one."""
+    problem = rds_name_problem(value, max_length)
+    return f"{value!r} is not a {what} ({problem}; allowed: {allowed_names(max_length)})" if problem else None
 
+
+def _rds_name(what: str, max_length: int) -> Callable[[str], str]:
     def check(value: str) -> str:
-        problem = rds_name_problem(value, max_length)
-        if problem:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a {what} ({problem}; allowed: {allowed})")
+        refusal = name_refusal(value, what, max_length)
+        if refusal:
+            raise argparse.ArgumentTypeError(refusal)
         return value
 
     check.__name__ = what.replace(" ", "_")  # argparse names the type in some messages
-    check.__doc__ = f"A {what} as RDS allows it ({allowed}); anything else is refused (exit 2)."
+    check.__doc__ = f"A {what} as RDS allows it ({allowed_names(max_length)}); anything else is refused (exit 2)."
     return check
 
 
@@ -126,43 +130,31 @@ def region(value: str) -> str:
                                      f"endpoint data ({hint})")
 
 
-def _finite(value: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        return math.nan
+def _number(what: str, accepted: Callable[[float], bool], doc: str) -> Callable[[str], float]:
+    """An argparse type for a finite number that `accepted` allows (float() alone takes 'nan',
+    'inf' and negatives); anything else is refused as "not <what>"."""
+
+    def check(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not (math.isfinite(number) and accepted(number)):
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}")
+        return number
+
+    check.__doc__ = doc
+    return check
 
 
-def positive_seconds(value: str) -> float:
-    """A finite number of seconds above zero (float() alone accepts 'nan', 'inf' and negatives)."""
-    seconds = _finite(value)
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of seconds")
-    return seconds
-
-
-def positive_days(value: str) -> float:
-    """A finite number of days above zero (a window of metrics)."""
-    days = _finite(value)
-    if not (math.isfinite(days) and days > 0):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive finite number of days")
-    return days
-
-
-def age_days(value: str) -> float:
-    """A finite number of days from zero (an age: 0 means every one)."""
-    days = _finite(value)
-    if not (math.isfinite(days) and days >= 0):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a finite number of days from 0")
-    return days
-
-
-def percent(value: str) -> float:
-    """A percentage from 0 to 100 (a CPU utilization threshold)."""
-    number = _finite(value)
-    if not 0 <= number <= 100:  # False for nan
-        raise argparse.ArgumentTypeError(f"{value!r} is not a percentage (0-100)")
-    return number
+positive_seconds = _number("a positive finite number of seconds", lambda n: n > 0,
+                           "A finite number of seconds above zero.")
+positive_days = _number("a positive finite number of days", lambda n: n > 0,
+                        "A finite number of days above zero (a window of metrics).")
+age_days = _number("a finite number of days from 0", lambda n: n >= 0,
+                   "A finite number of days from zero (an age: 0 means every one).")
+percent = _number("a percentage (0-100)", lambda n: 0 <= n <= 100,
+                  "A percentage from 0 to 100 (a CPU utilization threshold).")
 
 
 # PromoteReadReplica, BackupRetentionPeriod (RDS API Reference,

@@ -23,8 +23,8 @@ from typing import Any
 import botocore.exceptions
 import botocore.session
 
-from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, allowed_names, derived_name, rds_name_problem,
-                                   region, snapshot_identifier)
+from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, derived_name, name_refusal, region,
+                                   snapshot_identifier)
 from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
@@ -59,10 +59,9 @@ def add_arguments(p: Any) -> None:
 def _check_snapshot_id(args: Any) -> None:
     """A cluster snapshot identifier allows 63 characters, an instance snapshot's 255 (identifiers.py)."""
     if args.db_cluster and args.snapshot_id:
-        problem = rds_name_problem(args.snapshot_id, CLUSTER_SNAPSHOT_MAX)
-        if problem:
-            raise RunbookError(f"--snapshot-id {args.snapshot_id!r} is not a DB cluster snapshot identifier "
-                               f"({problem}; allowed: {allowed_names(CLUSTER_SNAPSHOT_MAX)})")
+        refusal = name_refusal(args.snapshot_id, "DB cluster snapshot identifier", CLUSTER_SNAPSHOT_MAX)
+        if refusal:
+            raise RunbookError(f"--snapshot-id {refusal}")
 
 
 def _check_partition(args: Any, source_region: str) -> None:
