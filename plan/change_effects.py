@@ -5,15 +5,16 @@ The table is data, `plan/change_effects.json`: per Pulumi type and input, the ou
 parameter), when AWS applies it (`immediately`, or `apply-immediately`: now with the resource's
 applyImmediately, else in the next maintenance window), a note, and a key of `_sources`.
 Replacement comes from plan/forcenew.json (the provider), not from this table. A few rules need
-both values and are code here: storage that shrinks or grows by less than AWS's minimum step
-(refused), a major engine upgrade, automated backups turned on or off, magnetic storage.
+both values and are code here: storage that shrinks or grows by less than AWS's minimum step,
+an instance made a replica, a cluster joining or moving between global clusters, backtracking
+turned on later (all refused); a major engine upgrade, backups turned on or off, promotions.
+Rows keyed `prop@aurora` / `prop@multi-az` apply to that kind of aws:rds/cluster:Cluster.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -100,14 +101,40 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
     if rows is None:
         return None
     now = bool(inputs.get("applyImmediately", False))
-    row = rows.get(prop)
-    if type_ == "aws:rds/instance:Instance":
-        special = _instance_rule(prop, before, after, inputs, now, row)
-        if special is not None:
-            return special
+    row = rows.get(f"{prop}@{_kind(type_, inputs)}") or rows.get(prop)
+    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
+    special = rule(prop, before, after, inputs, now, row) if rule else None
+    if special is not None:
+        return special
     if row is None or row["outcome"] == "parameters":
         return None
     return _say(row["outcome"], row["when"], row["note"], row["source"], now)
+
+
+def _kind(type_: str, inputs: dict[str, Any]) -> str:
+    """Rows keyed `prop@aurora` or `prop@multi-az` apply to that kind of cluster only."""
+    if type_ != "aws:rds/cluster:Cluster":
+        return ""
+    return "aurora" if str(inputs.get("engine", "")).startswith("aurora") else "multi-az"
+
+
+def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
+                  row: Optional[dict[str, str]]) -> Optional[Effect]:
+    if prop == "globalClusterIdentifier":
+        if before and after:
+            return _say("refused", None, "an existing cluster cannot move to another global cluster", "provider-cluster", now)
+        if after:
+            return _say("refused", None, "an existing cluster cannot join a global cluster: a secondary is created "
+                        "into it", "provider-cluster", now)
+        return _say("in-place", "immediately", "the cluster leaves the global cluster: it becomes a standalone "
+                    "read/write cluster, stops replicating and cannot rejoin", "provider-cluster", now)
+    if prop == "replicationSourceIdentifier" and before and not after:
+        return _say("downtime", "immediately", "the replica cluster is promoted to a standalone cluster, for good",
+                    "provider-cluster", now)
+    if prop == "backtrackWindow" and not _number(before) and _number(after) > 0:
+        return _say("refused", None, "backtracking can only be turned on when the cluster is created (or restored "
+                    "or cloned), and never again once set to 0", "backtrack", now)
+    return None
 
 
 def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
@@ -131,8 +158,15 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
         if (before == 0) != (after == 0):
             return _say("downtime", "apply-immediately", "an outage occurs when automated backups are turned "
                         + ("on" if before == 0 else "off"), "retention", now)
-    if prop == "storageType" and "standard" in (before, after) and row:
-        return _say("downtime", row["when"], row["note"], row["source"], now)
+    if prop == "replicateSourceDb":
+        if before and not after:
+            return _say("downtime", "immediately", "the read replica is promoted to a standalone DB instance, for "
+                        "good: replication stops and it reboots", "read-replicas", now)
+        return _say("refused", None, "an existing DB instance cannot become (or change the source of) a read "
+                    "replica: a replica can only be created new", "read-replicas", now)
+    if prop == "masterUserSecretKmsKeyId" and inputs.get("manageMasterUserPassword"):
+        return _say("refused", None, "the key of the secret RDS manages cannot be changed while RDS manages the "
+                    "master password", "modify-instance", now)
     return None
 
 

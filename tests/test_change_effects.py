@@ -58,8 +58,14 @@ BASE = {"engine": "postgres", "applyImmediately": False, "maxAllocatedStorage": 
     ("backupRetentionPeriod", 7, 14, {}, "in-place", "applied immediately"),
     ("backupRetentionPeriod", 0, 7, {}, "downtime", "automated backups are turned on"),
     ("backupRetentionPeriod", 7, 0, {"applyImmediately": True}, "downtime", "turned off"),
-    ("storageType", "gp2", "gp3", {}, "in-place", "storage-optimization"),
-    ("storageType", "standard", "gp3", {}, "downtime", "magnetic"),
+    ("storageType", "gp2", "gp3", {}, "downtime", "a brief downtime while the change starts"),
+    ("port", 5432, 5433, {}, "downtime", "restarts immediately, whatever applyImmediately says"),
+    ("dbSubnetGroupName", "a", "b", {}, "downtime", "an outage occurs during the move"),
+    ("replicateSourceDb", None, "arn:aws:rds:eu-west-1:123456789012:db:src", {}, "refused", "can only be created new"),
+    ("replicateSourceDb", "db1", "db2", {}, "refused", "can only be created new"),
+    ("replicateSourceDb", "db1", None, {}, "downtime", "promoted to a standalone DB instance"),
+    ("masterUserSecretKmsKeyId", "k1", "k2", {"manageMasterUserPassword": True}, "refused", "while RDS manages"),
+    ("masterUserSecretKmsKeyId", "k1", "k2", {}, "in-place", "applied immediately"),
     ("multiAz", False, True, {}, "in-place", "no outage"),
     ("parameterGroupName", "a", "b", {}, "reboot", "next reboot"),
     ("applyImmediately", False, True, {}, "no-effect", "when the provider applies"),
@@ -69,6 +75,34 @@ def test_what_aws_does_with_one_instance_change(prop, before, after, inputs, out
     assert found is not None and found.outcome == outcome, found
     assert words in found.text, found.text
     assert found.source.startswith(("RDS ", "AWS ", "pulumi-aws")), found.source
+
+
+AURORA = {"engine": "aurora-postgresql", "applyImmediately": False}
+MULTI_AZ = {"engine": "postgres", "applyImmediately": False}
+
+
+@pytest.mark.parametrize("prop, before, after, inputs, outcome, words", [
+    ("port", 5432, 5433, AURORA, "downtime", "every DB instance of the cluster is rebooted immediately"),
+    ("port", 5432, 5433, MULTI_AZ, "refused", "restore it to a point in time with the new port"),
+    ("dbClusterInstanceClass", "db.m6gd.large", "db.m6gd.xlarge", MULTI_AZ, "downtime", "downtime occurs"),
+    ("globalClusterIdentifier", None, "g1", AURORA, "refused", "cannot join a global cluster"),
+    ("globalClusterIdentifier", "g1", "g2", AURORA, "refused", "cannot move to another global cluster"),
+    ("globalClusterIdentifier", "g1", None, AURORA, "in-place", "cannot rejoin"),
+    ("replicationSourceIdentifier", "arn:src", None, AURORA, "downtime", "promoted to a standalone cluster"),
+    ("backtrackWindow", 0, 3600, {"engine": "aurora-mysql"}, "refused", "only be turned on when the cluster is created"),
+    ("backtrackWindow", 3600, 7200, {"engine": "aurora-mysql"}, "in-place", "no outage"),
+    ("serverlessv2ScalingConfiguration", {"maxCapacity": 8}, {"maxCapacity": 16}, AURORA, "in-place", "immediately"),
+    ("engineVersion", "16.4", "16.6", AURORA, "downtime", "an outage of the whole DB cluster"),
+])
+def test_what_aws_does_with_one_cluster_change(prop, before, after, inputs, outcome, words):
+    found = effect("aws:rds/cluster:Cluster", prop, before, after, inputs)
+    assert found is not None and found.outcome == outcome, found
+    assert words in found.text, found.text
+
+
+def test_an_aurora_instance_version_follows_its_cluster():
+    found = effect("aws:rds/clusterInstance:ClusterInstance", "engineVersion", "16.4", "16.6", {})
+    assert (found.outcome, "change engineVersion on the Cluster" in found.text) == ("no-effect", True)
 
 
 def test_an_input_the_table_does_not_know_has_no_effect_said():
