@@ -7,7 +7,7 @@ import re
 import pytest
 
 from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_REFUSED, main
-from tests.test_reports import _git, _preview_in, committed_copy  # noqa: F401 (a fixture)
+from tests.test_reports import _git, _preview_in
 
 PRIMARY = "appdb-prod-db-instance"
 
@@ -140,7 +140,7 @@ def test_a_saved_baseline_says_its_secrets_were_not_compared(tmp_path, capsys, p
     assert "secrets not compared (a saved baseline holds no secret" in text and "Secrets not compared" in markdown
 
 
-def test_a_git_baseline_compares_secrets_by_fingerprint_and_never_shows_them(tmp_path, committed_copy):  # noqa: F811
+def test_a_git_baseline_compares_secrets_by_fingerprint_and_never_shows_them(tmp_path, committed_copy):
     repo = committed_copy
     stack_file = repo / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text().replace(

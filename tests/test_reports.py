@@ -1,7 +1,6 @@
 """The offline check's reports and exit codes: JSON, SARIF, Markdown, the plan diff."""
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -9,7 +8,6 @@ import attr
 import pytest
 import sarif_om as om
 
-from plan.stack_config import PROJECT_DIR
 from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY, main
 from preview.diff import diff_plans
 from preview.harness import run_program
@@ -229,21 +227,6 @@ def _preview_in(repo, out, *args):
     run = subprocess.run([sys.executable, "-m", "preview", "--stack", "dev", "--no-policy", "--quiet",
                           "--json", str(out), *args], cwd=repo, capture_output=True, text=True)
     return run.returncode, json.loads(out.read_text()) if out.exists() else None
-
-
-@pytest.fixture
-def committed_copy(tmp_path):
-    """A copy of the project in a repository of its own with one commit, so HEAD and the
-    working tree are known exactly."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: no ref to build a baseline from")
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT_DIR, repo, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "baseline")
-    return repo
 
 
 def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committed_copy):
