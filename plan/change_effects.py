@@ -77,7 +77,7 @@ def ignored(type_: str, prop: str, inputs: dict[str, Any]) -> Effect:
     """An input the program ignores after create (ignoreChanges): the change reaches nothing."""
     if (type_ == "aws:rds/instance:Instance" and prop == "allocatedStorage"
             and _number(inputs.get("maxAllocatedStorage")) > 0):
-        return Effect("no-effect", f"no effect: {AUTOSCALING_OWNS}", SOURCES["storage"])
+        return Effect("no-effect", f"no effect: {AUTOSCALING_OWNS}", SOURCES["autoscaling"])
     return Effect("no-effect", "no effect: the program ignores changes to it after create (ignoreChanges)",
                   "the resource's ignoreChanges option")
 
