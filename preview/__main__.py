@@ -105,6 +105,8 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
     if args.baseline:
         baseline = load(args.baseline, plan.stack, args.project_dir)
         result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key)
+        # Both plans carry the same placeholder for an encrypted stack-file value: never comparable.
+        result.diff.uncompared += [f"config {key} (encrypted: planned with a placeholder)" for key in plan.encrypted]
     if args.secret_fingerprints and os.environ.get(FINGERPRINT_KEY_ENV):
         prints = secret_fingerprints(plan.resources, bytes.fromhex(os.environ[FINGERPRINT_KEY_ENV]))
         Path(args.secret_fingerprints).write_text(json.dumps(prints))

@@ -263,9 +263,10 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
     action = "replace" if set(forcing) & changed else "update" if changed or unknown else "no-effect"
     values = [_value(after, prop, *normal[prop], before.inputs.get(prop), prop in forcing)
               for prop in sorted(changed)]
+    # An ignored input whose new value is unknown says nothing either way: left out.
     values += [ValueChange(prop, masked(before.inputs.get(prop)), masked(after.inputs.get(prop)),
                            describe(*normal[prop]), change_effects.ignored(after.type, prop, after.inputs))
-               for prop in sorted(skipped - unknown) if not _contains_unknown(normal[prop][1])]
+               for prop in sorted(skipped) if not _contains_unknown(normal[prop][1])]
     return Change(after.urn, after.type, after.name, action, tuple(sorted(changed)), tuple(sorted(unknown)),
                   protected=after.options.get("protect", False),
                   retained=after.options.get("retainOnDelete", False), values=tuple(values))
