@@ -12,6 +12,7 @@ follows its source's when the plan does not set it); Aurora storage is not provi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
@@ -118,7 +119,8 @@ def _amount(value: float) -> str:
 
 
 def summary(before: Capacity, after: Capacity) -> str:
-    """'compute 8 → 16 units (+100 %), storage 400 → 800 GiB' and the ACU ranges when there are some."""
+    """'compute 8 → 16 units (+100 %), storage 400 → 800 GiB', and the Serverless v2 instances' ACU
+    ranges when there are some ('5 × 0.5–16')."""
     change = ""
     if before.units and before.units != after.units:
         change = f" ({(after.units - before.units) / before.units * 100:+.0f} %)"
@@ -126,7 +128,9 @@ def summary(before: Capacity, after: Capacity) -> str:
              f"storage {_amount(before.storage_gib)} → {_amount(after.storage_gib)} GiB"]
     if before.acu or after.acu:
         def acu(c: Capacity) -> str:
-            return " + ".join(f"{_amount(lo)}–{_amount(hi)}" for lo, hi in c.acu) or "none"
+            counts = Counter(c.acu)
+            return " + ".join(f"{'' if n == 1 else f'{n} × '}{_amount(lo)}–{_amount(hi)}"
+                              for (lo, hi), n in sorted(counts.items())) or "none"
         parts.append(f"Serverless v2 {acu(before)} → {acu(after)} ACU")
     unsized = sorted(set(before.unsized) | set(after.unsized))
     if unsized:

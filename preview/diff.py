@@ -72,7 +72,7 @@ class Change:
     urn: str
     type: str
     name: str
-    action: str  # "create", "delete", "update", "replace"
+    action: str  # "create", "delete", "update", "replace"; "no-effect": only ignored inputs differ
     properties: tuple[str, ...] = ()
     # Properties whose new value is unknown until deploy (a first preview): they may change.
     unknown: tuple[str, ...] = ()

@@ -165,6 +165,8 @@ def test_aurora_counts_each_instance_and_serverless_v2_only_as_an_acu_range():
     found = capacity.capacity([cluster, writer, reader])
     assert (found.units, found.storage_gib, found.acu) == (4, 0, [(0.5, 16)])
     assert "Serverless v2 none → 0.5–16 ACU" in capacity.summary(capacity.Capacity(), found)
+    found.acu += [(0.5, 16), (1, 8)]
+    assert "Serverless v2 none → 2 × 0.5–16 + 1–8 ACU" in capacity.summary(capacity.Capacity(), found)
 
 
 def test_the_summary_says_before_after_and_the_change():
