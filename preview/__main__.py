@@ -9,7 +9,9 @@ stack's policies/config/<stack>.json, as `pulumi preview --policy-pack` would.
 
 Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad config, bad baseline or program
 error; 3 (with --baseline) a stateful resource would be replaced or deleted and
---allow-replacement was not given; 141 the reader of stdout left (`| head`) before the end.
+--allow-replacement was not given; 4 (with --baseline) AWS would refuse a change (e.g. shrinking
+allocatedStorage): the apply would fail, whatever --allow-replacement says; 141 the reader of
+stdout left (`| head`) before the end. With several problems: 2, then 1, then 4, then 3.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
                               policy_config_path)
-from preview.diff import BaselineError, diff_plans, load_baseline
+from preview.diff import FINGERPRINT_KEY_ENV, BaselineError, diff_plans, load, secret_fingerprints
 from preview.harness import run_program
 from preview.hints import location, shown_message
 from preview.report import StackResult, to_json, to_markdown
@@ -37,7 +39,7 @@ from preview.stream import PackStream
 from preview.tree import render
 from preview.verdict import policy_config_note, verdict_line
 
-EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK = 0, 1, 2, 3
+EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK, EXIT_REFUSED = 0, 1, 2, 3, 4
 
 
 def _override(text: str) -> tuple[str, str]:
@@ -66,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--markdown", metavar="PATH", help="write the Markdown summary (PR comment, job summary)")
     parser.add_argument("--quiet", action="store_true", help="no tree on stdout, only errors and the verdict")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
+    # For a git-ref baseline's subprocess (preview/diff.py): the plan's secret fingerprints, keyed
+    # by the parent's key from the environment, so the parent compares secrets without their values.
+    parser.add_argument("--secret-fingerprints", metavar="PATH", help=argparse.SUPPRESS)
     return parser
 
 
@@ -98,8 +103,13 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
         pack.configure(load_policy_config(plan.stack))
         result.violations = pack.check_plan(plan)
     if args.baseline:
-        label = args.baseline
-        result.diff = diff_plans(load_baseline(args.baseline, plan.stack, args.project_dir), plan.resources, label)
+        baseline = load(args.baseline, plan.stack, args.project_dir)
+        result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key)
+        # Both plans carry the same placeholder for an encrypted stack-file value: never comparable.
+        result.diff.uncompared += [f"config {key} (encrypted: planned with a placeholder)" for key in plan.encrypted]
+    if args.secret_fingerprints and os.environ.get(FINGERPRINT_KEY_ENV):
+        prints = secret_fingerprints(plan.resources, bytes.fromhex(os.environ[FINGERPRINT_KEY_ENV]))
+        Path(args.secret_fingerprints).write_text(json.dumps(prints))
     return result
 
 
@@ -137,6 +147,8 @@ def exit_code(result: StackResult, allow_replacement: bool) -> int:
         return EXIT_ERROR
     if result.mandatory:
         return EXIT_MANDATORY
+    if result.diff and result.diff.refusals:
+        return EXIT_REFUSED
     if result.diff and result.diff.risks and not allow_replacement:
         return EXIT_AT_RISK
     return EXIT_CLEAN
@@ -161,13 +173,22 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
             print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir)}", file=out)
     if result.diff is not None:
         d = result.diff
+        no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
         print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
-              f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete",
-              file=out)
+              f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete"
+              f"{no_effect}", file=out)
+        print(f"  capacity: {d.capacity}", file=out)
         for c in d.changes:
             mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""
             print(f"  {c.action:8} {c.type}  {c.name}{props}{mark}", file=out)
+            for v in c.values:
+                print(f"      {v.line()}", file=out)
+            for p in c.unknown:
+                print(f"      {p} → (known after deploy): cannot be judged offline", file=out)
+        if d.uncompared:
+            print(f"  secrets not compared (a saved baseline holds no secret; a git: baseline compares them): "
+                  f"{', '.join(d.uncompared)}", file=out)
     print(file=out)
 
 
@@ -224,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         config = policy_config_path(result.stack)
         note = policy_config_note(config.relative_to(PROJECT_DIR) if config else None, advisory)
         print(verdict_line(result, code == EXIT_CLEAN, note), file=sys.stderr if args.json == "-" else sys.stdout)
-    for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_AT_RISK):
+    for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_REFUSED, EXIT_AT_RISK):
         if code in codes:
             return code
     return EXIT_CLEAN

@@ -4,11 +4,24 @@ The baseline is a plan saved with `python -m preview --json` or the plan of a gi
 A resource is the same one in both plans when its URN, or one of its aliases, matches
 (plan/aliases.py). A stateful resource (plan/replacements.py) that would be deleted, or replaced because a
 force-new property changed, is a *risk* a reviewer must approve before merge.
+
+Each changed input carries its values (preview/values.py) and, for the RDS types, what AWS does
+with the change (plan/change_effects.py); a change AWS refuses is a *refusal*. An input the
+program ignores after create (ignoreChanges) is listed as having no effect, never dropped.
+
+Secrets are compared without their values: each is an HMAC-SHA256 under a key made for this run
+and never written. The plan of a git ref is made in a subprocess given the key, which hands back
+only the fingerprints; a saved report holds no secret, so its secrets cannot be compared and the
+diff says so (`uncompared`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -17,12 +30,16 @@ import tempfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
-from plan import replacements
+from plan import capacity, change_effects, replacements
 from plan.aliases import match_baseline
-from plan.registration import SECRET_TEXT, UNKNOWN, Registration, is_secret
+from plan.registration import UNKNOWN, Registration, is_secret, masked
 from plan.stack_config import PROJECT_DIR
+from preview.values import Secret, describe
+
+# The environment variable that hands a baseline subprocess the run's fingerprint key (hex).
+FINGERPRINT_KEY_ENV = "RDSPLATFORM_PREVIEW_FINGERPRINT_KEY"
 
 # The harness that plans a git ref's program: these packages of this checkout.
 _HARNESS = ("preview", "plan")
@@ -34,18 +51,40 @@ class BaselineError(Exception):
 
 
 @dataclass(frozen=True)
+class ValueChange:
+    """One input's change: the values as reports may show them, in words, and what AWS does with it."""
+
+    property: str
+    before: Any  # masked: a secret is "[secret]"
+    after: Any
+    text: str
+    effect: Optional[change_effects.Effect] = None
+
+    def line(self) -> str:
+        """'backupRetentionPeriod 14 → 21: in place, applied immediately: ...'"""
+        return f"{self.property} {self.text}" + (f": {self.effect.text}" if self.effect else "")
+
+
+@dataclass(frozen=True)
 class Change:
     """One resource that is in one plan and not the other, or whose inputs differ."""
 
     urn: str
     type: str
     name: str
-    action: str  # "create", "delete", "update", "replace"
+    action: str  # "create", "delete", "update", "replace"; "no-effect": only ignored inputs differ
     properties: tuple[str, ...] = ()
     # Properties whose new value is unknown until deploy (a first preview): they may change.
     unknown: tuple[str, ...] = ()
     protected: bool = False
     retained: bool = False
+    # The known changes with their values and effects, then the ignored ones (no effect).
+    values: tuple[ValueChange, ...] = ()
+
+    @property
+    def refusals(self) -> list[ValueChange]:
+        """The changes AWS refuses: applying this plan would fail."""
+        return [v for v in self.values if v.effect is not None and v.effect.refused]
 
     @property
     def at_risk(self) -> bool:
@@ -58,6 +97,8 @@ class Change:
     def marks(self) -> tuple[str, ...]:
         """What a reviewer must know beyond the action, for the text and Markdown reports."""
         marks = ["DATA AT RISK"] if self.at_risk else []
+        if self.refusals:
+            marks.append("REFUSED BY AWS")
         if self.action in ("delete", "replace"):
             if self.retained:
                 marks.append("RETAINED: leaves the stack, stays in AWS (retainOnDelete)")
@@ -68,8 +109,14 @@ class Change:
 
 @dataclass
 class PlanDiff:
+    """Every change of one stack against its baseline, and the capacity before and after."""
+
     baseline: str
     changes: list[Change] = field(default_factory=list)
+    # "<resource> <property>" whose secrets could not be compared (a saved baseline holds none).
+    uncompared: list[str] = field(default_factory=list)
+    capacity_before: capacity.Capacity = field(default_factory=capacity.Capacity)
+    capacity_after: capacity.Capacity = field(default_factory=capacity.Capacity)
 
     def of(self, action: str) -> list[Change]:
         return [c for c in self.changes if c.action == action]
@@ -78,17 +125,75 @@ class PlanDiff:
     def risks(self) -> list[Change]:
         return [c for c in self.changes if c.at_risk]
 
+    @property
+    def refusals(self) -> list[Change]:
+        return [c for c in self.changes if c.refusals]
 
-def _normal(value: Any) -> Any:
-    """Secrets compare by presence only; a secret's value never leaves the plan."""
+    @property
+    def capacity(self) -> str:
+        return capacity.summary(self.capacity_before, self.capacity_after)
+
+
+def fingerprint(key: bytes, value: Any) -> str:
+    """A secret's keyed fingerprint: equal values give equal ones under one key, and nothing else can."""
+    return hmac.new(key, json.dumps(value, sort_keys=True, default=str).encode(), hashlib.sha256).hexdigest()
+
+
+def _normal(value: Any, key: Optional[bytes]) -> Any:
+    """A value to compare: a secret becomes its fingerprint (None without a key or a value to key)."""
     if is_secret(value):
-        return SECRET_TEXT
+        if value.get("fingerprint"):
+            return Secret(value["fingerprint"])
+        inner = value.get("value")
+        return Secret(fingerprint(key, inner) if key is not None and inner is not None else None)
     if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
+        return {k: _normal(v, key) for k, v in value.items()}
     if isinstance(value, list):
-        return [_normal(v) for v in value]
+        return [_normal(v, key) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    return value
+
+
+def _has_uncomparable_secret(value: Any) -> bool:
+    if isinstance(value, Secret):
+        return value.fingerprint is None
+    if isinstance(value, dict):
+        return any(_has_uncomparable_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_uncomparable_secret(v) for v in value)
+    return False
+
+
+def secret_fingerprints(resources: list[Registration], key: bytes) -> dict[str, dict[str, str]]:
+    """URN -> secret path -> fingerprint, for handing a plan's secrets to another process without them."""
+    out: dict[str, dict[str, str]] = {}
+    for r in resources:
+        found = {path: fingerprint(key, v.get("value")) for path, v in _secrets_at(r.inputs)}
+        if found:
+            out[r.urn] = found
+    return out
+
+
+def _secrets_at(value: Any, path: str = ""):
+    if is_secret(value):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _secrets_at(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _secrets_at(v, f"{path}[{i}]")
+
+
+def _with_fingerprints(value: Any, found: dict[str, str], path: str = "") -> Any:
+    """`value` with each secret carrying the fingerprint of the same path (from secret_fingerprints)."""
+    if is_secret(value):
+        return {**value, "fingerprint": found.get(path)}
+    if isinstance(value, dict):
+        return {k: _with_fingerprints(v, found, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_fingerprints(v, found, f"{path}[{i}]") for i, v in enumerate(value)]
     return value
 
 
@@ -102,8 +207,11 @@ def _contains_unknown(value: Any) -> bool:
     return False
 
 
-def diff_plans(baseline: list[Registration], current: list[Registration], label: str) -> PlanDiff:
-    """What applying `current` over `baseline` would do, resource by resource."""
+def diff_plans(baseline: list[Registration], current: list[Registration], label: str,
+               key: Optional[bytes] = None) -> PlanDiff:
+    """What applying `current` over `baseline` would do, resource by resource. `key` fingerprints
+    the secrets of both plans (the baseline's may carry theirs already); without it they compare
+    by presence and are listed as uncompared."""
     old = {r.urn: r for r in baseline if r.custom}
     new = {r.urn: r for r in current if r.custom}
     # Current URN -> baseline URN: the same URN, or an alias of a resource that moved.
@@ -118,23 +226,73 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
                                      retained=r.options.get("retainOnDelete", False)))
     for urn in sorted(previous):
         before, after = old[previous[urn]], new[urn]
-        ignored = set(after.options.get("ignoreChanges", []))
-        changed, unknown = set(), set()
-        for key in (before.inputs.keys() | after.inputs.keys()) - ignored:
-            a, b = _normal(before.inputs.get(key)), _normal(after.inputs.get(key))
-            if a == b or (b is None and replacements.kept_when_unset(after.type, key)):
-                continue
-            (unknown if _contains_unknown(b) else changed).add(key)
-        if not changed and not unknown:
-            continue
-        forcing = replacements.forcing_properties(after.type, changed | unknown)
-        # Only a known change of a force-new property is a certain replacement; an unknown one
-        # is listed so the reviewer sees it, but cannot be judged offline.
-        action = "replace" if set(forcing) & changed else "update"
-        result.changes.append(Change(urn, after.type, after.name, action, tuple(sorted(changed)),
-                                     tuple(sorted(unknown)), protected=after.options.get("protect", False),
-                                     retained=after.options.get("retainOnDelete", False)))
+        change = _compared(before, after, key, result.uncompared)
+        if change is not None:
+            result.changes.append(change)
+    result.capacity_before = capacity.capacity(baseline)
+    # Storage the program ignores after create (autoscaling) stays what the baseline has.
+    kept = {urn: old[was].inputs["allocatedStorage"] for urn, was in previous.items()
+            if "allocatedStorage" in new[urn].options.get("ignoreChanges", [])
+            and "allocatedStorage" in old[was].inputs}
+    result.capacity_after = capacity.capacity(current, kept)
     return result
+
+
+def _compared(before: Registration, after: Registration, key: Optional[bytes],
+              uncompared: list[str]) -> Optional[Change]:
+    """The change of one resource in both plans, or None when nothing differs."""
+    ignored = set(after.options.get("ignoreChanges", []))
+    changed, unknown, skipped = set(), set(), set()
+    normal: dict[str, tuple[Any, Any]] = {}
+    for prop in before.inputs.keys() | after.inputs.keys():
+        a, b = _normal(before.inputs.get(prop), key), _normal(after.inputs.get(prop), key)
+        if a is not None and b is not None and (_has_uncomparable_secret(a) or _has_uncomparable_secret(b)):
+            uncompared.append(f"{after.name} {prop}")
+        if a == b or (b is None and replacements.kept_when_unset(after.type, prop)):
+            continue
+        normal[prop] = (a, b)
+        if prop in ignored:
+            skipped.add(prop)
+        else:
+            (unknown if _contains_unknown(b) else changed).add(prop)
+    if not changed and not unknown and not skipped:
+        return None
+    forcing = replacements.forcing_properties(after.type, changed | unknown)
+    # Only a known change of a force-new property is a certain replacement; an unknown one
+    # is listed so the reviewer sees it, but cannot be judged offline.
+    action = "replace" if set(forcing) & changed else "update" if changed or unknown else "no-effect"
+    values = [_value(after, prop, *normal[prop], before.inputs.get(prop), prop in forcing)
+              for prop in sorted(changed)]
+    # An ignored input whose new value is unknown says nothing either way: left out.
+    values += [ValueChange(prop, masked(before.inputs.get(prop)), masked(after.inputs.get(prop)),
+                           describe(*normal[prop]), change_effects.ignored(after.type, prop, after.inputs))
+               for prop in sorted(skipped) if not _contains_unknown(normal[prop][1])]
+    return Change(after.urn, after.type, after.name, action, tuple(sorted(changed)), tuple(sorted(unknown)),
+                  protected=after.options.get("protect", False),
+                  retained=after.options.get("retainOnDelete", False), values=tuple(values))
+
+
+def _value(after: Registration, prop: str, a: Any, b: Any, raw_before: Any, forcing: bool) -> ValueChange:
+    """One known change with its effect: replacement (force-new), the table's, or none known."""
+    if forcing:
+        effect = change_effects.replacement(replacements.RULES[after.type].source)
+    elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
+        effect = _parameters_effect(after, a, b)
+    else:
+        effect = change_effects.effect(after.type, prop, a, b, after.inputs)
+    return ValueChange(prop, masked(raw_before), masked(after.inputs.get(prop)), describe(a, b), effect)
+
+
+def _parameters_effect(after: Registration, a: list, b: list) -> Optional[change_effects.Effect]:
+    """The strongest effect among the parameters set, changed or reset (a reboot outranks in place)."""
+    old = {p.get("name"): p for p in a if isinstance(p, dict)}
+    new = {p.get("name"): p for p in b if isinstance(p, dict)}
+    methods = [(new.get(n) or old.get(n) or {}).get("applyMethod", "immediate")
+               for n in old.keys() | new.keys() if old.get(n) != new.get(n)]
+    if not methods:
+        return None
+    method = "pending-reboot" if "pending-reboot" in methods else "immediate"
+    return change_effects.parameter_effect(after.type, method, after.inputs)
 
 
 # --- baselines ---------------------------------------------------------------------------------------
@@ -147,10 +305,29 @@ def registrations_from_report(report: dict) -> list[Registration]:
         raise BaselineError(f"not a plan report from `python -m preview --json` ({exc})") from None
 
 
+@dataclass
+class Baseline:
+    """A baseline's resources, and the key their secrets were fingerprinted with (None: not compared)."""
+
+    resources: list[Registration]
+    key: Optional[bytes] = None
+
+
 def load_baseline(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> list[Registration]:
     """A saved report (a path), or `git:<ref>`: the program at that ref, run offline."""
+    return load(source, stack, project_dir).resources
+
+
+def load(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> Baseline:
+    """The baseline of `source`; a git ref's with its secrets fingerprinted under a fresh key."""
     if source.startswith("git:"):
-        return registrations_from_report(plan_of_git_ref(source[4:], stack, project_dir))
+        key = secrets.token_bytes(32)
+        report = plan_of_git_ref(source[4:], stack, project_dir, key)
+        found = report.pop("secretFingerprints", {})
+        resources = registrations_from_report(report)
+        for r in resources:
+            r.inputs = _with_fingerprints(r.inputs, found.get(r.urn, {}))
+        return Baseline(resources, key)
     path = Path(source)
     try:
         report = json.loads(path.read_text())
@@ -159,13 +336,15 @@ def load_baseline(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> l
     reports = report.get("stacks", [report]) if isinstance(report, dict) else []
     for item in reports:
         if item.get("stack") == stack:
-            return registrations_from_report(item)
+            return Baseline(registrations_from_report(item))
     raise BaselineError(f"baseline {source} has no plan of stack {stack}")
 
 
-def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR) -> dict:
+def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: Optional[bytes] = None) -> dict:
     """Export the tree at `ref` and run its program with today's harness, in a subprocess
-    (the two versions of `components` cannot share one interpreter)."""
+    (the two versions of `components` cannot share one interpreter). With `key`, the report
+    also has `secretFingerprints` (see secret_fingerprints), read from a file of the subprocess's
+    own temporary directory and deleted with it."""
     archive = subprocess.run(["git", "-C", str(project_dir), "archive", "--format=tar", ref],
                              capture_output=True)
     if archive.returncode != 0:
@@ -183,13 +362,21 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR) -> di
             shutil.rmtree(Path(tmp) / package, ignore_errors=True)
             shutil.copytree(_HARNESS_ROOT / package, Path(tmp) / package,
                             ignore=shutil.ignore_patterns("__pycache__"))
-        out = Path(tmp) / "baseline.json"
+        out, prints = Path(tmp) / "baseline.json", Path(tmp) / "fingerprints.json"
+        env = {k: v for k, v in os.environ.items() if k != FINGERPRINT_KEY_ENV}
+        extra: list[str] = []
+        if key is not None:
+            env[FINGERPRINT_KEY_ENV] = key.hex()
+            extra = ["--secret-fingerprints", str(prints)]
         run = subprocess.run(
             [sys.executable, "-m", "preview", "--stack", stack, "--project-dir", tmp, "--no-policy",
-             "--quiet", "--json", str(out)],
-            cwd=tmp, capture_output=True, text=True,
+             "--quiet", "--json", str(out), *extra],
+            cwd=tmp, capture_output=True, text=True, env=env,
         )
         if run.returncode != 0 or not out.exists():
             raise BaselineError(f"the program at {ref} did not plan stack {stack}: "
                                 f"{(run.stderr or run.stdout).strip()}")
-        return json.loads(out.read_text())
+        report = json.loads(out.read_text())
+        if key is not None and prints.exists():
+            report["secretFingerprints"] = json.loads(prints.read_text())
+        return report

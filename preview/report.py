@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, Registration, masked
 from preview.analyzer import Violation
-from preview.diff import PlanDiff
+from preview.diff import Change, PlanDiff, ValueChange
 from preview.hints import shown_message
 
 
@@ -46,14 +46,28 @@ def to_json(result: StackResult) -> dict[str, Any]:
         "policyChecked": result.policy_checked,
         "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}
                         for v in result.violations],
-        "diff": None if result.diff is None else {
-            "baseline": result.diff.baseline,
-            "changes": [{"urn": c.urn, "type": c.type, "name": c.name, "action": c.action,
-                         "properties": list(c.properties), "unknown": list(c.unknown),
-                         "protected": c.protected, "retained": c.retained, "atRisk": c.at_risk}
-                        for c in result.diff.changes],
-        },
+        "diff": None if result.diff is None else _diff_json(result.diff),
     }
+
+
+def _value_json(v: ValueChange) -> dict[str, Any]:
+    effect = None if v.effect is None else {"outcome": v.effect.outcome, "text": v.effect.text,
+                                            "source": v.effect.source}
+    return {"property": v.property, "before": v.before, "after": v.after, "text": v.text, "effect": effect}
+
+
+def _change_json(c: Change) -> dict[str, Any]:
+    return {"urn": c.urn, "type": c.type, "name": c.name, "action": c.action,
+            "properties": list(c.properties), "unknown": list(c.unknown),
+            "protected": c.protected, "retained": c.retained, "atRisk": c.at_risk,
+            "refused": bool(c.refusals), "values": [_value_json(v) for v in c.values]}
+
+
+def _diff_json(d: PlanDiff) -> dict[str, Any]:
+    return {"baseline": d.baseline, "changes": [_change_json(c) for c in d.changes],
+            "secretsNotCompared": list(d.uncompared),
+            "capacity": {"before": d.capacity_before.to_dict(), "after": d.capacity_after.to_dict(),
+                         "text": d.capacity}}
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
@@ -91,6 +105,9 @@ def _resource_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+_MARKS = {"DATA AT RISK": "⚠️ data at risk", "REFUSED BY AWS": "⛔ refused by AWS"}
+
+
 def to_markdown(result: StackResult) -> str:
     """A PR comment / job summary: verdict, counts, violations, the diff, the component diagram."""
     lines = [f"## Offline check: stack {code(result.stack)}", ""]
@@ -98,11 +115,13 @@ def to_markdown(result: StackResult) -> str:
         return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", *fenced(result.error), ""])
     counts = Counter(v.level for v in result.violations)
     risks = result.diff.risks if result.diff else []
-    verdict = "❌ refused" if result.mandatory or risks else "✅ passes"
+    refusals = result.diff.refusals if result.diff else []
+    verdict = "❌ refused" if result.mandatory or risks or refusals else "✅ passes"
     plan = result.plan
     lines.append(f"**Verdict: {verdict}** — {sum(r.custom for r in plan.resources)} resources, "
                  f"{counts['mandatory']} mandatory, {counts['advisory']} advisory violation(s)"
-                 + (f", {len(risks)} stateful resource(s) at risk" if result.diff else "") + ".")
+                 + (f", {len(risks)} stateful resource(s) at risk" if result.diff else "")
+                 + (f", {len(refusals)} resource(s) with a change AWS refuses" if refusals else "") + ".")
     if not result.policy_checked:
         lines.append("")
         lines.append("_The policy pack was not run (--no-policy)._")
@@ -117,14 +136,26 @@ def to_markdown(result: StackResult) -> str:
     if result.diff is not None:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
+        no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
         lines.append(f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
-                     f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete.")
+                     f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete{no_effect}.")
+        lines += ["", f"Capacity: {code(d.capacity)}"]
         if d.changes:
             lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
             for c in d.changes:
-                mark = "; ".join("⚠️ data at risk" if m == "DATA AT RISK" else m for m in c.marks)
+                mark = "; ".join(_MARKS.get(m, m) for m in c.marks)
                 props = ", ".join(c.properties + tuple(f"{p} (unknown)" for p in c.unknown))
                 lines.append(f"| {mark} | {c.action} | {_cell(c.type)} | {_cell(c.name)} | {_cell(props) if props else ''} |")
+        values = [(c, v) for c in d.changes for v in c.values]
+        if values:
+            lines += ["", "#### What changes, and what AWS does with it", "",
+                      "| resource | property | change | what AWS does |", "|---|---|---|---|"]
+            for c, v in values:
+                lines.append(f"| {_cell(c.name)} | {_cell(v.property)} | {_cell(v.text)} | "
+                             f"{_cell(v.effect.text) if v.effect else '_not in the table_'} |")
+        if d.uncompared:
+            lines += ["", "Secrets not compared (a saved baseline holds no secret; a `git:` baseline compares "
+                      f"them): {', '.join(code(u) for u in d.uncompared)}"]
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
     return "\n".join(lines)
 

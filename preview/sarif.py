@@ -5,7 +5,9 @@ located at the line of the config key that fixes it (the stack file, or Pulumi.y
 default; line 1 of the stack file when no key of this program does), with the resource URN
 as its logical location. A stateful
 resource that the plan diff would replace or delete is a result of the rule
-`stateful-resource-at-risk`.
+`stateful-resource-at-risk`; a change AWS refuses, of `aws-refuses-change` (error); every other
+change of a stateful resource, a note of `stateful-change` saying each value (`old → new`,
+secrets only as changed) and what AWS does with it.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from typing import Any, Callable, Optional
 import attr
 import sarif_om as om
 
+from plan import replacements
 from preview.analyzer import Violation
+from preview.diff import Change
 from preview.hints import shown_message
 from preview.report import StackResult
 from preview.sources import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 AT_RISK_RULE = "stateful-resource-at-risk"
+REFUSED_RULE = "aws-refuses-change"
+STATEFUL_CHANGE_RULE = "stateful-change"
 LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none", "remediate": "warning"}
 
 
@@ -76,6 +82,21 @@ def _location(stack: str, urn: str, source: Optional[Source] = None) -> om.Locat
     )
 
 
+def _diff_result(c: Change) -> tuple[Optional[str], str, str]:
+    """(rule, level, message) of one change of the diff; no rule for a change of a stateless resource."""
+    values = "; ".join(v.line() for v in c.values)
+    if c.at_risk:
+        what = "deleted" if c.action == "delete" else f"replaced ({values or ', '.join(c.properties)})"
+        return (AT_RISK_RULE, "error", f"{c.type} '{c.name}' would be {what}: its data would be lost. "
+                "Approve the replacement explicitly or revert the change.")
+    if c.refusals:
+        refused = "; ".join(v.line() for v in c.refusals)
+        return REFUSED_RULE, "error", f"{c.type} '{c.name}': AWS refuses {refused}. The apply would fail."
+    if replacements.is_stateful(c.type) and c.values:
+        return STATEFUL_CHANGE_RULE, "note", f"{c.type} '{c.name}' ({c.action}): {values}"
+    return None, "", ""
+
+
 def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str,
              locate: Optional[Callable[[str, Violation], Source]] = None) -> dict:
     """One run per stack. `policies` maps a policy name to (description, default level);
@@ -91,6 +112,16 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
         short_description=om.MultiformatMessageString(
             text="A stateful resource would be replaced or deleted (see plan/replacements.py)"),
         default_configuration=om.ReportingConfiguration(level="error"),
+    ), om.ReportingDescriptor(
+        id=REFUSED_RULE, name=REFUSED_RULE,
+        short_description=om.MultiformatMessageString(
+            text="AWS refuses this change: the apply would fail (see plan/change_effects.py)"),
+        default_configuration=om.ReportingConfiguration(level="error"),
+    ), om.ReportingDescriptor(
+        id=STATEFUL_CHANGE_RULE, name=STATEFUL_CHANGE_RULE,
+        short_description=om.MultiformatMessageString(
+            text="A stateful resource changes in place: its values and what AWS does with each"),
+        default_configuration=om.ReportingConfiguration(level="note"),
     )]
     index = {r.id: i for i, r in enumerate(rules)}
     runs = []
@@ -103,14 +134,14 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
             ))
-        for c in result.diff.risks if result.diff else []:
-            what = f"replaced ({', '.join(c.properties)} changed)" if c.action == "replace" else "deleted"
+        for c in result.diff.changes if result.diff else []:
+            rule, level, text = _diff_result(c)
+            if rule is None:
+                continue
             items.append(om.Result(
-                rule_id=AT_RISK_RULE, rule_index=index[AT_RISK_RULE], level="error",
-                message=om.Message(text=sarif_text(f"{c.type} '{c.name}' would be {what}: its data would be lost. "
-                                                   "Approve the replacement explicitly or revert the change.")),
+                rule_id=rule, rule_index=index[rule], level=level, message=om.Message(text=sarif_text(text)),
                 locations=[_location(result.stack, c.urn)],
-                partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, AT_RISK_RULE, c.urn)},
+                partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, rule, c.urn)},
             ))
         runs.append(om.Run(
             tool=om.Tool(driver=om.ToolComponent(

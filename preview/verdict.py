@@ -32,5 +32,7 @@ def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
         parts.append("policy pack not run (--no-policy)")
     parts.append(f"{len(result.diff.risks)} data at risk" if result.diff is not None
                  else "data at risk not checked (no --baseline)")
+    if result.diff is not None and result.diff.refusals:
+        parts.append(f"{len(result.diff.refusals)} resource(s) with a change AWS refuses")
     line = f"verdict: {', '.join(parts)}: {'PASS' if passed else 'FAIL'}"
     return line + (f" ({policy_note})" if result.policy_checked else "")

@@ -1,6 +1,8 @@
 """Shared fixtures: plans of the real program under the mock engine (preview/harness.py)."""
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
@@ -69,3 +71,23 @@ def plan_with(stack: str = "dev", **overrides) -> Plan:
     plan = run_program(stack, overrides)
     assert plan.error is None, plan.error
     return plan
+
+
+def _commit_git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture
+def committed_copy(tmp_path):
+    """A copy of the project in a repository of its own with one commit, so HEAD and the
+    working tree are known exactly (git: baselines)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: no ref to build a baseline from")
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
+    _commit_git(repo, "init", "-q")
+    _commit_git(repo, "add", "-A")
+    _commit_git(repo, "commit", "-q", "-m", "baseline")
+    return repo

@@ -1,7 +1,6 @@
 """The offline check's reports and exit codes: JSON, SARIF, Markdown, the plan diff."""
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -9,7 +8,6 @@ import attr
 import pytest
 import sarif_om as om
 
-from plan.stack_config import PROJECT_DIR
 from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY, main
 from preview.diff import diff_plans
 from preview.harness import run_program
@@ -175,10 +173,15 @@ def test_an_in_place_change_is_not_a_replacement(prod_baseline):
 
 
 def test_ignored_properties_are_not_changes(prod_baseline):
-    # restore settings are ignore_changes: adding them to a live stack must not replace it.
+    # restore settings are ignore_changes: adding them to a live stack must not replace it; the
+    # diff says the change reaches nothing rather than hiding it.
     plan = run_program("prod", {"restore": {"snapshotIdentifier": "appdb-prod-2026-11-01"}})
     diff = diff_plans(prod_baseline, plan.resources, "main")
-    assert [c for c in diff.changes if c.name == "appdb-prod-db-instance"] == []
+    primary = [c for c in diff.changes if c.name == "appdb-prod-db-instance"]
+    assert [(c.action, c.properties, c.at_risk) for c in primary] == [("no-effect", (), False)]
+    assert [(v.property, v.text, v.effect.outcome) for v in primary[0].values] == [
+        ("snapshotIdentifier", "(unset) → appdb-prod-2026-11-01", "no-effect")]
+    assert diff.risks == []
 
 
 def test_unknown_values_are_listed_but_not_judged(prod_baseline):
@@ -226,35 +229,25 @@ def _preview_in(repo, out, *args):
     return run.returncode, json.loads(out.read_text()) if out.exists() else None
 
 
-@pytest.fixture
-def committed_copy(tmp_path):
-    """A copy of the project in a repository of its own with one commit, so HEAD and the
-    working tree are known exactly."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: no ref to build a baseline from")
-    repo = tmp_path / "repo"
-    shutil.copytree(PROJECT_DIR, repo, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "baseline")
-    return repo
-
-
 def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committed_copy):
     repo = committed_copy
 
     code, report = _preview_in(repo, tmp_path / "same.json", "--baseline", "git:HEAD")
     assert code == EXIT_CLEAN
-    assert report["diff"] == {"baseline": "git:HEAD", "changes": []}
+    assert (report["diff"]["baseline"], report["diff"]["changes"]) == ("git:HEAD", [])
 
     stack_file = repo / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text().replace("config:\n", "config:\n  rdsplatform:dbName: orders\n", 1))
     code, report = _preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
     assert code == EXIT_AT_RISK
     changes = [(c["action"], c["name"], c["properties"], c["atRisk"]) for c in report["diff"]["changes"]]
+    # The connection document names the database too: a secret, compared by its fingerprint.
     assert changes == [("update", "appdb-dev-credentials-secret", ["description"], False),  # names the database
+                       ("replace", "appdb-dev-credentials-connection", ["secretString"], False),
                        ("replace", "appdb-dev-db-instance", ["dbName"], True)]
+    connection = report["diff"]["changes"][1]["values"][0]
+    assert (connection["before"], connection["after"], connection["text"]) == ("[secret]", "[secret]",
+                                                                               "[secret] changed")
 
     code, _ = _preview_in(repo, tmp_path / "none.json", "--baseline", "git:no-such-ref")
     assert code == EXIT_ERROR

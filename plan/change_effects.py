@@ -1,0 +1,182 @@
+"""What RDS does with a change to one input of a stateful resource, with the page that says so.
+
+The table is data, `plan/change_effects.json`: per Pulumi type and input, the outcome (`in-place`,
+`downtime`, `reboot`, `no-effect`; `parameters` for a parameter group's list, judged per
+parameter), when AWS applies it (`immediately`, or `apply-immediately`: now with the resource's
+applyImmediately, else in the next maintenance window), a note, and a key of `_sources`.
+Replacement comes from plan/forcenew.json (the provider), not from this table. A few rules need
+both values and are code here: storage that shrinks or grows by less than AWS's minimum step,
+an instance made a replica, a cluster joining or moving between global clusters, backtracking
+turned on later (all refused); a major engine upgrade, backups turned on or off, promotions.
+Rows keyed `prop@aurora` / `prop@multi-az` apply to that kind of aws:rds/cluster:Cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Optional
+
+TABLE_FILE = Path(__file__).with_name("change_effects.json")
+_TABLE: dict[str, Any] = json.loads(TABLE_FILE.read_text())
+SOURCES: dict[str, str] = _TABLE["_sources"]
+TYPES: dict[str, dict[str, dict[str, str]]] = {t: rows for t, rows in _TABLE.items() if not t.startswith("_")}
+
+OUTCOMES = ("in-place", "downtime", "reboot", "replacement", "refused", "no-effect")
+_LABEL = {"in-place": "in place", "downtime": "downtime", "reboot": "takes effect at the next reboot",
+          "replacement": "replacement", "refused": "REFUSED by AWS", "no-effect": "no effect"}
+# RDS UG, Increasing DB instance storage capacity: "it must be by at least 10 percent".
+STORAGE_MIN_STEP = Fraction(1, 10)
+AUTOSCALING_OWNS = ("storage autoscaling owns it (raise maxAllocatedStorage, or set maxAllocatedStorage "
+                    "to 0 to size storage by allocatedStorage)")
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One change's outcome in AWS, said in words, and where that was read."""
+
+    outcome: str
+    text: str
+    source: str
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == "refused"
+
+
+def _when(when: str, apply_immediately: bool) -> str:
+    if when == "apply-immediately" and not apply_immediately:
+        return "applied in the next maintenance window"
+    return "applied immediately"
+
+
+def _say(outcome: str, when: Optional[str], note: str, source: str, apply_immediately: bool,
+         prefix: str = "") -> Effect:
+    parts = [prefix] if prefix else []
+    parts.append(_LABEL[outcome])
+    if when and outcome not in ("refused", "no-effect", "replacement"):
+        parts.append(_when(when, apply_immediately))
+    text = ", ".join(parts) + (f": {note}" if note else "")
+    return Effect(outcome, text, SOURCES.get(source, source))
+
+
+def is_judged(type_: str) -> bool:
+    """True for the stateful RDS types the table covers."""
+    return type_ in TYPES
+
+
+def replacement(source: str) -> Effect:
+    """A force-new input: a new resource is created and the old one deleted (plan/forcenew.json)."""
+    return Effect("replacement", "replacement: a new resource is created and this one deleted", source)
+
+
+def ignored(type_: str, prop: str, inputs: dict[str, Any]) -> Effect:
+    """An input the program ignores after create (ignoreChanges): the change reaches nothing."""
+    if (type_ == "aws:rds/instance:Instance" and prop == "allocatedStorage"
+            and _number(inputs.get("maxAllocatedStorage")) > 0):
+        return Effect("no-effect", f"no effect: {AUTOSCALING_OWNS}", SOURCES["autoscaling"])
+    return Effect("no-effect", "no effect: the program ignores changes to it after create (ignoreChanges)",
+                  "the resource's ignoreChanges option")
+
+
+def _number(value: Any) -> float:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def major_version(engine: str, version: str) -> str:
+    """The major part of an RDS engine version: '16' of PostgreSQL 16.4 (10 and later), '8.0' of MySQL 8.0.39."""
+    parts = str(version).split(".")
+    if str(engine).startswith(("postgres", "aurora-postgresql")) and parts[0].isdigit() and int(parts[0]) >= 10:
+        return parts[0]
+    return ".".join(parts[:2])
+
+
+def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any]) -> Optional[Effect]:
+    """What AWS does when `prop` of a `type_` goes from `before` to `after` (`inputs`: the new inputs),
+    or None when the table does not say."""
+    rows = TYPES.get(type_)
+    if rows is None:
+        return None
+    now = bool(inputs.get("applyImmediately", False))
+    row = rows.get(f"{prop}@{_kind(type_, inputs)}") or rows.get(prop)
+    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
+    special = rule(prop, before, after, inputs, now, row) if rule else None
+    if special is not None:
+        return special
+    if row is None or row["outcome"] == "parameters":
+        return None
+    return _say(row["outcome"], row["when"], row["note"], row["source"], now)
+
+
+def _kind(type_: str, inputs: dict[str, Any]) -> str:
+    """Rows keyed `prop@aurora` or `prop@multi-az` apply to that kind of cluster only."""
+    if type_ != "aws:rds/cluster:Cluster":
+        return ""
+    return "aurora" if str(inputs.get("engine", "")).startswith("aurora") else "multi-az"
+
+
+def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
+                  row: Optional[dict[str, str]]) -> Optional[Effect]:
+    if prop == "globalClusterIdentifier":
+        if before and after:
+            return _say("refused", None, "an existing cluster cannot move to another global cluster", "provider-cluster", now)
+        if after:
+            return _say("refused", None, "an existing cluster cannot join a global cluster: a secondary is created "
+                        "into it", "provider-cluster", now)
+        return _say("in-place", "immediately", "the cluster leaves the global cluster: it becomes a standalone "
+                    "read/write cluster, stops replicating and cannot rejoin", "provider-cluster", now)
+    if prop == "replicationSourceIdentifier" and before and not after:
+        return _say("downtime", "immediately", "the replica cluster is promoted to a standalone cluster, for good",
+                    "provider-cluster", now)
+    if prop == "backtrackWindow" and not _number(before) and _number(after) > 0:
+        return _say("refused", None, "backtracking can only be turned on when the cluster is created (or restored "
+                    "or cloned), and never again once set to 0", "backtrack", now)
+    return None
+
+
+def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
+                   row: Optional[dict[str, str]]) -> Optional[Effect]:
+    if prop == "allocatedStorage" and _number(before) > 0 and _number(after) > 0:
+        if after < before:
+            return _say("refused", None, f"allocated storage cannot shrink ({before} → {after} GiB)",
+                        "storage", now)
+        least = math.ceil(Fraction(before) * (1 + STORAGE_MIN_STEP))  # exact: 400 GiB needs 440, not 441
+        if after < least:
+            return _say("refused", None, f"an increase must be at least 10 % ({before} GiB → at least {least} GiB)",
+                        "storage", now)
+    if prop == "engineVersion" and isinstance(before, str) and isinstance(after, str) and row:
+        engine = str(inputs.get("engine", ""))
+        major = major_version(engine, before) != major_version(engine, after)
+        note = row["note"] + ("; the program allows it when it finds the deployed database on the older "
+                              "major version" if major else "")
+        return _say(row["outcome"], row["when"], note, row["source"], now,
+                    prefix="major upgrade" if major else "minor upgrade")
+    if prop == "backupRetentionPeriod" and isinstance(before, int) and isinstance(after, int):
+        if (before == 0) != (after == 0):
+            return _say("downtime", "apply-immediately", "an outage occurs when automated backups are turned "
+                        + ("on" if before == 0 else "off"), "retention", now)
+    if prop == "replicateSourceDb":
+        if before and not after:
+            return _say("downtime", "immediately", "the read replica is promoted to a standalone DB instance, for "
+                        "good: replication stops and it reboots", "read-replicas", now)
+        return _say("refused", None, "an existing DB instance cannot become (or change the source of) a read "
+                    "replica: a replica can only be created new", "read-replicas", now)
+    if prop == "masterUserSecretKmsKeyId" and inputs.get("manageMasterUserPassword"):
+        return _say("refused", None, "the key of the secret RDS manages cannot be changed while RDS manages the "
+                    "master password", "modify-instance", now)
+    return None
+
+
+def parameter_effect(type_: str, apply_method: str, inputs: dict[str, Any]) -> Optional[Effect]:
+    """One parameter of a parameter group set, changed or reset, with its applyMethod."""
+    row = TYPES.get(type_, {}).get("parameters")
+    if row is None:
+        return None
+    if apply_method == "pending-reboot":
+        return Effect("reboot", "takes effect at the next reboot of each DB instance using the group "
+                      "(applyMethod pending-reboot)", SOURCES[row["source"]])
+    return Effect("in-place", "applied immediately (applyMethod immediate; dynamic parameters only)",
+                  SOURCES[row["source"]])

@@ -1,0 +1,208 @@
+"""What AWS does with a change (plan/change_effects.py), capacity (plan/capacity.py) and a change
+said in words (preview/values.py), as pure functions."""
+
+import json
+
+import pytest
+
+from plan import capacity, change_effects, replacements
+from plan.capacity import units_of
+from plan.change_effects import effect, ignored, major_version, parameter_effect
+from plan.registration import Registration
+from preview.harness import run_program
+from preview.values import Secret, describe
+
+INSTANCE = "aws:rds/instance:Instance"
+CLUSTER = "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+PARAMS = "aws:rds/parameterGroup:ParameterGroup"
+
+
+# --- the table --------------------------------------------------------------------------------------
+
+def test_every_row_has_a_known_outcome_a_time_and_a_source():
+    rows = [(t, p, row) for t, props in change_effects.TYPES.items() for p, row in props.items()]
+    assert len(rows) > 20
+    for type_, prop, row in rows:
+        assert row["outcome"] in change_effects.OUTCOMES + ("parameters",), (type_, prop)
+        assert row["when"] in ("immediately", "apply-immediately"), (type_, prop)
+        assert row["source"] in change_effects.SOURCES, (type_, prop)
+        assert row["note"], (type_, prop)
+    for source in change_effects.SOURCES.values():
+        assert "https://" in source or "docstring" in source, source
+
+
+def test_the_table_covers_every_stateful_rds_type_and_the_parameter_groups():
+    stateful_rds = {t for t in replacements.STATEFUL_TYPES if t.startswith("aws:rds/")}
+    assert stateful_rds <= change_effects.TYPES.keys()
+    assert {PARAMS, "aws:rds/clusterParameterGroup:ClusterParameterGroup"} <= change_effects.TYPES.keys()
+    # A replacement comes from the provider's force-new list, never from this table.
+    for type_, props in change_effects.TYPES.items():
+        assert not set(props) & replacements.RULES[type_].force_new, type_
+
+
+# --- one change per case against a compliant baseline ------------------------------------------------
+
+BASE = {"engine": "postgres", "applyImmediately": False, "maxAllocatedStorage": 0}
+
+
+@pytest.mark.parametrize("prop, before, after, inputs, outcome, words", [
+    ("instanceClass", "db.r7g.large", "db.r7g.xlarge", {}, "downtime", "applied in the next maintenance window"),
+    ("instanceClass", "db.r7g.large", "db.r7g.xlarge", {"applyImmediately": True}, "downtime", "applied immediately"),
+    ("allocatedStorage", 400, 440, {}, "in-place", "storage-optimization"),
+    ("allocatedStorage", 400, 439, {}, "refused", "at least 10 % (400 GiB → at least 440 GiB)"),
+    ("allocatedStorage", 400, 300, {}, "refused", "cannot shrink (400 → 300 GiB)"),
+    ("engineVersion", "16.4", "17.2", {}, "downtime", "major upgrade, downtime"),
+    ("engineVersion", "16.3", "16.4", {}, "downtime", "minor upgrade, downtime"),
+    ("engineVersion", "8.0.39", "8.4.3", {"engine": "mysql"}, "downtime", "major upgrade"),
+    ("backupRetentionPeriod", 7, 14, {}, "in-place", "applied immediately"),
+    ("backupRetentionPeriod", 0, 7, {}, "downtime", "automated backups are turned on"),
+    ("backupRetentionPeriod", 7, 0, {"applyImmediately": True}, "downtime", "turned off"),
+    ("storageType", "gp2", "gp3", {}, "downtime", "a brief downtime while the change starts"),
+    ("port", 5432, 5433, {}, "downtime", "restarts immediately, whatever applyImmediately says"),
+    ("dbSubnetGroupName", "a", "b", {}, "downtime", "an outage occurs during the move"),
+    ("replicateSourceDb", None, "arn:aws:rds:eu-west-1:123456789012:db:src", {}, "refused", "can only be created new"),
+    ("replicateSourceDb", "db1", "db2", {}, "refused", "can only be created new"),
+    ("replicateSourceDb", "db1", None, {}, "downtime", "promoted to a standalone DB instance"),
+    ("masterUserSecretKmsKeyId", "k1", "k2", {"manageMasterUserPassword": True}, "refused", "while RDS manages"),
+    ("masterUserSecretKmsKeyId", "k1", "k2", {}, "in-place", "applied immediately"),
+    ("multiAz", False, True, {}, "in-place", "no outage"),
+    ("parameterGroupName", "a", "b", {}, "reboot", "next reboot"),
+    ("applyImmediately", False, True, {}, "no-effect", "when the provider applies"),
+])
+def test_what_aws_does_with_one_instance_change(prop, before, after, inputs, outcome, words):
+    found = effect(INSTANCE, prop, before, after, {**BASE, **inputs})
+    assert found is not None and found.outcome == outcome, found
+    assert words in found.text, found.text
+    assert found.source.startswith(("RDS ", "AWS ", "pulumi-aws")), found.source
+
+
+AURORA = {"engine": "aurora-postgresql", "applyImmediately": False}
+MULTI_AZ = {"engine": "postgres", "applyImmediately": False}
+
+
+@pytest.mark.parametrize("prop, before, after, inputs, outcome, words", [
+    ("port", 5432, 5433, AURORA, "downtime", "every DB instance of the cluster is rebooted immediately"),
+    ("port", 5432, 5433, MULTI_AZ, "refused", "restore it to a point in time with the new port"),
+    ("dbClusterInstanceClass", "db.m6gd.large", "db.m6gd.xlarge", MULTI_AZ, "downtime", "downtime occurs"),
+    ("globalClusterIdentifier", None, "g1", AURORA, "refused", "cannot join a global cluster"),
+    ("globalClusterIdentifier", "g1", "g2", AURORA, "refused", "cannot move to another global cluster"),
+    ("globalClusterIdentifier", "g1", None, AURORA, "in-place", "cannot rejoin"),
+    ("replicationSourceIdentifier", "arn:src", None, AURORA, "downtime", "promoted to a standalone cluster"),
+    ("backtrackWindow", 0, 3600, {"engine": "aurora-mysql"}, "refused", "only be turned on when the cluster is created"),
+    ("backtrackWindow", 3600, 7200, {"engine": "aurora-mysql"}, "in-place", "no outage"),
+    ("serverlessv2ScalingConfiguration", {"maxCapacity": 8}, {"maxCapacity": 16}, AURORA, "in-place", "immediately"),
+    ("engineVersion", "16.4", "16.6", AURORA, "downtime", "an outage of the whole DB cluster"),
+])
+def test_what_aws_does_with_one_cluster_change(prop, before, after, inputs, outcome, words):
+    found = effect("aws:rds/cluster:Cluster", prop, before, after, inputs)
+    assert found is not None and found.outcome == outcome, found
+    assert words in found.text, found.text
+
+
+def test_an_aurora_instance_version_follows_its_cluster():
+    found = effect("aws:rds/clusterInstance:ClusterInstance", "engineVersion", "16.4", "16.6", {})
+    assert (found.outcome, "change engineVersion on the Cluster" in found.text) == ("no-effect", True)
+
+
+def test_an_input_the_table_does_not_know_has_no_effect_said():
+    assert effect(INSTANCE, "someFutureInput", 1, 2, BASE) is None
+    assert effect("aws:ec2/vpc:Vpc", "cidrBlock", "a", "b", {}) is None
+
+
+def test_storage_autoscaling_owns_allocated_storage_and_other_ignored_inputs_say_why():
+    owned = ignored(INSTANCE, "allocatedStorage", {"maxAllocatedStorage": 1000})
+    assert (owned.outcome, owned.text.startswith("no effect: storage autoscaling owns it")) == ("no-effect", True)
+    assert "raise maxAllocatedStorage" in owned.text
+    other = ignored(INSTANCE, "allocatedStorage", {"maxAllocatedStorage": 0})
+    assert "ignoreChanges" in other.text and "autoscaling" not in other.text
+
+
+def test_parameters_apply_now_or_at_the_next_reboot():
+    assert parameter_effect(PARAMS, "pending-reboot", {}).outcome == "reboot"
+    assert parameter_effect(PARAMS, "immediate", {}).outcome == "in-place"
+    assert parameter_effect(INSTANCE, "immediate", {}) is None
+
+
+@pytest.mark.parametrize("engine, version, major", [
+    ("postgres", "16.4", "16"), ("postgres", "9.6.24", "9.6"), ("mysql", "8.0.39", "8.0"),
+    ("mariadb", "10.11.9", "10.11"), ("aurora-postgresql", "15.4", "15"),
+])
+def test_the_major_version_of_an_engine_version(engine, version, major):
+    assert major_version(engine, version) == major
+
+
+# --- capacity -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("instance_class, units", [
+    ("db.t4g.micro", 0.5), ("db.t4g.small", 1), ("db.t4g.medium", 2), ("db.r7g.large", 4),
+    ("db.r7g.xlarge", 8), ("db.r7g.2xlarge", 16), ("db.r6i.24xlarge", 192), ("db.serverless", None),
+    ("db.m5d.metal", None), (None, None),
+])
+def test_the_size_flexibility_factor_of_a_class(instance_class, units):
+    assert units_of(instance_class) == units
+
+
+def _r(type_, name, inputs, id_=""):
+    return Registration(f"urn:pulumi:s::p::{type_}::{name}", type_, name, True, "", "", inputs, {}, {}, id_)
+
+
+def test_multi_az_counts_twice_replicas_once_and_a_multi_az_cluster_three_times():
+    primary = _r(INSTANCE, "db", {"identifier": "db", "instanceClass": "db.r7g.large", "multiAz": True,
+                                  "allocatedStorage": 400})
+    replica = _r(INSTANCE, "replica", {"instanceClass": "db.r7g.xlarge", "replicateSourceDb": "db"})
+    maz = _r(CLUSTER, "maz", {"engine": "postgres", "dbClusterInstanceClass": "db.m6gd.large", "allocatedStorage": 100})
+    found = capacity.capacity([primary, replica, maz])
+    assert (found.units, found.storage_gib) == (4 * 2 + 8 + 3 * 4, 400 + 400 + 100)
+
+
+def test_aurora_counts_each_instance_and_serverless_v2_only_as_an_acu_range():
+    cluster = _r(CLUSTER, "aurora", {"engine": "aurora-postgresql", "clusterIdentifier": "aurora",
+                                     "serverlessv2ScalingConfiguration": {"minCapacity": 0.5, "maxCapacity": 16}},
+                 id_="aurora")
+    writer = _r(CLUSTER_INSTANCE, "aurora-1", {"clusterIdentifier": "aurora", "instanceClass": "db.r7g.large"})
+    reader = _r(CLUSTER_INSTANCE, "aurora-2", {"clusterIdentifier": "aurora", "instanceClass": "db.serverless"})
+    found = capacity.capacity([cluster, writer, reader])
+    assert (found.units, found.storage_gib, found.acu) == (4, 0, [(0.5, 16)])
+    assert "Serverless v2 none → 0.5–16 ACU" in capacity.summary(capacity.Capacity(), found)
+    found.acu += [(0.5, 16), (1, 8)]
+    assert "Serverless v2 none → 2 × 0.5–16 + 1–8 ACU" in capacity.summary(capacity.Capacity(), found)
+
+
+def test_the_summary_says_before_after_and_the_change():
+    before, after = capacity.Capacity(units=8, storage_gib=400), capacity.Capacity(units=16, storage_gib=800)
+    assert capacity.summary(before, after) == "compute 8 → 16 units (+100 %), storage 400 → 800 GiB"
+
+
+def test_prod_is_twenty_units_and_1200_gib():
+    # The Multi-AZ primary (2 × large), the reporting replica (large), the Multi-AZ DR replica
+    # (2 × large); the replicas' storage is the primary's 400 GiB each.
+    found = capacity.capacity(run_program("prod").resources)
+    assert (found.units, found.storage_gib, found.unsized) == (20, 1200, [])
+
+
+# --- a change in words ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after, text", [
+    (14, 21, "14 → 21"),
+    (None, "a", "(unset) → a"),
+    (["10.0.0.0/16"], ["10.0.0.0/16", "10.1.0.0/16"], "+ 10.1.0.0/16"),
+    (["a", "b"], ["b", "c"], "+ c; - a"),
+    (["a", "b"], ["b", "a"], "same items, another order"),
+    ({"Owner": "x", "Old": "y"}, {"Owner": "z", "New": "w"}, "+ New=w; - Old=y; Owner: x → z"),
+    ([{"name": "a", "value": "1"}, {"name": "b", "value": "2"}], [{"name": "a", "value": "3"}, {"name": "c", "value": "2"}],
+     "+ c; - b; a: value: 1 → 3"),
+    (Secret("f1"), Secret("f2"), "[secret] changed"),
+    ([{"name": "p", "value": Secret("f1")}], [{"name": "p", "value": Secret("f2")}], "p: value: [secret] changed"),
+    ("x" * 200, "y", "x" * 79 + "… → y"),
+    ('{"tags": {"a": "1"}}', '{"tags": {"a": "2"}}', "tags: a: 1 → 2"),
+    ("{not json", "{x", "{not json → {x"),
+])
+def test_a_change_in_words(before, after, text):
+    assert describe(before, after) == text
+
+
+def test_a_secret_is_never_shown_and_compares_by_fingerprint():
+    assert Secret("f1") == Secret("f1") and Secret("f1") != Secret("f2")
+    assert Secret(None) == Secret("f1")  # not comparable: the diff lists it as such
+    assert "hunter2" not in json.dumps(describe({"k": Secret("a")}, {"k": Secret("b"), "j": Secret("c")}))
