@@ -289,18 +289,24 @@ def controls_page() -> str:
 
 # --- runbooks -----------------------------------------------------------------------------------------------------
 
-def _option(action: argparse.Action) -> list[str]:
+def _option(action: argparse.Action, one_of: str) -> list[str]:
     names = ", ".join(f"`{s}`" for s in action.option_strings) or f"`{action.dest}`"
     if action.option_strings and action.nargs != 0:
         names += f" `{action.metavar or action.dest.upper()}`"
     default = "" if action.default in (None, False, argparse.SUPPRESS) or action.nargs == 0 else f"`{action.default}`"
-    required = "yes" if action.required or not action.option_strings else ""
+    required = "yes" if action.required or not action.option_strings else one_of
     choices = ", ".join(f"`{c}`" for c in action.choices) if action.choices else ""
     return [names, required, default, choices, action.help or ""]
 
 
 def _options(parser: argparse.ArgumentParser, skip: set[str]) -> list[list[str]]:
-    return [_option(a) for a in parser._actions
+    # argparse keeps "exactly one of these" on the group, not on its options.
+    one_of = {}
+    for group in parser._mutually_exclusive_groups:
+        if group.required:
+            names = " or ".join(f"`{a.option_strings[0]}`" for a in group._group_actions)
+            one_of.update({a.dest: f"one of {names}" for a in group._group_actions})
+    return [_option(a, one_of.get(a.dest, "")) for a in parser._actions
             if not isinstance(a, argparse._HelpAction) and a.dest not in skip]
 
 
