@@ -3,7 +3,7 @@
     make bench                           # everything; builds .venv-bench (Checkov) first
     python -m benchmarks --only checkov  # one of: checkov, stacks, throughput, linear, replicas
 
-Targets (issue 16), each a ratio measured in one run: the offline check of prod <= 0.33x
+Targets, each a ratio measured in one run: the offline check of prod <= 0.33x
 Checkov's wall time on the reference Terraform; the full pack >= 0.6x the no-op pack's
 throughput on 5,000 resources, and 50,000 resources in <= 11x the time of 5,000; --all over N
 stacks well below N x one stack; plan time linear in the number of replicas.

@@ -25,7 +25,7 @@ class EngineSpec:
     default_port: int
     # The parameter that refuses unencrypted connections, and the value that turns it on.
     tls_parameter: tuple[str, str]
-    # Engine logs that CloudWatch Logs can receive (CONTROLS.md "engine log exports").
+    # Engine logs that CloudWatch Logs can receive (docs/controls.md, rds-log-exports).
     log_exports: tuple[str, ...]
     # Parameters that make the exported logs carry something (a slow query log export
     # with slow_query_log off is an empty log group).

@@ -24,6 +24,14 @@ from operations.output import Output
 from operations.waiting import poll_seconds
 
 
+EXIT_DONE, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
+# What each code means: the --help epilog and the generated reference (docs/reference/exit-codes.md).
+EXIT_CODES = {
+    EXIT_DONE: "done",
+    EXIT_FAILED: "mandatory findings / failed check / unconfirmed",
+    EXIT_REFUSED: "bad input, refused or AWS error",
+}
+
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
             "rightsizing", "rotate_credentials", "sync_connection"]
 
@@ -48,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
         if not self.json_mode:
             super().error(message)
         Output(as_json=True).error(f"{self.prog}: {message}")
-        sys.exit(2)
+        sys.exit(EXIT_REFUSED)
 
 
 def _common() -> argparse.ArgumentParser:
@@ -65,8 +73,7 @@ def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     """The top-level parser with one subcommand per runbook."""
     top = _Parser(prog="python -m operations", json_mode=json_mode,
                                   description="Day-2 runbooks for RDS instances and clusters, with boto3.",
-                                  epilog="Exit codes: 0 done, 1 mandatory findings / failed check / unconfirmed, "
-                                         "2 bad input, refused or AWS error.")
+                                  epilog="Exit codes: " + ", ".join(f"{c} {m}" for c, m in EXIT_CODES.items()) + ".")
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",
                               parser_class=functools.partial(_Parser, json_mode=json_mode))
     common = _common()
@@ -111,4 +118,4 @@ def main(argv: Optional[list[str]] = None) -> int:
         if os.environ.get("OPS_DEBUG") == "1":
             traceback.print_exc()
         out.error(f"unexpected {type(exc).__name__}: {exc} (OPS_DEBUG=1 shows the traceback)")
-    return 2
+    return EXIT_REFUSED

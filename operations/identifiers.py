@@ -84,8 +84,8 @@ def derived_name(base: str, suffix: str, max_length: int = DB_IDENTIFIER_MAX) ->
     return base[:max_length - len(suffix)].rstrip("-") + suffix
 
 
-def add_target(p: argparse.ArgumentParser, *, confirm: str | None = None, instance_help: str | None = None,
-               cluster_help: str | None = None) -> None:
+def add_target(p: argparse.ArgumentParser, *, confirm: str | None = None, instance_help: str = "a DB instance",
+               cluster_help: str = "a DB cluster (Aurora or Multi-AZ)") -> None:
     """--db-instance or --db-cluster (one of them, validated), and --confirm saying why it is needed."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID", type=db_identifier, help=instance_help)

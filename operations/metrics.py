@@ -13,7 +13,7 @@ HELP = "CloudWatch CPU, connections, free storage/memory, latency, replica lag: 
 
 def add_arguments(p: Any) -> None:
     """--db-instance and --hours."""
-    p.add_argument("--db-instance", metavar="ID", type=db_identifier, required=True)
+    p.add_argument("--db-instance", metavar="ID", type=db_identifier, required=True, help="the DB instance")
     p.add_argument("--hours", type=float, default=24, help="window ending now (default 24, at most 455 days)")
 
 

@@ -1,4 +1,4 @@
-"""The policy pack: every control of CONTROLS.md, mandatory unless a config relaxes it."""
+"""The policy pack: every control of docs/controls.md, mandatory unless a config relaxes it."""
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 

@@ -40,6 +40,14 @@ from preview.tree import render
 from preview.verdict import policy_config_note, verdict_line
 
 EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK, EXIT_REFUSED = 0, 1, 2, 3, 4
+# What each code means, for the generated reference (docs/reference/exit-codes.md).
+EXIT_CODES = {
+    EXIT_CLEAN: "clean: no mandatory violation, nothing stateful at risk",
+    EXIT_MANDATORY: "a mandatory policy violation",
+    EXIT_ERROR: "bad config, bad baseline or program error (one message listing every problem)",
+    EXIT_AT_RISK: "a stateful resource would be replaced or deleted (with --baseline, unless --allow-replacement)",
+    EXIT_REFUSED: "(with --baseline) a change AWS refuses after create, e.g. shrinking storage; --allow-replacement does not accept it",
+}
 
 
 def _override(text: str) -> tuple[str, str]:
@@ -253,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
 
 # A shell reports a process killed by SIGPIPE as 128 + 13; Python turns SIGPIPE into BrokenPipeError.
 EXIT_READER_LEFT = 141
+EXIT_CODES[EXIT_READER_LEFT] = "the reader of the output left before the end (`| head`, as a shell reports SIGPIPE)"
 
 
 def exit_without_teardown(code: int) -> None:

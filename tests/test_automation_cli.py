@@ -295,16 +295,16 @@ def test_two_workers_never_run_up_at_once(standin):
     assert not (standin.state / "overlaps.txt").exists()
 
 
-# --- the README's table is the code's ---------------------------------------------------------------------------
+# --- the exit-code reference is the code's ----------------------------------------------------------------------
 
-def test_the_readme_exit_code_table_matches_the_errors():
+def test_the_exit_code_reference_matches_the_errors():
     import automation.errors as errors
 
-    readme = (PROJECT_DIR / "README.md").read_text()
-    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    page = (PROJECT_DIR / "docs" / "reference" / "exit-codes.md").read_text()
+    table = page.split("## python -m automation", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
     documented = {}
     for row in table.splitlines()[2:]:
-        code, _, kinds = [cell.strip() for cell in row.strip("|").split("|")]
+        code, _, kinds = [cell.strip() for cell in row.strip("|").split(" | ")]
         for kind in kinds.replace("`", "").split(", "):
             documented[kind] = int(code)
     raised = {name: cls.exit_code for name, cls in vars(errors).items()

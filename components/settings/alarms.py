@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from components import alarm_catalog
 from components.settings.base import SettingsModel
@@ -13,12 +13,12 @@ from components.settings.base import SettingsModel
 class AlarmSettings(SettingsModel):
     """CloudWatch alarms, the SNS topic they notify, RDS event subscription and dashboard."""
 
-    enabled: bool = True
-    emails: tuple[str, ...] = ()
-    https_endpoints: tuple[str, ...] = ()
+    enabled: bool = Field(True, description="Alarms, their SNS topics, event subscriptions and the dashboard.")
+    emails: tuple[str, ...] = Field((), description="Email subscriptions of the alarm topics (each recipient confirms).")
+    https_endpoints: tuple[str, ...] = Field((), description="Refused here: webhooks go in the secret key alarmHttpsEndpoints.")
     # Overrides of the defaults in components/alarm_catalog.py, by key (e.g. cpuUtilizationPercent).
-    thresholds: dict[str, float] = {}
-    dashboard: bool = True
+    thresholds: dict[str, float] = Field({}, description="Alarm thresholds by key, overriding the defaults (finite numbers; percentages at most 100).")
+    dashboard: bool = Field(True, description="A CloudWatch dashboard of the databases.")
 
     @field_validator("emails")
     @classmethod

@@ -73,14 +73,14 @@ class Settings(SettingsModel):
 
     # Network: either an existing VPC's private subnets, or a small isolated VPC of our own.
     vpc_id: Optional[str] = Field(None, pattern=r"^vpc-[0-9a-f]{8,17}$")
-    subnet_ids: tuple[str, ...] = ()
+    subnet_ids: tuple[str, ...] = Field((), description="At least 2 private subnets of vpcId; empty builds an isolated VPC.")
     vpc_cidr: str = "10.42.0.0/16"
     # Unset: 3 for a Multi-AZ DB cluster (its subnet group must cover three AZs), else 2.
     az_count: Optional[int] = Field(None, ge=2, le=3)
-    allowed_cidrs: tuple[str, ...] = ()
-    allowed_security_group_ids: tuple[str, ...] = ()
+    allowed_cidrs: tuple[str, ...] = Field((), description="Private CIDRs (IPv4/IPv6) that may reach the database port; public ranges are refused.")
+    allowed_security_group_ids: tuple[str, ...] = Field((), description="Security groups that may reach the database port (needs vpcId).")
 
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = Field({}, description="Extra default tags (Environment, Project, ManagedBy are set by the platform).")
     # Secret keys (components/settings/secrets.py): their values reach every resource as secrets.
     parameters: dict[str, str] = {}
     alarm_https_endpoints: tuple[str, ...] = ()

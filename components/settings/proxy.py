@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from components import catalog
 from components.settings import checks
@@ -13,14 +13,14 @@ class ProxySettings(SettingsModel):
     """RDS Proxy in front of the primary: connection pooling and faster failover."""
 
     # Seconds a client connection may idle before the proxy closes it.
-    idle_client_timeout: int = 1800
+    idle_client_timeout: int = Field(1800, description="Seconds an idle client connection is kept (1-28800).")
     # Percent of the database's max_connections the proxy may open / keep idle.
-    max_connections_percent: int = 90
-    max_idle_connections_percent: int = 50
+    max_connections_percent: int = Field(90, description="Share of the database's max_connections the proxy may use (1-100).")
+    max_idle_connections_percent: int = Field(50, description="Share kept open while idle (at most maxConnectionsPercent).")
     # Seconds a client waits for a pooled connection before an error.
-    connection_borrow_timeout: int = 120
+    connection_borrow_timeout: int = Field(120, description="Seconds a client waits for a pooled connection (0-300).")
     # Clients authenticate with IAM tokens instead of the database password.
-    iam_auth: bool = True
+    iam_auth: bool = Field(True, description="Clients authenticate with IAM tokens; TLS is always required.")
 
     @field_validator("idle_client_timeout")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from components.settings.base import SettingsModel
 
@@ -13,11 +13,11 @@ from components.settings.base import SettingsModel
 class RestoreSettings(SettingsModel):
     """Create the primary from a snapshot or a point in time of another instance (creation only)."""
 
-    snapshot_identifier: Optional[str] = None
-    source_db_instance_identifier: Optional[str] = None
+    snapshot_identifier: Optional[str] = Field(None, description="Restore from this DB snapshot (name or ARN).")
+    source_db_instance_identifier: Optional[str] = Field(None, description="Or restore this instance to a point in time.")
     # ISO 8601 UTC, e.g. 2026-11-20T03:30:00Z; or the latest restorable time.
-    restore_time: Optional[str] = None
-    use_latest_restorable_time: bool = False
+    restore_time: Optional[str] = Field(None, description="That point in time, e.g. 2026-11-20T03:30:00Z (or useLatestRestorableTime).")
+    use_latest_restorable_time: bool = Field(False, description="Restore to the latest restorable time instead of restoreTime.")
 
     @field_validator("snapshot_identifier")
     @classmethod

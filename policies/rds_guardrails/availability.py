@@ -1,4 +1,4 @@
-"""Availability, monitoring and hygiene (CONTROLS.md), per resource. (Credential rotation,
+"""Availability, monitoring and hygiene (docs/controls.md): per resource. (Credential rotation,
 alarms, event subscriptions and tags look across resources: stack_controls.py.)"""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Deletion protection and data safety (CONTROLS.md): what survives a delete or a replacement."""
+"""Deletion protection and data safety (docs/controls.md): what survives a delete or a replacement."""
 
 from __future__ import annotations
 

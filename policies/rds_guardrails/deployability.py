@@ -1,4 +1,4 @@
-"""Deployability (CONTROLS.md), per resource: what AWS or the provider would refuse or get wrong.
+"""Deployability per resource (docs/controls.md): what AWS or the provider would refuse or get wrong.
 
 Each rule cites, in `source` (shown in the pack's description) and beside its check, the AWS
 page and section or the pulumi-aws docstring it comes from. Advisory by default; the prod

@@ -1,4 +1,4 @@
-"""Deployability (CONTROLS.md) across resources: what AWS would refuse given how resources relate.
+"""Deployability across resources (docs/controls.md): what AWS would refuse given how resources relate.
 
 A replica and its source, a Multi-AZ DB cluster and its subnets, a proxy target and its
 instance. A relation that cannot be followed (a source outside the stack, an id not known

@@ -1,4 +1,4 @@
-"""Encryption at rest (CONTROLS.md): encrypted storage, customer-managed keys, key rotation."""
+"""Encryption at rest (docs/controls.md): encrypted storage, customer-managed keys, key rotation."""
 
 from __future__ import annotations
 

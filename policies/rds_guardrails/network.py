@@ -1,4 +1,4 @@
-"""Private access and encryption in transit (CONTROLS.md): public access, open ingress to
+"""Private access and encryption in transit (docs/controls.md): public access, open ingress to
 database ports, subnet groups, RDS Proxy TLS and IAM auth, public snapshots. (TLS through
 parameter groups looks across resources: stack_controls.py.)"""
 

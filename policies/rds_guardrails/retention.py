@@ -1,4 +1,4 @@
-"""Retention (CONTROLS.md): how long backups and logs are kept. (Cross-region backups of every
+"""Retention (docs/controls.md): how long backups and logs are kept. (Cross-region backups of every
 primary look across resources: stack_controls.py.)"""
 
 from __future__ import annotations

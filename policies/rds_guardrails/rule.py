@@ -67,7 +67,7 @@ def _defaults(config: Mapping[str, dict]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Rule:
-    """One per-resource control of CONTROLS.md."""
+    """One per-resource control (docs/controls.md)."""
 
     name: str
     description: str
@@ -112,7 +112,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class StackRule:
-    """One control of CONTROLS.md that looks across resources (AnalyzeStack sees every output)."""
+    """One control (docs/controls.md) that looks across resources (AnalyzeStack sees every output)."""
 
     name: str
     description: str

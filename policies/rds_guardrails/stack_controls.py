@@ -1,4 +1,4 @@
-"""Stack controls: rules about how resources relate (AnalyzeStack sees every output).
+"""Stack controls (docs/controls.md): rules about how resources relate (AnalyzeStack sees every output).
 
 Each check gets every resource of the stack (or of the account, live) and returns the
 problems it found, one per resource at fault.
