@@ -8,6 +8,7 @@ before deploy) gives no verdict. Advisory by default; the prod config makes them
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatchcase
 from typing import Any, Optional, Sequence
 
@@ -276,6 +277,47 @@ def _serverless_scaling(resources: Sequence[Resource], _config: dict) -> list[Pr
     return found
 
 
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+
+
+def version_family(engine: Any, version: Any) -> Optional[str]:
+    """The parameter group family of an engine version: postgres16, mysql8.0, aurora-mysql8.0."""
+    if not isinstance(engine, str) or not isinstance(version, str):
+        return None
+    numbers = re.findall(r"\d+", version)
+    # PostgreSQL 10 and later: the first number is the major; MySQL and MariaDB: the first two.
+    size = 1 if engine in ("postgres", "aurora-postgresql") else 2
+    if len(numbers) < size:
+        return None
+    return f"{engine}{'.'.join(numbers[:size])}"
+
+
+def _family_matches_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # RDS API Reference, ModifyDBInstance, EngineVersion: "For major version upgrades, if a
+    # nondefault DB parameter group is currently in use, a new DB parameter group in the DB
+    # parameter group family for the new engine version must be specified"; DBParameterGroupName:
+    # "The DB parameter group must be in the same DB parameter group family as this DB instance."
+    # ModifyDBCluster says the same of DB cluster parameter groups.
+    groups = {(g.type, get(g.props, "name")): g for g in resources
+              if g.type in (PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP)}
+    found = []
+    for db in resources:
+        if db.type == INSTANCE:
+            group = groups.get((PARAMETER_GROUP, get(db.props, "parameterGroupName")))
+        elif db.type == CLUSTER:
+            group = groups.get((CLUSTER_PARAMETER_GROUP, get(db.props, "dbClusterParameterGroupName")))
+        else:
+            continue
+        family = get(group.props, "family") if group is not None else None
+        wanted = version_family(get(db.props, "engine"), get(db.props, "engineVersion"))
+        if not isinstance(family, str) or wanted is None or family == wanted:
+            continue
+        found.append(Problem(db, f"engineVersion {get(db.props, 'engineVersion')} needs a parameter group of family "
+                                 f"{wanted}, and its group '{group.name}' is {family}"))
+    return found
+
+
 def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
@@ -308,4 +350,9 @@ RULES = [
     _rule("rds-serverless-v2-scaling-configuration", "db.serverless instances join a cluster with a Serverless v2 "
           "capacity range", _serverless_scaling, "set serverlessv2ScalingConfiguration on the cluster",
           "Aurora User Guide, 'Requirements and limitations for Aurora Serverless v2'"),
+    _rule("rds-parameter-group-family-matches-version", "A database's parameter group is of its engine version's "
+          "family", _family_matches_version, "give the database a parameter group of its engine version's family "
+          "(a new group beside the old one for a major upgrade)", "RDS API Reference, ModifyDBInstance, EngineVersion "
+          "and DBParameterGroupName (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+          "API_ModifyDBInstance.html)"),
 ]
