@@ -19,7 +19,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.catalog import EngineSpec
-from components.settings.base import config_key
+
+
+def config_key(name: str) -> str:
+    """A config key as a person types it (<project>:<name>); only the wiring reads the settings."""
+    return f"{pulumi.get_project()}:{name}"
 
 # RDS UG, "Upgrades of the MariaDB DB engine": "If your MariaDB DB instance is using read
 # replicas, you must upgrade all of the read replicas before upgrading the source instance";
