@@ -161,3 +161,18 @@ def test_postgres_refuses_a_major_upgrade_with_a_deployed_cross_region_replica(d
     else:
         assert plan.error is None, plan.error
         assert plan.named("appdb-prod-db-instance").inputs["allowMajorVersionUpgrade"] is True
+
+
+# --- blue/green beside RDS Proxy -----------------------------------------------------------------
+
+def test_blue_green_updates_are_accepted_beside_a_proxy_whose_target_comes_with_the_instance():
+    # RDS UG, "Using RDS Proxy with Blue/Green Deployments": supported for PostgreSQL, MySQL and
+    # MariaDB once the instance is a proxy target before the blue/green deployment is created.
+    plan = run_program("dev", {"credentialsMode": "generated", "blueGreenUpdate": True, "proxy": {},
+                               "engineVersion": "17"}, deployed={"appdb-dev": "16.8"})
+    assert plan.error is None, plan.error
+    primary = plan.named(PRIMARY)
+    assert primary.inputs["blueGreenUpdate"] == {"enabled": True}
+    assert primary.inputs["allowMajorVersionUpgrade"] is True
+    target = plan.one("aws:rds/proxyTarget:ProxyTarget")
+    assert primary.urn in target.options["dependencies"]  # registered with the instance, never before it

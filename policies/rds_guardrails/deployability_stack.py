@@ -110,15 +110,14 @@ def _proxy_writer(resources: Sequence[Resource], _config: dict) -> list[Problem]
 
 def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     # RDS UG, 'Limitations and considerations for Amazon RDS blue/green deployments', General
-    # limitations: no Secrets Manager master password; not supported with RDS Proxy, cascading
-    # read replicas, cross-Region read replicas. Engines: MariaDB, MySQL, PostgreSQL.
+    # limitations: no Secrets Manager master password; not supported with cascading read
+    # replicas, cross-Region read replicas. Engines: MariaDB, MySQL, PostgreSQL. RDS Proxy is
+    # supported for those engines (RDS UG, 'Using RDS Proxy with Blue/Green Deployments').
     sources, found = _sources(resources), []
     replicas_of: dict[int, list[Resource]] = {}
     for replica, name in _replicas(resources):
         if name in sources:
             replicas_of.setdefault(id(sources[name]), []).append(replica)
-    proxied = {id(sources[n]) for t in resources if t.type == PROXY_TARGET
-               for n in [get(t.props, "dbInstanceIdentifier")] if isinstance(n, str) and n in sources}
     for db in resources:
         update = get(db.props, "blueGreenUpdate") if db.type == INSTANCE else None
         if update in (None, UNKNOWN) or get(update, "enabled") is not True:
@@ -128,8 +127,6 @@ def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
             reasons.append(f"engine {engine}")
         if get(db.props, "manageMasterUserPassword") is True:
             reasons.append("an RDS-managed master password")
-        if id(db) in proxied:
-            reasons.append("an RDS Proxy")
         for replica in replicas_of.get(id(db), []):
             region, source = get(replica.props, "region"), get(replica.props, "replicateSourceDb")
             if source.startswith("arn:") and isinstance(region, str) and arn_region(source) != region:
