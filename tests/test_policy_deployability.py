@@ -342,6 +342,19 @@ STACK_CASES = [
     ("MySQL 8.0 minor on its group", lambda s: (_set("db", engine="mysql", engineVersion="8.0.39")(s),
                                                 _set("params", family="mysql8.0")(s)), None),
     ("group outside the stack", _set("db", engineVersion="17", parameterGroupName="default.postgres16"), None),
+    ("replica below its source", _set("replica", engineVersion="15.8"), "rds-replica-engine-version"),
+    ("replica on an older minor", _set("replica", engineVersion="16.1"), None),  # "16" on the source: a prefix
+    ("replica pinned below its pinned source", lambda s: (_set("db", engineVersion="16.4")(s),
+                                                          _set("replica", engineVersion="16.2")(s)),
+     "rds-replica-engine-version"),
+    ("PostgreSQL replica on the next major", _set("replica", engineVersion="17"), "rds-replica-engine-version"),
+    ("MySQL replica on the next major first", lambda s: (
+        _set("db", engine="mysql", engineVersion="8.0.39")(s), _set("params", family="mysql8.0")(s),
+        _set("replica", engine="mysql", engineVersion="8.4.3")(s)), None),
+    ("MySQL replica below its source", lambda s: (
+        _set("db", engine="mysql", engineVersion="8.4.3")(s), _set("params", family="mysql8.4")(s),
+        _set("replica", engine="mysql", engineVersion="8.0.39")(s)), "rds-replica-engine-version"),
+    ("replica version unknown", _set("replica", engineVersion=UNKNOWN), None),
 ]
 
 
@@ -369,10 +382,12 @@ def test_an_unknown_output_is_never_a_deployability_stack_violation(pack, role, 
     _set("scaling", resourceId="cluster:a1-dr")(stack)
     _set("aurora", serverlessv2ScalingConfiguration=None)(stack)
     _set("db", engineVersion="17")(stack)
+    _set("replica", engineVersion="15")(stack)
     before = _stack_found(pack, stack)
     assert {"rds-replica-source-not-managed-password", "rds-multi-az-cluster-three-azs",
             "sns-topic-key-allows-publishers", "rds-global-secondary-no-autoscaling",
-            "rds-serverless-v2-scaling-configuration", "rds-parameter-group-family-matches-version"} <= before
+            "rds-serverless-v2-scaling-configuration", "rds-parameter-group-family-matches-version",
+            "rds-replica-engine-version"} <= before
     stack[role].inputs[key] = UNKNOWN
     after = _stack_found(pack, stack)
     assert after <= before  # an unknown never adds a violation

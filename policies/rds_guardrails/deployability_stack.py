@@ -315,6 +315,33 @@ def _family_matches_version(resources: Sequence[Resource], _config: dict) -> lis
     return found
 
 
+def _numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+def _replica_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # RDS API Reference, ModifyDBInstance, EngineVersion: "If the instance that you're modifying is
+    # acting as a read replica, the engine version that you specify must be the same or higher than
+    # the version that the source DB instance or cluster is running." RDS for PostgreSQL upgrades
+    # in-Region replicas with their source and "You can't upgrade read replicas separately" (RDS UG,
+    # 'How to perform a major version upgrade for RDS for PostgreSQL', Handle read replicas).
+    sources, found = _sources(resources), []
+    for replica, name in _replicas(resources):
+        source = sources.get(name)
+        mine = get(replica.props, "engineVersion")
+        theirs = get(source.props, "engineVersion") if source is not None else None
+        if not isinstance(mine, str) or not isinstance(theirs, str) or not mine or not theirs:
+            continue
+        wanted, running = _numbers(mine), _numbers(theirs)
+        if wanted < running[:len(wanted)]:
+            found.append(Problem(replica, f"its engineVersion {mine} is below its source's ({theirs}); a read "
+                                          "replica runs its source's version or a later one"))
+        elif get(replica.props, "engine") == "postgres" and wanted[:1] != running[:1]:
+            found.append(Problem(replica, f"its engineVersion {mine} is another PostgreSQL major than its source's "
+                                          f"({theirs}); RDS upgrades PostgreSQL replicas only with their source"))
+    return found
+
+
 def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
@@ -352,4 +379,8 @@ RULES = [
           "(a new group beside the old one for a major upgrade)", "RDS API Reference, ModifyDBInstance, EngineVersion "
           "and DBParameterGroupName (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
           "API_ModifyDBInstance.html)"),
+    _rule("rds-replica-engine-version", "A read replica that states an engine version runs its source's or a later "
+          "one (PostgreSQL: its source's major)", _replica_version, "remove engineVersion from the replica (it "
+          "runs its source's) or set one its source allows", "RDS API Reference, ModifyDBInstance, EngineVersion; "
+          "RDS User Guide, 'How to perform a major version upgrade for RDS for PostgreSQL', Handle read replicas"),
 ]
