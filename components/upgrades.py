@@ -117,6 +117,18 @@ def _replica_problem(identifier: str, engine: EngineSpec, target: str, running: 
             "then add them back (they are created again from the upgraded source)")
 
 
+def checked_version(*, kind: str, identifier: str, region: str, engine: EngineSpec, target_version: str,
+                    invoke: pulumi.InvokeOutputOptions) -> pulumi.Output[str]:
+    """`target_version`, once it is known not to be below what `identifier` runs (a global cluster's
+    version, which the provider upgrades the members to, judged against its primary cluster)."""
+    def judge(running: Optional[str]) -> str:
+        if running:
+            _floor(identifier, engine, target_version, running)
+        return target_version
+
+    return deployed_version(kind, identifier, region, invoke).apply(judge)
+
+
 def crosses_major_version(*, kind: str, identifier: str, region: str, engine: EngineSpec,
                           target_version: str, parent: pulumi.Resource,
                           replicas: Sequence[ReplicaRef] = ()) -> pulumi.Output[bool]:

@@ -176,3 +176,39 @@ def test_blue_green_updates_are_accepted_beside_a_proxy_whose_target_comes_with_
     assert primary.inputs["allowMajorVersionUpgrade"] is True
     target = plan.one("aws:rds/proxyTarget:ProxyTarget")
     assert primary.urn in target.options["dependencies"]  # registered with the instance, never before it
+
+
+# --- Aurora global databases ------------------------------------------------------------------------
+
+AURORA_GLOBAL = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "instanceClass": "db.r7g.large",
+                 "disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16",
+                                      "replicateBackups": False}}
+
+
+@pytest.mark.parametrize("version, running, refused", [("16", "16.6", False), ("17", "16.6", False),
+                                                        ("15", "16.6", True)])
+def test_a_global_database_upgrades_through_its_global_cluster_never_below_the_primary(version, running, refused):
+    plan = run_program("dev", {**AURORA_GLOBAL, "engineVersion": version}, deployed={"appdb-dev": running})
+    if refused:
+        assert plan.error is not None
+        assert f"rdsplatform:engineVersion = '{version}' is below the version appdb-dev runs ({running})" in plan.error
+        assert not plan.of_type("aws:rds/globalCluster:GlobalCluster")
+        return
+    assert plan.error is None, plan.error
+    assert plan.one("aws:rds/globalCluster:GlobalCluster").inputs["engineVersion"] == version
+    for member in plan.of_type("aws:rds/cluster:Cluster"):
+        assert "allowMajorVersionUpgrade" not in member.inputs and "engineVersion" in member.options["ignoreChanges"]
+
+
+def test_every_stack_planned_in_parallel_answers_from_its_own_baseline(tmp_path):
+    saved = tmp_path / "all.json"
+    assert _run("--all", "--quiet", "--json", str(saved)).returncode == 0
+    result = _run("--all", "--quiet", "--config", "engineVersion=17", "--baseline", str(saved), "--json", "-")
+    # prod's deployed cross-Region replica refuses the upgrade; dev upgrades.
+    assert result.returncode == 2, result.stderr
+    reports = {r["stack"]: r for r in json.loads(result.stdout)["stacks"]}
+    assert "cross-Region replicas ['appdb-prod-dr']" in reports["prod"]["error"]
+    dev = reports["dev"]
+    assert dev["error"] is None and dev["deployedState"]["from"] == str(saved)
+    assert dev["deployedState"]["lookups"][0]["identifier"] == "appdb-dev"
+    assert next(r for r in dev["resources"] if r["type"] == INSTANCE)["inputs"]["allowMajorVersionUpgrade"] is True
