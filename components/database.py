@@ -38,6 +38,8 @@ class DatabaseArgs(InstanceBasics):
     # The generated password rotates in Secrets Manager: after create the database's password is
     # the rotation's, never again the program's (a replaced RandomPassword must not reach RDS).
     password_rotated: bool = False
+    # Its read replicas: a major upgrade is judged against what they run (components/upgrades.py).
+    replicas: tuple[upgrades.ReplicaRef, ...] = ()
 
 
 class Database(pulumi.ComponentResource):
@@ -90,7 +92,7 @@ class Database(pulumi.ComponentResource):
             **_restore_args(args.restore),
             allow_major_version_upgrade=upgrades.crosses_major_version(
                 kind="instance", identifier=args.basics.identifier, region=args.basics.region, engine=args.basics.engine,
-                target_version=args.engine_version, parent=self),
+                target_version=args.engine_version, parent=self, replicas=args.replicas),
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             skip_final_snapshot=False,

@@ -7,7 +7,7 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
-from components import catalog, wiring
+from components import catalog, upgrades, wiring
 from components.alerting import Alerting
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.aurora import AuroraCluster
@@ -185,7 +185,11 @@ class DatabasePlatform(pulumi.ComponentResource):
             region=s.region,
             global_cluster_identifier=f"{s.identifier}-global",
             engine=s.engine_spec.name,
-            engine_version=s.version,
+            # Members leave their version to this one (the provider upgrades them, and asks RDS for
+            # AllowMajorVersionUpgrade itself); the floor is what the primary cluster runs.
+            engine_version=upgrades.checked_version(
+                kind="cluster", identifier=s.identifier, region=s.region, engine=s.engine_spec,
+                target_version=s.version, invoke=pulumi.InvokeOutputOptions(provider=self.provider)),
             storage_encrypted=True,
             deletion_protection=s.deletion_protection,
             opts=self._child.merge(pulumi.ResourceOptions(protect=s.protect_resources)),

@@ -23,6 +23,7 @@ from components.observability import Monitored, ObservabilityArgs
 from components.proxy import ProxyArgs
 from components.replica import ReadReplicaArgs
 from components.rotation import SecretRotationArgs
+from components.upgrades import ReplicaRef
 from components.settings import ReplicaSettings, RestoreSettings, Settings
 
 
@@ -91,6 +92,8 @@ def database_args(s: Settings, *, keys: Keys, network: Network, credentials: dic
         blue_green_update=s.blue_green_update,
         restore=restore_args(s.restore),
         password_rotated=s.rotates_secret,
+        replicas=tuple(ReplicaRef(s.replica_identifier(r), s.replica_region(r), s.is_cross_region(r))
+                       for r in s.replicas),
     )
 
 

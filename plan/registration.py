@@ -127,6 +127,9 @@ class Plan:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     invokes: list[str] = field(default_factory=list)
+    # The lookups of deployed RDS instances and clusters: kind, identifier, region, and the
+    # engineVersion found (None: nothing deployed, the answer without a baseline).
+    lookups: list[dict[str, Optional[str]]] = field(default_factory=list)
     error: Optional[str] = None
     # Config keys whose encrypted (secure) stack-file value was planned with a placeholder.
     encrypted: list[str] = field(default_factory=list)

@@ -30,10 +30,11 @@ from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
                               policy_config_path)
-from preview.diff import FINGERPRINT_KEY_ENV, BaselineError, diff_plans, load, secret_fingerprints
+from preview.deployed import deployed_from
+from preview.diff import FINGERPRINT_KEY_ENV, Baseline, BaselineError, diff_plans, load, secret_fingerprints
 from preview.harness import run_program
 from preview.hints import location, shown_message
-from preview.report import StackResult, to_json, to_markdown
+from preview.report import StackResult, lookups_line, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
@@ -82,23 +83,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> StackResult:
+def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackProcess],
+                baseline: Optional[Baseline] = None) -> StackResult:
     """Plan one stack, run the pack on it, and diff it against the baseline when asked."""
     # Resources go to the pack as the program registers them (preview/stream.py).
     stream = PackStream(pack, load_policy_config(stack)) if pack is not None else None
     try:
         plan = run_program(stack, dict(args.config), project_dir=args.project_dir,
-                           first_preview=args.first_preview, on_register=stream)
+                           first_preview=args.first_preview, on_register=stream,
+                           deployed=deployed_from(baseline.resources) if baseline is not None else None)
     except StackConfigError as exc:
         _abandon(stream)
         return StackResult(stack=stack, error=str(exc), policy_checked=pack is not None)
-    return judge_plan(plan, args, pack, stream)
+    return judge_plan(plan, args, pack, stream, baseline)
 
 
 def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackProcess],
-               stream: Optional[PackStream] = None) -> StackResult:
+               stream: Optional[PackStream] = None, baseline: Optional[Baseline] = None) -> StackResult:
     """The pack's verdict on a plan (from its stream when there is one) and the baseline diff."""
-    result = StackResult(stack=plan.stack, policy_checked=pack is not None, plan=plan)
+    result = StackResult(stack=plan.stack, policy_checked=pack is not None, plan=plan,
+                         deployed_from=args.baseline)
     if plan.error:
         result.error = plan.error
         _abandon(stream)
@@ -111,7 +115,8 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
         pack.configure(load_policy_config(plan.stack))
         result.violations = pack.check_plan(plan)
     if args.baseline:
-        baseline = load(args.baseline, plan.stack, args.project_dir)
+        if baseline is None:
+            baseline = load(args.baseline, plan.stack, args.project_dir)
         result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key)
         # Both plans carry the same placeholder for an encrypted stack-file value: never comparable.
         result.diff.uncompared += [f"config {key} (encrypted: planned with a placeholder)" for key in plan.encrypted]
@@ -123,22 +128,31 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
 
 def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> list[StackResult]:
     """Every stack's result in order: one stack in this process, several planned in parallel."""
-    results: list[StackResult] = []
-    if len(stacks) == 1:
-        planned = ((stack, None) for stack in stacks)
+    results: dict[str, StackResult] = {}
+    # The baseline is what is deployed: read first, so the program's lookups find it.
+    baselines: dict[str, Baseline] = {}
+    for stack in stacks if args.baseline else []:
+        try:
+            baselines[stack] = load(args.baseline, stack, args.project_dir)
+        except BaselineError as exc:
+            results[stack] = StackResult(stack=stack, error=str(exc))
+    todo = [s for s in stacks if s not in results]
+    if len(todo) == 1:
+        planned = ((stack, None) for stack in todo)
     else:
-        planned = plan_stacks(stacks, dict(args.config), args.project_dir, args.first_preview)
+        planned = plan_stacks(todo, dict(args.config), args.project_dir, args.first_preview,
+                              {s: deployed_from(b.resources) for s, b in baselines.items()})
     for stack, plan in planned:
         try:
             if plan is None:
-                results.append(check_stack(stack, args, pack))
+                results[stack] = check_stack(stack, args, pack, baselines.get(stack))
             elif isinstance(plan, str):
-                results.append(StackResult(stack=stack, error=plan, policy_checked=pack is not None))
+                results[stack] = StackResult(stack=stack, error=plan, policy_checked=pack is not None)
             else:
-                results.append(judge_plan(plan, args, pack))
+                results[stack] = judge_plan(plan, args, pack, baseline=baselines.get(stack))
         except (PolicyConfigError, BaselineError) as exc:
-            results.append(StackResult(stack=stack, error=str(exc)))
-    return results
+            results[stack] = StackResult(stack=stack, error=str(exc))
+    return [results[s] for s in stacks]
 
 
 def _abandon(stream: Optional[PackStream]) -> None:
@@ -173,6 +187,9 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if result.error:
         print(f"error: stack {result.stack}: {result.error}", file=sys.stderr)
         return
+    note = lookups_line(result)
+    if note:
+        print(f"note: stack {result.stack}: {note}", file=sys.stderr if result.deployed_from is None else out)
     if not quiet:
         print(render(result.plan), file=out)
     if result.policy_checked:

@@ -9,6 +9,7 @@ camelCase inputs with secrets still wrapped and unknowns still unknown, and ever
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import json
@@ -22,6 +23,7 @@ from google.protobuf import json_format
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as sdk_resource
+from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -64,6 +66,9 @@ class PlanMocks(pulumi_mocks.Mocks):
         self.first_preview = first_preview
         # RDS instances and clusters that already exist in the account: identifier -> engine version.
         self.deployed = deployed or {}
+        # Each lookup of a deployed instance or cluster and what it found (None: nothing), for
+        # the reports: without a baseline they all find nothing, as on a first deploy.
+        self.lookups: list[dict[str, Optional[str]]] = []
         self._default_tags: dict[str, dict[str, str]] = {}
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
@@ -103,11 +108,13 @@ class PlanMocks(pulumi_mocks.Mocks):
         if args.token == "aws:rds/getInstances:getInstances":
             wanted = {v for f in args.args.get("filters") or [] for v in f.get("values") or []}
             found = sorted(i for i in self.deployed if i in wanted)
+            self._looked_up("instance", wanted, region)
             return {"instanceIdentifiers": found, "id": region,
                     "instanceArns": [f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{i}" for i in found]}
         if args.token == "aws:rds/getClusters:getClusters":
             wanted = {v for f in args.args.get("filters") or [] for v in f.get("values") or []}
             found = sorted(i for i in self.deployed if i in wanted)
+            self._looked_up("cluster", wanted, region)
             return {"clusterIdentifiers": found, "id": region,
                     "clusterArns": [f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{i}" for i in found]}
         if args.token == "aws:rds/getCluster:getCluster":
@@ -122,6 +129,11 @@ class PlanMocks(pulumi_mocks.Mocks):
             return {"dbInstanceIdentifier": identifier, "engineVersion": self.deployed[identifier],
                     "id": identifier}
         return {}
+
+    def _looked_up(self, kind: str, identifiers: set[str], region: str) -> None:
+        for identifier in sorted(identifiers):
+            self.lookups.append({"kind": kind, "identifier": identifier, "region": region,
+                                 "engineVersion": self.deployed.get(identifier)})
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -184,6 +196,20 @@ def _options(request) -> dict[str, Any]:
         # Only when there are some: plans without aliases keep their JSON as it was.
         **({"aliases": [json_format.MessageToDict(a) for a in request.aliases]} if request.aliases else {}),
     }
+
+
+def _drop_leftover_tasks() -> None:
+    """A run that failed in an apply (components/upgrades.py) stops waiting at the first failed
+    output and leaves the others in the SDK's set of outputs, which every run shares (the
+    contextvar's default); left there, the next run awaits them and fails with the old error."""
+    with sdk_settings.SETTINGS.lock:
+        leftover = list(sdk_settings.SETTINGS.outputs)
+        sdk_settings.SETTINGS.outputs.clear()
+    pending = [task for task in leftover if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        asyncio.get_event_loop().run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 # --- running the program ----------------------------------------------------------------------
@@ -263,7 +289,11 @@ def _run(stack: str, config: StackConfig, project_dir: Path, first_preview: bool
         _sync_await(run_pulumi_func(program))
     except pulumi.RunError as exc:
         plan.error = str(exc)
+        _drop_leftover_tasks()
     # Registrations arrive in whatever order asyncio resolves them; sort for stable plans.
     plan.resources = sorted(monitor.registrations, key=lambda r: r.urn)
     plan.invokes = monitor.invokes
+    # Calls run on the SDK's threads: sorted and without repeats, for stable reports.
+    seen = {(x["kind"], x["identifier"], x["region"]): x for x in mocks.lookups}
+    plan.lookups = [seen[k] for k in sorted(seen)]
     return plan

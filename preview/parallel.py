@@ -13,17 +13,19 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Iterator, Optional, Union
 
 from plan.registration import Plan
 from plan.stack_config import StackConfigError
 from preview.harness import run_program
 
 
-def _plan(stack: str, overrides: dict[str, Any], project_dir: Path, first_preview: bool) -> Union[Plan, str]:
+def _plan(stack: str, overrides: dict[str, Any], project_dir: Path, first_preview: bool,
+          deployed: Optional[dict[str, str]] = None) -> Union[Plan, str]:
     """One stack's plan, or the message of its config error (exceptions of the program propagate)."""
     try:
-        return run_program(stack, overrides, project_dir=project_dir, first_preview=first_preview)
+        return run_program(stack, overrides, project_dir=project_dir, first_preview=first_preview,
+                           deployed=deployed)
     except StackConfigError as exc:
         return str(exc)
 
@@ -48,14 +50,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def plan_stacks(stacks: list[str], overrides: dict[str, Any], project_dir: Path,
-                first_preview: bool) -> Iterator[tuple[str, Union[Plan, str]]]:
+def plan_stacks(stacks: list[str], overrides: dict[str, Any], project_dir: Path, first_preview: bool,
+                deployed: Optional[dict[str, dict[str, str]]] = None) -> Iterator[tuple[str, Union[Plan, str]]]:
     """Yield (stack, plan or config error) in the order of `stacks`, planned in parallel.
+
+    `deployed` gives, per stack, what its lookups find (preview/deployed.py); absent: nothing.
 
     Call it before opening any gRPC channel: the workers start when the first stack is
     submitted, and a forked child must not inherit a live channel.
     """
     with ProcessPoolExecutor(max_workers=workers_for(len(stacks)), mp_context=_context()) as pool:
-        futures = [pool.submit(_plan, stack, overrides, project_dir, first_preview) for stack in stacks]
+        futures = [pool.submit(_plan, stack, overrides, project_dir, first_preview, (deployed or {}).get(stack))
+                   for stack in stacks]
         for stack, future in zip(stacks, futures):
             yield stack, future.result()

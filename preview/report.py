@@ -26,10 +26,30 @@ class StackResult:
     error: Optional[str] = None
     diff: Optional[PlanDiff] = None
     policy_checked: bool = True
+    # The baseline the program's lookups of deployed databases were answered from (None: nothing
+    # deployed was assumed, preview/deployed.py).
+    deployed_from: Optional[str] = None
 
     @property
     def mandatory(self) -> list[Violation]:
         return [v for v in self.violations if v.level == "mandatory"]
+
+
+# --- deployed state ---------------------------------------------------------------------------------
+
+def lookups_line(result: StackResult) -> Optional[str]:
+    """What the program's lookups of deployed databases found, and from where; None if it made none."""
+    lookups = result.plan.lookups if result.plan else []
+    if not lookups:
+        return None
+    looked = ", ".join(f"{x['kind']} {x['identifier']} ({x['region']})" for x in lookups)
+    if result.deployed_from is None:
+        return (f"no baseline: the lookups of deployed databases were assumed to find nothing, as on a first "
+                f"deploy: {looked}. A major upgrade plans allowMajorVersionUpgrade only against a baseline "
+                "(--baseline FILE|git:REF)")
+    found = ", ".join(f"{x['kind']} {x['identifier']} ({x['region']}) "
+                      f"{x['engineVersion'] or 'not deployed'}" for x in lookups)
+    return f"lookups of deployed databases answered from the baseline {result.deployed_from}: {found}"
 
 
 # --- JSON -------------------------------------------------------------------------------------------
@@ -44,6 +64,7 @@ def to_json(result: StackResult) -> dict[str, Any]:
         "outputs": {k: (SECRET_TEXT if v["secret"] else masked(v["value"]) if v["known"] else UNKNOWN_TEXT)
                     for k, v in (plan.outputs if plan else {}).items()},
         "policyChecked": result.policy_checked,
+        "deployedState": {"from": result.deployed_from, "lookups": plan.lookups if plan else []},
         "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}
                         for v in result.violations],
         "diff": None if result.diff is None else _diff_json(result.diff),
@@ -128,6 +149,9 @@ def to_markdown(result: StackResult) -> str:
     lines.append("")
     lines += ["| level | count |", "|---|---|"]
     lines += [f"| {level} | {counts[level]} |" for level in ("mandatory", "advisory")]
+    note = lookups_line(result)
+    if note:
+        lines += ["", f"_Deployed state:_ {code(note)}"]
     if result.violations:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):

@@ -107,9 +107,6 @@ CASES = [
     ("global-db-readers", AURORA_GLOBAL, {"cluster": {"readerAutoScaling": {"maxReaders": 15}}}, "dev",
      "readerAutoScaling.maxReaders = 15 with rdsplatform:disasterRecovery: a global database's primary has at "
      "most 15 - 1 = 14 readers", GLOBAL_DB),
-    ("blue-green-proxy", BLUE_GREEN, PROXY, "dev",
-     "rdsplatform:blueGreenUpdate = true with rdsplatform:proxy: RDS blue/green deployments do not support RDS "
-     "Proxy", BLUE_GREEN_DOC),
     ("blue-green-cross-region-replica", BLUE_GREEN,
      {"replicas": [{"name": "dr", "region": "eu-central-1"}], "disasterRecovery": {**DR, "replicateBackups": True}},
      "dev", "rdsplatform:blueGreenUpdate = true with cross-region rdsplatform:replicas ['dr']", BLUE_GREEN_DOC),

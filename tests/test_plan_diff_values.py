@@ -63,7 +63,6 @@ def test_every_report_shows_old_and_new_and_what_aws_does(tmp_path, capsys, prod
      "db.r7g.large → db.r7g.xlarge: downtime, applied in the next maintenance window"),
     (["instanceClass=db.r7g.xlarge", "applyImmediately=true"], "instanceClass",
      "db.r7g.large → db.r7g.xlarge: downtime, applied immediately"),
-    (["engineVersion=17"], "engineVersion", "16 → 17: major upgrade, downtime, applied in the next maintenance window"),
     (["multiAz=false"], "multiAz", "true → false: in place, applied in the next maintenance window"),
 ])
 def test_each_change_says_what_aws_does_with_it(tmp_path, capsys, prod_base, config, prop, expected):
@@ -71,6 +70,21 @@ def test_each_change_says_what_aws_does_with_it(tmp_path, capsys, prod_base, con
     assert code == EXIT_CLEAN
     assert f"{prop} {expected}" in text
     assert _values(diff, PRIMARY)[prop]["effect"]["source"].startswith(("RDS API Reference", "RDS UG", "Aurora UG"))
+
+
+def test_a_major_upgrade_says_its_downtime_and_when(tmp_path, capsys, dev_base):
+    # dev: no replicas (prod's cross-Region replica makes RDS refuse a PostgreSQL major upgrade,
+    # tests/test_upgrades.py), and applyImmediately is on.
+    code, diff, _, _, text = _diff(tmp_path, capsys, "dev", dev_base, "maxAllocatedStorage=0", "allocatedStorage=40",
+                                   "engineVersion=17")
+    assert code == EXIT_CLEAN
+    assert "engineVersion 16 → 17: major upgrade, downtime, applied immediately" in text
+    effect = _values(diff, "appdb-dev-db-instance")["engineVersion"]["effect"]
+    assert effect["outcome"] == "downtime" and effect["text"].startswith("major upgrade, downtime, applied immediately")
+    # The gate answered the lookup from the baseline (16 deployed), so the plan asks for the upgrade.
+    instance = next(r for r in json.loads((tmp_path / "out.json").read_text())["resources"]
+                    if r["name"] == "appdb-dev-db-instance")
+    assert instance["inputs"]["allowMajorVersionUpgrade"] is True
 
 
 def test_a_replacement_shows_its_values_in_the_at_risk_result(tmp_path, capsys, prod_base):

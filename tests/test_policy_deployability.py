@@ -18,6 +18,8 @@ INSTANCE, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 EVENTS = "aws:rds/eventSubscription:EventSubscription"
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 SOURCE_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
 
 # Baselines by role: each compliant for every deployability policy.
@@ -220,7 +222,10 @@ def _stack_baseline():
                                                                           "availabilityZone": f"eu-west-1{z}"})
                for i, z in enumerate("abc")}
     return {
-        "db": reg("db", INSTANCE, primary),
+        "db": reg("db", INSTANCE, {**primary, "engineVersion": "16", "parameterGroupName": "db1-params"}),
+        "params": reg("params", PARAMETER_GROUP, {"name": "db1-params", "family": "postgres16"}),
+        "cluster-params": reg("cluster-params", CLUSTER_PARAMETER_GROUP, {"name": "a1-params",
+                                                                          "family": "aurora-postgresql16"}),
         "replica": reg("replica", INSTANCE, {**_registration("replica", {}).inputs}),
         "target": reg("target", "aws:rds/proxyTarget:ProxyTarget", {"dbInstanceIdentifier": "db1"}),
         "maz": reg("maz", CLUSTER, {**BASES["maz"][1], "dbSubnetGroupName": "three"}),
@@ -233,6 +238,7 @@ def _stack_baseline():
         "events": reg("events", EVENTS, {"sourceType": "db-instance", "snsTopic": TOPIC}),
         "alarm": reg("alarm", ALARM, {**BASES["alarm"][1], "alarmActions": [TOPIC]}),
         "aurora": reg("aurora", CLUSTER, {**aurora, "clusterIdentifier": "a1", "globalClusterIdentifier": "g1",
+                                          "engineVersion": "16.4", "dbClusterParameterGroupName": "a1-params",
                                           "serverlessv2ScalingConfiguration": {"minCapacity": 0.5, "maxCapacity": 4}}),
         "secondary": reg("secondary", CLUSTER, {"clusterIdentifier": "a1-dr", "engine": "aurora-postgresql",
                                                 "globalClusterIdentifier": "g1", "region": "eu-central-1"}),
@@ -284,7 +290,7 @@ STACK_CASES = [
     ("Aurora cluster on two subnets", lambda s: (_set("group", subnetIds=["subnet-0", "subnet-1"])(s),
                                                  _set("maz", dbClusterInstanceClass=None)(s)), None),
     ("proxy on the replica", _set("target", dbInstanceIdentifier="db1-ro"), "rds-proxy-target-writer"),
-    ("blue/green with a proxy", _set("db", **BLUE_GREEN), "rds-blue-green-supported"),
+    ("blue/green with a proxy", _set("db", **BLUE_GREEN), None),
     ("blue/green, no proxy", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target")), None),
     ("blue/green with a cross-region replica", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target"), _set(
         "replica", region="eu-central-1", kmsKeyId=DR_KEY)(s)), "rds-blue-green-supported"),
@@ -323,6 +329,32 @@ STACK_CASES = [
     ("db.serverless without a capacity range", _set("aurora", serverlessv2ScalingConfiguration=None),
      "rds-serverless-v2-scaling-configuration"),
     ("source backups unset (API default 1 day)", _set("db", backupRetentionPeriod=None), None),
+    ("major upgrade on the old family's group", _set("db", engineVersion="17"),
+     "rds-parameter-group-family-matches-version"),
+    ("minor version on its family's group", _set("db", engineVersion="16.6"), None),
+    ("new family's group beside the old", lambda s: (_set("db", engineVersion="17.2")(s),
+                                                     _set("params", family="postgres17")(s)), None),
+    ("Aurora cluster major upgrade on the old family", _set("aurora", engineVersion="17.4"),
+     "rds-parameter-group-family-matches-version"),
+    ("MySQL 8.4 on a mysql8.0 group", lambda s: (_set("db", engine="mysql", engineVersion="8.4.3")(s),
+                                                 _set("params", family="mysql8.0")(s)),
+     "rds-parameter-group-family-matches-version"),
+    ("MySQL 8.0 minor on its group", lambda s: (_set("db", engine="mysql", engineVersion="8.0.39")(s),
+                                                _set("params", family="mysql8.0")(s)), None),
+    ("group outside the stack", _set("db", engineVersion="17", parameterGroupName="default.postgres16"), None),
+    ("replica below its source", _set("replica", engineVersion="15.8"), "rds-replica-engine-version"),
+    ("replica on an older minor", _set("replica", engineVersion="16.1"), None),  # "16" on the source: a prefix
+    ("replica pinned below its pinned source", lambda s: (_set("db", engineVersion="16.4")(s),
+                                                          _set("replica", engineVersion="16.2")(s)),
+     "rds-replica-engine-version"),
+    ("PostgreSQL replica on the next major", _set("replica", engineVersion="17"), "rds-replica-engine-version"),
+    ("MySQL replica on the next major first", lambda s: (
+        _set("db", engine="mysql", engineVersion="8.0.39")(s), _set("params", family="mysql8.0")(s),
+        _set("replica", engine="mysql", engineVersion="8.4.3")(s)), None),
+    ("MySQL replica below its source", lambda s: (
+        _set("db", engine="mysql", engineVersion="8.4.3")(s), _set("params", family="mysql8.4")(s),
+        _set("replica", engine="mysql", engineVersion="8.0.39")(s)), "rds-replica-engine-version"),
+    ("replica version unknown", _set("replica", engineVersion=UNKNOWN), None),
 ]
 
 
@@ -349,10 +381,13 @@ def test_an_unknown_output_is_never_a_deployability_stack_violation(pack, role, 
     _set("key", policy=_key_policy(["cloudwatch.amazonaws.com"]))(stack)
     _set("scaling", resourceId="cluster:a1-dr")(stack)
     _set("aurora", serverlessv2ScalingConfiguration=None)(stack)
+    _set("db", engineVersion="17")(stack)
+    _set("replica", engineVersion="15")(stack)
     before = _stack_found(pack, stack)
     assert {"rds-replica-source-not-managed-password", "rds-multi-az-cluster-three-azs",
             "sns-topic-key-allows-publishers", "rds-global-secondary-no-autoscaling",
-            "rds-serverless-v2-scaling-configuration"} <= before
+            "rds-serverless-v2-scaling-configuration", "rds-parameter-group-family-matches-version",
+            "rds-replica-engine-version"} <= before
     stack[role].inputs[key] = UNKNOWN
     after = _stack_found(pack, stack)
     assert after <= before  # an unknown never adds a violation

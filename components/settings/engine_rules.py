@@ -58,12 +58,13 @@ def operation_problems(s: Settings) -> list[str]:
             "credentialsMode 'generated' or turn blueGreenUpdate off"
         )
     # RDS User Guide, "Limitations and considerations for Amazon RDS blue/green deployments",
-    # General limitations: "Blue/green deployments aren't supported for the following features:
-    # Amazon RDS Proxy; Cascading read replicas; Cross-Region read replicas; ..."
+    # General limitations: not supported for "Cascading read replicas; Cross-Region read
+    # replicas; ...". RDS Proxy is allowed: "Using RDS Proxy with Blue/Green Deployments" ("RDS
+    # Proxy supports Blue/Green Deployments for RDS for PostgreSQL, RDS for MySQL and RDS for
+    # MariaDB"), whose one limitation (the instance is a proxy target before the blue/green
+    # deployment is created) holds: the target is registered with the instance's creation, and
+    # blue/green updates only ever modify an existing instance.
     bg_doc = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
-    if s.blue_green_update and s.proxy is not None:
-        problems.append(f"{key('blueGreenUpdate')} = true with {key('proxy')}: RDS blue/green deployments do not "
-                        f"support RDS Proxy; turn one of them off (see {bg_doc})")
     cross_region = [r.name for r in s.replicas if s.is_cross_region(r)]
     if s.blue_green_update and cross_region:
         problems.append(f"{key('blueGreenUpdate')} = true with cross-region {key('replicas')} {cross_region}: RDS "

@@ -8,6 +8,7 @@ before deploy) gives no verdict. Advisory by default; the prod config makes them
 from __future__ import annotations
 
 import json
+import re
 from fnmatch import fnmatchcase
 from typing import Any, Optional, Sequence
 
@@ -109,15 +110,14 @@ def _proxy_writer(resources: Sequence[Resource], _config: dict) -> list[Problem]
 
 def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     # RDS UG, 'Limitations and considerations for Amazon RDS blue/green deployments', General
-    # limitations: no Secrets Manager master password; not supported with RDS Proxy, cascading
-    # read replicas, cross-Region read replicas. Engines: MariaDB, MySQL, PostgreSQL.
+    # limitations: no Secrets Manager master password; not supported with cascading read
+    # replicas, cross-Region read replicas. Engines: MariaDB, MySQL, PostgreSQL. RDS Proxy is
+    # supported for those engines (RDS UG, 'Using RDS Proxy with Blue/Green Deployments').
     sources, found = _sources(resources), []
     replicas_of: dict[int, list[Resource]] = {}
     for replica, name in _replicas(resources):
         if name in sources:
             replicas_of.setdefault(id(sources[name]), []).append(replica)
-    proxied = {id(sources[n]) for t in resources if t.type == PROXY_TARGET
-               for n in [get(t.props, "dbInstanceIdentifier")] if isinstance(n, str) and n in sources}
     for db in resources:
         update = get(db.props, "blueGreenUpdate") if db.type == INSTANCE else None
         if update in (None, UNKNOWN) or get(update, "enabled") is not True:
@@ -127,8 +127,6 @@ def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
             reasons.append(f"engine {engine}")
         if get(db.props, "manageMasterUserPassword") is True:
             reasons.append("an RDS-managed master password")
-        if id(db) in proxied:
-            reasons.append("an RDS Proxy")
         for replica in replicas_of.get(id(db), []):
             region, source = get(replica.props, "region"), get(replica.props, "replicateSourceDb")
             if source.startswith("arn:") and isinstance(region, str) and arn_region(source) != region:
@@ -276,6 +274,74 @@ def _serverless_scaling(resources: Sequence[Resource], _config: dict) -> list[Pr
     return found
 
 
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+
+
+def version_family(engine: Any, version: Any) -> Optional[str]:
+    """The parameter group family of an engine version: postgres16, mysql8.0, aurora-mysql8.0."""
+    if not isinstance(engine, str) or not isinstance(version, str):
+        return None
+    numbers = re.findall(r"\d+", version)
+    # PostgreSQL 10 and later: the first number is the major; MySQL and MariaDB: the first two.
+    size = 1 if engine in ("postgres", "aurora-postgresql") else 2
+    if len(numbers) < size:
+        return None
+    return f"{engine}{'.'.join(numbers[:size])}"
+
+
+def _family_matches_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # RDS API Reference, ModifyDBInstance, EngineVersion: "For major version upgrades, if a
+    # nondefault DB parameter group is currently in use, a new DB parameter group in the DB
+    # parameter group family for the new engine version must be specified"; DBParameterGroupName:
+    # "The DB parameter group must be in the same DB parameter group family as this DB instance."
+    # ModifyDBCluster says the same of DB cluster parameter groups.
+    groups = {(g.type, get(g.props, "name")): g for g in resources
+              if g.type in (PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP)}
+    found = []
+    for db in resources:
+        if db.type == INSTANCE:
+            group = groups.get((PARAMETER_GROUP, get(db.props, "parameterGroupName")))
+        elif db.type == CLUSTER:
+            group = groups.get((CLUSTER_PARAMETER_GROUP, get(db.props, "dbClusterParameterGroupName")))
+        else:
+            continue
+        family = get(group.props, "family") if group is not None else None
+        wanted = version_family(get(db.props, "engine"), get(db.props, "engineVersion"))
+        if not isinstance(family, str) or wanted is None or family == wanted:
+            continue
+        found.append(Problem(db, f"engineVersion {get(db.props, 'engineVersion')} needs a parameter group of family "
+                                 f"{wanted}, and its group '{group.name}' is {family}"))
+    return found
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+def _replica_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    # RDS API Reference, ModifyDBInstance, EngineVersion: "If the instance that you're modifying is
+    # acting as a read replica, the engine version that you specify must be the same or higher than
+    # the version that the source DB instance or cluster is running." RDS for PostgreSQL upgrades
+    # in-Region replicas with their source and "You can't upgrade read replicas separately" (RDS UG,
+    # 'How to perform a major version upgrade for RDS for PostgreSQL', Handle read replicas).
+    sources, found = _sources(resources), []
+    for replica, name in _replicas(resources):
+        source = sources.get(name)
+        mine = get(replica.props, "engineVersion")
+        theirs = get(source.props, "engineVersion") if source is not None else None
+        if not isinstance(mine, str) or not isinstance(theirs, str) or not mine or not theirs:
+            continue
+        wanted, running = _numbers(mine), _numbers(theirs)
+        if wanted < running[:len(wanted)]:
+            found.append(Problem(replica, f"its engineVersion {mine} is below its source's ({theirs}); a read "
+                                          "replica runs its source's version or a later one"))
+        elif get(replica.props, "engine") == "postgres" and wanted[:1] != running[:1]:
+            found.append(Problem(replica, f"its engineVersion {mine} is another PostgreSQL major than its source's "
+                                          f"({theirs}); RDS upgrades PostgreSQL replicas only with their source"))
+    return found
+
+
 def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
@@ -308,4 +374,13 @@ RULES = [
     _rule("rds-serverless-v2-scaling-configuration", "db.serverless instances join a cluster with a Serverless v2 "
           "capacity range", _serverless_scaling, "set serverlessv2ScalingConfiguration on the cluster",
           "Aurora User Guide, 'Requirements and limitations for Aurora Serverless v2'"),
+    _rule("rds-parameter-group-family-matches-version", "A database's parameter group is of its engine version's "
+          "family", _family_matches_version, "give the database a parameter group of its engine version's family "
+          "(a new group beside the old one for a major upgrade)", "RDS API Reference, ModifyDBInstance, EngineVersion "
+          "and DBParameterGroupName (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+          "API_ModifyDBInstance.html)"),
+    _rule("rds-replica-engine-version", "A read replica that states an engine version runs its source's or a later "
+          "one (PostgreSQL: its source's major)", _replica_version, "remove engineVersion from the replica (it "
+          "runs its source's) or set one its source allows", "RDS API Reference, ModifyDBInstance, EngineVersion; "
+          "RDS User Guide, 'How to perform a major version upgrade for RDS for PostgreSQL', Handle read replicas"),
 ]
