@@ -35,7 +35,7 @@ from preview.report import StackResult, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
-from preview.verdict import policy_config_note, verdict_line
+from preview.verdict import policy_config_note, verdict_json, verdict_line
 
 EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK = 0, 1, 2, 3
 
@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--first-preview", action="store_true",
                         help="leave computed outputs unknown, as before the first deploy")
     parser.add_argument("--no-policy", action="store_true", help="plan only, no policy pack")
+    parser.add_argument("--policy-config", type=Path, metavar="FILE",
+                        help="the policy config for every stack checked (default: policies/config/<stack>.json)")
     parser.add_argument("--baseline", metavar="FILE|git:REF",
                         help="diff against a saved --json report or the program at a git ref")
     parser.add_argument("--allow-replacement", action="store_true",
@@ -72,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> StackResult:
     """Plan one stack, run the pack on it, and diff it against the baseline when asked."""
     # Resources go to the pack as the program registers them (preview/stream.py).
-    stream = PackStream(pack, load_policy_config(stack)) if pack is not None else None
+    stream = PackStream(pack, load_policy_config(stack, args.policy_config)) if pack is not None else None
     try:
         plan = run_program(stack, dict(args.config), project_dir=args.project_dir,
                            first_preview=args.first_preview, on_register=stream)
@@ -95,7 +97,7 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
     elif pack is not None:
         if not pack.connected:
             pack.connect()
-        pack.configure(load_policy_config(plan.stack))
+        pack.configure(load_policy_config(plan.stack, args.policy_config))
         result.violations = pack.check_plan(plan)
     if args.baseline:
         label = args.baseline
@@ -118,8 +120,10 @@ def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[Pol
                 results.append(StackResult(stack=stack, error=plan, policy_checked=pack is not None))
             else:
                 results.append(judge_plan(plan, args, pack))
-        except (PolicyConfigError, BaselineError) as exc:
-            results.append(StackResult(stack=stack, error=str(exc)))
+        except PolicyConfigError as exc:
+            results.append(StackResult(stack=stack, error=str(exc), error_kind="policy config"))
+        except BaselineError as exc:
+            results.append(StackResult(stack=stack, error=str(exc), error_kind="baseline"))
     return results
 
 
@@ -158,7 +162,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if result.policy_checked:
         print(f"policy check of {result.stack} ({len(result.violations)} violation(s)):", file=out)
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
-            print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir)}", file=out)
+            print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir, result.overrides)}",
+                  file=out)
     if result.diff is not None:
         d = result.diff
         print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
@@ -169,6 +174,14 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""
             print(f"  {c.action:8} {c.type}  {c.name}{props}{mark}", file=out)
     print(file=out)
+
+
+def _shown_path(path: Path) -> Path:
+    """A path under the project as a relative path, any other as given."""
+    try:
+        return path.resolve().relative_to(PROJECT_DIR)
+    except ValueError:
+        return path
 
 
 def _write(path: str, text: str) -> Optional[str]:
@@ -190,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     pack = None if args.no_policy else PolicyPackProcess().start()
     try:
         results = check_stacks(stacks, args, pack)
+        for result in results:
+            result.overrides = dict(args.config)
         policies = {p.name: (p.description, LEVEL_NAMES.get(p.enforcementLevel, "advisory"))
                     for p in pack.info.policies} if pack is not None and pack.connected else {}
     finally:
@@ -199,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         _print(result, args.quiet or args.json == "-", args.project_dir,
                sys.stderr if args.json == "-" else sys.stdout)
+    codes = [exit_code(r, args.allow_replacement) for r in results]
     problems = []
     if args.json:
-        reports = [to_json(r) for r in results]
+        reports = [{**to_json(r), "verdict": verdict_json(code)} for r, code in zip(results, codes)]
         problems.append(_write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports},
                                                      indent=1, sort_keys=True) + "\n"))
     if args.markdown:
@@ -210,19 +226,18 @@ def main(argv: list[str] | None = None) -> int:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
-        sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir))
+        sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir, dict(args.config)))
         problems.append(_write(args.sarif, json.dumps(sarif, indent=1) + "\n"))
     for problem in filter(None, problems):
         print(f"error: {problem}", file=sys.stderr)
     if any(problems):
         return EXIT_ERROR
 
-    codes = [exit_code(r, args.allow_replacement) for r in results]
     # The last lines: one verdict per stack (stderr when stdout carries the JSON).
     advisory = [name for name, (_, level) in policies.items() if level != "mandatory"]
     for result, code in zip(results, codes):
-        config = policy_config_path(result.stack)
-        note = policy_config_note(config.relative_to(PROJECT_DIR) if config else None, advisory)
+        config = args.policy_config or policy_config_path(result.stack)
+        note = policy_config_note(_shown_path(config) if config else None, advisory)
         print(verdict_line(result, code == EXIT_CLEAN, note), file=sys.stderr if args.json == "-" else sys.stdout)
     for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_AT_RISK):
         if code in codes:

@@ -26,10 +26,21 @@ class StackResult:
     error: Optional[str] = None
     diff: Optional[PlanDiff] = None
     policy_checked: bool = True
+    # What `error` is about: "plan" (config or program), "policy config" or "baseline".
+    error_kind: str = "plan"
+    # The run's --config overrides (key as typed -> value): a hint names the one that set its key.
+    overrides: dict[str, str] = field(default_factory=dict)
 
     @property
     def mandatory(self) -> list[Violation]:
         return [v for v in self.violations if v.level == "mandatory"]
+
+
+# How a reviewer accepts a replacement or deletion of stateful resources (exit 3).
+APPROVAL = ("label the pull request `approve-data-replacement`, or run the check with `--allow-replacement`")
+# The verdict of a stack whose check stopped, by what stopped it (StackResult.error_kind).
+ERROR_VERDICT = {"plan": "the plan could not be built", "policy config": "the policy config is not valid",
+                 "baseline": "the baseline could not be read"}
 
 
 # --- JSON -------------------------------------------------------------------------------------------
@@ -95,7 +106,8 @@ def to_markdown(result: StackResult) -> str:
     """A PR comment / job summary: verdict, counts, violations, the diff, the component diagram."""
     lines = [f"## Offline check: stack {code(result.stack)}", ""]
     if result.error:
-        return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", *fenced(result.error), ""])
+        return "\n".join(lines + [f"**Verdict: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}.**", "",
+                                   *fenced(result.error), ""])
     counts = Counter(v.level for v in result.violations)
     risks = result.diff.risks if result.diff else []
     verdict = "❌ refused" if result.mandatory or risks else "✅ passes"
@@ -113,7 +125,7 @@ def to_markdown(result: StackResult) -> str:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             lines.append(f"| {v.level} | {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | "
-                         f"{_cell(shown_message(v, result.stack))} |")
+                         f"{_cell(shown_message(v, result.stack, overrides=result.overrides))} |")
     if result.diff is not None:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
@@ -125,6 +137,8 @@ def to_markdown(result: StackResult) -> str:
                 mark = "; ".join("⚠️ data at risk" if m == "DATA AT RISK" else m for m in c.marks)
                 props = ", ".join(c.properties + tuple(f"{p} (unknown)" for p in c.unknown))
                 lines.append(f"| {mark} | {c.action} | {_cell(c.type)} | {_cell(c.name)} | {_cell(props) if props else ''} |")
+        if risks:
+            lines += ["", f"To accept losing this data: {APPROVAL}."]
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
     return "\n".join(lines)
 

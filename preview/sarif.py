@@ -19,7 +19,7 @@ import sarif_om as om
 
 from preview.analyzer import Violation
 from preview.hints import shown_message
-from preview.report import StackResult
+from preview.report import APPROVAL, StackResult
 from preview.sources import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -99,7 +99,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
         for v in result.violations:
             items.append(om.Result(
                 rule_id=v.policy, rule_index=index.get(v.policy, -1), level=LEVEL.get(v.level, "warning"),
-                message=om.Message(text=sarif_text(shown_message(v, result.stack))),
+                message=om.Message(text=sarif_text(shown_message(v, result.stack, overrides=result.overrides))),
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
             ))
@@ -108,7 +108,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
             items.append(om.Result(
                 rule_id=AT_RISK_RULE, rule_index=index[AT_RISK_RULE], level="error",
                 message=om.Message(text=sarif_text(f"{c.type} '{c.name}' would be {what}: its data would be lost. "
-                                                   "Approve the replacement explicitly or revert the change.")),
+                                                   f"To accept it, {APPROVAL.replace('`', '')}; otherwise revert the change.")),
                 locations=[_location(result.stack, c.urn)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, AT_RISK_RULE, c.urn)},
             ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from preview.report import StackResult
+from preview.report import ERROR_VERDICT, StackResult
 
 
 def policy_config_note(config_path: Optional[Path], advisory_by_default: list[str]) -> str:
@@ -23,7 +23,7 @@ def policy_config_note(config_path: Optional[Path], advisory_by_default: list[st
 def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
     """One line: stack, resources, mandatory/advisory counts, data at risk, PASS/FAIL, policy config."""
     if result.error:
-        return f"verdict: stack {result.stack}: the plan could not be built: FAIL"
+        return f"verdict: stack {result.stack}: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}: FAIL"
     parts = [f"stack {result.stack}", f"{sum(r.custom for r in result.plan.resources)} resources"]
     if result.policy_checked:
         levels = [v.level for v in result.violations]
@@ -34,3 +34,18 @@ def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
                  else "data at risk not checked (no --baseline)")
     line = f"verdict: {', '.join(parts)}: {'PASS' if passed else 'FAIL'}"
     return line + (f" ({policy_note})" if result.policy_checked else "")
+
+
+# Each exit code of `python -m preview` and what it means (the JSON report's `verdict`).
+EXIT_MEANINGS = {
+    0: "clean: no mandatory policy violation, no stateful resource at risk (or accepted)",
+    1: "a mandatory policy violation",
+    2: "the check could not be completed: bad config, policy config or baseline, or a program error",
+    3: "a stateful resource would be replaced or deleted; accept with --allow-replacement "
+       "(the pull-request label approve-data-replacement)",
+}
+
+
+def verdict_json(code: int) -> dict:
+    """The JSON report's verdict of one stack: pass or fail, its exit code, what that code means."""
+    return {"result": "pass" if code == 0 else "fail", "exitCode": code, "meaning": EXIT_MEANINGS[code]}

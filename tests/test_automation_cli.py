@@ -314,3 +314,12 @@ def test_the_readme_exit_code_table_matches_the_errors():
     assert documented == {**raised, "BadArguments": 2, "InternalError": INTERNAL_ERROR}
     codes = sorted(set(documented.values()))
     assert codes == list(range(1, INTERNAL_ERROR + 1))  # each outcome its own code, none left out
+
+
+def test_a_pulumi_root_without_the_cli_names_the_path_it_tried(standin, tmp_path):
+    empty = tmp_path / "no-cli-here"
+    empty.mkdir()
+    code, lines, err = standin.run("preview", "--stack", "dev", "--pulumi-root", str(empty))
+    error = _one_final_line(lines, err, "error")
+    assert (code, error["error"]) == (4, "CliNotFoundError")
+    assert f"was not found at {empty / 'bin' / 'pulumi'} (--pulumi-root {empty})" in error["message"]
