@@ -24,6 +24,30 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # libyaml's loader when PyYAML was built with it: the same documents, several times faster
 # (Pulumi.yaml alone took ~50 ms of each check with the pure-Python one).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What a stack file may hold besides `config:` (Pulumi's stack settings file).
+STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptionsalt", "encryptedkey", "environment"})
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, refusing a key given twice in one mapping.
+
+    YAML 1.2 (3.2.1.1, "Nodes": "the keys are unique") makes such a document invalid, and the Pulumi
+    CLI refuses it; PyYAML keeps the last value without a word.
+    """
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the base constructor says so
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"the key {key!r} is given twice (first on line {first})", key_node.start_mark)
+        return super().construct_mapping(node, deep)
 # For a secret key without a placeholder of its own: plain text any string setting accepts.
 GENERIC_PLACEHOLDER = "offline-placeholder-for-an-encrypted-value"
 
@@ -78,10 +102,11 @@ def config_text(value: Any) -> str:
     return str(value)
 
 
-def _read_yaml(path: Path) -> dict:
-    """A project or stack file as a mapping with a `config:` mapping, or one StackConfigError."""
+def _read_yaml(path: Path, project: Optional[str] = None) -> dict:
+    """A project file, or the stack file of `project`, as a mapping with a `config:` mapping, or one StackConfigError."""
+    stack_file = project is not None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -90,6 +115,11 @@ def _read_yaml(path: Path) -> dict:
         raise StackConfigError(f"cannot read {path.name}: {exc}") from None
     if not isinstance(data, dict):
         raise StackConfigError(f"{path.name}: the top level must be a mapping (config: ...), not a {_kind(data)}")
+    if stack_file:
+        outside = [repr(k) for k in data if k not in STACK_FILE_KEYS]
+        if outside:
+            raise StackConfigError(f"{path.name}: {', '.join(outside)} at the top level; config keys go under "
+                                   f"`config:` (a stack file holds {', '.join(sorted(STACK_FILE_KEYS))})")
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise StackConfigError(f"{path.name}: `config:` must be a mapping of key: value, not a {_kind(config)}")
@@ -97,6 +127,11 @@ def _read_yaml(path: Path) -> dict:
     if bad_keys:
         raise StackConfigError(f"{path.name}: config keys must be text such as rdsplatform:engine, "
                                f"not {', '.join(bad_keys)}")
+    bare = [k for k in config if stack_file and ":" not in k]
+    if bare:
+        raise StackConfigError(f"{path.name}: config key(s) {', '.join(map(repr, bare))} without a namespace; "
+                               "a stack file names each key as namespace:name (e.g. "
+                               f"{', '.join(f'{project}:{k}' for k in bare[:2])})")
     empty = [k for k, v in config.items() if v is None]
     if empty:
         raise StackConfigError(f"{path.name}: {', '.join(empty)} has no value; give one or remove the key")
@@ -218,7 +253,7 @@ def read_stack_config(
         raise StackConfigError(f"no stack file {stack_file.name} (stacks: {known})")
     encrypted: set[str] = set()
     placeholders = placeholders or {}
-    for key, value in (_read_yaml(stack_file).get("config") or {}).items():
+    for key, value in (_read_yaml(stack_file, project=name).get("config") or {}).items():
         if _has_encrypted(value):
             encrypted.add(key)
             secret.add(key)

@@ -160,9 +160,10 @@ def parse_config_text(values: dict[str, str], *, environment: str, secret_keys: 
             structured = key in STRUCTURED or (looks_scalar_json(text) and not is_text(key))
             raw[key] = json.loads(text) if structured else text
         except json.JSONDecodeError as exc:
-            given = secrets.REDACTED if secrets.is_secret_setting(key) else repr(text[:200])
-            problems.append(f"{config_key(key)} = {given}: not valid JSON for a structured setting "
-                            f"({exc.msg} at character {exc.pos}); give a list [...] or an object {{...}}")
+            # The text is not echoed: a broken object may hold a credential in any field, and
+            # only the secret keys' values are known to be secret.
+            problems.append(f"{config_key(key)}: not valid JSON for a structured setting "
+                            f"({exc.msg} at character {exc.pos} of {len(text)}); give a list [...] or an object {{...}}")
     try:
         settings = parse(raw, environment=environment, region=values.get("aws:region"), secret_keys=secret_keys)
     except SettingsError as exc:
