@@ -453,7 +453,7 @@ def test_the_rules_page_names_every_deployability_policy_and_only_tests_that_exi
 
 @pytest.mark.parametrize("cell, missing", [
     ("R[no-such-case]", "tests/test_aws_rules.py::test_baseline_passes_and_the_change_is_refused_with_one_clear_message[no-such-case]"),
-    ("F::test_no_such_fix", "tests/test_aws_fixes.py::test_no_such_fix"),
+    ("F::test_no_such_fix", "tests/test_aws_rules_in_plans.py::test_no_such_fix"),
     ("`test_stacks.py::test_no_such_test`", "tests/test_stacks.py::test_no_such_test"),
     ("S[no such stack case]", "tests/test_policy_deployability.py::test_one_stack_change_per_case[no such stack case]"),
     ("U[nowhere-*]", "tests/test_second_up.py::test_second_up_changes_nothing[nowhere-*]"),
