@@ -36,13 +36,13 @@ def project_key(v: Violation, stack: str = "", project_dir: Path = PROJECT_DIR) 
 
 
 def location(v: Violation, stack: str, project_dir: Path = PROJECT_DIR,
-             overrides: Mapping[str, str] = {}) -> Source:  # noqa: B006 (never mutated)
+             overrides: Optional[Mapping[str, str]] = None) -> Source:
     """Where the fix goes: the key's `--config` override or line, else the stack file's first line."""
     return config_source(project_dir, stack, project_key(v, stack, project_dir), overrides)
 
 
 def shown_message(v: Violation, stack: str, project_dir: Path = PROJECT_DIR,
-                  overrides: Mapping[str, str] = {}) -> str:  # noqa: B006 (never mutated)
+                  overrides: Optional[Mapping[str, str]] = None) -> str:
     """The message's last line, its `Fix:` naming the config key for this program's resources."""
     text = v.message.splitlines()[-1] if v.message.strip() else ""
     fix = _fix(v, stack, project_dir)

@@ -69,11 +69,11 @@ def _override(key: str, overrides: Mapping[str, str]) -> Optional[str]:
 
 
 def config_source(project_dir: Path, stack: str, key: Optional[str],
-                  overrides: Mapping[str, str] = {}) -> Source:  # noqa: B006 (never mutated)
+                  overrides: Optional[Mapping[str, str]] = None) -> Source:
     """Where `key` (namespaced, e.g. rdsplatform:multiAz or rdsplatform:alarms.enabled) is set."""
     stack_file = f"Pulumi.{stack}.yaml"
     if key:
-        override = _override(key, overrides)
+        override = _override(key, overrides or {})
         top = key.split(".", 1)[0]  # a structured key is written as its top-level key
         line = _lines(project_dir / stack_file).get(top)
         if line:

@@ -87,7 +87,7 @@ def test_rotation_hint_names_the_rotation_days_dev_turns_off(capsys):
     message = _hints(capsys, "--stack", "dev")["rds-credentials-rotate"]
     line = next(i for i, text in enumerate((PROJECT_DIR / "Pulumi.dev.yaml").read_text().splitlines(), 1)
                 if text.startswith("  rdsplatform:secretRotationDays:"))
-    assert f"Fix: set rdsplatform:secretRotationDays to " in message and f"Pulumi.dev.yaml line {line}" in message
+    assert "Fix: set rdsplatform:secretRotationDays to " in message and f"Pulumi.dev.yaml line {line}" in message
     assert "credentialsMode" not in message
 
 

@@ -421,7 +421,7 @@ def _test_refs(cell, legend):
     refs = []
     for m in re.finditer(r"(?<![\w`])([A-Z])(\[(.+?)\](?=,|\s|$|\))|::(test_\w+))", cell):
         key = m.group(1) + ("[" if m.group(3) is not None else "::")
-        refs.append(re.sub(r"<[a-z]+>", lambda _: m.group(3) or m.group(4), legend[key], count=1))
+        refs.append(re.sub(r"<[a-z]+>", lambda _, m=m: m.group(3) or m.group(4), legend[key], count=1))
     for m in re.finditer(r"`(?:tests/)?(test_\w+\.py)(::[^`]+)?`", cell):
         refs.append("tests/" + m.group(1) + (m.group(2) or ""))
     return refs

@@ -17,7 +17,7 @@ def _models(cls=SettingsModel):
 
 
 def _patterns() -> set[str]:
-    return {getattr(m, "pattern") for model in _models() for field in model.model_fields.values()
+    return {m.pattern for model in _models() for field in model.model_fields.values()
             for m in field.metadata if getattr(m, "pattern", None)}
 
 
