@@ -176,3 +176,14 @@ def test_data_at_risk_says_how_to_approve_it_in_sarif_and_markdown(tmp_path):
         in markdown.read_text()
     assert json.loads(report.read_text())["verdict"]["exitCode"] == 3
     assert "--allow-replacement" in json.loads(report.read_text())["verdict"]["meaning"]
+
+
+def test_the_docs_page_lists_every_exit_meaning_the_json_gives():
+    from preview.verdict import EXIT_MEANINGS
+
+    page = (PROJECT_DIR / "docs" / "offline-check.md").read_text()
+    assert len(EXIT_MEANINGS) == 4
+    for code, meaning in EXIT_MEANINGS.items():
+        assert f"| {code} | {'pass' if code == 0 else 'fail'} | " in page
+        assert meaning.replace("--allow-replacement", "`--allow-replacement`").replace(
+            "approve-data-replacement", "`approve-data-replacement`") in page, code
