@@ -14,6 +14,7 @@ BENCH  := .venv-bench
 .PHONY: setup preview test bench ops-demo clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt operations/requirements.txt
+	@echo "first run: creating $(VENV) and installing the pinned requirements (requirements-dev.txt, about a minute)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@

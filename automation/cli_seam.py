@@ -6,6 +6,7 @@ import re
 import subprocess
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator, Optional
 
 from pulumi import automation as auto
@@ -26,7 +27,9 @@ def pulumi_cli(root: Optional[str] = None) -> auto.PulumiCommand:
     try:
         return auto.PulumiCommand(root=root, version=MIN_CLI_VERSION)
     except FileNotFoundError:
-        raise CliNotFoundError(f"the Pulumi CLI was not found: {hint}") from None
+        # With a root, the SDK runs <root>/bin/pulumi and nothing else: name the path it tried.
+        where = f" at {Path(root) / 'bin' / 'pulumi'} (--pulumi-root {root})" if root else " on PATH"
+        raise CliNotFoundError(f"the Pulumi CLI was not found{where}: {hint}") from None
     except InvalidVersionError as exc:
         if "Could not parse" in str(exc):
             raise CliUnusableError(f"`pulumi version` did not answer with a version: {hint}") from None

@@ -153,11 +153,6 @@ class Deployer:
 
     # --- guard rails ---------------------------------------------------------------------------
 
-    def validated_config(self, stack: str, config: Optional[Mapping[str, Any]]) -> dict[str, str]:
-        """The overrides as config text, after the stack file plus overrides pass settings."""
-        overrides, _ = self._checked_overrides(stack, config, Masker())
-        return overrides
-
     def _checked_overrides(self, stack: str, config: Optional[Mapping[str, Any]],
                            mask: Masker) -> tuple[dict[str, str], frozenset[str]]:
         """The overrides as config text and the stack's secret keys; secret values join `mask`."""

@@ -7,17 +7,17 @@ from typing import Optional, Union
 import pulumi
 import pulumi_aws as aws
 
-from components import catalog, upgrades, wiring
+from components import upgrades, wiring
 from components.alerting import Alerting
-from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
 from components.aurora import AuroraCluster
+from components.backups import CrossRegionBackups
 from components.cluster import DatabaseCluster
-from components.credentials import Credentials, CredentialsArgs
+from components.credentials import Credentials
 from components.dashboard import Dashboard
 from components.database import Database
-from components.keys import Keys, KeysArgs
+from components.keys import Keys
 from components.multi_az_cluster import MultiAzCluster
-from components.network import Network, NetworkArgs
+from components.network import Network
 from components.observability import Observability
 from components.proxy import Proxy
 from components.replica import ReadReplica
@@ -30,7 +30,6 @@ class DatabasePlatform(pulumi.ComponentResource):
 
     def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None):
         super().__init__("rdsplatform:index:DatabasePlatform", name, None, opts)
-        self._name = name
         self._settings = s = settings
 
         # One provider for every region: pulumi-aws 7 takes `region=` per resource, so these
@@ -46,27 +45,10 @@ class DatabasePlatform(pulumi.ComponentResource):
         self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
         self._partition = aws.get_partition_output(opts=invoke).partition
 
-        self.keys = self._keys(name, s.region, "storage, secrets, logs, Performance Insights, alarms")
-        self.network = self._network(name, s.region, vpc_id=s.vpc_id, subnet_ids=s.subnet_ids,
-                                     vpc_cidr=s.vpc_cidr, az_count=s.effective_az_count,
-                                     allowed_cidrs=s.allowed_cidrs,
-                                     allowed_security_group_ids=s.allowed_security_group_ids,
-                                     secrets_manager_endpoint=s.uses_own_vpc and (
-                                         s.rotates_secret or s.proxy is not None))
-        self.credentials = Credentials(
-            f"{name}-credentials",
-            CredentialsArgs(
-                mode=s.credentials_mode,
-                username=s.master_username,
-                engine=catalog.secret_engine(s.engine),
-                db_name=s.db_name,
-                kms_key_arn=self.keys.key_arn,
-                region=s.region,
-                recovery_window_days=s.secret_recovery_window_days,
-                rotated=s.rotates_secret,
-            ),
-            opts=self._child,
-        )
+        self.keys = self._keys(name, dr=False)
+        self.network = self._network(name, dr=False)
+        self.credentials = Credentials(f"{name}-credentials", wiring.credentials_args(s, kms_key_arn=self.keys.key_arn),
+                                       opts=self._child)
         self.global_cluster: Optional[aws.rds.GlobalCluster] = None
         if s.is_aurora and s.disaster_recovery is not None:
             self.global_cluster = self._global_cluster(name)
@@ -85,23 +67,15 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.secondary: Optional[DatabaseCluster] = None
         dr = s.disaster_recovery
         if dr is not None:
-            self.dr_keys = self._keys(f"{name}-dr", dr.region, "cross-region replicas and backups")
-            self.dr_network = self._network(f"{name}-dr", dr.region, vpc_id=dr.vpc_id,
-                                            subnet_ids=dr.subnet_ids, vpc_cidr=dr.vpc_cidr or "",
-                                            az_count=dr.az_count, allowed_cidrs=dr.allowed_cidrs,
-                                            allowed_security_group_ids=())
+            self.dr_keys = self._keys(f"{name}-dr", dr=True)
+            self.dr_network = self._network(f"{name}-dr", dr=True)
             if s.is_aurora:
                 self.secondary = self._secondary_cluster(name)
             if dr.replicate_backups and not s.is_cluster:
                 self.backups = CrossRegionBackups(
                     f"{name}-dr-backups",
-                    CrossRegionBackupsArgs(
-                        source_db_instance_arn=self.database.arn,
-                        region=dr.region,
-                        kms_key_arn=self.dr_keys.key_arn,
-                        retention_days=dr.backup_retention_days,
-                        protect=s.protect_resources,
-                    ),
+                    wiring.cross_region_backups_args(s, source_db_instance_arn=self.database.arn,
+                                                     kms_key_arn=self.dr_keys.key_arn),
                     opts=self._child,
                 )
 
@@ -134,27 +108,12 @@ class DatabasePlatform(pulumi.ComponentResource):
 
     # --- regional building blocks ----------------------------------------------------------------
 
-    def _keys(self, name: str, region: str, purpose: str) -> Keys:
-        s = self._settings
-        return Keys(
-            f"{name}-keys",
-            KeysArgs(
-                region=region,
-                account_id=self._account_id,
-                partition=self._partition,
-                description=f"{s.identifier} in {region}: {purpose}",
-                protect=s.protect_resources,
-            ),
-            opts=self._child,
-        )
+    def _keys(self, name: str, dr: bool) -> Keys:
+        args = wiring.keys_args(self._settings, dr=dr, account_id=self._account_id, partition=self._partition)
+        return Keys(f"{name}-keys", args, opts=self._child)
 
-    def _network(self, name: str, region: str, **where) -> Network:
-        s = self._settings
-        return Network(
-            f"{name}-network",
-            NetworkArgs(region=region, port=s.db_port, description=f"{s.identifier} database", **where),
-            opts=self._child,
-        )
+    def _network(self, name: str, dr: bool) -> Network:
+        return Network(f"{name}-network", wiring.network_args(self._settings, dr=dr), opts=self._child)
 
     # --- the databases -----------------------------------------------------------------------------
 
@@ -179,20 +138,20 @@ class DatabasePlatform(pulumi.ComponentResource):
         )
 
     def _global_cluster(self, name: str) -> aws.rds.GlobalCluster:
-        s = self._settings
+        a = wiring.global_cluster_args(self._settings)
         return aws.rds.GlobalCluster(
             f"{name}-global",
-            region=s.region,
-            global_cluster_identifier=f"{s.identifier}-global",
-            engine=s.engine_spec.name,
+            region=a.region,
+            global_cluster_identifier=a.global_cluster_identifier,
+            engine=a.engine.name,
             # Members leave their version to this one (the provider upgrades them, and asks RDS for
             # AllowMajorVersionUpgrade itself); the floor is what the primary cluster runs.
             engine_version=upgrades.checked_version(
-                kind="cluster", identifier=s.identifier, region=s.region, engine=s.engine_spec,
-                target_version=s.version, invoke=pulumi.InvokeOutputOptions(provider=self.provider)),
+                kind="cluster", identifier=a.primary_identifier, region=a.region, engine=a.engine,
+                target_version=a.engine_version, invoke=pulumi.InvokeOutputOptions(provider=self.provider)),
             storage_encrypted=True,
-            deletion_protection=s.deletion_protection,
-            opts=self._child.merge(pulumi.ResourceOptions(protect=s.protect_resources)),
+            deletion_protection=a.deletion_protection,
+            opts=self._child.merge(pulumi.ResourceOptions(protect=a.protect)),
         )
 
     def _secondary_cluster(self, name: str) -> DatabaseCluster:

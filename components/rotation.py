@@ -50,7 +50,7 @@ TEMPLATES = {
 # (`aws serverlessrepo list-application-versions --region us-east-1 --application-id <id>`), read
 # the new template (`aws serverlessrepo get-application ... --semantic-version <v>`: it must still
 # take the parameters set below), change the version here, in docs/aws-rules.md (rule 24) and in
-# the tests that assert it (tests/test_aws_fixes.py, tests/test_second_up.py);
+# the tests that assert it (tests/test_aws_rules_in_plans.py, tests/test_second_up.py);
 # the preview then shows an in-place update of the stack's semanticVersion (plan/forcenew.json).
 TEMPLATE_VERSIONS = {
     "SecretsManagerRDSPostgreSQLRotationSingleUser": "1.1.671",

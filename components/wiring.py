@@ -1,24 +1,29 @@
 """From settings to component arguments: the one place that reads `Settings` for the components.
 
 Each builder turns the stack's settings (and what the platform already built) into the plain
-arguments dataclass of one component, so no component depends on the settings models.
+arguments dataclass of one component (or of the global cluster, the one resource the platform
+declares itself), so no component depends on the settings models. The platform reads settings
+only to decide which components to build.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import pulumi
 
 from components import alarm_catalog, catalog
+from components.backups import CrossRegionBackupsArgs
 from components.catalog import MULTI_AZ_CLUSTER_LOG_EXPORTS
 from components.aurora import AuroraArgs, ReaderAutoScalingArgs
 from components.cluster import ClusterArgs, DatabaseCluster
+from components.credentials import CredentialsArgs
 from components.database import Database, DatabaseArgs, RestoreArgs
 from components.database_basics import DatabaseBasics
-from components.keys import Keys
+from components.keys import Keys, KeysArgs
 from components.multi_az_cluster import MultiAzClusterArgs
-from components.network import Network
+from components.network import Network, NetworkArgs
 from components.observability import Monitored, ObservabilityArgs
 from components.proxy import ProxyArgs
 from components.replica import ReadReplicaArgs
@@ -26,6 +31,74 @@ from components.rotation import SecretRotationArgs
 from components.upgrades import ReplicaRef
 from components.settings import ReplicaSettings, RestoreSettings, Settings
 
+
+# --- what every database stands on: keys, network, credentials ------------------------------------
+
+def keys_args(s: Settings, *, dr: bool, account_id: pulumi.Input[str], partition: pulumi.Input[str]) -> KeysArgs:
+    """The KMS key of the primary's region, or (dr) of the disaster-recovery region."""
+    region = s.disaster_recovery.region if dr and s.disaster_recovery else s.region
+    purpose = "cross-region replicas and backups" if dr else "storage, secrets, logs, Performance Insights, alarms"
+    return KeysArgs(region=region, account_id=account_id, partition=partition,
+                    description=f"{s.identifier} in {region}: {purpose}", protect=s.protect_resources)
+
+
+def network_args(s: Settings, *, dr: bool) -> NetworkArgs:
+    """The primary's network, or (dr) the disaster-recovery region's: existing subnets or a VPC of its own."""
+    common = {"port": s.db_port, "description": f"{s.identifier} database"}
+    if dr:
+        d = s.disaster_recovery
+        assert d is not None
+        return NetworkArgs(region=d.region, vpc_id=d.vpc_id, subnet_ids=d.subnet_ids, vpc_cidr=d.vpc_cidr or "",
+                           az_count=d.az_count, allowed_cidrs=d.allowed_cidrs, allowed_security_group_ids=(),
+                           **common)
+    return NetworkArgs(region=s.region, vpc_id=s.vpc_id, subnet_ids=s.subnet_ids, vpc_cidr=s.vpc_cidr,
+                       az_count=s.effective_az_count, allowed_cidrs=s.allowed_cidrs,
+                       allowed_security_group_ids=s.allowed_security_group_ids,
+                       secrets_manager_endpoint=s.uses_own_vpc and (s.rotates_secret or s.proxy is not None),
+                       **common)
+
+
+def credentials_args(s: Settings, *, kms_key_arn: pulumi.Input[str]) -> CredentialsArgs:
+    """The master credentials: RDS-managed, or generated into Secrets Manager."""
+    return CredentialsArgs(mode=s.credentials_mode, username=s.master_username,
+                           engine=catalog.secret_engine(s.engine), db_name=s.db_name, kms_key_arn=kms_key_arn,
+                           region=s.region, recovery_window_days=s.secret_recovery_window_days,
+                           rotated=s.rotates_secret)
+
+
+def cross_region_backups_args(s: Settings, *, source_db_instance_arn: pulumi.Input[str],
+                              kms_key_arn: pulumi.Input[str]) -> CrossRegionBackupsArgs:
+    """The primary's automated backups replicated to the disaster-recovery region."""
+    dr = s.disaster_recovery
+    assert dr is not None
+    return CrossRegionBackupsArgs(source_db_instance_arn=source_db_instance_arn, region=dr.region,
+                                  kms_key_arn=kms_key_arn, retention_days=dr.backup_retention_days,
+                                  protect=s.protect_resources)
+
+
+@dataclass(frozen=True)
+class GlobalClusterArgs:
+    """An Aurora global database around the primary cluster (declared by the platform itself)."""
+
+    region: str
+    global_cluster_identifier: str
+    engine: catalog.EngineSpec
+    engine_version: str
+    deletion_protection: bool
+    protect: bool
+    # The primary cluster: the global cluster's version is never below what it runs.
+    primary_identifier: str
+
+
+def global_cluster_args(s: Settings) -> GlobalClusterArgs:
+    """The global database of an Aurora stack with a disaster-recovery region."""
+    return GlobalClusterArgs(region=s.region, global_cluster_identifier=f"{s.identifier}-global",
+                             engine=s.engine_spec, engine_version=s.version,
+                             deletion_protection=s.deletion_protection, protect=s.protect_resources,
+                             primary_identifier=s.identifier)
+
+
+# --- the databases ----------------------------------------------------------------------------------
 
 def database_basics(s: Settings, *, identifier: str, region: str, keys: Keys, network: Network,
                     instance_class: Optional[str] = None, monitoring_interval: Optional[int] = None,

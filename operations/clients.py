@@ -98,7 +98,7 @@ _NOT_CONNECTED = (botocore.exceptions.SSLError, botocore.exceptions.ProxyConnect
 
 # The error codes standard retry mode treats as throttling (boto3 guide "Retries" -> "Standard retry
 # mode", https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html; the same list
-# as botocore.retries.standard, tests/test_operations_review.py compares them).
+# as botocore.retries.standard, tests/test_operations_aws_answers.py compares them).
 THROTTLING_CODES = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
     "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",

@@ -104,7 +104,7 @@ def endpoint_url(value: str) -> str:
     try:
         parts = urlsplit(value)
         host = parts.hostname
-        parts.port  # a non-numeric or out-of-range port raises ValueError here
+        _ = parts.port  # a non-numeric or out-of-range port raises ValueError here
     except ValueError:
         host = None
     if parts.scheme not in ("http", "https") or not host:

@@ -38,18 +38,8 @@ from preview.report import StackResult, lookups_line, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
-from preview.verdict import policy_config_note, verdict_line
-
-EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK, EXIT_REFUSED = 0, 1, 2, 3, 4
-# What each code means, for the generated reference (docs/reference/exit-codes.md).
-EXIT_CODES = {
-    EXIT_CLEAN: "clean: no mandatory violation, nothing stateful at risk",
-    EXIT_MANDATORY: "a mandatory policy violation",
-    EXIT_ERROR: "bad config, bad baseline or program error (one message listing every problem)",
-    EXIT_AT_RISK: "a stateful resource would be replaced or deleted (with --baseline, unless --allow-replacement)",
-    EXIT_REFUSED: "(with --baseline) a change AWS refuses after create, e.g. shrinking storage; --allow-replacement does not accept it",
-}
-
+from preview.verdict import (EXIT_AT_RISK, EXIT_CLEAN, EXIT_CODES, EXIT_ERROR, EXIT_MANDATORY,  # noqa: F401
+                             EXIT_READER_LEFT, EXIT_REFUSED, policy_config_note, verdict_json, verdict_line)
 
 def _override(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
@@ -68,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--first-preview", action="store_true",
                         help="leave computed outputs unknown, as before the first deploy")
     parser.add_argument("--no-policy", action="store_true", help="plan only, no policy pack")
+    parser.add_argument("--policy-config", type=Path, metavar="FILE",
+                        help="the policy config for every stack checked (default: policies/config/<stack>.json)")
     parser.add_argument("--baseline", metavar="FILE|git:REF",
                         help="diff against a saved --json report or the program at a git ref")
     parser.add_argument("--allow-replacement", action="store_true",
@@ -87,7 +79,7 @@ def check_stack(stack: str, args: argparse.Namespace, pack: Optional[PolicyPackP
                 baseline: Optional[Baseline] = None) -> StackResult:
     """Plan one stack, run the pack on it, and diff it against the baseline when asked."""
     # Resources go to the pack as the program registers them (preview/stream.py).
-    stream = PackStream(pack, load_policy_config(stack)) if pack is not None else None
+    stream = PackStream(pack, load_policy_config(stack, args.policy_config)) if pack is not None else None
     try:
         plan = run_program(stack, dict(args.config), project_dir=args.project_dir,
                            first_preview=args.first_preview, on_register=stream,
@@ -112,7 +104,7 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
     elif pack is not None:
         if not pack.connected:
             pack.connect()
-        pack.configure(load_policy_config(plan.stack))
+        pack.configure(load_policy_config(plan.stack, args.policy_config))
         result.violations = pack.check_plan(plan)
     if args.baseline:
         if baseline is None:
@@ -135,7 +127,7 @@ def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[Pol
         try:
             baselines[stack] = load(args.baseline, stack, args.project_dir)
         except BaselineError as exc:
-            results[stack] = StackResult(stack=stack, error=str(exc))
+            results[stack] = StackResult(stack=stack, error=str(exc), error_kind="baseline")
     todo = [s for s in stacks if s not in results]
     if len(todo) == 1:
         planned = ((stack, None) for stack in todo)
@@ -150,8 +142,10 @@ def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[Pol
                 results[stack] = StackResult(stack=stack, error=plan, policy_checked=pack is not None)
             else:
                 results[stack] = judge_plan(plan, args, pack, baseline=baselines.get(stack))
-        except (PolicyConfigError, BaselineError) as exc:
-            results[stack] = StackResult(stack=stack, error=str(exc))
+        except PolicyConfigError as exc:
+            results[stack] = StackResult(stack=stack, error=str(exc), error_kind="policy config")
+        except BaselineError as exc:
+            results[stack] = StackResult(stack=stack, error=str(exc), error_kind="baseline")
     return [results[s] for s in stacks]
 
 
@@ -195,7 +189,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if result.policy_checked:
         print(f"policy check of {result.stack} ({len(result.violations)} violation(s)):", file=out)
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
-            print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir)}", file=out)
+            print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir, result.overrides)}",
+                  file=out)
     if result.diff is not None:
         d = result.diff
         no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
@@ -217,6 +212,14 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     print(file=out)
 
 
+def _shown_path(path: Path) -> Path:
+    """A path under the project as a relative path, any other as given."""
+    try:
+        return path.resolve().relative_to(PROJECT_DIR)
+    except ValueError:
+        return path
+
+
 def _write(path: str, text: str) -> Optional[str]:
     """Write one report; the problem, if it cannot be written."""
     if path == "-":
@@ -236,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     pack = None if args.no_policy else PolicyPackProcess().start()
     try:
         results = check_stacks(stacks, args, pack)
+        for result in results:
+            result.overrides = dict(args.config)
         policies = {p.name: (p.description, LEVEL_NAMES.get(p.enforcementLevel, "advisory"))
                     for p in pack.info.policies} if pack is not None and pack.connected else {}
     finally:
@@ -245,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         _print(result, args.quiet or args.json == "-", args.project_dir,
                sys.stderr if args.json == "-" else sys.stdout)
+    codes = [exit_code(r, args.allow_replacement) for r in results]
     problems = []
     if args.json:
-        reports = [to_json(r) for r in results]
+        reports = [{**to_json(r), "verdict": verdict_json(code)} for r, code in zip(results, codes)]
         problems.append(_write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports},
                                                      indent=1, sort_keys=True) + "\n"))
     if args.markdown:
@@ -256,19 +262,18 @@ def main(argv: list[str] | None = None) -> int:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 
         version = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text()).get("version", "0.0.0")
-        sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir))
+        sarif = to_sarif(results, policies, str(version), lambda stack, v: location(v, stack, args.project_dir, dict(args.config)))
         problems.append(_write(args.sarif, json.dumps(sarif, indent=1) + "\n"))
     for problem in filter(None, problems):
         print(f"error: {problem}", file=sys.stderr)
     if any(problems):
         return EXIT_ERROR
 
-    codes = [exit_code(r, args.allow_replacement) for r in results]
     # The last lines: one verdict per stack (stderr when stdout carries the JSON).
     advisory = [name for name, (_, level) in policies.items() if level != "mandatory"]
     for result, code in zip(results, codes):
-        config = policy_config_path(result.stack)
-        note = policy_config_note(config.relative_to(PROJECT_DIR) if config else None, advisory)
+        config = args.policy_config or policy_config_path(result.stack)
+        note = policy_config_note(_shown_path(config) if config else None, advisory)
         print(verdict_line(result, code == EXIT_CLEAN, note), file=sys.stderr if args.json == "-" else sys.stdout)
     for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_REFUSED, EXIT_AT_RISK):
         if code in codes:
@@ -276,9 +281,6 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_CLEAN
 
 
-# A shell reports a process killed by SIGPIPE as 128 + 13; Python turns SIGPIPE into BrokenPipeError.
-EXIT_READER_LEFT = 141
-EXIT_CODES[EXIT_READER_LEFT] = "the reader of the output left before the end (`| head`, as a shell reports SIGPIPE)"
 
 
 def exit_without_teardown(code: int) -> None:

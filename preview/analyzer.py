@@ -8,6 +8,7 @@ reconciled and validated as the CLI does), Analyze per resource (inputs) and Ana
 
 from __future__ import annotations
 
+import difflib
 import json
 import subprocess
 import sys
@@ -55,7 +56,11 @@ def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict
     known = {p.name for p in info.policies}
     unknown = sorted(set(file_config) - known - {"all"})
     if unknown:
-        raise PolicyConfigError(f"policy config names unknown policies: {', '.join(unknown)}")
+        named = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            named.append(f"{name} (did you mean {close[0]}?)" if close else name)
+        raise PolicyConfigError(f"policy config names unknown policies: {', '.join(named)}")
     all_level = file_config.get("all")
     if isinstance(all_level, dict):
         all_level = all_level.get("enforcementLevel")
@@ -204,6 +209,18 @@ def policy_config_path(stack: str) -> Optional[Path]:
     return path if path.exists() else None
 
 
-def load_policy_config(stack: str) -> dict:
-    path = policy_config_path(stack)
-    return json.loads(path.read_text()) if path is not None else {}
+def load_policy_config(stack: str, path: Optional[Path] = None) -> dict:
+    """The policy config of `stack` (or the file `path`) as a mapping, or one PolicyConfigError."""
+    path = path or policy_config_path(stack)
+    if path is None:
+        return {}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyConfigError(f"cannot read policy config {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PolicyConfigError(f"policy config {path} is not valid JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise PolicyConfigError(f"policy config {path}: expected a JSON object of policy name -> level "
+                                f"or settings, not {type(config).__name__}")
+    return config

@@ -331,13 +331,26 @@ def load(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> Baseline:
     path = Path(source)
     try:
         report = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"cannot read baseline {source}: {exc}") from None
+    except OSError as exc:
+        hint = f"; {source!r} is a git ref: use --baseline git:{source}" if _is_git_ref(source, project_dir) else ""
+        raise BaselineError(f"cannot read baseline {source}: {exc.strerror or exc}{hint}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"cannot read baseline {source}: not a --json report ({exc})") from None
     reports = report.get("stacks", [report]) if isinstance(report, dict) else []
     for item in reports:
         if item.get("stack") == stack:
             return Baseline(registrations_from_report(item))
     raise BaselineError(f"baseline {source} has no plan of stack {stack}")
+
+
+def _is_git_ref(name: str, project_dir: Path) -> bool:
+    """True when `name` names a commit of the project's repository (origin/main, a tag, a SHA)."""
+    try:
+        found = subprocess.run(["git", "-C", str(project_dir), "rev-parse", "--verify", "--quiet", "--end-of-options",
+                                f"{name}^{{commit}}"], capture_output=True)
+    except OSError:  # no git
+        return False
+    return found.returncode == 0
 
 
 def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: Optional[bytes] = None) -> dict:

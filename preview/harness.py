@@ -239,7 +239,7 @@ def run_program(
     and clusters the account already has (identifier -> engine version), as lookups would find them.
     `on_register` sees each registration as it is recorded (e.g. to stream it to the pack).
     """
-    config = read_stack_config(stack, overrides, project_dir, stack_file, secret_placeholders())
+    config = read_stack_config(stack, overrides, project_dir, stack_file, secret_placeholders(), paths=True)
     # A fresh context per run: the SDK keeps its globals (root stack, config) in contextvars.
     with _without_source_positions():
         return contextvars.Context().run(_run, stack, config, project_dir, first_preview, deployed, on_register)

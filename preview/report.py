@@ -29,6 +29,10 @@ class StackResult:
     # The baseline the program's lookups of deployed databases were answered from (None: nothing
     # deployed was assumed, preview/deployed.py).
     deployed_from: Optional[str] = None
+    # What `error` is about: "plan" (config or program), "policy config" or "baseline".
+    error_kind: str = "plan"
+    # The run's --config overrides (key as typed -> value): a hint names the one that set its key.
+    overrides: dict[str, str] = field(default_factory=dict)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -50,6 +54,11 @@ def lookups_line(result: StackResult) -> Optional[str]:
     found = ", ".join(f"{x['kind']} {x['identifier']} ({x['region']}) "
                       f"{x['engineVersion'] or 'not deployed'}" for x in lookups)
     return f"lookups of deployed databases answered from the baseline {result.deployed_from}: {found}"
+# How a reviewer accepts a replacement or deletion of stateful resources (exit 3).
+APPROVAL = ("label the pull request `approve-data-replacement`, or run the check with `--allow-replacement`")
+# The verdict of a stack whose check stopped, by what stopped it (StackResult.error_kind).
+ERROR_VERDICT = {"plan": "the plan could not be built", "policy config": "the policy config is not valid",
+                 "baseline": "the baseline could not be read"}
 
 
 # --- JSON -------------------------------------------------------------------------------------------
@@ -133,7 +142,8 @@ def to_markdown(result: StackResult) -> str:
     """A PR comment / job summary: verdict, counts, violations, the diff, the component diagram."""
     lines = [f"## Offline check: stack {code(result.stack)}", ""]
     if result.error:
-        return "\n".join(lines + ["**Verdict: the plan could not be built.**", "", *fenced(result.error), ""])
+        return "\n".join(lines + [f"**Verdict: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}.**", "",
+                                   *fenced(result.error), ""])
     counts = Counter(v.level for v in result.violations)
     risks = result.diff.risks if result.diff else []
     refusals = result.diff.refusals if result.diff else []
@@ -156,7 +166,7 @@ def to_markdown(result: StackResult) -> str:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
         for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             lines.append(f"| {v.level} | {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | "
-                         f"{_cell(shown_message(v, result.stack))} |")
+                         f"{_cell(shown_message(v, result.stack, overrides=result.overrides))} |")
     if result.diff is not None:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
@@ -180,6 +190,8 @@ def to_markdown(result: StackResult) -> str:
         if d.uncompared:
             lines += ["", "Secrets not compared (a saved baseline holds no secret; a `git:` baseline compares "
                       f"them): {', '.join(code(u) for u in d.uncompared)}"]
+        if risks:
+            lines += ["", f"To accept losing this data: {APPROVAL}."]
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
     return "\n".join(lines)
 

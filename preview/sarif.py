@@ -23,7 +23,7 @@ from plan import replacements
 from preview.analyzer import Violation
 from preview.diff import Change
 from preview.hints import shown_message
-from preview.report import StackResult
+from preview.report import APPROVAL, StackResult
 from preview.sources import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -88,7 +88,7 @@ def _diff_result(c: Change) -> tuple[Optional[str], str, str]:
     if c.at_risk:
         what = "deleted" if c.action == "delete" else f"replaced ({values or ', '.join(c.properties)})"
         return (AT_RISK_RULE, "error", f"{c.type} '{c.name}' would be {what}: its data would be lost. "
-                "Approve the replacement explicitly or revert the change.")
+                f"To accept it, {APPROVAL.replace('`', '')}; otherwise revert the change.")
     if c.refusals:
         refused = "; ".join(v.line() for v in c.refusals)
         return REFUSED_RULE, "error", f"{c.type} '{c.name}': AWS refuses {refused}. The apply would fail."
@@ -130,7 +130,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
         for v in result.violations:
             items.append(om.Result(
                 rule_id=v.policy, rule_index=index.get(v.policy, -1), level=LEVEL.get(v.level, "warning"),
-                message=om.Message(text=sarif_text(shown_message(v, result.stack))),
+                message=om.Message(text=sarif_text(shown_message(v, result.stack, overrides=result.overrides))),
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
             ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from preview.report import StackResult
+from preview.report import ERROR_VERDICT, StackResult
 
 
 def policy_config_note(config_path: Optional[Path], advisory_by_default: list[str]) -> str:
@@ -23,7 +23,7 @@ def policy_config_note(config_path: Optional[Path], advisory_by_default: list[st
 def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
     """One line: stack, resources, mandatory/advisory counts, data at risk, PASS/FAIL, policy config."""
     if result.error:
-        return f"verdict: stack {result.stack}: the plan could not be built: FAIL"
+        return f"verdict: stack {result.stack}: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}: FAIL"
     parts = [f"stack {result.stack}", f"{sum(r.custom for r in result.plan.resources)} resources"]
     if result.policy_checked:
         levels = [v.level for v in result.violations]
@@ -36,3 +36,26 @@ def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
         parts.append(f"{len(result.diff.refusals)} resource(s) with a change AWS refuses")
     line = f"verdict: {', '.join(parts)}: {'PASS' if passed else 'FAIL'}"
     return line + (f" ({policy_note})" if result.policy_checked else "")
+
+
+# The exit codes of `python -m preview` and what each means: the JSON report's `verdict`, the
+# generated reference (docs/reference/exit-codes.md) and the CLI read this one table.
+EXIT_CLEAN, EXIT_MANDATORY, EXIT_ERROR, EXIT_AT_RISK, EXIT_REFUSED = 0, 1, 2, 3, 4
+# A shell reports a process killed by SIGPIPE as 128 + 13; Python turns SIGPIPE into BrokenPipeError.
+EXIT_READER_LEFT = 141
+EXIT_CODES = {
+    EXIT_CLEAN: "clean: no mandatory policy violation, no stateful resource at risk (or accepted)",
+    EXIT_MANDATORY: "a mandatory policy violation",
+    EXIT_ERROR: "the check could not be completed: bad config, policy config or baseline, or a program error "
+                "(one message listing every problem)",
+    EXIT_AT_RISK: "a stateful resource would be replaced or deleted; accept with --allow-replacement "
+                  "(the pull-request label approve-data-replacement)",
+    EXIT_REFUSED: "(with --baseline) a change AWS refuses after create, e.g. shrinking storage; "
+                  "--allow-replacement does not accept it",
+    EXIT_READER_LEFT: "the reader of the output left before the end (`| head`, as a shell reports SIGPIPE)",
+}
+
+
+def verdict_json(code: int) -> dict:
+    """The JSON report's verdict of one stack: pass or fail, its exit code, what that code means."""
+    return {"result": "pass" if code == 0 else "fail", "exitCode": code, "meaning": EXIT_CODES[code]}

@@ -314,3 +314,24 @@ def test_the_exit_code_reference_matches_the_errors():
     assert documented == {**raised, "BadArguments": 2, "InternalError": INTERNAL_ERROR}
     codes = sorted(set(documented.values()))
     assert codes == list(range(1, INTERNAL_ERROR + 1))  # each outcome its own code, none left out
+
+
+def test_a_pulumi_root_without_the_cli_names_the_path_it_tried(standin, tmp_path):
+    empty = tmp_path / "no-cli-here"
+    empty.mkdir()
+    code, lines, err = standin.run("preview", "--stack", "dev", "--pulumi-root", str(empty))
+    error = _one_final_line(lines, err, "error")
+    assert (code, error["error"]) == (4, "CliNotFoundError")
+    assert f"was not found at {empty / 'bin' / 'pulumi'} (--pulumi-root {empty})" in error["message"]
+
+
+def test_each_string_of_a_structured_secret_is_masked_in_engine_diagnostics(standin):
+    hooks = ["https://hooks.example.com/T0KEN-first-77", "https://hooks.example.com/T0KEN-second-88"]
+    code, lines, err = standin.run("preview", "--stack", "prod", "--config", f"alarmHttpsEndpoints={json.dumps(hooks)}")
+    assert code == 0, err
+    items = [line["event"]["diagnosticEvent"]["message"] for line in lines
+             if line.get("event", {}).get("diagnosticEvent", {}).get("message", "").startswith(
+                 "rdsplatform:alarmHttpsEndpoints item:")]
+    assert items == ["rdsplatform:alarmHttpsEndpoints item: [secret]"] * 2  # the program printed each URL
+    everything = json.dumps(lines) + err
+    assert not any(hook in everything for hook in hooks)

@@ -2,6 +2,7 @@
 shows no traceback, never echoes a secret, and registers nothing."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,16 @@ CASES = [
          "its TLS switch is rds.force_ssl"),
     case({"engine": "mariadb", "engineVersion": "10.11", "parameters": {"pgaudit.log": "all"}},
          "rdsplatform:parameters.pgaudit.log", "PostgreSQL"),
+    # Beyond the table: names one engine's own list has and the other's lacks (parameter_names/).
+    case({"parameters": {"thread_cache_size": "8"}}, "rdsplatform:parameters.thread_cache_size",
+         "a MySQL/MariaDB parameter; postgres has no such parameter"),
+    case({"parameters": {"Query_Cache_Type": "0"}}, "rdsplatform:parameters.Query_Cache_Type", "MySQL/MariaDB"),
+    case({"engine": "mysql", "engineVersion": "8.0", "performanceInsights": False,
+          "parameters": {"shared_buffers": "1"}}, "rdsplatform:parameters.shared_buffers", "a PostgreSQL parameter"),
+    case({"engine": "mariadb", "engineVersion": "10.11", "performanceInsights": False,
+          "parameters": {"TimeZone": "UTC"}}, "rdsplatform:parameters.TimeZone", "a PostgreSQL parameter"),
+    case({"parameters": {"": "1"}}, "rdsplatform:parameters", "the parameter name '' is empty or has spaces"),
+    case({"parameters": {"log connections": "1"}}, "rdsplatform:parameters", "is empty or has spaces"),
     case({"backupRetentionDays": 0}, "rdsplatform:backupRetentionDays", "greater than or equal to 1"),
     case({"monitoringInterval": 7}, "rdsplatform:monitoringInterval", "must be one of"),
     case({"engine": "oracle"}, "rdsplatform:engine", "Input should be"),
@@ -187,6 +198,10 @@ CASES = [
     case({"parameters": {"log_min_duration_statement": ["S3CRET-list"]}}, "rdsplatform:parameters",
          "must be text", secret="S3CRET-list"),
     case({"parameters": "{S3CRET-json"}, "rdsplatform:parameters", "not valid JSON", secret="S3CRET-json"),
+    # A broken object is never echoed: a credential may sit in any field of any key.
+    case({"alarms": '{"emails": ["https://u:T0KEN-in-json@hooks.example.com"'}, "rdsplatform:alarms",
+         "not valid JSON", secret="T0KEN-in-json"),
+    case({"tags": '{"Owner": "S3CRET-tag"'}, "rdsplatform:tags", "not valid JSON", secret="S3CRET-tag"),
     case({"engine": "mysql", "engineVersion": "8.0", "parameters": {"rds.force_ssl": "S3CRET-value"}},
          "rdsplatform:parameters.rds.force_ssl", "PostgreSQL", secret="S3CRET-value"),
     # --- on prod, whose config is larger ------------------------------------------------------
@@ -254,7 +269,24 @@ def _project(tmp_path, stack_files: dict[str, str | bytes]):
 
 
 DEV = (PROJECT_DIR / "Pulumi.dev.yaml").read_text()
-# Appended to DEV (the later of two equal keys wins in YAML, as in PyYAML).
+
+
+def dev_with(lines: str) -> str:
+    """DEV with these `  key: ...` config lines in place of its own lines for the same keys
+    (a stack file that gives a key twice is refused)."""
+    top = re.compile(r"  ([\w-]+:[\w.-]+):")
+    keys = {m.group(1) for m in map(top.match, lines.splitlines()) if m}
+    assert keys
+    kept, skipping = [], False
+    for line in DEV.splitlines(keepends=True):
+        if not line.startswith("   "):  # a top-level config key or comment ends the previous key's lines
+            found = top.match(line)
+            skipping = bool(found) and found.group(1) in keys
+        if not skipping:
+            kept.append(line)
+    return "".join(kept) + lines
+
+
 MULTI_AZ_CLUSTER = ("  rdsplatform:deploymentOption: multi-az-cluster\n  rdsplatform:instanceClass: db.m6gd.large\n"
                     "  rdsplatform:storageType: io1\n  rdsplatform:allocatedStorage: 100\n  rdsplatform:iops: 1000\n"
                     "  rdsplatform:azCount: 3\n  rdsplatform:maxAllocatedStorage: 0\n")
@@ -269,14 +301,24 @@ FILES = [
     ("bad", "config:\n  1: x\n", "config keys must be text"),
     ("bad", "config:\n  aws:region: eu-west-1\n  rdsplatform:engine:\n", "rdsplatform:engine has no value"),
     ("bad", b"config:\n  aws:region: \xff\xfe\n", "cannot read Pulumi.bad.yaml"),
-    ("bad", DEV + "  rdsplatform:alarms:\n    enabled: true\n    thresholds:\n      cpuUtilizationPercent: .nan\n",
+    ("bad", dev_with("  rdsplatform:alarms:\n    enabled: true\n    thresholds:\n      cpuUtilizationPercent: .nan\n"),
      "rdsplatform:alarms.thresholds.cpuUtilizationPercent"),
-    ("bad", DEV + "  rdsplatform:alarms:\n    thresholds:\n      freeStorageGiB: .inf\n", "finite"),
+    ("bad", dev_with("  rdsplatform:alarms:\n    thresholds:\n      freeStorageGiB: .inf\n"), "finite"),
     ("feature_x", DEV, "stack name 'feature_x': the RDS identifier is <name>-<stack>"),
     ("Staging", DEV, "stack name 'Staging'"),
     ("s" * 68, DEV, "more than the 63 AWS allows"),
-    ("p" * 10, DEV + "  rdsplatform:name: " + "a" * 40 + "\n", "IAM role name"),
-    ("m" * 50, DEV + MULTI_AZ_CLUSTER, "more than the 52 AWS allows"),
+    ("p" * 10, dev_with("  rdsplatform:name: " + "a" * 40 + "\n"), "IAM role name"),
+    ("m" * 50, dev_with(MULTI_AZ_CLUSTER), "more than the 52 AWS allows"),
+    # --- what the Pulumi CLI refuses or would silently ignore ------------------------------------
+    ("bad", DEV + "  rdsplatform:multiAz: true\n", "the key 'rdsplatform:multiAz' is given twice (first on line 10)"),
+    ("bad", DEV.replace("    enabled: false\n", "    enabled: false\n    enabled: true\n"),
+     "the key 'enabled' is given twice"),
+    ("bad", "rdsplatform:engine: mysql\naws:region: eu-west-1\n",
+     "'rdsplatform:engine', 'aws:region' at the top level; config keys go under `config:`"),
+    ("bad", DEV + "engine: oracle\n", "'engine' at the top level"),
+    ("bad", DEV + "  engine: oracle\n",
+     "config key(s) 'engine' without a namespace; a stack file names each key as namespace:name (e.g. "
+     "rdsplatform:engine)"),
 ]
 
 

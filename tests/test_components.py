@@ -150,7 +150,7 @@ def test_instance_is_encrypted_private_and_kept(prod_plan):
     assert (db["allocatedStorage"], db["maxAllocatedStorage"], db["iops"], db["storageThroughput"]) == (400, 1000, 12000, 500)
     options = prod_plan.named(PRIMARY).options
     assert options["protect"] and options["retainOnDelete"]
-    # prod's generated password rotates: RDS keeps the rotation's (tests/test_aws_fixes.py).
+    # prod's generated password rotates: RDS keeps the rotation's (tests/test_aws_rules_in_plans.py).
     assert options["ignoreChanges"] == ["allocatedStorage", "password", "restoreToPointInTime", "snapshotIdentifier"]
 
 

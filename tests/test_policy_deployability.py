@@ -456,7 +456,7 @@ def _test_refs(cell, legend):
     refs = []
     for m in re.finditer(r"(?<![\w`])([A-Z])(\[(.+?)\](?=,|\s|$|\))|::(test_\w+))", cell):
         key = m.group(1) + ("[" if m.group(3) is not None else "::")
-        refs.append(re.sub(r"<[a-z]+>", lambda _: m.group(3) or m.group(4), legend[key], count=1))
+        refs.append(re.sub(r"<[a-z]+>", lambda _, m=m: m.group(3) or m.group(4), legend[key], count=1))
     for m in re.finditer(r"`(?:tests/)?(test_\w+\.py)(::[^`]+)?`", cell):
         refs.append("tests/" + m.group(1) + (m.group(2) or ""))
     return refs
@@ -488,7 +488,7 @@ def test_the_rules_page_names_every_deployability_policy_and_only_tests_that_exi
 
 @pytest.mark.parametrize("cell, missing", [
     ("R[no-such-case]", "tests/test_aws_rules.py::test_baseline_passes_and_the_change_is_refused_with_one_clear_message[no-such-case]"),
-    ("F::test_no_such_fix", "tests/test_aws_fixes.py::test_no_such_fix"),
+    ("F::test_no_such_fix", "tests/test_aws_rules_in_plans.py::test_no_such_fix"),
     ("`test_stacks.py::test_no_such_test`", "tests/test_stacks.py::test_no_such_test"),
     ("S[no such stack case]", "tests/test_policy_deployability.py::test_one_stack_change_per_case[no such stack case]"),
     ("U[nowhere-*]", "tests/test_second_up.py::test_second_up_changes_nothing[nowhere-*]"),

@@ -50,14 +50,22 @@ def test_dev_is_clean_and_a_broken_override_fails_with_1():
     assert "[mandatory] rds-backup-retention" in broken.stdout
 
 
-def test_output_through_a_pipe_is_whole_although_the_process_skips_teardown():
+def test_output_through_a_pipe_is_whole_although_the_process_skips_teardown(tmp_path):
     # The command ends with os._exit (no interpreter teardown): what it printed must still
     # arrive. With stdout block-buffered (a pipe, as in CI; PYTHONUNBUFFERED off), a short
     # output sits in the buffer until the end.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    quiet = _run("--stack", "prod", "--quiet", env=env)
+    report = tmp_path / "prod.json"
+    quiet = _run("--stack", "prod", "--quiet", "--json", str(report), env=env)
     assert quiet.returncode == 0, quiet.stderr
-    assert quiet.stdout.rstrip().splitlines()[-1].startswith("verdict: stack prod, 94 resources")
+    # Every line, in order: the policy check's head, its blank line, the verdict naming as many
+    # resources as the same run's report holds.
+    resources = sum(r["custom"] for r in json.loads(report.read_text())["resources"])
+    assert resources > 50
+    assert quiet.stdout.splitlines() == [
+        "policy check of prod (0 violation(s)):", "",
+        f"verdict: stack prod, {resources} resources, 0 mandatory, 0 advisory, data at risk not checked "
+        "(no --baseline): PASS (policy config policies/config/prod.json)"]
 
 
 def test_json_on_stdout_is_the_report_alone():

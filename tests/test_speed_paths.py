@@ -4,6 +4,8 @@ import copy
 import subprocess
 import sys
 
+import pytest
+
 from plan.stack_config import PROJECT_DIR
 from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import run_program
@@ -186,3 +188,43 @@ def test_the_stack_checks_do_not_change_the_properties_they_judge():
         found += len(rule.judge(resources, {}))
         assert props == [r.inputs for r in fleet], rule.name
     assert found > 10
+
+
+_UNKNOWN_SDK = """
+import importlib.metadata, sys
+sys.path.insert(0, "policies")
+import pulumi_policy.policy as sdk
+real_json_format, real_init = sdk.json_format, sdk._PolicyAnalyzerServicer.__init__
+if sys.argv[1] == "version":
+    real_version = importlib.metadata.version
+    importlib.metadata.version = lambda name: "9.0.0" if name == "pulumi-policy" else real_version(name)
+else:
+    del sdk.unknown_checking_proxy  # a release that renamed what the speed-up wraps
+from rds_guardrails import sdk_speedup
+from rds_guardrails.controls import RESOURCE_RULES
+print(sdk_speedup.install(resource_types={r.name: r.types for r in RESOURCE_RULES}, read_only_policies=True))
+print(sdk.json_format is real_json_format, sdk._PolicyAnalyzerServicer.__init__ is real_init,
+      hasattr(sdk._PolicyAnalyzerServicer, "_remembers_within_calls"))
+"""
+
+
+@pytest.mark.parametrize("change, reason", [
+    ("version", "pulumi-policy 9.0.0 is not a release this speed-up was checked against (1.21.0)"),
+    ("attribute", "pulumi-policy 1.21.0 has no unknown_checking_proxy"),
+])
+def test_an_sdk_the_speedup_does_not_know_keeps_its_plain_path(change, reason):
+    result = subprocess.run([sys.executable, "-c", _UNKNOWN_SDK, change], cwd=PROJECT_DIR,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [reason, "True True False"]
+
+
+def test_the_pinned_sdk_is_one_the_speedup_knows():
+    from importlib.metadata import version
+
+    from rds_guardrails import sdk_speedup
+
+    pinned = dict(line.split("==") for line in (PROJECT_DIR / "policies" / "requirements.txt").read_text().split())
+    assert pinned["pulumi-policy"] in sdk_speedup.KNOWN_SDK_VERSIONS
+    assert version("pulumi-policy") == pinned["pulumi-policy"]
+    assert sdk_speedup.unsupported_reason() is None

@@ -104,5 +104,27 @@ def test_real_preview_always_uses_the_policy_pack_and_the_stack_config():
     assert job["needs"] == ["stacks", "offline-check"]
     step = next(s for s in job["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
     assert step["with"]["command"] == "preview" and step["with"]["policyPacks"] == "policies"
-    assert step["with"]["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
+    assert step["with"]["policyPackConfigs"] == "${{ steps.stack.outputs.policy-config }}"
+    credentials = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@"))
+    assert credentials["with"]["aws-region"] == "${{ steps.stack.outputs.region }}"
+    outputs = next(s for s in job["steps"] if s.get("id") == "stack")
+    assert "tools/stack_matrix.py --outputs" in outputs["run"]
     assert job["strategy"]["matrix"]["stack"] == MATRIX
+
+
+def test_the_preview_job_reads_each_stacks_region_and_its_policy_config_if_any(tmp_path):
+    def outputs(stack: str) -> tuple[int, str, str]:
+        run = subprocess.run([sys.executable, str(PROJECT_DIR / "tools" / "stack_matrix.py"), "--outputs", stack,
+                              str(tmp_path)], capture_output=True, text=True)
+        return run.returncode, run.stdout, run.stderr
+
+    (tmp_path / "policies" / "config").mkdir(parents=True)
+    (tmp_path / "policies" / "config" / "prod.json").write_text("{}")
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  aws:region: us-east-2\n")
+    (tmp_path / "Pulumi.new.yaml").write_text("config:\n  aws:region: ap-south-1\n")
+    (tmp_path / "Pulumi.noregion.yaml").write_text("config:\n  rdsplatform:multiAz: true\n")
+    assert outputs("prod")[:2] == (0, "region=us-east-2\npolicy-config=policies/config/prod.json\n")
+    code, out, err = outputs("new")
+    assert (code, out) == (0, "region=ap-south-1\npolicy-config=\n") and "policies/config/new.json does not exist" in err
+    code, out, err = outputs("noregion")
+    assert code == 1 and out == "" and "Pulumi.noregion.yaml sets no aws:region" in err

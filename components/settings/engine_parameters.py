@@ -7,9 +7,19 @@ log_min_duration_statement, ...) and "Parameters for MySQL" / "Parameters for Ma
 (innodb_*, binlog_*, require_secure_transport, slow_query_log, ...); Aurora engines take their
 RDS twin's names. The table holds names distinctive of one family; names both share
 (max_connections, ...) pass.
+
+Beyond the table, the engines' own complete lists (parameter_names/: PostgreSQL 15's
+`postgres --describe-config`, MariaDB 10.11's `mariadbd --verbose --help`; AWS publishes no
+offline list, and DescribeEngineDefaultParameters needs an account): a name that is a setting of
+the other family's engine and not of this family's is refused. A heuristic, stated: a name in
+neither list passes (RDS-only names such as aurora_*, settings newer than those versions, MySQL
+8.0 names MariaDB lacks), so it refuses only what one engine knows and the other does not.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
 
 from components.settings.base import config_key
 from components.settings.model import Settings
@@ -35,12 +45,23 @@ ONLY = {
 TLS = {"PostgreSQL": "rds.force_ssl", "MySQL/MariaDB": "require_secure_transport"}
 
 
+_LISTS = {"PostgreSQL": "postgresql-15.txt", "MySQL/MariaDB": "mariadb-10.11.txt"}
+
+
+@lru_cache(maxsize=None)
+def engine_parameter_names(family: str) -> frozenset[str]:
+    """Every setting name of the family's engine (lower case), from parameter_names/."""
+    text = (Path(__file__).parent / "parameter_names" / _LISTS[family]).read_text()
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def family_of_parameter(name: str) -> str | None:
     """The engine family a parameter name belongs to only, or None when it is not distinctive."""
     for family, (prefixes, names) in ONLY.items():
         if name in names or name.startswith(prefixes):
             return family
-    return None
+    known = [family for family in _LISTS if name.lower() in engine_parameter_names(family)]
+    return known[0] if len(known) == 1 else None
 
 
 def parameter_problems(s: Settings) -> list[str]:
@@ -48,6 +69,11 @@ def parameter_problems(s: Settings) -> list[str]:
     mine = FAMILY[s.engine]
     problems = []
     for name in s.parameters:
+        if not name or name.strip() != name or any(c.isspace() for c in name):
+            # AWS names no parameter so: the parameter group would be refused at deploy.
+            problems.append(f"{config_key('parameters')}: the parameter name {name!r} is empty or has spaces; "
+                            "give the name as in the RDS User Guide's parameter list, e.g. log_connections")
+            continue
         family = family_of_parameter(name)
         if family is not None and family != mine:
             tls = f" (its TLS switch is {TLS[mine]}, which the platform sets)" if name == TLS[family] else ""

@@ -237,7 +237,3 @@ class Settings(SettingsModel):
     @property
     def is_aurora(self) -> bool:
         return self.deployment_option == "aurora"
-
-    @property
-    def major_version(self) -> str:
-        return self.engine_spec.major_of(self.version) or self.version

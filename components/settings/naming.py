@@ -29,6 +29,12 @@ Sources, one per rule below (AWS API references, as quoted in their SDK docs):
   length 64"), so the resource names the program gives its roles have at most 56 characters.
 - KMS developer guide, "Create aliases": "The alias must be string of 1–256 characters. It can
   contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-)."
+- Lambda CreateFunction, FunctionName: a name alone "is limited to 64 characters in length" (the
+  rotation function is <identifier>-rotation, components/rotation.py).
+
+Two checks read these rules: identifier_problems (the stack name, then the length of every
+RDS identifier and of the rotation function, each with its API page) and naming_problems (the
+characters of every derived name, and the lengths the first does not check).
 """
 
 from __future__ import annotations
@@ -44,6 +50,11 @@ _RDS_ALLOWED = ("lowercase letters, digits and single hyphens, starting with a l
                 "with a hyphen (RDS stores identifiers in lowercase)")
 
 
+CLUSTER_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+INSTANCE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
+LAMBDA_DOC = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"
+
+
 @dataclass(frozen=True)
 class NameRule:
     """What AWS accepts as one kind of name."""
@@ -52,11 +63,14 @@ class NameRule:
     max_length: int
     pattern: str
     allowed: str
+    doc: str = ""  # the API page a length refusal points at
 
 
-RDS_INSTANCE = NameRule("RDS DB instance identifier", 63, _RDS_SHAPE, _RDS_ALLOWED)
-AURORA_CLUSTER = NameRule("Aurora DB cluster identifier", 63, _RDS_SHAPE, _RDS_ALLOWED)
-MULTI_AZ_CLUSTER = NameRule("Multi-AZ DB cluster identifier", 52, _RDS_SHAPE, _RDS_ALLOWED)
+RDS_INSTANCE = NameRule("RDS DB instance identifier", 63, _RDS_SHAPE, _RDS_ALLOWED, INSTANCE_DOC)
+AURORA_CLUSTER = NameRule("Aurora DB cluster identifier", 63, _RDS_SHAPE, _RDS_ALLOWED, CLUSTER_DOC)
+MULTI_AZ_CLUSTER = NameRule("Multi-AZ DB cluster identifier", 52, _RDS_SHAPE, _RDS_ALLOWED, CLUSTER_DOC)
+LAMBDA_FUNCTION = NameRule("Lambda function name", 64, r"[A-Za-z0-9_-]+", "ASCII letters, digits, '-' and '_'",
+                           LAMBDA_DOC)
 GLOBAL_CLUSTER = NameRule("Aurora global cluster identifier", 63, _RDS_SHAPE, _RDS_ALLOWED)
 SNAPSHOT = NameRule("final snapshot identifier", 255, _RDS_SHAPE, _RDS_ALLOWED)
 # No length is documented for proxy names; their characters are checked.
@@ -72,11 +86,41 @@ IAM_ROLE = NameRule("IAM role name (before pulumi-aws adds '-' and 7 random char
 KMS_ALIAS = NameRule("KMS alias", 256, r"alias/[A-Za-z0-9/_-]+", "ASCII letters, digits, '/', '_' and '-'")
 
 
-# A stack name that can be part of an RDS identifier; identifier_rules refuses any other.
+# A stack name that can be part of an RDS identifier; identifier_problems refuses any other.
 STACK_NAME = r"[a-z0-9]+(-[a-z0-9]+)*"
-# identifier_rules checks the lengths of the primary's, readers' and DR identifiers, and
-# region_rules the replicas'; here only their characters, so no problem is reported twice.
+# identifier_problems checks the lengths of the primary's, readers' and DR identifiers, and
+# region_rules the replicas'; naming_problems only their characters, so no problem is reported twice.
 LENGTHS_CHECKED_ELSEWHERE = (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER, GLOBAL_CLUSTER)
+
+
+def _identifiers(s: Settings) -> list[tuple[str, NameRule]]:
+    """(identifier, its rule) of every identifier whose length identifier_problems checks."""
+    base = s.identifier
+    rotation = [(f"{base}-rotation", LAMBDA_FUNCTION)] if s.rotates_secret else []
+    if s.deployment_option == "multi-az-cluster":
+        return [(base, MULTI_AZ_CLUSTER)] + rotation
+    if s.deployment_option == "instance":
+        return [(base, RDS_INSTANCE)] + rotation
+    out = [(base, AURORA_CLUSTER)] + rotation
+    readers = max(s.cluster.readers, 1)
+    # The longest instance names: the last declared reader of the primary and of the DR cluster.
+    out.append((f"{base}-reader-{readers}", RDS_INSTANCE))
+    if s.disaster_recovery is not None:
+        out += [(f"{base}-dr", AURORA_CLUSTER), (f"{base}-dr-reader-{readers}", RDS_INSTANCE)]
+    return out
+
+
+def identifier_problems(s: Settings) -> list[str]:
+    """The stack name makes a valid RDS identifier, and every derived identifier fits its limit."""
+    env = s.environment
+    if not re.fullmatch(STACK_NAME, env):
+        return [f"stack name {env!r}: the RDS identifier is <name>-<stack> ({s.identifier!r}); a stack name "
+                "used here must be lowercase letters, digits and single hyphens, not ending with a hyphen "
+                f"(see {INSTANCE_DOC}, DBInstanceIdentifier)"]
+    return [f"{config_key('name')} = {s.name!r} on stack {env!r}: identifier {identifier!r} has "
+            f"{len(identifier)} characters, more than the {rule.max_length} AWS allows here; shorten name "
+            f"(see {rule.doc})"
+            for identifier, rule in _identifiers(s) if len(identifier) > rule.max_length]
 
 
 def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
@@ -132,7 +176,7 @@ def name_problem(rule: NameRule, name: str, check_length: bool = True) -> str | 
 def naming_problems(s: Settings) -> list[str]:
     """Every derived name is valid for its resource, and no two resources get the same name."""
     if not re.fullmatch(STACK_NAME, s.environment):
-        return collision_problems(s)  # identifier_rules names the stack name once, with its rule
+        return collision_problems(s)  # identifier_problems names the stack name once, with its rule
     problems: list[str] = []
     for origin, name, rule in derived_names(s):
         problem = name_problem(rule, name, check_length=rule not in LENGTHS_CHECKED_ELSEWHERE)

@@ -24,13 +24,13 @@ POLICY_KEYS: dict[str, tuple[str, str]] = {
     "rds-iam-authentication": ("iamAuth", "true"),
     "rds-no-default-master-username": ("masterUsername", "a name that is not a well-known default"),
     "secret-recovery-window": ("secretRecoveryWindowDays", "at least the policy's minimum (days)"),
-    "rds-credentials-rotate": ("credentialsMode", "managed"),
+    "rds-credentials-rotate": ("secretRotationDays", "the days between rotations, 1 up to the policy's maximumDays"),
     "log-group-retention": ("logRetentionDays", "at least the policy's minimum (days)"),
     "rds-alarms-notify": ("alarms.enabled", "true"),
     "rds-event-subscription": ("alarms.enabled", "true"),
     "rds-required-tags": ("tags", "every tag the policy requires"),
     "rds-proxy-iam-auth": ("proxy.iamAuth", "true"),
-    "rds-cross-region-backups": ("disasterRecovery.replicateBackups", "true, with a disasterRecovery region"),
+    "rds-cross-region-backups": ("disasterRecovery.replicateBackups", "true"),
     "rds-backup-replication-retention": ("disasterRecovery.backupRetentionDays",
                                          "at least the policy's minimum (days)"),
     "no-public-ingress-to-database-ports": ("allowedCidrs", "private ranges only"),
@@ -38,10 +38,19 @@ POLICY_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def config_key(policy: str) -> str | None:
-    """The namespaced key that fixes `policy` in this program (rdsplatform:multiAz), or None."""
+# Without a disasterRecovery object there is no region to copy backups to: that is what to add
+# (its replicateBackups defaults to true, components/settings/replicas.py).
+_NO_DISASTER_RECOVERY = ("disasterRecovery.region",
+                         "the region to copy backups to (add disasterRecovery with its vpcCidr, "
+                         "or vpcId and subnetIds; replicateBackups defaults to true)")
+
+
+def config_fix(policy: str, stack_keys: set[str] | frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """(namespaced key, what to set it to) that fixes `policy`, given the keys the stack file sets."""
     entry = POLICY_KEYS.get(policy)
-    return f"{PROJECT}:{entry[0]}" if entry else None
+    if entry and entry[0].startswith("disasterRecovery.") and f"{PROJECT}:disasterRecovery" not in stack_keys:
+        entry = _NO_DISASTER_RECOVERY
+    return (f"{PROJECT}:{entry[0]}", entry[1]) if entry else None
 
 
 def from_this_program(urn: str) -> bool:

@@ -18,11 +18,13 @@ import pydantic
 from pydantic.alias_generators import to_camel
 
 from components.settings import engine_parameters, naming, regions, secrets, tagging
-from components.settings.base import PROJECT, SettingsError, SettingsModel, config_key
+from components.settings.base import PROJECT, REGION_PATTERN, SettingsError, SettingsModel, config_key
 from components.settings.model import Settings
 from components.settings.rules import cross_field_problems
 
-# Pulumi.yaml declares "unset" as "" or 0 (project config needs a default of the key's type).
+# Pulumi.yaml declares "unset" as "" or 0 (project config needs a default of the key's type):
+# each key whose model default is None, with its Pulumi.yaml default (tests/test_settings_package.py
+# keeps the two equal).
 UNSET = {"engineVersion": "", "vpcId": "", "iops": 0, "storageThroughput": 0, "port": 0,
          "azCount": 0, "databaseInsights": ""}
 
@@ -31,7 +33,8 @@ STRUCTURED = frozenset({
     "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters",
     "replicas", "disasterRecovery", "proxy", "alarms", "restore", "cluster", "alarmHttpsEndpoints",
 })
-# What the models' patterns mean, for people (pydantic would print the regular expression).
+# What the models' patterns mean, for people (pydantic would print the regular expression);
+# one entry per pattern of a settings model (tests/test_settings_package.py keeps them equal).
 PATTERN_TEXT = {
     r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$": "must be 2-40 lowercase letters, digits and hyphens, starting with a "
                                        "letter and not ending with a hyphen",
@@ -40,6 +43,7 @@ PATTERN_TEXT = {
     r"^[A-Za-z][A-Za-z0-9_]{0,62}$": "must be 1-63 letters, digits and underscores, starting with a letter",
     r"^[A-Za-z][A-Za-z0-9_]{0,15}$": "must be 1-16 letters, digits and underscores, starting with a letter",
     r"^vpc-[0-9a-f]{8,17}$": "must be a VPC id (vpc-0123abcd...)",
+    REGION_PATTERN: "must be an AWS region code such as eu-west-1",
 }
 # Shape errors in the words of a stack file (pydantic speaks of tuples and model instances).
 TYPE_TEXT = {
@@ -160,9 +164,10 @@ def parse_config_text(values: dict[str, str], *, environment: str, secret_keys: 
             structured = key in STRUCTURED or (looks_scalar_json(text) and not is_text(key))
             raw[key] = json.loads(text) if structured else text
         except json.JSONDecodeError as exc:
-            given = secrets.REDACTED if secrets.is_secret_setting(key) else repr(text[:200])
-            problems.append(f"{config_key(key)} = {given}: not valid JSON for a structured setting "
-                            f"({exc.msg} at character {exc.pos}); give a list [...] or an object {{...}}")
+            # The text is not echoed: a broken object may hold a credential in any field, and
+            # only the secret keys' values are known to be secret.
+            problems.append(f"{config_key(key)}: not valid JSON for a structured setting "
+                            f"({exc.msg} at character {exc.pos} of {len(text)}); give a list [...] or an object {{...}}")
     try:
         settings = parse(raw, environment=environment, region=values.get("aws:region"), secret_keys=secret_keys)
     except SettingsError as exc:

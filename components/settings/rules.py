@@ -8,8 +8,8 @@ this module runs them in a fixed order and holds the small ones (restore, alarms
 from __future__ import annotations
 
 from components.settings import (
-    credentials_rules, deployment_rules, engine_rules, identifier_rules, insights_rules, network_rules,
-    region_rules, storage_rules,
+    credentials_rules, deployment_rules, engine_rules, insights_rules, naming, network_rules, region_rules,
+    storage_rules,
 )
 from components.settings.base import config_key
 from components.settings.model import Settings
@@ -28,7 +28,7 @@ def cross_field_problems(s: Settings) -> list[str]:
         *region_rules.partition_problems(s),
         *credentials_rules.credentials_problems(s),
         *insights_rules.insights_problems(s),
-        *identifier_rules.identifier_problems(s),
+        *naming.identifier_problems(s),
         *restore_problems(s),
         *alarm_problems(s),
         *proxy_problems(s),

@@ -18,11 +18,17 @@ changes the properties it is given (rds_guardrails' checks are pure functions), 
 one call share one deserialized copy of each resource and its proxy: AnalyzeStack used to
 convert every resource of the stack once per stack policy (14 of them). The protocol tests
 run through it.
+
+It patches the SDK's internals, so it patches only a pulumi-policy release it was checked
+against (KNOWN_SDK_VERSIONS) that still has every name it touches; any other SDK runs its own
+plain path, slower and the same. A newer release once changed what it relied on and broke a
+real preview: add a version here only after tests/test_speed_paths.py passes with it.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import threading
 import types
 from typing import Iterable, Mapping, Optional
@@ -33,6 +39,12 @@ import pulumi_policy.policy as _sdk_policy
 
 # The SDK's handlers whose conversions are remembered for the length of one call.
 HANDLERS = ("Analyze", "Remediate", "AnalyzeStack")
+# The pulumi-policy releases whose internals this module was checked against (the pin in
+# policies/requirements.txt is one of them).
+KNOWN_SDK_VERSIONS = frozenset({"1.21.0"})
+# What it patches or wraps: in the SDK's policy module, and on its servicer class.
+_MODULE_NAMES = ("json_format", "deserialize_properties", "unknown_checking_proxy", "_PolicyAnalyzerServicer")
+_SERVICER_NAMES = ("__init__", "Analyze", "AnalyzeStack")
 # Per thread (the server runs four calls at once), inside one handler call: each remembered
 # function's result by the identity of its argument. The argument is held in the memo, so no
 # id is reused while the call lasts; the memo is dropped when the call returns.
@@ -126,7 +138,9 @@ def _filter_by_type(servicer_class: type) -> None:
     def __init__(self, *args, **kwargs):  # noqa: N807 (wraps the SDK's)
         init(self, *args, **kwargs)
         attribute = f"_{servicer_class.__name__.lstrip('_')}__policies"  # the SDK's private list
-        setattr(self, attribute, _PoliciesOfTheRequest(getattr(self, attribute)))
+        policies = getattr(self, attribute, None)
+        if isinstance(policies, list):  # else every policy is visited, as without the filter
+            setattr(self, attribute, _PoliciesOfTheRequest(policies))
 
     def Analyze(self, request, context):  # noqa: N802 (the SDK's name)
         _serving.type = request.type
@@ -139,12 +153,34 @@ def _filter_by_type(servicer_class: type) -> None:
     servicer_class._filters_by_type = True
 
 
-def install(resource_types: Optional[Mapping[str, Iterable[str]]] = None, read_only_policies: bool = False) -> None:
+def unsupported_reason() -> Optional[str]:
+    """Why the installed pulumi-policy must keep its plain path, or None when it can be patched."""
+    try:
+        version = importlib.metadata.version("pulumi-policy")
+    except importlib.metadata.PackageNotFoundError:
+        version = "of unknown version"
+    if version not in KNOWN_SDK_VERSIONS:
+        return f"pulumi-policy {version} is not a release this speed-up was checked against " \
+               f"({', '.join(sorted(KNOWN_SDK_VERSIONS))})"
+    servicer_class = getattr(_sdk_policy, "_PolicyAnalyzerServicer", None)
+    missing = [name for name in _MODULE_NAMES if not hasattr(_sdk_policy, name)]
+    missing += [f"_PolicyAnalyzerServicer.{name}" for name in _SERVICER_NAMES
+                if servicer_class is not None and not hasattr(servicer_class, name)]
+    if missing:
+        return f"pulumi-policy {version} has no {', '.join(missing)}"
+    return None
+
+
+def install(resource_types: Optional[Mapping[str, Iterable[str]]] = None,
+            read_only_policies: bool = False) -> Optional[str]:
     """Point the SDK's policy module at the remembering json_format (each message converted
     once per handler call) and, given each resource policy's types, visit only a request's own
     policies; with `read_only_policies` (no policy changes the properties it is given) the
     policies of one call share one deserialized copy of each resource instead of one each
-    (idempotent)."""
+    (idempotent). On an SDK it does not know, nothing: the reason is returned."""
+    reason = unsupported_reason()
+    if reason is not None:
+        return reason
     servicer_class = _sdk_policy._PolicyAnalyzerServicer
     if not isinstance(_sdk_policy.json_format, _RememberingJsonFormat):
         _sdk_policy.json_format = _RememberingJsonFormat()
@@ -158,3 +194,4 @@ def install(resource_types: Optional[Mapping[str, Iterable[str]]] = None, read_o
         _resource_types.update({name: frozenset(types_) for name, types_ in resource_types.items()})
         if not getattr(servicer_class, "_filters_by_type", False):
             _filter_by_type(servicer_class)
+    return None

@@ -109,7 +109,10 @@ def _alarms(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     for db in _databases(resources):
         ident = get(db.props, "identifier") or get(db.props, "clusterIdentifier")
         if isinstance(ident, str) and ident not in covered:
-            found.append(Problem(db, f"no CloudWatch alarm on '{ident}' notifies an SNS topic"))
+            # A cluster's metrics carry DBClusterIdentifier, not an instance's dimension.
+            fix = (_ALARMS_FIX.replace("DBInstanceIdentifier", "DBClusterIdentifier")
+                   if db.type == CLUSTER else None)
+            found.append(Problem(db, f"no CloudWatch alarm on '{ident}' notifies an SNS topic", fix))
     return found
 
 
@@ -132,7 +135,9 @@ def _event_subscription(resources: Sequence[Resource], _config: dict) -> list[Pr
     for db in _databases(resources):
         ident = get(db.props, "identifier") or get(db.props, "clusterIdentifier")
         if isinstance(ident, str) and ident not in named:
-            found.append(Problem(db, f"no RDS event subscription covers '{ident}'"))
+            # A cluster's events come from the source type db-cluster.
+            fix = _EVENTS_FIX.replace("db-instance", "db-cluster") if db.type == CLUSTER else None
+            found.append(Problem(db, f"no RDS event subscription covers '{ident}'", fix))
     return found
 
 
@@ -151,6 +156,10 @@ def _required_tags(resources: Sequence[Resource], config: dict) -> list[Problem]
     return found
 
 
+_ALARMS_FIX = ("add aws.cloudwatch.MetricAlarm resources with dimensions DBInstanceIdentifier and alarmActions "
+               "set to a topic ARN")
+_EVENTS_FIX = "add an aws.rds.EventSubscription with sourceType db-instance and its identifier in sourceIds"
+
 RULES = [
     StackRule("rds-tls-required", "The parameter group of every database requires TLS", _tls,
               fix="set the parameter group's TLS parameter", anchors="CKV2_AWS_69, RDS.38/39/41/44"),
@@ -163,11 +172,10 @@ RULES = [
               config={"maximumDays": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90}}),
     StackRule("rds-alarms-notify", "Every database has CloudWatch alarms whose actions reach an SNS topic",
               _alarms, anchors="no peer check", severity="medium",
-              fix="add aws.cloudwatch.MetricAlarm resources with dimensions DBInstanceIdentifier and alarmActions "
-                  "set to a topic ARN"),
+              fix=_ALARMS_FIX),
     StackRule("rds-event-subscription", "Every database is covered by an RDS event subscription", _event_subscription,
               anchors="RDS.19-22", severity="medium",
-              fix="add an aws.rds.EventSubscription with sourceType db-instance and its identifier in sourceIds"),
+              fix=_EVENTS_FIX),
     StackRule("rds-required-tags", "RDS databases carry the required tags", _required_tags, anchors="RDS.28-33",
               severity="low", fix="add them to tags (or the provider's defaultTags)",
               config={"keys": {"type": "array", "items": {"type": "string"}, "default": ["Environment", "Owner"]}}),

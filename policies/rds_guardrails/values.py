@@ -46,10 +46,6 @@ def items(value: Any) -> list:
     return out
 
 
-def is_unknown(*values: Any) -> bool:
-    return any(v is UNKNOWN for v in values)
-
-
 def is_customer_managed_key(key: Any) -> bool:
     """True for a key ARN/id/alias the customer controls; False for unset or alias/aws/*."""
     return isinstance(key, str) and key != "" and not AWS_MANAGED_ALIASES.search(key)

@@ -52,7 +52,8 @@ def test_fix_hints_name_the_config_key_for_this_programs_resources(capsys):
     main(["--stack", "dev", "--quiet"])
     out = capsys.readouterr().out
     line = _line_of(PROJECT_DIR / "Pulumi.dev.yaml", "rdsplatform:multiAz:")
-    assert f"Fix: set rdsplatform:multiAz to true (Pulumi.dev.yaml line {line})." in out
+    assert (f"Fix: set rdsplatform:multiAz to true (Pulumi.dev.yaml line {line}; "
+            "try: --config rdsplatform:multiAz=true).") in out
     assert "Fix: set multiAz: true" not in out  # the property hint is for other programs
 
 
@@ -62,8 +63,9 @@ def test_fix_hints_keep_the_resource_property_for_other_programs():
     ours = Violation("rds-multi-az", "mandatory", message,
                      "urn:pulumi:dev::rdsplatform::rdsplatform:index:DatabasePlatform$aws:rds/instance:Instance::db")
     assert shown_message(other, "dev") == message
-    assert shown_message(ours, "dev").endswith("Fix: set rdsplatform:multiAz to true "
-                                               f"(Pulumi.dev.yaml line {_line_of(PROJECT_DIR / 'Pulumi.dev.yaml', 'multiAz:')}).")
+    line = _line_of(PROJECT_DIR / 'Pulumi.dev.yaml', 'multiAz:')
+    assert shown_message(ours, "dev").endswith(
+        f"Fix: set rdsplatform:multiAz to true (Pulumi.dev.yaml line {line}; try: --config rdsplatform:multiAz=true).")
 
 
 def test_every_mapped_policy_and_key_exists():
