@@ -82,7 +82,9 @@ ENGINES: dict[str, EngineSpec] = {
     ),
     "mysql": EngineSpec(
         name="mysql",
-        default_version="8.0",
+        # 8.0 left RDS standard support on 2026-07-31 (MySQL release calendar): a new database on
+        # it is billed for Extended Support, or refused with Extended Support disabled.
+        default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
@@ -125,6 +127,8 @@ ENGINES["aurora-postgresql"] = replace(
 ENGINES["aurora-mysql"] = replace(
     ENGINES["mysql"],
     name="aurora-mysql",
+    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support until 2028-04-30.
+    default_version="8.0",
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
     tls_parameter=("require_secure_transport", "ON"),
@@ -238,6 +242,15 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_per_gib=(0.5, 1000),
     ),
 }
+
+# RDS Extended Support (RDS API CreateDBInstance / CreateDBCluster / CreateGlobalCluster,
+# EngineLifecycleSupport; default open-source-rds-extended-support): the engines it applies to.
+# Instances: "only to RDS for MySQL and RDS for PostgreSQL" (MariaDB has none); global clusters:
+# "only to Aurora PostgreSQL-based global databases".
+EXTENDED_SUPPORT = "open-source-rds-extended-support"
+EXTENDED_SUPPORT_DISABLED = "open-source-rds-extended-support-disabled"
+EXTENDED_SUPPORT_ENGINES = frozenset({"postgres", "mysql", "aurora-postgresql", "aurora-mysql"})
+GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES = frozenset({"aurora-postgresql"})
 
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25

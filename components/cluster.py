@@ -102,6 +102,8 @@ class DatabaseCluster(pulumi.ComponentResource):
             apply_immediately=args.basics.apply_immediately,
             # pulumi-aws Cluster.database_insights_mode; None leaves the AWS default.
             database_insights_mode=args.basics.database_insights,
+            # pulumi-aws Cluster.engine_lifecycle_support: Aurora and Multi-AZ DB clusters.
+            engine_lifecycle_support=args.basics.engine_lifecycle_support,
             **self._option_settings(args, monitoring_role_arn),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.basics.protect,

@@ -71,6 +71,8 @@ def instance_args(b: InstanceBasics, *, parameter_group_name: pulumi.Input[str],
         # pulumi-aws Instance.database_insights_mode ("standard", "advanced"); settings check the
         # class and, for advanced, PI on with >= 465 days (components/settings/insights_rules.py).
         database_insights_mode=d.database_insights,
+        # pulumi-aws Instance.engine_lifecycle_support: MySQL and PostgreSQL only (None for MariaDB).
+        engine_lifecycle_support=d.engine_lifecycle_support,
         enabled_cloudwatch_logs_exports=list(d.engine.log_exports),
         iam_database_authentication_enabled=d.iam_auth,
         auto_minor_version_upgrade=d.auto_minor_version_upgrade,
