@@ -252,6 +252,24 @@ EXTENDED_SUPPORT_DISABLED = "open-source-rds-extended-support-disabled"
 EXTENDED_SUPPORT_ENGINES = frozenset({"postgres", "mysql", "aurora-postgresql", "aurora-mysql"})
 GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES = frozenset({"aurora-postgresql"})
 
+# Final snapshots: `<identifier>-final-<hex of 4 random bytes>` (components/instance_parts.py).
+# DeleteDBInstance / DeleteDBCluster FinalDBSnapshotIdentifier: 1-255 letters, digits, hyphens;
+# CreateDBClusterSnapshot DBClusterSnapshotIdentifier: 1-63, so clusters keep to 63.
+FINAL_SNAPSHOT_SUFFIX_BYTES = 4
+FINAL_SNAPSHOT_LIMITS = {"instance": 255, "cluster": 63}
+
+
+def final_snapshot_stem(identifier: str, kind: str) -> str:
+    """The part before the random suffix: `<identifier>-final`, shortened to fit the kind's limit."""
+    room = FINAL_SNAPSHOT_LIMITS[kind] - len("-final-") - 2 * FINAL_SNAPSHOT_SUFFIX_BYTES
+    return f"{identifier[:room].rstrip('-')}-final"
+
+
+def final_snapshot_longest(identifier: str, kind: str) -> str:
+    """The final snapshot identifier with the largest suffix, for name checks."""
+    return f"{final_snapshot_stem(identifier, kind)}-{'f' * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES}"
+
+
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25
 
