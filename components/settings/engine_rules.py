@@ -60,12 +60,12 @@ def operation_problems(s: Settings) -> list[str]:
             "credentialsMode 'generated' or turn blueGreenUpdate off"
         )
     # RDS User Guide, "Limitations and considerations for Amazon RDS blue/green deployments",
-    # General limitations: "Blue/green deployments aren't supported for the following features:
-    # Amazon RDS Proxy; Cascading read replicas; Cross-Region read replicas; ..."
+    # General limitations: no cascading or cross-Region read replicas. RDS Proxy is supported for
+    # RDS for PostgreSQL, MySQL and MariaDB ("Using RDS Proxy with Blue/Green Deployments"); its one
+    # limitation, that the blue instance is a proxy target before the deployment is created, holds
+    # here: the proxy targets the instance from the first `up`, and the provider creates a blue/green
+    # deployment only for a later update.
     bg_doc = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
-    if s.blue_green_update and s.proxy is not None:
-        problems.append(f"{key('blueGreenUpdate')} = true with {key('proxy')}: RDS blue/green deployments do not "
-                        f"support RDS Proxy; turn one of them off (see {bg_doc})")
     cross_region = [r.name for r in s.replicas if s.is_cross_region(r)]
     if s.blue_green_update and cross_region:
         problems.append(f"{key('blueGreenUpdate')} = true with cross-region {key('replicas')} {cross_region}: RDS "
