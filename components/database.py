@@ -73,19 +73,17 @@ class Database(pulumi.ComponentResource):
         credentials = dict(args.credentials)
         identity: dict[str, Any] = {"db_name": args.db_name}
         # What replaces an aws.rds.Instance (plan/forcenew.json) and the identifier (renamed in place,
-        # but then the old final snapshot name no longer applies).
+        # but then the old final snapshot name no longer applies). Not the restore source: it is
+        # ignored after create, so adding it to a live stack must change nothing.
         replaced_by: dict[str, pulumi.Input[str]] = {
             "identifier": args.basics.identifier, "engine": args.basics.engine.name, "region": args.basics.region,
-            "kmsKeyId": args.basics.kms_key_arn}
+            "kmsKeyId": args.basics.kms_key_arn, "dbName": args.db_name,
+            "username": str(args.credentials.get("username", ""))}
         if args.restore is not None:
             # A restored database keeps the source's master user name and database; sending
             # ours would make the provider plan a replacement on the next run.
             credentials.pop("username", None)
             identity = {}
-            replaced_by["restoredFrom"] = (args.restore.snapshot_identifier
-                                           or args.restore.source_db_instance_identifier or "")
-        else:
-            replaced_by.update({"dbName": args.db_name, "username": str(credentials.get("username", ""))})
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             **instance_parts.instance_args(

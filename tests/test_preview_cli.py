@@ -57,7 +57,7 @@ def test_output_through_a_pipe_is_whole_although_the_process_skips_teardown():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     quiet = _run("--stack", "prod", "--quiet", env=env)
     assert quiet.returncode == 0, quiet.stderr
-    assert quiet.stdout.rstrip().splitlines()[-1].startswith("verdict: stack prod, 94 resources")
+    assert quiet.stdout.rstrip().splitlines()[-1].startswith("verdict: stack prod, 95 resources")
 
 
 def test_json_on_stdout_is_the_report_alone():
