@@ -639,15 +639,17 @@ def test_the_program_refuses_every_user_name_the_pack_refuses():
 @pytest.mark.parametrize("type_, today, warning_days, version, lifecycle_value, expected", [
     ("aws:rds/instance:Instance", "2028-08-31", 180, "16", None, None),  # 181 days ahead: not yet
     ("aws:rds/instance:Instance", "2028-09-01", 180, "16", "open-source-rds-extended-support-disabled",
-     "ends on 2029-02-28, in 180 days: after that RDS refuses to create it and upgrades an existing one"),
+     "ends on 2029-02-28, within the 180-day warning: after that RDS refuses to create it and upgrades an "
+     "existing one"),
     ("aws:rds/instance:Instance", "2028-09-01", 180, "16", "open-source-rds-extended-support",
-     "in 180 days: after that RDS bills Extended Support"),
-    ("aws:rds/instance:Instance", "2026-12-05", 900, "16", None, "ends on 2029-02-28, in 816 days"),
+     "within the 180-day warning: after that RDS bills Extended Support"),
+    # 816 days from 2026-12-05 to 2029-02-28.
+    ("aws:rds/instance:Instance", "2026-12-05", 816, "16", None, "ends on 2029-02-28, within the 816-day warning"),
     ("aws:rds/instance:Instance", "2026-12-05", 815, "16", None, None),
     ("aws:rds/instance:Instance", "2026-12-05", 180, "13", "open-source-rds-extended-support-disabled",
-     "standard support of postgres 13 ended on 2026-02-28, 280 days before 2026-12-05"),
+     "standard support of postgres 13 ended on 2026-02-28: RDS refuses to create it"),
     ("aws:rds/cluster:Cluster", "2029-03-01", 180, "16.4", None,
-     "standard support of aurora-postgresql 16 ended on 2029-02-28, 1 day before 2029-03-01: RDS bills"),
+     "standard support of aurora-postgresql 16 ended on 2029-02-28: RDS bills Extended Support for it"),
     ("aws:rds/instance:Instance", "2026-12-05", 180, "99", "open-source-rds-extended-support-disabled", None),
 ])
 def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_, today, warning_days, version,

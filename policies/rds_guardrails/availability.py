@@ -122,15 +122,12 @@ def _standard_support_ending(props: Any, config: dict, _opts: Any = None) -> Opt
     # existing one's major version; enabled (or unset), RDS bills Extended Support.
     then = ("RDS refuses to create it and upgrades an existing one to a supported major version"
             if disabled else "RDS bills Extended Support for it")
+    # No day count in the message: a plan's verdict stays the same text from one day to the next.
     if days < 0:
-        return f"standard support of {engine} {major} ended on {end.isoformat()}, {_days(-days)} before " \
-               f"{now.isoformat()}: {then} (engineVersion)"
-    return f"standard support of {engine} {major} ends on {end.isoformat()}, in {_days(days)}: after that " \
-           f"{then} (engineVersion)"
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+        return f"standard support of {engine} {major} ended on {end.isoformat()}: {then} (engineVersion)"
+    warning = int(config["warningDays"])
+    return f"standard support of {engine} {major} ends on {end.isoformat()}, within the {warning}-day warning: " \
+           f"after that {then} (engineVersion)"
 
 
 RULES = [
