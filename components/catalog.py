@@ -82,7 +82,9 @@ ENGINES: dict[str, EngineSpec] = {
     ),
     "mysql": EngineSpec(
         name="mysql",
-        default_version="8.0",
+        # 8.0 left RDS standard support on 2026-07-31 (MySQL release calendar): a new database on
+        # it is billed for Extended Support, or refused with Extended Support disabled.
+        default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
@@ -125,6 +127,8 @@ ENGINES["aurora-postgresql"] = replace(
 ENGINES["aurora-mysql"] = replace(
     ENGINES["mysql"],
     name="aurora-mysql",
+    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support until 2028-04-30.
+    default_version="8.0",
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
     tls_parameter=("require_secure_transport", "ON"),
@@ -152,6 +156,32 @@ MULTI_AZ_CLUSTER_STORAGE = ("gp3", "io1", "io2")
 MULTI_AZ_CLUSTER_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "general", "slowquery")}
 # Aurora Serverless v2 capacity in ACUs (0 pauses when idle), in steps of 0.5.
 SERVERLESS_ACU = (0.0, 256.0)
+# Serverless v2 auto-pause (min 0 ACU) needs at least these engine versions (Aurora UG "Scaling
+# to Zero ACUs with automatic pause and resume for Aurora Serverless v2", Prerequisites and
+# Limitations): Aurora PostgreSQL 16.3, 15.7, 14.12 or 13.15 (17 and later: any), Aurora MySQL
+# 3.08.0 (engine version 8.0.mysql_aurora.3.08.0). A major-only engineVersion lets AWS pick the
+# latest minor, which is above them.
+AUTO_PAUSE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html"
+AUTO_PAUSE_POSTGRES_MINORS = {13: 15, 14: 12, 15: 7, 16: 3}
+AUTO_PAUSE_AURORA_MYSQL = (3, 8, 0)
+
+
+def auto_pause_supported(engine: str, version: str) -> bool:
+    """Whether this engine version can scale to 0 ACUs (major-only versions: AWS picks a later minor)."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)]
+    if engine == "aurora-postgresql":
+        if len(numbers) < 2 or numbers[0] >= 17:
+            return bool(numbers) and numbers[0] >= 13
+        floor = AUTO_PAUSE_POSTGRES_MINORS.get(numbers[0])
+        return floor is not None and numbers[1] >= floor
+    if engine == "aurora-mysql":
+        aurora = re.search(r"mysql_aurora\.(\d+)\.(\d+)\.(\d+)", version)
+        if aurora is None:
+            return numbers[:2] != [5, 7]
+        return tuple(int(n) for n in aurora.groups()) >= AUTO_PAUSE_AURORA_MYSQL
+    return False
+
+
 # Aurora MySQL backtrack window: up to 72 hours.
 BACKTRACK_HOURS = (0, 72)
 
@@ -202,7 +232,7 @@ class StorageSpec:
     iops_settable: bool = False
     iops_required: bool = False
     iops_range: tuple[int, int] | None = None
-    # IOPS per GiB of allocated storage (io1 1–50, io2 0.5–1000).
+    # IOPS per GiB of allocated storage (io1 0.5–50, io2 0.5–1000).
     iops_per_gib: tuple[float, float] | None = None
     throughput_settable: bool = False
     throughput_range: tuple[int, int] | None = None
@@ -227,7 +257,10 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_settable=True,
         iops_required=True,
         iops_range=(1000, 256000),
-        iops_per_gib=(1, 50),
+        # RDS API CreateDBInstance, Iops: "For RDS for Db2, MariaDB, MySQL, Oracle, and PostgreSQL -
+        # Must be a multiple between .5 and 50 of the storage amount" (1 and 50 for SQL Server,
+        # which this program does not run); the pack's rds-io1-iops-ratio uses the same bounds.
+        iops_per_gib=(0.5, 50),
     ),
     "io2": StorageSpec(
         name="io2",
@@ -238,6 +271,33 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_per_gib=(0.5, 1000),
     ),
 }
+
+# RDS Extended Support (RDS API CreateDBInstance / CreateDBCluster / CreateGlobalCluster,
+# EngineLifecycleSupport; default open-source-rds-extended-support): the engines it applies to.
+# Instances: "only to RDS for MySQL and RDS for PostgreSQL" (MariaDB has none); global clusters:
+# "only to Aurora PostgreSQL-based global databases".
+EXTENDED_SUPPORT = "open-source-rds-extended-support"
+EXTENDED_SUPPORT_DISABLED = "open-source-rds-extended-support-disabled"
+EXTENDED_SUPPORT_ENGINES = frozenset({"postgres", "mysql", "aurora-postgresql", "aurora-mysql"})
+GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES = frozenset({"aurora-postgresql"})
+
+# Final snapshots: `<identifier>-final-<hex of 4 random bytes>` (components/instance_parts.py).
+# DeleteDBInstance / DeleteDBCluster FinalDBSnapshotIdentifier: 1-255 letters, digits, hyphens;
+# CreateDBClusterSnapshot DBClusterSnapshotIdentifier: 1-63, so clusters keep to 63.
+FINAL_SNAPSHOT_SUFFIX_BYTES = 4
+FINAL_SNAPSHOT_LIMITS = {"instance": 255, "cluster": 63}
+
+
+def final_snapshot_stem(identifier: str, kind: str) -> str:
+    """The part before the random suffix: `<identifier>-final`, shortened to fit the kind's limit."""
+    room = FINAL_SNAPSHOT_LIMITS[kind] - len("-final-") - 2 * FINAL_SNAPSHOT_SUFFIX_BYTES
+    return f"{identifier[:room].rstrip('-')}-final"
+
+
+def final_snapshot_longest(identifier: str, kind: str) -> str:
+    """The final snapshot identifier with the largest suffix, for name checks."""
+    return f"{final_snapshot_stem(identifier, kind)}-{'f' * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES}"
+
 
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25

@@ -151,6 +151,7 @@ class DatabasePlatform(pulumi.ComponentResource):
                 target_version=a.engine_version, invoke=pulumi.InvokeOutputOptions(provider=self.provider)),
             storage_encrypted=True,
             deletion_protection=a.deletion_protection,
+            engine_lifecycle_support=a.lifecycle_support,
             opts=self._child.merge(pulumi.ResourceOptions(protect=a.protect)),
         )
 

@@ -88,6 +88,9 @@ class GlobalClusterArgs:
     protect: bool
     # The primary cluster: the global cluster's version is never below what it runs.
     primary_identifier: str
+    # RDS API CreateGlobalCluster, EngineLifecycleSupport: "only applies to Aurora
+    # PostgreSQL-based global databases"; the member clusters state it for Aurora MySQL.
+    lifecycle_support: Optional[str] = None
 
 
 def global_cluster_args(s: Settings) -> GlobalClusterArgs:
@@ -95,7 +98,9 @@ def global_cluster_args(s: Settings) -> GlobalClusterArgs:
     return GlobalClusterArgs(region=s.region, global_cluster_identifier=f"{s.identifier}-global",
                              engine=s.engine_spec, engine_version=s.version,
                              deletion_protection=s.deletion_protection, protect=s.protect_resources,
-                             primary_identifier=s.identifier)
+                             primary_identifier=s.identifier,
+                             lifecycle_support=(s.lifecycle_support if s.engine in
+                                                catalog.GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES else None))
 
 
 # --- the databases ----------------------------------------------------------------------------------
@@ -126,6 +131,7 @@ def database_basics(s: Settings, *, identifier: str, region: str, keys: Keys, ne
         log_retention_days=s.log_retention_days,
         parameters=secret_values(s.parameters),
         database_insights=s.database_insights,
+        engine_lifecycle_support=s.lifecycle_support,
     )
 
 

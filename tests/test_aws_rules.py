@@ -24,6 +24,10 @@ BLUE_GREEN = {"credentialsMode": "generated", "blueGreenUpdate": True}
 PROXY = {"proxy": {}}
 MYSQL_PROXY = {"engine": "mysql", "instanceClass": "db.r7g.large", "proxy": {}}
 LONG_NAME = "a" * 40
+SERVERLESS = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "credentialsMode": "generated",
+              "cluster": {"serverlessMinAcu": 0.5, "serverlessMaxAcu": 4}}
+PAUSING = {"cluster": {"serverlessMinAcu": 0, "serverlessMaxAcu": 4}}
+AUTO_PAUSE = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html"
 
 RDS_SECRETS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"
 AURORA_SECRETS = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html"
@@ -98,9 +102,11 @@ CASES = [
      "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
     ("stack-name-is-an-identifier", {}, {}, "Prod_1",
      "stack name 'Prod_1': the RDS identifier is <name>-<stack>", INSTANCE_API),
-    ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 2000}, "dev",
-     "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 2000 is 0.5 IOPS/GiB at the autoscaling "
-     "ceiling", STORAGE),
+    ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 4000}, "dev",
+     "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 4000 is 0.25 IOPS/GiB at the autoscaling "
+     "ceiling: io1 needs at least 0.5 IOPS per GiB", STORAGE),
+    ("io1-ratio-below-half", {**IO1, "allocatedStorage": 2000, "maxAllocatedStorage": 0}, {"allocatedStorage": 2001},
+     "dev", "rdsplatform:iops = 1000 on 2001 GiB is 0.49975 IOPS/GiB: io1 allows 0.5..50 IOPS per GiB", INSTANCE_API),
     ("global-db-burstable", AURORA_GLOBAL, {"instanceClass": "db.t4g.medium"}, "dev",
      "rdsplatform:instanceClass = 'db.t4g.medium' with rdsplatform:disasterRecovery: an Aurora global database "
      "needs memory-optimized classes", GLOBAL_DB),
@@ -110,6 +116,24 @@ CASES = [
     ("blue-green-cross-region-replica", BLUE_GREEN,
      {"replicas": [{"name": "dr", "region": "eu-central-1"}], "disasterRecovery": {**DR, "replicateBackups": True}},
      "dev", "rdsplatform:blueGreenUpdate = true with cross-region rdsplatform:replicas ['dr']", BLUE_GREEN_DOC),
+    ("extended-support-mariadb", {**MYSQL, "engine": "mariadb", "engineVersion": "10.11"},
+     {"engineLifecycleSupport": "open-source-rds-extended-support-disabled"}, "dev",
+     "rdsplatform:engineLifecycleSupport = 'open-source-rds-extended-support-disabled' with rdsplatform:engine = "
+     "'mariadb': RDS for MariaDB has no Extended Support", INSTANCE_API),
+    # The baselines pause-capable or not pausing (0.5 ACU); each change asks for 0 ACUs where
+    # AWS refuses it (version) or the instances would never pause (proxy, global database, replication).
+    ("auto-pause-version", {**SERVERLESS, **PAUSING}, {"engineVersion": "15.4", "autoMinorVersionUpgrade": False},
+     "dev", "rdsplatform:cluster.serverlessMinAcu = 0 with rdsplatform:engineVersion = '15.4'", AUTO_PAUSE),
+    ("auto-pause-proxy", {**SERVERLESS, "proxy": {}}, PAUSING, "dev",
+     "rdsplatform:cluster.serverlessMinAcu = 0 with rdsplatform:proxy: RDS Proxy keeps a connection open", AUTO_PAUSE),
+    ("auto-pause-global-database", {**SERVERLESS, "disasterRecovery": DR}, PAUSING, "dev",
+     "rdsplatform:cluster.serverlessMinAcu = 0 with rdsplatform:disasterRecovery", AUTO_PAUSE),
+    ("auto-pause-logical-replication", {**SERVERLESS, "parameters": {"rds.logical_replication": "1"}}, PAUSING, "dev",
+     "rdsplatform:cluster.serverlessMinAcu = 0 with rdsplatform:parameters.rds.logical_replication = [secret]",
+     AUTO_PAUSE),
+    ("auto-pause-binlog", {**SERVERLESS, "engine": "aurora-mysql", "engineVersion": "8.0",
+                           "parameters": {"binlog_format": "ROW"}}, PAUSING, "dev",
+     "rdsplatform:cluster.serverlessMinAcu = 0 with rdsplatform:parameters.binlog_format = [secret]", AUTO_PAUSE),
     ("proxy-port", PROXY, {"port": 5433}, "dev",
      "rdsplatform:port = 5433 with rdsplatform:proxy: RDS Proxy listens on the engine's port (5432)", PROXY_DOC),
     ("proxy-read-only", MYSQL_PROXY, {"parameters": {"read_only": "1"}}, "dev",
@@ -207,3 +231,34 @@ def test_the_partition_of_a_region_is_botocores_own_answer():
     regions = sorted(rds_regions())
     assert len({partition_of(r) for r in regions}) >= 3  # aws, aws-cn, aws-us-gov at least
     assert [partition_of(r) for r in regions] == [session.get_partition_for_region(r) for r in regions]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"engineVersion": "16"}, {"engineVersion": "16.3", "autoMinorVersionUpgrade": False},
+    {"engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.08.0", "autoMinorVersionUpgrade": False},
+])
+def test_auto_pause_passes_from_the_version_floor(overrides):
+    """The pause-capable versions the refusals above stop short of: the floor itself, and a major only."""
+    settings = _settle({**SERVERLESS, **PAUSING, **overrides}, "dev")
+    assert settings.cluster.serverless_min_acu == 0
+
+
+def test_blue_green_with_a_proxy_is_accepted_and_planned():
+    """RDS UG 'Using RDS Proxy with Blue/Green Deployments': supported for PostgreSQL, MySQL, MariaDB."""
+    settings = _settle({**BLUE_GREEN, **PROXY}, "dev")
+    assert settings.blue_green_update and settings.proxy is not None
+    plan = run_program("dev", {**BLUE_GREEN, **PROXY})
+    assert plan.error is None, plan.error
+    [primary] = [r for r in plan.of_type("aws:rds/instance:Instance")]
+    assert primary.inputs["blueGreenUpdate"] == {"enabled": True}
+    assert plan.of_type("aws:rds/proxyTarget:ProxyTarget")
+
+
+@pytest.mark.parametrize("overrides", [
+    {"allocatedStorage": 2000, "maxAllocatedStorage": 0},  # 0.5 IOPS per GiB allocated
+    {"maxAllocatedStorage": 2000},  # 0.5 IOPS per GiB at the autoscaling ceiling
+])
+def test_io1_takes_half_an_iops_per_gib_as_the_pack_does(overrides):
+    """CreateDBInstance Iops: "a multiple between .5 and 50 of the storage amount" (not SQL Server)."""
+    settings = _settle({**IO1, **overrides}, "dev")
+    assert settings.iops / max(settings.allocated_storage, settings.max_allocated_storage) == 0.5

@@ -272,6 +272,7 @@ def _stack_found(pack, stack):
 
 
 BLUE_GREEN = {"blueGreenUpdate": {"enabled": True}}
+PAUSING = {"minCapacity": 0, "maxCapacity": 4}
 
 # (description, change, policy expected or None)
 STACK_CASES = [
@@ -290,6 +291,8 @@ STACK_CASES = [
     ("Aurora cluster on two subnets", lambda s: (_set("group", subnetIds=["subnet-0", "subnet-1"])(s),
                                                  _set("maz", dbClusterInstanceClass=None)(s)), None),
     ("proxy on the replica", _set("target", dbInstanceIdentifier="db1-ro"), "rds-proxy-target-writer"),
+    # RDS Proxy supports blue/green on RDS for PostgreSQL, MySQL, MariaDB (RDS UG 'Using RDS Proxy
+    # with Blue/Green Deployments'): the baseline's proxy targets db.
     ("blue/green with a proxy", _set("db", **BLUE_GREEN), None),
     ("blue/green, no proxy", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target")), None),
     ("blue/green with a cross-region replica", lambda s: (_set("db", **BLUE_GREEN)(s), s.pop("target"), _set(
@@ -355,6 +358,29 @@ STACK_CASES = [
         _set("db", engine="mysql", engineVersion="8.4.3")(s), _set("params", family="mysql8.4")(s),
         _set("replica", engine="mysql", engineVersion="8.0.39")(s)), "rds-replica-engine-version"),
     ("replica version unknown", _set("replica", engineVersion=UNKNOWN), None),
+    # Auto-pause (minCapacity 0): the baseline's Aurora cluster is in a global database.
+    ("auto-pause in a global database", _set("aurora", serverlessv2ScalingConfiguration=PAUSING),
+     "rds-serverless-auto-pause-effective"),
+    ("auto-pause alone", _set("aurora", serverlessv2ScalingConfiguration=PAUSING, globalClusterIdentifier=None), None),
+    ("auto-pause behind a proxy", lambda s: (_set("aurora", serverlessv2ScalingConfiguration=PAUSING,
+                                                  globalClusterIdentifier=None)(s),
+                                             _set("target", dbInstanceIdentifier=None, dbClusterIdentifier="a1")(s)),
+     "rds-serverless-auto-pause-effective"),
+    # (each version on a cluster parameter group of its own family, so only auto-pause is judged)
+    ("auto-pause on Aurora PostgreSQL 15.4", lambda s: (
+        _set("aurora", serverlessv2ScalingConfiguration=PAUSING, globalClusterIdentifier=None, engineVersion="15.4")(s),
+        _set("cluster-params", family="aurora-postgresql15")(s)), "rds-serverless-auto-pause-effective"),
+    ("auto-pause on Aurora PostgreSQL 15.7", lambda s: (
+        _set("aurora", serverlessv2ScalingConfiguration=PAUSING, globalClusterIdentifier=None, engineVersion="15.7")(s),
+        _set("cluster-params", family="aurora-postgresql15")(s)), None),
+    ("auto-pause on Aurora MySQL 3.07", lambda s: (
+        _set("aurora", serverlessv2ScalingConfiguration=PAUSING, globalClusterIdentifier=None, engine="aurora-mysql",
+             engineVersion="8.0.mysql_aurora.3.07.1")(s),
+        _set("cluster-params", family="aurora-mysql8.0")(s)), "rds-serverless-auto-pause-effective"),
+    ("auto-pause with a provisioned member", lambda s: (_set("aurora", serverlessv2ScalingConfiguration=PAUSING,
+                                                             globalClusterIdentifier=None)(s),
+                                                        _set("serverless", instanceClass="db.r7g.large")(s)),
+     "rds-serverless-auto-pause-effective"),
 ]
 
 

@@ -28,7 +28,7 @@ def _line_of(path, text: str) -> int:
 def test_the_output_ends_with_the_verdict_and_the_policy_config(capsys):
     assert main(["--stack", "dev", "--quiet", "--config", "backupRetentionDays=1"]) == 1
     assert _last_line(capsys) == (
-        "verdict: stack dev, 19 resources, 1 mandatory, 7 advisory, data at risk not checked (no --baseline): "
+        "verdict: stack dev, 20 resources, 1 mandatory, 7 advisory, data at risk not checked (no --baseline): "
         "FAIL (policy config policies/config/dev.json)")
 
 

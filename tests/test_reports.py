@@ -241,10 +241,12 @@ def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committ
     code, report = _preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
     assert code == EXIT_AT_RISK
     changes = [(c["action"], c["name"], c["properties"], c["atRisk"]) for c in report["diff"]["changes"]]
-    # The connection document names the database too: a secret, compared by its fingerprint.
+    # The connection document names the database too: a secret, compared by its fingerprint; a new
+    # database gets a new final snapshot suffix (its RandomId's keepers name the database).
     assert changes == [("update", "appdb-dev-credentials-secret", ["description"], False),  # names the database
                        ("replace", "appdb-dev-credentials-connection", ["secretString"], False),
-                       ("replace", "appdb-dev-db-instance", ["dbName"], True)]
+                       ("replace", "appdb-dev-db-instance", ["dbName", "finalSnapshotIdentifier"], True),
+                       ("replace", "appdb-dev-db-final-snapshot", ["keepers"], False)]
     connection = report["diff"]["changes"][1]["values"][0]
     assert (connection["before"], connection["after"], connection["text"]) == ("[secret]", "[secret]",
                                                                                "[secret] changed")

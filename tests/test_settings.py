@@ -18,7 +18,7 @@ BAD_CONFIG = [
     ({"allocatedStorage": 10}, "allocatedStorage = 10: gp3 needs 20..65536 GiB"),
     ({"storageType": "io1", "allocatedStorage": 50, "iops": 1000}, "io1 needs 100..65536 GiB"),
     ({"storageType": "io1", "allocatedStorage": 100}, "iops is required for io1 storage"),
-    ({"storageType": "io1", "allocatedStorage": 100, "iops": 6000}, "io1 allows 1..50 IOPS per GiB"),
+    ({"storageType": "io1", "allocatedStorage": 100, "iops": 6000}, "io1 allows 0.5..50 IOPS per GiB"),
     ({"storageType": "io2", "allocatedStorage": 100, "iops": 300}, "io2 takes 1000..256000"),
     ({"iops": 12000}, "gp3 below 400 GiB runs at its baseline"),
     ({"storageThroughput": 600}, "gp3 below 400 GiB runs at its baseline"),

@@ -129,4 +129,34 @@ def serverless_problems(s: Settings) -> list[str]:
                         f"({c.serverless_max_acu:g})")
     if c.serverless_max_acu < 1:
         problems.append(f"{key}.serverlessMaxAcu = {c.serverless_max_acu:g}: must be at least 1 ACU")
+    if c.serverless_min_acu == 0:
+        problems += auto_pause_problems(s)
+    return problems
+
+
+def auto_pause_problems(s: Settings) -> list[str]:
+    """serverlessMinAcu 0 asks instances to pause when idle: refused where AWS refuses it (engine
+    version) or where they would never pause, which Aurora does not report as an error."""
+    doc, key = catalog.AUTO_PAUSE_DOC, config_key
+    zero = f"{key('cluster')}.serverlessMinAcu = 0"
+    problems = []
+    if not catalog.auto_pause_supported(s.engine, s.version):
+        problems.append(f"{zero} with {key('engineVersion')} = {s.version!r}: {s.engine} scales to 0 ACUs from "
+                        "Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or Aurora MySQL 3.08.0; use a major-only "
+                        f"engineVersion or a later minor (see {doc}, Prerequisites and Limitations)")
+    # Same page, "Situations where Aurora Serverless v2 doesn't auto-pause".
+    if s.proxy is not None:
+        problems.append(f"{zero} with {key('proxy')}: RDS Proxy keeps a connection open to every instance, so "
+                        f"none would ever pause; set serverlessMinAcu to 0.5 or more, or remove proxy (see {doc})")
+    if s.disaster_recovery is not None:
+        problems.append(f"{zero} with {key('disasterRecovery')}: in an Aurora global database the primary's "
+                        "writer (and its tier 0/1 readers) and every secondary instance never pause; set "
+                        f"serverlessMinAcu to 0.5 or more, or remove disasterRecovery (see {doc})")
+    replication = {"aurora-postgresql": ("rds.logical_replication", lambda v: v == "1"),
+                   "aurora-mysql": ("binlog_format", lambda v: v.upper() != "OFF")}.get(s.engine)
+    if replication and replication[0] in s.parameters and replication[1](s.parameters[replication[0]]):
+        name = replication[0]
+        problems.append(f"{zero} with {key('parameters')}.{name} = {s.parameters[name]!r}: with logical or binlog "
+                        "replication on, the writer and its tier 0/1 readers never pause; set serverlessMinAcu "
+                        f"to 0.5 or more, or turn replication off (see {doc})")
     return problems

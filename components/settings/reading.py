@@ -26,7 +26,7 @@ from components.settings.rules import cross_field_problems
 # each key whose model default is None, with its Pulumi.yaml default (tests/test_settings_package.py
 # keeps the two equal).
 UNSET = {"engineVersion": "", "vpcId": "", "iops": 0, "storageThroughput": 0, "port": 0,
-         "azCount": 0, "databaseInsights": ""}
+         "azCount": 0, "databaseInsights": "", "engineLifecycleSupport": ""}
 
 # Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
 STRUCTURED = frozenset({

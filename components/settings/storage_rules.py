@@ -10,6 +10,8 @@ from components.settings.model import Settings
 # you're using storage autoscaling, the same ratios between IOPS and maximum storage threshold
 # (in GiB) also apply."
 STORAGE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html"
+# RDS API CreateDBInstance, Iops: the IOPS-per-GiB ratios (catalog.STORAGE_TYPES).
+IOPS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 
 
 def storage_problems(s: Settings) -> list[str]:
@@ -67,7 +69,7 @@ def storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> l
             if not rlo <= ratio <= rhi:
                 problems.append(
                     f"{key('iops')} = {s.iops} on {s.allocated_storage} GiB is {ratio:g} IOPS/GiB: "
-                    f"{s.storage_type} allows {rlo:g}..{rhi:g} IOPS per GiB"
+                    f"{s.storage_type} allows {rlo:g}..{rhi:g} IOPS per GiB (see {IOPS_DOC})"
                 )
             ceiling = s.max_allocated_storage
             if ceiling > s.allocated_storage and s.iops / ceiling < rlo:

@@ -342,6 +342,61 @@ def _replica_version(resources: Sequence[Resource], _config: dict) -> list[Probl
     return found
 
 
+# Aurora UG, 'Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2',
+# Prerequisites and Limitations: "If you're using Aurora PostgreSQL, the database engine must be
+# running at least version 16.3, 15.7, 14.12, or 13.15"; Aurora MySQL "3.08.0 or higher" (a
+# major-only version lets AWS pick a later minor). Same page, 'Situations where Aurora Serverless v2
+# doesn't auto-pause': an associated RDS Proxy; the primary or a secondary of a global database;
+# provisioned instances in the cluster (its Serverless v2 writer stays up).
+AUTO_PAUSE = ("Aurora User Guide, 'Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2', "
+              "Prerequisites and Limitations; Situations where Aurora Serverless v2 doesn't auto-pause "
+              "(https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html)")
+_PAUSE_POSTGRES_MINORS = {13: 15, 14: 12, 15: 7, 16: 3}
+
+
+def _pause_version_ok(engine: Any, version: Any) -> Optional[bool]:
+    """Whether the engine version can scale to 0 ACUs; None when it cannot be told."""
+    if not isinstance(version, str) or engine not in ("aurora-postgresql", "aurora-mysql"):
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", version)]
+    if not numbers:
+        return None
+    if engine == "aurora-postgresql":
+        if len(numbers) < 2 or numbers[0] >= 17:
+            return numbers[0] >= 13
+        return numbers[1] >= _PAUSE_POSTGRES_MINORS.get(numbers[0], 10 ** 6)
+    aurora = re.search(r"mysql_aurora\.(\d+)\.(\d+)\.(\d+)", version)
+    if aurora is None:
+        return numbers[:2] != [5, 7]
+    return tuple(int(n) for n in aurora.groups()) >= (3, 8, 0)
+
+
+def _auto_pause(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+    proxied = {get(t.props, "dbClusterIdentifier") for t in resources if t.type == PROXY_TARGET}
+    found = []
+    for cluster in resources:
+        scaling = get(cluster.props, "serverlessv2ScalingConfiguration") if cluster.type == CLUSTER else None
+        if scaling in (None, UNKNOWN) or get(scaling, "minCapacity") != 0:
+            continue
+        name, reasons = get(cluster.props, "clusterIdentifier"), []
+        if _pause_version_ok(get(cluster.props, "engine"), get(cluster.props, "engineVersion")) is False:
+            reasons.append(f"engine version {get(cluster.props, 'engineVersion')} cannot scale to 0 ACUs, so AWS "
+                           "refuses it (Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or Aurora MySQL 3.08.0 and later)")
+        if isinstance(name, str) and name in proxied:
+            reasons.append("an RDS Proxy targets it and keeps a connection open to every instance")
+        if get(cluster.props, "globalClusterIdentifier") not in (None, "", UNKNOWN):
+            reasons.append("in a global database the primary's writer and every secondary instance stay up")
+        members = [m for m in resources if m.type == CLUSTER_INSTANCE and isinstance(name, str)
+                   and get(m.props, "clusterIdentifier") == name]
+        provisioned = [m.name for m in members if get(m.props, "instanceClass") not in ("db.serverless", UNKNOWN)]
+        if provisioned:
+            reasons.append(f"provisioned instance(s) {', '.join(provisioned)} keep its Serverless v2 writer up")
+        if reasons:
+            found.append(Problem(cluster, "its Serverless v2 minimum of 0 ACUs asks instances to pause when idle, but "
+                                          + "; ".join(reasons)))
+    return found
+
+
 def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
@@ -360,7 +415,9 @@ RULES = [
     _rule("rds-blue-green-supported", "Blue/green updates only where blue/green deployments are supported",
           _blue_green, "set blueGreenUpdate.enabled: false, or remove what blue/green deployments do not support",
           "RDS User Guide, 'Limitations and considerations for Amazon RDS blue/green deployments', General "
-          "limitations (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html)"),
+          "limitations (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html); "
+          "'Using RDS Proxy with Blue/Green Deployments' "
+          "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-blue-green.html)"),
     _rule("rds-replica-source-backups", "The source of a read replica keeps automated backups", _source_backups,
           "set backupRetentionPeriod to 1 or more on the source", "RDS API Reference, CreateDBInstanceReadReplica; "
           "pulumi-aws Instance.backup_retention_period docstring"),
@@ -383,4 +440,8 @@ RULES = [
           "one (PostgreSQL: its source's major)", _replica_version, "remove engineVersion from the replica (it "
           "runs its source's) or set one its source allows", "RDS API Reference, ModifyDBInstance, EngineVersion; "
           "RDS User Guide, 'How to perform a major version upgrade for RDS for PostgreSQL', Handle read replicas"),
+    _rule("rds-serverless-auto-pause-effective", "A Serverless v2 minimum of 0 ACUs only where instances can pause",
+          _auto_pause, "set serverlessv2ScalingConfiguration.minCapacity to 0.5 or more, or remove what keeps the "
+          "instances up (proxy, global database, provisioned instances) and use a supported engine version",
+          AUTO_PAUSE),
 ]
