@@ -201,12 +201,12 @@ def _commands(keys: dict) -> list[str]:
 
 def main() -> int:
     """Start moto, seed the estate, run every runbook as a user would, stop moto."""
-    from moto.server import ThreadedMotoServer  # a test/demo dependency, not a runtime one
+    from operations import demo_server  # moto: a test/demo dependency, not a runtime one
 
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # no request log or moto stack trace between the runbooks' output
 
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = demo_server.server("127.0.0.1", port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, **FAKE_CREDENTIALS, "OPS_POLL_SECONDS": "0.2", "COLUMNS": os.environ.get("COLUMNS", "150")}
