@@ -10,11 +10,13 @@ import pulumi_aws as aws
 from components import catalog, wiring
 from components.alerting import Alerting
 from components.backups import CrossRegionBackups, CrossRegionBackupsArgs
+from components.aurora import AuroraCluster
 from components.cluster import DatabaseCluster
 from components.credentials import Credentials, CredentialsArgs
 from components.dashboard import Dashboard
 from components.database import Database
 from components.keys import Keys, KeysArgs
+from components.multi_az_cluster import MultiAzCluster
 from components.network import Network, NetworkArgs
 from components.observability import Observability
 from components.proxy import Proxy
@@ -165,7 +167,8 @@ class DatabasePlatform(pulumi.ComponentResource):
         s = self._settings
         basics = wiring.database_basics(s, identifier=s.identifier, region=s.region, keys=self.keys,
                                         network=self.network)
-        return DatabaseCluster(
+        option = AuroraCluster if s.is_aurora else MultiAzCluster
+        return option(
             f"{name}-db",
             wiring.cluster_args(
                 s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
@@ -195,7 +198,7 @@ class DatabasePlatform(pulumi.ComponentResource):
         assert isinstance(self.database, DatabaseCluster)
         basics = wiring.database_basics(s, identifier=f"{s.identifier}-dr", region=s.disaster_recovery.region,
                                         keys=self.dr_keys, network=self.dr_network)
-        return DatabaseCluster(
+        return AuroraCluster(
             f"{name}-dr-db",
             wiring.cluster_args(
                 s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,

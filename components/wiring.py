@@ -12,10 +12,12 @@ import pulumi
 
 from components import alarm_catalog, catalog
 from components.catalog import MULTI_AZ_CLUSTER_LOG_EXPORTS
-from components.cluster import ClusterArgs, DatabaseCluster, ReaderAutoScalingArgs
+from components.aurora import AuroraArgs, ReaderAutoScalingArgs
+from components.cluster import ClusterArgs, DatabaseCluster
 from components.database import Database, DatabaseArgs, RestoreArgs
 from components.database_basics import DatabaseBasics
 from components.keys import Keys
+from components.multi_az_cluster import MultiAzClusterArgs
 from components.network import Network
 from components.observability import Monitored, ObservabilityArgs
 from components.proxy import ProxyArgs
@@ -118,25 +120,31 @@ def replica_args(s: Settings, replica: ReplicaSettings, *, keys: Keys, network: 
 
 def cluster_args(s: Settings, basics: DatabaseBasics, *,
                  global_cluster_identifier: Optional[pulumi.Input[str]], **only_primary: Any) -> ClusterArgs:
-    """A cluster (the primary, or a global secondary without credentials, name or autoscaling)."""
-    c = s.cluster
-    return ClusterArgs(
+    """A cluster (the primary, or a global secondary without credentials, name or autoscaling):
+    `AuroraArgs` or `MultiAzClusterArgs` by the deployment option."""
+    # Settings refuse `cluster` options (readers, autoscaling...) outside Aurora.
+    reader_auto_scaling = only_primary.pop("reader_auto_scaling", None)
+    common = dict(
         basics=basics,
         engine_version=s.version,
-        aurora=s.is_aurora,
         log_exports=(s.engine_spec.log_exports if s.is_aurora else MULTI_AZ_CLUSTER_LOG_EXPORTS[s.engine]),
         backup_retention_days=s.backup_retention_days,
         backup_window=s.backup_window,
+        global_cluster_identifier=global_cluster_identifier,
+        **only_primary,
+    )
+    if not s.is_aurora:
+        return MultiAzClusterArgs(**common, storage_type=s.storage_type, allocated_storage=s.allocated_storage,
+                                  iops=s.iops)
+    c = s.cluster
+    return AuroraArgs(
+        **common,
         readers=c.readers,
         reader_instance_class=c.reader_instance_class,
         serverless_acu=(c.serverless_min_acu, c.serverless_max_acu) if c.serverless else None,
         backtrack_hours=c.backtrack_hours,
         aurora_storage_type=c.storage_type,
-        storage_type=s.storage_type,
-        allocated_storage=s.allocated_storage,
-        iops=s.iops,
-        global_cluster_identifier=global_cluster_identifier,
-        **only_primary,
+        reader_auto_scaling=reader_auto_scaling,
     )
 
 
