@@ -25,7 +25,7 @@ from operations.waiting import poll_seconds
 
 
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
-            "rightsizing", "rotate_credentials", "sync_connection", "blue_green"]
+            "rightsizing", "rotate_credentials", "sync_connection", "blue_green", "upgrade_check"]
 
 
 @dataclass
