@@ -17,7 +17,6 @@ from typing import Any, Iterable
 from operations import live_related
 from operations.clients import Clients
 from operations.lookup import tags as tag_dict
-from operations.pack import lifecycle
 
 INSTANCE, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
@@ -38,13 +37,6 @@ def _common(db: dict, keys: live_related.Keys, region: str) -> dict:
     tags = tag_dict(db)
     return {
         "region": region, "engine": db.get("Engine"),
-        # For the pack's lifecycle rule: the version (its end of standard support) and whether
-        # RDS enrols the database in paid Extended Support -- CreateDBInstance/CreateDBCluster,
-        # EngineLifecycleSupport, "Default: open-source-rds-extended-support" (only engines that
-        # have Extended Support: not MariaDB).
-        "engineVersion": db.get("EngineVersion"),
-        "engineLifecycleSupport": db.get("EngineLifecycleSupport") or (
-            lifecycle.EXTENDED_SUPPORT if lifecycle.has_extended_support(db.get("Engine", "")) else None),
         "storageEncrypted": db.get("StorageEncrypted"), "kmsKeyId": keys.shown(db.get("KmsKeyId")),
         "deletionProtection": db.get("DeletionProtection"), "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
         "enabledCloudwatchLogsExports": db.get("EnabledCloudwatchLogsExports") or [],

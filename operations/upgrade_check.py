@@ -121,10 +121,9 @@ def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
     else:
         classes, multi_az, replicas = [db.get("DBInstanceClass", "")], bool(db.get("MultiAZ")), _replicas(ctx, db)
     phase = lifecycle.phase(engine, version, today)
-    # Unset: RDS enrols (CreateDBInstance / CreateDBCluster, EngineLifecycleSupport, "Default:
-    # open-source-rds-extended-support"); MariaDB has no Extended Support at all.
-    enrolment = db.get("EngineLifecycleSupport") or (
-        lifecycle.EXTENDED_SUPPORT if lifecycle.has_extended_support(engine) else None)
+    # None when the describe answer has no EngineLifecycleSupport: that says nothing (unset at
+    # creation would mean enrolled), so the cost is shown as what enrolment adds.
+    enrolment = db.get("EngineLifecycleSupport")
     cost = extended_support_cost(engine, version, classes, multi_az, today) if enrolment != \
         lifecycle.EXTENDED_SUPPORT_DISABLED else None
     blocked = blue_green.unsupported(ctx, blue_green.Blue(kind, identifier, db))
