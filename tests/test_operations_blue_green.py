@@ -150,10 +150,25 @@ def test_the_baseline_of_the_refusal_table_passes_validation(estate, monkeypatch
 
 
 @pytest.fixture(scope="module")
-def mysql80_group(estate):
-    estate.client("rds").create_db_parameter_group(DBParameterGroupName="legacy-80", DBParameterGroupFamily="mysql8.0",
-                                                   Description="8.0 settings")
-    return "legacy-80"
+def refused_databases(estate):
+    """What the refusal table needs beyond the demo estate: a MySQL 8.0 parameter group, a
+    Multi-AZ DB cluster, a primary with cascading replicas, a SQL Server instance."""
+    rds = estate.client("rds")
+    rds.create_db_parameter_group(DBParameterGroupName="legacy-80", DBParameterGroupFamily="mysql8.0",
+                                  Description="8.0 settings")
+    rds.create_db_cluster(DBClusterIdentifier="ledger", Engine="postgres", EngineVersion="16.4", MasterUsername="dbadmin",
+                          MasterUserPassword="x" * 20, DBClusterInstanceClass="db.m6gd.large", StorageType="io1",
+                          AllocatedStorage=100, Iops=1000)
+    rds.create_db_instance(DBInstanceIdentifier="chain", DBInstanceClass="db.t4g.medium", Engine="postgres",
+                           EngineVersion="16.4", MasterUsername="dbadmin", MasterUserPassword="x" * 20,
+                           AllocatedStorage=20, BackupRetentionPeriod=7)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="chain-ro", SourceDBInstanceIdentifier="chain",
+                                        DBInstanceClass="db.t4g.medium")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="chain-ro-ro", SourceDBInstanceIdentifier="chain-ro",
+                                        DBInstanceClass="db.t4g.medium")
+    rds.create_db_instance(DBInstanceIdentifier="mssql", DBInstanceClass="db.m5.large", Engine="sqlserver-se",
+                           MasterUsername="admin", MasterUserPassword="x" * 20, AllocatedStorage=20,
+                           LicenseModel="license-included")
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -174,8 +189,14 @@ def mysql80_group(estate):
     ({"--db-instance": None, "--db-cluster": "orders", "--confirm": "orders", "--engine-version": None,
       "--instance-class": "db.r6g.xlarge"}, "--instance-class: does not apply to an Aurora blue/green deployment"),
     ({"--db-instance": "orders-1", "--confirm": "orders-1"}, "member of cluster orders: use --db-cluster orders"),
+    ({"--db-instance": None, "--db-cluster": "ledger", "--confirm": "ledger", "--engine-version": None,
+      "--cluster-parameter-group": "default.postgres16"}, "engine postgres: a Multi-AZ DB cluster"),
+    ({"--db-instance": "chain", "--confirm": "chain", "--engine-version": "16.6"},
+     "read replica chain-ro has replicas of its own (cascading read replicas)"),
+    ({"--db-instance": "mssql", "--confirm": "mssql", "--engine-version": None, "--instance-class": "db.m5.xlarge"},
+     "engine sqlserver-se: RDS blue/green deployments support MySQL, MariaDB and PostgreSQL only"),
 ])
-def test_a_refusal_exits_2_and_creates_nothing(estate, mysql80_group, change, expected):
+def test_a_refusal_exits_2_and_creates_nothing(estate, refused_databases, change, expected):
     options = dict(zip(MYSQL_UPGRADE[1::2], MYSQL_UPGRADE[2::2]))
     options.update(change)
     argv = ["blue-green", *[part for k, v in options.items() if v is not None for part in (k, v)]]
