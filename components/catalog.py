@@ -82,7 +82,9 @@ ENGINES: dict[str, EngineSpec] = {
     ),
     "mysql": EngineSpec(
         name="mysql",
-        default_version="8.0",
+        # 8.0 left RDS standard support on 2026-07-31 (MySQL release calendar): a new database on
+        # it is billed for Extended Support, or refused with Extended Support disabled.
+        default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
@@ -125,6 +127,8 @@ ENGINES["aurora-postgresql"] = replace(
 ENGINES["aurora-mysql"] = replace(
     ENGINES["mysql"],
     name="aurora-mysql",
+    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support until 2028-04-30.
+    default_version="8.0",
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
     tls_parameter=("require_secure_transport", "ON"),
@@ -238,6 +242,33 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_per_gib=(0.5, 1000),
     ),
 }
+
+# RDS Extended Support (RDS API CreateDBInstance / CreateDBCluster / CreateGlobalCluster,
+# EngineLifecycleSupport; default open-source-rds-extended-support): the engines it applies to.
+# Instances: "only to RDS for MySQL and RDS for PostgreSQL" (MariaDB has none); global clusters:
+# "only to Aurora PostgreSQL-based global databases".
+EXTENDED_SUPPORT = "open-source-rds-extended-support"
+EXTENDED_SUPPORT_DISABLED = "open-source-rds-extended-support-disabled"
+EXTENDED_SUPPORT_ENGINES = frozenset({"postgres", "mysql", "aurora-postgresql", "aurora-mysql"})
+GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES = frozenset({"aurora-postgresql"})
+
+# Final snapshots: `<identifier>-final-<hex of 4 random bytes>` (components/instance_parts.py).
+# DeleteDBInstance / DeleteDBCluster FinalDBSnapshotIdentifier: 1-255 letters, digits, hyphens;
+# CreateDBClusterSnapshot DBClusterSnapshotIdentifier: 1-63, so clusters keep to 63.
+FINAL_SNAPSHOT_SUFFIX_BYTES = 4
+FINAL_SNAPSHOT_LIMITS = {"instance": 255, "cluster": 63}
+
+
+def final_snapshot_stem(identifier: str, kind: str) -> str:
+    """The part before the random suffix: `<identifier>-final`, shortened to fit the kind's limit."""
+    room = FINAL_SNAPSHOT_LIMITS[kind] - len("-final-") - 2 * FINAL_SNAPSHOT_SUFFIX_BYTES
+    return f"{identifier[:room].rstrip('-')}-final"
+
+
+def final_snapshot_longest(identifier: str, kind: str) -> str:
+    """The final snapshot identifier with the largest suffix, for name checks."""
+    return f"{final_snapshot_stem(identifier, kind)}-{'f' * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES}"
+
 
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25

@@ -70,6 +70,14 @@ class DatabaseCluster(pulumi.ComponentResource):
             else None
         )
         monitoring_role_arn = self.monitoring_role.arn if self.monitoring_role else None
+        # What replaces an aws.rds.Cluster (plan/forcenew.json): a new cluster, a new final snapshot name.
+        replaced_by: dict[str, pulumi.Input[str]] = {
+            "clusterIdentifier": args.basics.identifier, "engine": args.basics.engine.name,
+            "region": args.basics.region, "kmsKeyId": args.basics.kms_key_arn,
+            "dbSubnetGroupName": args.basics.subnet_group_name}
+        if args.credentials is not None:
+            replaced_by.update({"databaseName": args.db_name or "",
+                                "masterUsername": str(args.credentials.get("master_username", ""))})
         self.cluster = aws.rds.Cluster(
             f"{name}-cluster",
             region=args.basics.region,
@@ -95,13 +103,16 @@ class DatabaseCluster(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=args.basics.deletion_protection,
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{args.basics.identifier}-final",
+            final_snapshot_identifier=instance_parts.final_snapshot_identifier(
+                name, args.basics.identifier, kind="cluster", replaced_by=replaced_by, parent=self),
             delete_automated_backups=False,
             enabled_cloudwatch_logs_exports=list(args.log_exports),
             iam_database_authentication_enabled=args.basics.iam_auth,
             apply_immediately=args.basics.apply_immediately,
             # pulumi-aws Cluster.database_insights_mode; None leaves the AWS default.
             database_insights_mode=args.basics.database_insights,
+            # pulumi-aws Cluster.engine_lifecycle_support: Aurora and Multi-AZ DB clusters.
+            engine_lifecycle_support=args.basics.engine_lifecycle_support,
             **self._option_settings(args, monitoring_role_arn),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.basics.protect,

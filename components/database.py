@@ -72,11 +72,20 @@ class Database(pulumi.ComponentResource):
             ignore.append("password")
         credentials = dict(args.credentials)
         identity: dict[str, Any] = {"db_name": args.db_name}
+        # What replaces an aws.rds.Instance (plan/forcenew.json) and the identifier (renamed in place,
+        # but then the old final snapshot name no longer applies).
+        replaced_by: dict[str, pulumi.Input[str]] = {
+            "identifier": args.basics.identifier, "engine": args.basics.engine.name, "region": args.basics.region,
+            "kmsKeyId": args.basics.kms_key_arn}
         if args.restore is not None:
             # A restored database keeps the source's master user name and database; sending
             # ours would make the provider plan a replacement on the next run.
             credentials.pop("username", None)
             identity = {}
+            replaced_by["restoredFrom"] = (args.restore.snapshot_identifier
+                                           or args.restore.source_db_instance_identifier or "")
+        else:
+            replaced_by.update({"dbName": args.db_name, "username": str(credentials.get("username", ""))})
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             **instance_parts.instance_args(
@@ -94,8 +103,8 @@ class Database(pulumi.ComponentResource):
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             skip_final_snapshot=False,
-            # Deterministic: a timestamp here would show a diff on every preview.
-            final_snapshot_identifier=f"{args.basics.identifier}-final",
+            final_snapshot_identifier=instance_parts.final_snapshot_identifier(
+                name, args.basics.identifier, kind="instance", replaced_by=replaced_by, parent=self),
             delete_automated_backups=False,
             blue_green_update=(
                 aws.rds.InstanceBlueGreenUpdateArgs(enabled=True) if args.blue_green_update else None

@@ -39,3 +39,5 @@ class DatabaseBasics:
     parameters: dict[str, str] = field(default_factory=dict)
     # CloudWatch Database Insights mode (standard, advanced) or None for the AWS default.
     database_insights: Optional[str] = None
+    # EngineLifecycleSupport (RDS Extended Support), or None where AWS takes none (MariaDB).
+    engine_lifecycle_support: Optional[str] = None

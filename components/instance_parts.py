@@ -13,8 +13,9 @@ from typing import Any, Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
-from components.catalog import EngineSpec
+from components.catalog import FINAL_SNAPSHOT_SUFFIX_BYTES, EngineSpec, final_snapshot_stem
 from components.database_basics import DatabaseBasics
 
 
@@ -71,11 +72,33 @@ def instance_args(b: InstanceBasics, *, parameter_group_name: pulumi.Input[str],
         # pulumi-aws Instance.database_insights_mode ("standard", "advanced"); settings check the
         # class and, for advanced, PI on with >= 465 days (components/settings/insights_rules.py).
         database_insights_mode=d.database_insights,
+        # pulumi-aws Instance.engine_lifecycle_support: MySQL and PostgreSQL only (None for MariaDB).
+        engine_lifecycle_support=d.engine_lifecycle_support,
         enabled_cloudwatch_logs_exports=list(d.engine.log_exports),
         iam_database_authentication_enabled=d.iam_auth,
         auto_minor_version_upgrade=d.auto_minor_version_upgrade,
         apply_immediately=d.apply_immediately,
     )
+
+
+def final_snapshot_identifier(name: str, identifier: str, *, kind: str,
+                              replaced_by: Mapping[str, pulumi.Input[str]],
+                              parent: pulumi.Resource) -> pulumi.Output[str]:
+    """`<identifier>-final-<8 hex>`: a suffix kept across updates, renewed with every new database.
+
+    `replaced_by` are the inputs whose change replaces the database: as the RandomId's keepers,
+    a replacement of the database replaces the suffix too, and a destroy then up creates a new one.
+    """
+    # A DB snapshot identifier is unique in the account and Region, and a final snapshot outlives
+    # its database: with a fixed name the second delete or replacement of a database of the same
+    # name fails (terraform-aws-modules/terraform-aws-rds#82). terraform-aws-modules/rds suffixes
+    # it with `random_id.snapshot_identifier` (byte_length 4, keepers = the identifier).
+    suffix = random.RandomId(
+        f"{name}-final-snapshot", byte_length=FINAL_SNAPSHOT_SUFFIX_BYTES,
+        keepers=dict(sorted(replaced_by.items())), opts=pulumi.ResourceOptions(parent=parent),
+    )
+    stem = final_snapshot_stem(identifier, kind)
+    return suffix.hex.apply(lambda hex_: f"{stem}-{hex_}")
 
 
 def service_trust_policy(service: str) -> str:

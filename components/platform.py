@@ -188,6 +188,10 @@ class DatabasePlatform(pulumi.ComponentResource):
             engine_version=s.version,
             storage_encrypted=True,
             deletion_protection=s.deletion_protection,
+            # RDS API CreateGlobalCluster, EngineLifecycleSupport: "only applies to Aurora
+            # PostgreSQL-based global databases"; the member clusters state it for Aurora MySQL.
+            engine_lifecycle_support=(s.lifecycle_support if s.engine in catalog.GLOBAL_CLUSTER_EXTENDED_SUPPORT_ENGINES
+                                      else None),
             opts=self._child.merge(pulumi.ResourceOptions(protect=s.protect_resources)),
         )
 

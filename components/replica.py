@@ -58,6 +58,9 @@ class ReadReplica(pulumi.ComponentResource):
             # with the same KMS key as the source DB instance or cluster." A cross-region replica
             # keeps its region's key (required there).
             instance_args["kms_key_id"] = None
+        # RDS API CreateDBInstanceReadReplica takes no EngineLifecycleSupport (only CreateDBInstance
+        # and the restores do): a replica is not given one, so the plan asks for nothing RDS ignores.
+        instance_args["engine_lifecycle_support"] = None
         self.instance = aws.rds.Instance(
             f"{name}-instance",
             **instance_args,

@@ -52,6 +52,7 @@ def database_basics(s: Settings, *, identifier: str, region: str, keys: Keys, ne
         log_retention_days=s.log_retention_days,
         parameters=secret_values(s.parameters),
         database_insights=s.database_insights,
+        engine_lifecycle_support=s.lifecycle_support,
     )
 
 

@@ -9,7 +9,7 @@ One call per decision, so a person can approve in between:
 3. `--deployment BGD --delete-old --confirm <old ID>`: the deployment record and the old
    environment are deleted (final snapshot first for a primary).
 
-AWS rules relied on (docs/aws-rules.md rows 52-58):
+AWS rules relied on (docs/aws-rules.md rows 5, 6, 55-61):
 - RDS UG *Supported Regions and DB engines for Amazon RDS Blue/Green Deployments*: not RDS for
   Db2, SQL Server or Oracle; Aurora UG *Supported Regions and Aurora DB engines for Blue/Green
   Deployments*: Aurora MySQL and Aurora PostgreSQL.

@@ -36,7 +36,10 @@ def _common(db: dict, keys: live_related.Keys, region: str) -> dict:
     secret = db.get("MasterUserSecret") or {}
     tags = tag_dict(db)
     return {
-        "region": region, "engine": db.get("Engine"),
+        "region": region, "engine": db.get("Engine"), "engineVersion": db.get("EngineVersion"),
+        # DBInstance / DBCluster EngineLifecycleSupport: enrolment in RDS Extended Support. A
+        # describe answer without it says nothing (not "unset", which would mean enrolled).
+        "engineLifecycleSupport": db.get("EngineLifecycleSupport", live_related.UNKNOWN),
         "storageEncrypted": db.get("StorageEncrypted"), "kmsKeyId": keys.shown(db.get("KmsKeyId")),
         "deletionProtection": db.get("DeletionProtection"), "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
         "enabledCloudwatchLogsExports": db.get("EnabledCloudwatchLogsExports") or [],

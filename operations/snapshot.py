@@ -11,7 +11,7 @@ AWS rules relied on (RDS API Reference):
 - RDS UG *Limitations of Multi-AZ DB clusters for Amazon RDS*
   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.Limitations.html):
   Multi-AZ DB clusters don't support "Copying a snapshot of a Multi-AZ DB cluster" -- so
-  --copy-to-region of one is refused before its snapshot is taken (docs/aws-rules.md row 59).
+  --copy-to-region of one is refused before its snapshot is taken (docs/aws-rules.md row 62).
 - AWS whitepaper "AWS Fault Isolation Boundaries" -> "Partitions"
   (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html):
   cross-Region capabilities are "only supported between Regions in the same partition" -- a copy

@@ -7,7 +7,9 @@ real shapes (ARN layouts, endpoint host names), so policies and reports see what
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from typing import Any, Callable, Optional
 
 from pulumi.runtime import rpc
@@ -82,6 +84,17 @@ def _random_password(name: str, region: str, inputs: dict) -> Computed:
                   "bcryptHash": rpc.wrap_rpc_secret("$2a$10$mockmockmockmockmockmo")}
 
 
+def _random_id(name: str, region: str, inputs: dict) -> Computed:
+    # The provider draws byteLength random bytes on create; a fake derived from the name and the
+    # keepers is stable across plans and changes with the keepers, as a replacement would.
+    length = int(inputs.get("byteLength", 4))
+    hex_ = fake_id(name, json.dumps(inputs.get("keepers") or {}, sort_keys=True), length=2 * length)
+    raw = bytes.fromhex(hex_)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("="), {
+        "hex": hex_, "dec": str(int(hex_, 16)), "b64Url": base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        "b64Std": base64.b64encode(raw).decode()}
+
+
 COMPUTED: dict[str, Callable[[str, str, dict], Computed]] = {
     "aws:kms/key:Key": _kms_key,
     "aws:ec2/securityGroup:SecurityGroup": _prefixed("sg"),
@@ -103,6 +116,7 @@ COMPUTED: dict[str, Callable[[str, str, dict], Computed]] = {
     "aws:cloudwatch/dashboard:Dashboard": lambda name, region, inputs: (
         None, {"dashboardArn": f"arn:aws:cloudwatch::{ACCOUNT_ID}:dashboard/{inputs.get('dashboardName')}"}),
     "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
 }
 
 

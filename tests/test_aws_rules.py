@@ -113,6 +113,10 @@ CASES = [
     ("blue-green-cross-region-replica", BLUE_GREEN,
      {"replicas": [{"name": "dr", "region": "eu-central-1"}], "disasterRecovery": {**DR, "replicateBackups": True}},
      "dev", "rdsplatform:blueGreenUpdate = true with cross-region rdsplatform:replicas ['dr']", BLUE_GREEN_DOC),
+    ("extended-support-mariadb", {**MYSQL, "engine": "mariadb", "engineVersion": "10.11"},
+     {"engineLifecycleSupport": "open-source-rds-extended-support-disabled"}, "dev",
+     "rdsplatform:engineLifecycleSupport = 'open-source-rds-extended-support-disabled' with rdsplatform:engine = "
+     "'mariadb': RDS for MariaDB has no Extended Support", INSTANCE_API),
     ("proxy-port", PROXY, {"port": 5433}, "dev",
      "rdsplatform:port = 5433 with rdsplatform:proxy: RDS Proxy listens on the engine's port (5432)", PROXY_DOC),
     ("proxy-read-only", MYSQL_PROXY, {"parameters": {"read_only": "1"}}, "dev",

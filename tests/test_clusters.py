@@ -55,7 +55,8 @@ def test_aurora_cluster_owns_encryption_backups_protection_and_credentials(auror
     assert c["engine"] == "aurora-postgresql" and c["engineMode"] == "provisioned"
     assert c["storageEncrypted"] is True and c["kmsKeyId"] == _key(aurora, "eu-west-1")
     assert c["deletionProtection"] is True and c["skipFinalSnapshot"] is False
-    assert c["finalSnapshotIdentifier"] == "appdb-prod-final" and c["deleteAutomatedBackups"] is False
+    suffix = aurora.named("appdb-prod-db-final-snapshot").outputs["hex"]
+    assert c["finalSnapshotIdentifier"] == f"appdb-prod-final-{suffix}" and c["deleteAutomatedBackups"] is False
     assert c["backupRetentionPeriod"] == 14 and c["copyTagsToSnapshot"] is True
     # A global database cannot use an RDS-managed password (Aurora UG, Secrets Manager limitations):
     # the generated one, rotated by Secrets Manager.

@@ -143,7 +143,9 @@ def test_instance_is_encrypted_private_and_kept(prod_plan):
     assert db["performanceInsightsKmsKeyId"] == key_arn
     assert db["publiclyAccessible"] is False
     assert db["deletionProtection"] is True and db["skipFinalSnapshot"] is False
-    assert db["finalSnapshotIdentifier"] == "appdb-prod-final"
+    # Suffixed with the database's own RandomId (docs/extended-support.md, final snapshots).
+    suffix = prod_plan.named("appdb-prod-db-final-snapshot").outputs["hex"]
+    assert db["finalSnapshotIdentifier"] == f"appdb-prod-final-{suffix}" and len(suffix) == 8
     assert db["deleteAutomatedBackups"] is False and db["copyTagsToSnapshot"] is True
     assert db["multiAz"] is True and db["backupRetentionPeriod"] == 14
     assert db["iamDatabaseAuthenticationEnabled"] is True and db["autoMinorVersionUpgrade"] is True

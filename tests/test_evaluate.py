@@ -22,6 +22,7 @@ def _db(**changes):
         "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True, "username": "dbadmin",
         "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY, "parameterGroupName": "pg",
         "arn": "arn:aws:rds:eu-west-1:123456789012:db:db1", "tagsAll": {"Environment": "prod", "Owner": "team"},
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
     }
     props.update(changes)
     return Resource(INSTANCE, "db1", {k: v for k, v in props.items() if v is not None})

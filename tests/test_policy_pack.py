@@ -28,6 +28,7 @@ BASELINE = {
         "performanceInsightsKmsKeyId": KEY, "enabledCloudwatchLogsExports": ["postgresql", "upgrade"],
         "autoMinorVersionUpgrade": True, "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True,
         "username": "dbadmin", "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
     },
     "aws:rds/cluster:Cluster": {
         "clusterIdentifier": "c1", "engine": "aurora-postgresql", "storageEncrypted": True, "kmsKeyId": KEY,
@@ -35,6 +36,7 @@ BASELINE = {
         "deleteAutomatedBackups": False, "backupRetentionPeriod": 7, "enabledCloudwatchLogsExports": ["postgresql"],
         "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True, "masterUsername": "dbadmin",
         "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
     },
     "aws:rds/clusterInstance:ClusterInstance": {
         "clusterIdentifier": "c1", "engine": "aurora-postgresql", "publiclyAccessible": False,
@@ -150,6 +152,22 @@ CASES = [
     ("aws:rds/snapshot:Snapshot", {"sharedAccounts": ["all"]}, "rds-snapshot-not-public"),
     ("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 7}, "log-group-retention"),
     ("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": None}, None),
+    # Unset means enrolled (CreateDBInstance EngineLifecycleSupport default), so both are flagged.
+    ("aws:rds/instance:Instance", {"engineLifecycleSupport": None}, "rds-extended-support-disabled"),
+    ("aws:rds/instance:Instance", {"engineLifecycleSupport": "open-source-rds-extended-support"},
+     "rds-extended-support-disabled"),
+    ("aws:rds/instance:Instance", {"engineLifecycleSupport": "open-source-rds-extended-suport-disabled"},
+     "rds-extended-support-disabled"),
+    # MariaDB has no Extended Support; a replica takes its lifecycle from no parameter of its own.
+    ("aws:rds/instance:Instance", {"engine": "mariadb", "engineLifecycleSupport": None,
+                                   "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}, None),
+    ("aws:rds/instance:Instance", {**REPLICA, "replicateSourceDb": "db1", "dbSubnetGroupName": None, "kmsKeyId": None,
+                                   "engineLifecycleSupport": None}, None),
+    ("aws:rds/cluster:Cluster", {"engineLifecycleSupport": None}, "rds-extended-support-disabled"),
+    ("aws:rds/cluster:Cluster", {"engine": "mysql", "dbClusterInstanceClass": "db.m6gd.large",
+                                 "enabledCloudwatchLogsExports": ["error", "general", "slowquery"],
+                                 "engineLifecycleSupport": "open-source-rds-extended-support"},
+     "rds-extended-support-disabled"),
 ]
 
 
@@ -614,3 +632,31 @@ def test_the_program_refuses_every_user_name_the_pack_refuses():
     catalog = _catalog()
     for engine, spec in catalog.ENGINES.items():
         assert {u.lower() for u in DEFAULT_USERNAMES} <= spec.reserved_usernames, engine
+
+
+# Standard support of PostgreSQL 16 ends on 2029-02-28 (lifecycle.TABLE): 180 days before is
+# 2028-09-01. `today` is given in every case, so no verdict depends on the day the tests run.
+@pytest.mark.parametrize("type_, today, warning_days, version, lifecycle_value, expected", [
+    ("aws:rds/instance:Instance", "2028-08-31", 180, "16", None, None),  # 181 days ahead: not yet
+    ("aws:rds/instance:Instance", "2028-09-01", 180, "16", "open-source-rds-extended-support-disabled",
+     "ends on 2029-02-28, in 180 days: after that RDS refuses to create it and upgrades an existing one"),
+    ("aws:rds/instance:Instance", "2028-09-01", 180, "16", "open-source-rds-extended-support",
+     "in 180 days: after that RDS bills Extended Support"),
+    ("aws:rds/instance:Instance", "2026-12-05", 900, "16", None, "ends on 2029-02-28, in 816 days"),
+    ("aws:rds/instance:Instance", "2026-12-05", 815, "16", None, None),
+    ("aws:rds/instance:Instance", "2026-12-05", 180, "13", "open-source-rds-extended-support-disabled",
+     "standard support of postgres 13 ended on 2026-02-28, 280 days before 2026-12-05"),
+    ("aws:rds/cluster:Cluster", "2029-03-01", 180, "16.4", None,
+     "standard support of aurora-postgresql 16 ended on 2029-02-28, 1 day before 2029-03-01: RDS bills"),
+    ("aws:rds/instance:Instance", "2026-12-05", 180, "99", "open-source-rds-extended-support-disabled", None),
+])
+def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_, today, warning_days, version,
+                                                                      lifecycle_value, expected):
+    pack.configure({"rds-standard-support-ending": {"today": today, "warningDays": warning_days},
+                    "rds-extended-support-disabled": "disabled"})
+    change = {"engineVersion": version, "engineLifecycleSupport": lifecycle_value}
+    messages = [v.message for v in pack.analyze(_resource(type_, change))]
+    if expected is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and expected in messages[0], messages

@@ -25,6 +25,7 @@ def test_dev_inventory_is_minimal(dev_plan):
         "aws:ec2/securityGroup:SecurityGroup": 1,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
         "random:index/randomPassword:RandomPassword": 1,
+        "random:index/randomId:RandomId": 1,  # the final snapshot's suffix
         "aws:secretsmanager/secret:Secret": 1, "aws:secretsmanager/secretVersion:SecretVersion": 1,
         "aws:rds/parameterGroup:ParameterGroup": 1,
         "aws:iam/role:Role": 1, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,

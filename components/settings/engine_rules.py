@@ -6,6 +6,8 @@ from components.settings import windows
 from components.settings.base import config_key
 from components.settings.model import Settings
 
+EXTENDED_SUPPORT_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
+
 
 def version_problems(s: Settings) -> list[str]:
     """The engine version must be one of the engine's offered majors."""
@@ -70,6 +72,15 @@ def operation_problems(s: Settings) -> list[str]:
                         f"blue/green deployments do not support cross-Region read replicas (see {bg_doc})")
     if s.blue_green_update and s.backup_retention_days < 1:
         problems.append(f"{key('blueGreenUpdate')} needs automated backups")
+
+    if s.engine_lifecycle_support is not None and s.lifecycle_support is None:
+        # RDS API CreateDBInstance, EngineLifecycleSupport: "This setting applies only to RDS for
+        # MySQL and RDS for PostgreSQL"; DescribeDBMajorEngineVersions lists only standard
+        # support for MariaDB (SupportedEngineLifecycle).
+        problems.append(
+            f"{key('engineLifecycleSupport')} = {s.engine_lifecycle_support!r} with {key('engine')} = "
+            f"{s.engine!r}: RDS for MariaDB has no Extended Support; remove engineLifecycleSupport (see "
+            f"{EXTENDED_SUPPORT_DOC})")
 
     tls_name, _ = spec.tls_parameter
     if tls_name in s.parameters and s.parameters[tls_name] != spec.tls_parameter[1]:

@@ -61,6 +61,10 @@ class Settings(SettingsModel):
     apply_immediately: bool = False
     auto_minor_version_upgrade: bool = True
     blue_green_update: bool = False
+    # RDS Extended Support past the end of standard support (paid). Unset: disabled, so no
+    # database is billed for it without a stack deciding so; MariaDB has none (settings refuse it).
+    engine_lifecycle_support: Optional[Literal["open-source-rds-extended-support",
+                                               "open-source-rds-extended-support-disabled"]] = None
 
     # Observability.
     monitoring_interval: int = 60
@@ -237,6 +241,13 @@ class Settings(SettingsModel):
     @property
     def is_aurora(self) -> bool:
         return self.deployment_option == "aurora"
+
+    @property
+    def lifecycle_support(self) -> Optional[str]:
+        """EngineLifecycleSupport stated on the database; None where AWS takes none (MariaDB)."""
+        if self.engine not in catalog.EXTENDED_SUPPORT_ENGINES:
+            return None
+        return self.engine_lifecycle_support or catalog.EXTENDED_SUPPORT_DISABLED
 
     @property
     def major_version(self) -> str:

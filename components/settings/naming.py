@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from components import catalog
 from components.settings.base import config_key
 from components.settings.model import Settings
 
@@ -112,8 +113,10 @@ def derived_names(s: Settings) -> list[tuple[str, str, NameRule]]:
     if s.proxy is not None:
         out.append((origin, f"{base}-proxy-role", IAM_ROLE))
     databases = [(o, name) for o, name, rule in out if rule in (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER)]
-    # Every instance and cluster may leave a final snapshot named after it (a superset: safe).
-    out += [(o, f"{name}-final", SNAPSHOT) for o, name in databases]
+    # Every instance and cluster may leave a final snapshot named after it (a superset: safe),
+    # suffixed with 8 hex characters (catalog.final_snapshot_stem; ff... is the longest).
+    out += [(o, catalog.final_snapshot_longest(name, "instance" if rule == RDS_INSTANCE else "cluster"), SNAPSHOT)
+            for o, name, rule in list(out) if rule in (RDS_INSTANCE, AURORA_CLUSTER, MULTI_AZ_CLUSTER)]
     longest = max((name for _, name in databases), key=len)
     out += [(origin, f"/aws/rds/instance/{longest}/postgresql", LOG_GROUP),
             (origin, f"alias/{base}-dr-keys", KMS_ALIAS)]

@@ -24,7 +24,7 @@ from components.settings.rules import cross_field_problems
 
 # Pulumi.yaml declares "unset" as "" or 0 (project config needs a default of the key's type).
 UNSET = {"engineVersion": "", "vpcId": "", "iops": 0, "storageThroughput": 0, "port": 0,
-         "azCount": 0, "databaseInsights": ""}
+         "azCount": 0, "databaseInsights": "", "engineLifecycleSupport": ""}
 
 # Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
 STRUCTURED = frozenset({

@@ -3,10 +3,13 @@ alarms, event subscriptions and tags look across resources: stack_controls.py.)"
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from rds_guardrails.rule import CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true
+from rds_guardrails import lifecycle
+from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true
 from rds_guardrails.values import UNKNOWN, get, is_primary, items
+
 
 
 ENGINE_LOGS = {
@@ -59,6 +62,77 @@ def _username(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
     return None
 
 
+# RDS API CreateDBInstance / CreateDBCluster / CreateGlobalCluster, EngineLifecycleSupport: unset
+# is open-source-rds-extended-support, "which enrolls your DB instance into Amazon RDS Extended
+# Support" (paid) at the end of standard support. Instances: RDS for MySQL and PostgreSQL only;
+# global clusters: Aurora PostgreSQL only, so the member clusters are judged, not the global
+# cluster. A read replica cannot state it (CreateDBInstanceReadReplica has no such parameter).
+EXTENDED_SUPPORT_SOURCE = ("RDS API Reference, CreateDBInstance / CreateDBCluster / CreateGlobalCluster, "
+                           "EngineLifecycleSupport; RDS User Guide, 'Amazon RDS Extended Support' "
+                           "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html); "
+                           "release calendars in rds_guardrails/lifecycle.py")
+
+
+def _lifecycle_applies(props: Any) -> bool:
+    """Databases that state their own lifecycle: not instance read replicas, engines with Extended Support."""
+    engine, source = get(props, "engine"), get(props, "replicateSourceDb")
+    if source not in (None, "") or engine is UNKNOWN:
+        return False
+    return lifecycle.has_extended_support(str(engine))
+
+
+def _end_phrase(engine: str, version: Any) -> str:
+    end = lifecycle.standard_support_end(engine, version)
+    major = lifecycle.major_of(engine, version)
+    return f"; standard support of {engine} {major} ends on {end.isoformat()}" if end and major else ""
+
+
+def _extended_support(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+    value, engine, version = get(props, "engineLifecycleSupport"), get(props, "engine"), get(props, "engineVersion")
+    if value is UNKNOWN or value == lifecycle.EXTENDED_SUPPORT_DISABLED:
+        return None
+    if value is None:
+        return ("engineLifecycleSupport is unset, so RDS enrols it in paid RDS Extended Support at the end of "
+                f"standard support{_end_phrase(str(engine), version)}")
+    if value == lifecycle.EXTENDED_SUPPORT:
+        return f"it is enrolled in paid RDS Extended Support (engineLifecycleSupport is {value})" \
+               f"{_end_phrase(str(engine), version)}"
+    return f"engineLifecycleSupport is {value!r}, not one of {', '.join(lifecycle.LIFECYCLE_VALUES)}"
+
+
+def today(config: dict) -> date:
+    """The policy's notion of today: the config's `today` (YYYY-MM-DD), else the current UTC date."""
+    given = config.get("today") or ""
+    return date.fromisoformat(given) if given else datetime.now(timezone.utc).date()
+
+
+def _standard_support_ending(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+    engine, version, value = get(props, "engine"), get(props, "engineVersion"), get(props, "engineLifecycleSupport")
+    if UNKNOWN in (engine, version, value):
+        return None
+    now = today(config)
+    days = lifecycle.days_to_standard_support_end(str(engine), version, now)
+    if days is None or days > int(config["warningDays"]):
+        return None
+    major, end = lifecycle.major_of(str(engine), version), lifecycle.standard_support_end(str(engine), version)
+    assert end is not None
+    disabled = value == lifecycle.EXTENDED_SUPPORT_DISABLED
+    # RDS UG 'Amazon RDS Extended Support': with it disabled, creating a database past the end
+    # of standard support fails (CreateDBInstance, EngineLifecycleSupport) and RDS upgrades an
+    # existing one's major version; enabled (or unset), RDS bills Extended Support.
+    then = ("RDS refuses to create it and upgrades an existing one to a supported major version"
+            if disabled else "RDS bills Extended Support for it")
+    if days < 0:
+        return f"standard support of {engine} {major} ended on {end.isoformat()}, {_days(-days)} before " \
+               f"{now.isoformat()}: {then} (engineVersion)"
+    return f"standard support of {engine} {major} ends on {end.isoformat()}, in {_days(days)}: after that " \
+           f"{then} (engineVersion)"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
 RULES = [
     Rule("rds-multi-az", "Primary instances run Multi-AZ", (INSTANCE,),
          must_be_true("multiAz", "Multi-AZ"), fix="set multiAz: true", unset_means="false",
@@ -91,4 +165,19 @@ RULES = [
          applies=is_primary,
          config={"forbidden": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_USERNAMES,
                                "description": "User names refused as defaults"}}),
+    Rule("rds-extended-support-disabled", "Databases are not enrolled in paid RDS Extended Support",
+         (INSTANCE, CLUSTER), _extended_support,
+         fix=f"set engineLifecycleSupport: {lifecycle.EXTENDED_SUPPORT_DISABLED} and upgrade before the end of "
+             "standard support", unset_means="open-source-rds-extended-support (enrolled, billed after the end "
+         "of standard support)", severity="medium", applies=_lifecycle_applies, enforcement_level=ADVISORY,
+         source=EXTENDED_SUPPORT_SOURCE),
+    Rule("rds-standard-support-ending", "The engine's major version is not within warningDays of the end of "
+         "standard support", (INSTANCE, CLUSTER), _standard_support_ending,
+         fix="upgrade to a major version in standard support (engineVersion)",
+         unset_means="the catalog's default version", severity="medium", applies=_lifecycle_applies,
+         enforcement_level=ADVISORY, source=EXTENDED_SUPPORT_SOURCE,
+         config={"warningDays": {"type": "integer", "minimum": 0, "default": 180,
+                                 "description": "Warn this many days before the end of standard support"},
+                 "today": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "default": "",
+                           "description": "Judge as of this day (YYYY-MM-DD); empty: the current UTC date"}}),
 ]
