@@ -251,6 +251,9 @@ def change_problems(ctx: Any, blue: Blue, changes: dict[str, Any]) -> list[str]:
         family = (_engine_version(ctx, blue.engine, blue.version) or {}).get("DBParameterGroupFamily") \
             if ("parameter_group" in changes or "cluster_parameter_group" in changes) else None
 
+    if family is None and ("parameter_group" in changes or "cluster_parameter_group" in changes):
+        problems.append(f"cannot tell the parameter group family of {blue.engine} {target} (DescribeDBEngineVersions "
+                        "does not list it), so the group's family cannot be checked")
     problems += _group_problems(ctx, changes, family)
     return problems
 
@@ -397,6 +400,9 @@ def _as_requested(blue_version: str, green: dict, green_instances: list[dict], w
     version = wanted.get("engine_version") or blue_version
     if green.get("EngineVersion") != version:
         differences.append(f"engine version {green.get('EngineVersion')}, not {version}")
+    if "cluster_parameter_group" in wanted and green.get("DBClusterParameterGroup") != wanted["cluster_parameter_group"]:
+        differences.append(f"cluster parameter group {green.get('DBClusterParameterGroup')}, "
+                           f"not {wanted['cluster_parameter_group']}")
     for instance in green_instances:
         for name, field in (("instance_class", "DBInstanceClass"), ("storage_type", "StorageType"),
                             ("allocated_storage", "AllocatedStorage"), ("iops", "Iops"),

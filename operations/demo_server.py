@@ -29,6 +29,15 @@ ENGINE_VERSIONS: list[dict[str, Any]] = [
      "ValidUpgradeTarget": [
          {"Engine": "postgres", "EngineVersion": "17.2", "IsMajorVersionUpgrade": True, "AutoUpgrade": False}]},
     {"Engine": "postgres", "EngineVersion": "17.2", "DBParameterGroupFamily": "postgres17", "ValidUpgradeTarget": []},
+    {"Engine": "aurora-postgresql", "EngineVersion": "16.4", "DBParameterGroupFamily": "aurora-postgresql16",
+     "ValidUpgradeTarget": [
+         {"Engine": "aurora-postgresql", "EngineVersion": "16.6", "IsMajorVersionUpgrade": False, "AutoUpgrade": False},
+         {"Engine": "aurora-postgresql", "EngineVersion": "17.4", "IsMajorVersionUpgrade": True, "AutoUpgrade": False}]},
+    {"Engine": "aurora-postgresql", "EngineVersion": "16.6", "DBParameterGroupFamily": "aurora-postgresql16",
+     "ValidUpgradeTarget": [
+         {"Engine": "aurora-postgresql", "EngineVersion": "17.4", "IsMajorVersionUpgrade": True, "AutoUpgrade": False}]},
+    {"Engine": "aurora-postgresql", "EngineVersion": "17.4", "DBParameterGroupFamily": "aurora-postgresql17",
+     "ValidUpgradeTarget": []},
     {"Engine": "mysql", "EngineVersion": "8.0.35", "DBParameterGroupFamily": "mysql8.0",
      "ValidUpgradeTarget": [
          {"Engine": "mysql", "EngineVersion": "8.0.40", "IsMajorVersionUpgrade": False, "AutoUpgrade": False},

@@ -133,6 +133,35 @@ def test_a_switchover_is_refused_while_a_check_fails_and_nothing_is_switched(est
         _delete_deployment(estate, deployment)
 
 
+def test_an_aurora_cluster_upgrade_and_its_cluster_parameter_group(estate):
+    rds = estate.client("rds")
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="cart-apg17", Description="17 settings",
+                                          DBParameterGroupFamily="aurora-postgresql17")
+    rds.create_db_cluster(DBClusterIdentifier="cart", Engine="aurora-postgresql", EngineVersion="16.4",
+                          MasterUsername="dbadmin", MasterUserPassword="x" * 20,
+                          Tags=[{"Key": "Environment", "Value": "cart"}])
+    rds.create_db_instance(DBInstanceIdentifier="cart-1", DBClusterIdentifier="cart", Engine="aurora-postgresql",
+                           DBInstanceClass="db.r6g.large")
+    wrong_family = estate.run("blue-green", "--db-cluster", "cart", "--engine-version", "16.6",
+                              "--cluster-parameter-group", "cart-apg17", "--confirm", "cart")
+    assert wrong_family.code == 2 and "is of family aurora-postgresql17; green's engine version needs family " \
+        "aurora-postgresql16" in wrong_family.result["message"]
+    created = estate.run("blue-green", "--db-cluster", "cart", "--engine-version", "17.4",
+                         "--cluster-parameter-group", "cart-apg17", "--confirm", "cart")
+    failed = [c["name"] for c in created.result["checks"] if not c["ok"]]
+    assert created.code == 1 and failed == ["replication caught up"]
+    green = estate.client("rds").describe_db_clusters(
+        DBClusterIdentifier=created.result["created"]["green"][0])["DBClusters"][0]
+    writer = next(m["DBInstanceIdentifier"] for m in green["DBClusterMembers"] if m["IsClusterWriter"])
+    _lag(estate, writer, 1.0)  # the green writer's ReplicaLag
+    switched = estate.run("blue-green", "--deployment", created.result["deployment"], "--switchover", "--confirm", "cart")
+    assert switched.code == 0, switched.lines
+    assert switched.result["old_environment"] == ["cart-old1"]
+    assert switched.result["config_changes"] == {"rdsplatform:engineVersion": "17"}  # minor upgrades automatic
+    now = estate.client("rds").describe_db_clusters(DBClusterIdentifier="cart")["DBClusters"][0]
+    assert now["EngineVersion"] == "17.4" and now["DBClusterParameterGroup"] == "cart-apg17"
+
+
 # --- refusals: exit 2, nothing created ---------------------------------------------------------
 
 def _context(estate, *argv: str) -> Context:
