@@ -559,7 +559,14 @@ def create(ctx: Any) -> int:
     created = _created(dep)
     out.note(f"created {created['deployment']}; green: {', '.join(created['green']) or '(being named)'}",
              created=created)
-    return _until_ready(ctx, dep["BlueGreenDeploymentIdentifier"], changes, blue_id=identifier)
+    try:
+        return _until_ready(ctx, dep["BlueGreenDeploymentIdentifier"], changes, blue_id=identifier)
+    except (RunbookError, *AWS_ERRORS) as exc:
+        # Whatever stops the run now, the message names what it created and how to go on.
+        why = str(exc) if isinstance(exc, RunbookError) else describe_error(exc, ctx.clients.last_operation)
+        raise RunbookError(f"{why} (created and kept: blue/green deployment {created['deployment']}, green "
+                           f"{', '.join(created['green']) or '-'}; resume with --deployment {created['deployment']}, "
+                           "or delete it with delete-blue-green-deployment --delete-target)") from None
 
 
 def _until_ready(ctx: Any, dep_id: str, wanted: dict[str, Any], blue_id: Optional[str]) -> int:

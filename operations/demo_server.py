@@ -56,6 +56,8 @@ class Recorded:
     engine_versions: list[dict[str, Any]] = field(default_factory=lambda: list(ENGINE_VERSIONS))
     # ResourceIdentifier (ARN) -> PendingMaintenanceActionDetails
     pending: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Actions answered with HTTP 500, as an endpoint that fails them would.
+    failing: set[str] = field(default_factory=set)
 
     def answer(self, action: str, params: dict[str, str]) -> dict[str, Any] | None:
         """The response of `action`, or None when moto answers it."""
@@ -104,6 +106,10 @@ def with_recorded(app: Callable, recorded: Recorded) -> Callable:
             raw = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body again
             params = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace")))
+            if params.get("Action") in recorded.failing:
+                body = b"<ErrorResponse><Error><Code>InternalFailure</Code><Message>recorded failure</Message></Error></ErrorResponse>"
+                start_response("500 Internal Server Error", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+                return [body]
             result = recorded.answer(params.get("Action", ""), params)
             if result is not None:
                 body = response_xml(params["Action"], result)

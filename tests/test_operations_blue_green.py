@@ -162,6 +162,24 @@ def test_an_aurora_cluster_upgrade_and_its_cluster_parameter_group(estate):
     assert now["EngineVersion"] == "17.4" and now["DBClusterParameterGroup"] == "cart-apg17"
 
 
+def test_a_failure_after_the_create_names_what_was_created(estate):
+    _mysql(estate, "flaky-db", "shop")
+    estate.recorded.failing.add("DescribePendingMaintenanceActions")
+    try:
+        run = estate.run("blue-green", "--db-instance", "flaky-db", "--engine-version", "8.4.3", "--confirm", "flaky-db")
+    finally:
+        estate.recorded.failing.clear()
+    deployment = next(d["BlueGreenDeploymentIdentifier"] for d in _deployments(estate)
+                      if d["Source"].endswith(":db:flaky-db"))
+    try:
+        assert run.code == 2 and "DescribePendingMaintenanceActions" in run.result["message"]
+        assert f"created and kept: blue/green deployment {deployment}" in run.result["message"]
+        assert f"resume with --deployment {deployment}" in run.result["message"]
+        assert estate.instances()["flaky-db"]["EngineVersion"] == "8.0.35"  # nothing switched
+    finally:  # green copies flaky-db's deletion protection: keep it, drop the deployment
+        estate.client("rds").delete_blue_green_deployment(BlueGreenDeploymentIdentifier=deployment)
+
+
 # --- refusals: exit 2, nothing created ---------------------------------------------------------
 
 def _context(estate, *argv: str) -> Context:
