@@ -20,6 +20,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import boto3
@@ -188,6 +189,8 @@ def _commands(keys: dict) -> list[str]:
         "failover-drill --db-cluster orders --confirm orders",
         "metrics --db-instance appdb-prod --hours 24",
         "rightsizing --days 7",
+        # legacy-mysql's MySQL 8.0 is past its end of standard support: exit 1.
+        "upgrade-check",
         # the seeded secret holds only username and password: host, port and engine are written.
         f"sync-connection --db-instance appdb-prod --confirm appdb-prod --secret-id {keys['program_secret']}",
         "rotate-credentials --db-instance billing-prod --confirm billing-prod",
@@ -199,30 +202,103 @@ def _commands(keys: dict) -> list[str]:
     ]
 
 
-def main() -> int:
-    """Start moto, seed the estate, run every runbook as a user would, stop moto."""
-    from moto.server import ThreadedMotoServer  # a test/demo dependency, not a runtime one
+def publish_replica_lag(endpoint: str, seconds: float = 0.0) -> list[str]:
+    """Stand in for RDS, which publishes ReplicaLag for a green primary (moto does not): one
+    datapoint a few seconds old for the green instance of every blue/green deployment."""
+    rds, cloudwatch = _client(endpoint, "rds"), _client(endpoint, "cloudwatch")
+    green = []
+    for deployment in rds.describe_blue_green_deployments()["BlueGreenDeployments"]:
+        if deployment.get("Status") != "AVAILABLE" or ":cluster:" in deployment.get("Target", ""):
+            continue
+        green.append(deployment["Target"].split(":")[-1])
+    at = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5)
+    for name in green:
+        cloudwatch.put_metric_data(Namespace="AWS/RDS", MetricData=[{
+            "MetricName": "ReplicaLag", "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": name}],
+            "Timestamp": at, "Value": seconds, "Unit": "Seconds"}])
+    return green
+
+
+def _deployment_of(endpoint: str, source: str) -> str:
+    """The identifier of the newest blue/green deployment of instance `source`."""
+    found = [d for d in _client(endpoint, "rds").describe_blue_green_deployments()["BlueGreenDeployments"]
+             if d.get("Source", "").split(":")[-1] in (source, f"{source}-old1")]
+    return max(found, key=lambda d: d["CreateTime"])["BlueGreenDeploymentIdentifier"] if found else "bgd-none"
+
+
+def _blue_green_flow() -> list[Any]:
+    """The gated blue/green path on legacy-mysql (MySQL 8.0 -> 8.4), one call per decision."""
+    lag = lambda endpoint: print(  # noqa: E731
+        f"(demo: publishing ReplicaLag 0 s for {', '.join(publish_replica_lag(endpoint))}, as RDS does for green)\n")
+    return [
+        # A cross-Region read replica: refused before anything is created, exit 2.
+        "blue-green --db-instance appdb-prod --engine-version 17.2 --confirm appdb-prod",
+        # Green is created and available; no ReplicaLag yet, so the run stops with a failed check, exit 1.
+        "blue-green --db-instance legacy-mysql --engine-version 8.4.3 --confirm legacy-mysql",
+        lag,
+        "blue-green --deployment {deployment}",
+        "blue-green --deployment {deployment} --switchover --confirm legacy-mysql",
+        "blue-green --deployment {deployment} --delete-old --confirm legacy-mysql-old1",
+    ]
+
+
+def _run_all(endpoint: str, keys: dict) -> None:
+    env = {**os.environ, **FAKE_CREDENTIALS, "OPS_POLL_SECONDS": "0.2", "COLUMNS": os.environ.get("COLUMNS", "150")}
+    for step in [*_commands(keys), *_blue_green_flow()]:
+        if callable(step):
+            step(endpoint)
+            continue
+        command = step.format(deployment=_deployment_of(endpoint, "legacy-mysql")) if "{" in step else step
+        region = [] if "--region" in command else ["--region", REGION]
+        argv = [sys.executable, "-m", "operations", *shlex.split(command), *region, "--endpoint-url", endpoint]
+        # Bold only on a terminal: a log file or a pipe gets no escape codes.
+        heading = f"$ python -m operations {command}"
+        print(f"\033[1m{heading}\033[0m" if sys.stdout.isatty() else heading, flush=True)
+        code = subprocess.run(argv, env=env).returncode
+        print(f"(exit {code})\n", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start moto and seed the estate; then run every runbook as a user would (default), or serve
+    it until interrupted (`serve`); `replica-lag --endpoint-url URL` publishes green's ReplicaLag."""
+    import argparse
+
+    top = argparse.ArgumentParser(prog="python -m operations.demo", description=main.__doc__)
+    top.add_argument("mode", nargs="?", choices=["run", "serve", "replica-lag"], default="run")
+    top.add_argument("--port", type=int, default=0, help="serve: the loopback port (default: a free one)")
+    top.add_argument("--endpoint-url", help="replica-lag: the demo server's URL")
+    args = top.parse_args(argv)
+    os.environ.update(FAKE_CREDENTIALS)
+    if args.mode == "replica-lag":
+        if not args.endpoint_url:
+            top.error("replica-lag needs --endpoint-url (the URL `serve` printed)")
+        green = publish_replica_lag(args.endpoint_url)
+        print(f"ReplicaLag 0 s published for: {', '.join(green) or 'no available deployment'}")
+        return 0
+
+    from operations import demo_server  # moto: a test/demo dependency, not a runtime one
 
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # no request log or moto stack trace between the runbooks' output
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    port = args.port or free_port()
+    server = demo_server.server("127.0.0.1", port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    env = {**os.environ, **FAKE_CREDENTIALS, "OPS_POLL_SECONDS": "0.2", "COLUMNS": os.environ.get("COLUMNS", "150")}
-    os.environ.update(FAKE_CREDENTIALS)
     try:
         keys = seed(endpoint)
+        if args.mode == "serve":
+            print(f"moto server with the demo estate on {endpoint}; Ctrl-C stops it. In another shell:\n"
+                  f"  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPS_POLL_SECONDS=0.2\n"
+                  f"  python -m operations audit --region {REGION} --endpoint-url {endpoint}", flush=True)
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                pass
+            return 0
         print(f"moto server on {endpoint}, seeded: appdb-prod (+ replica), legacy-mysql, Aurora cluster orders\n"
               "(moto answers at once, records no failover event, keeps an instance's AZ on failover and lacks\n"
               " the global database calls: times below are ~0, the instance failover stays unconfirmed and two\n"
               " runs end as they would against an endpoint without those calls)\n")
-        for command in _commands(keys):
-            region = [] if "--region" in command else ["--region", REGION]
-            argv = [sys.executable, "-m", "operations", *shlex.split(command), *region, "--endpoint-url", endpoint]
-            print(f"\033[1m$ python -m operations {command}\033[0m", flush=True)
-            code = subprocess.run(argv, env=env).returncode
-            print(f"(exit {code})\n", flush=True)
+        _run_all(endpoint, keys)
     finally:
         server.stop()
     return 0

@@ -149,6 +149,8 @@ def _number(what: str, accepted: Callable[[float], bool], doc: str) -> Callable[
 
 positive_seconds = _number("a positive finite number of seconds", lambda n: n > 0,
                            "A finite number of seconds above zero.")
+positive_hours = _number("a positive finite number of hours", lambda n: n > 0,
+                         "A finite number of hours above zero (a window of metrics).")
 positive_days = _number("a positive finite number of days", lambda n: n > 0,
                         "A finite number of days above zero (a window of metrics).")
 age_days = _number("a finite number of days from 0", lambda n: n >= 0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from operations.identifiers import db_identifier
+from operations.identifiers import db_identifier, positive_hours
 from operations import lookup, stats
 from operations.errors import RunbookError
 
@@ -14,14 +14,15 @@ HELP = "CloudWatch CPU, connections, free storage/memory, latency, replica lag: 
 def add_arguments(p: Any) -> None:
     """--db-instance and --hours."""
     p.add_argument("--db-instance", metavar="ID", type=db_identifier, required=True, help="the DB instance")
-    p.add_argument("--hours", type=float, default=24, help="window ending now (default 24, at most 455 days)")
+    p.add_argument("--hours", type=positive_hours, default=24, help="window ending now (default 24, at most 455 days)")
 
 
 def run(ctx: Any) -> int:
     """Print the instance's CloudWatch figures over the window."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
-    if not 0 < args.hours <= 455 * 24:
-        raise RunbookError(f"--hours {args.hours:g}: CloudWatch keeps RDS metrics at most 455 days")
+    if args.hours > 455 * 24:  # zero, negative and non-finite values are refused by the parser
+        raise RunbookError(f"--hours {args.hours:g}: CloudWatch keeps RDS metrics at most 455 days "
+                           f"({455 * 24} hours)")
     db = lookup.instance(clients, args.db_instance)
     names = [n for n in stats.METRICS if n != "ReplicaLag" or db.get("ReadReplicaSourceDBInstanceIdentifier")]
     figures = stats.instance_metrics(clients.client("cloudwatch"), args.db_instance, args.hours, names)

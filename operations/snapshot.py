@@ -8,6 +8,10 @@ AWS rules relied on (RDS API Reference):
 - A cross-region copy is asked of the destination region with SourceRegion set; boto3 then signs
   the PreSignedUrl the API needs (CopyDBSnapshot, PreSignedUrl: "generated automatically by the
   SDK" when SourceRegion is given).
+- RDS UG *Limitations of Multi-AZ DB clusters for Amazon RDS*
+  (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.Limitations.html):
+  Multi-AZ DB clusters don't support "Copying a snapshot of a Multi-AZ DB cluster" -- so
+  --copy-to-region of one is refused before its snapshot is taken (docs/aws-rules.md row 77).
 - AWS whitepaper "AWS Fault Isolation Boundaries" -> "Partitions"
   (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html):
   cross-Region capabilities are "only supported between Regions in the same partition" -- a copy
@@ -18,6 +22,7 @@ AWS rules relied on (RDS API Reference):
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 import botocore.exceptions
@@ -26,7 +31,7 @@ import botocore.session
 from operations.identifiers import (CLUSTER_SNAPSHOT_MAX, add_target, derived_name, name_refusal, region,
                                    snapshot_identifier)
 from operations import lookup
-from operations.clients import AWS_ERRORS, describe_error
+from operations.clients import AWS_ERRORS, describe_error, error_code
 from operations.errors import RunbookError
 from operations.waiting import wait_for
 
@@ -79,6 +84,26 @@ def _check_partition(args: Any, source_region: str) -> None:
                            "(AWS Fault Isolation Boundaries, Partitions)")
 
 
+MULTI_AZ_CLUSTER_LIMITS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.Limitations.html"
+# The error codes of a snapshot name that is taken already (CreateDBSnapshot, CreateDBClusterSnapshot).
+NAME_TAKEN = ("DBSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault")
+
+
+def default_name(source_id: str, now: datetime.datetime | None = None) -> str:
+    """<db>-ops-<UTC time>-<random>: two runs in the same second get different names. It keeps
+    to the cluster snapshot's 63 characters (a 63-character identifier is shortened)."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return derived_name(source_id, f"-ops-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}", CLUSTER_SNAPSHOT_MAX)
+
+
+def _check_copyable(args: Any, db: dict) -> None:
+    """A Multi-AZ DB cluster's snapshot cannot be copied: refused before it is taken."""
+    if args.copy_to_region and args.db_cluster and not str(db.get("Engine", "")).startswith("aurora"):
+        raise RunbookError(f"--copy-to-region: '{args.db_cluster}' is a Multi-AZ DB cluster ({db.get('Engine')}), and "
+                           "Multi-AZ DB clusters don't support copying a snapshot (RDS User Guide, 'Limitations of "
+                           f"Multi-AZ DB clusters for Amazon RDS', {MULTI_AZ_CLUSTER_LIMITS}); nothing was created")
+
+
 def _validate(ctx: Any, encrypted: bool) -> None:
     args = ctx.args
     if args.kms_key_id and not args.copy_to_region:
@@ -106,6 +131,24 @@ def _wait_available(ctx: Any, kind: dict, snapshot_id: str, region: str) -> tupl
                     lambda s: f"{s.get('Status')} {s.get('PercentProgress', 0)}%")
 
 
+def _create(ctx: Any, kind: dict, kind_name: str, source_id: str) -> str:
+    """Create the snapshot; a default name that is taken already (another run in the same second
+    that drew the same random part) is drawn again, a given --snapshot-id is not."""
+    args, clients, out = ctx.args, ctx.clients, ctx.out
+    tags = [{"Key": "CreatedBy", "Value": "operations snapshot"}]
+    draws = 0 if args.snapshot_id else 3
+    while True:
+        snapshot_id = args.snapshot_id or default_name(source_id)
+        out.note(f"creating snapshot {snapshot_id} of {kind_name} {source_id} in {clients.region}")
+        try:
+            getattr(clients.rds(), kind["create"])(**{kind["source"]: source_id, kind["id"]: snapshot_id, "Tags": tags})
+            return snapshot_id
+        except AWS_ERRORS as exc:
+            draws -= 1
+            if error_code(exc) not in NAME_TAKEN or draws <= 0:
+                raise
+
+
 def run(ctx: Any) -> int:
     """Take the snapshot, wait for it, copy it to the DR region when asked."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
@@ -114,15 +157,9 @@ def run(ctx: Any) -> int:
     _check_snapshot_id(args)  # before any call
     _check_partition(args, clients.region)
     db = lookup.cluster(clients, source_id) if args.db_cluster else lookup.instance(clients, source_id)
+    _check_copyable(args, db)
     _validate(ctx, bool(db.get("StorageEncrypted")))
-    # The default name keeps to the cluster snapshot's 63 characters (a 63-character cluster
-    # identifier plus the suffix would not).
-    snapshot_id = args.snapshot_id or derived_name(
-        source_id, f"-ops-{datetime.datetime.now(datetime.timezone.utc):%Y%m%d-%H%M%S}", CLUSTER_SNAPSHOT_MAX)
-
-    out.note(f"creating snapshot {snapshot_id} of {kind_name} {source_id} in {clients.region}")
-    tags = [{"Key": "CreatedBy", "Value": "operations snapshot"}]
-    getattr(clients.rds(), kind["create"])(**{kind["source"]: source_id, kind["id"]: snapshot_id, "Tags": tags})
+    snapshot_id = _create(ctx, kind, kind_name, source_id)
     snap, seconds = _wait_available(ctx, kind, snapshot_id, clients.region)
     out.note(f"snapshot {snapshot_id} available after {seconds:.0f}s")
     result: dict[str, Any] = {"snapshot": snapshot_id, "snapshot_arn": snap.get(kind["arn"]),

@@ -44,6 +44,7 @@ class Run:
 class Estate:
     endpoint: str
     ids: dict
+    recorded: Any = None  # operations.demo_server.Recorded: the answers of the calls moto lacks
 
     def client(self, service: str, region: str = demo.REGION) -> Any:
         return boto3.client(service, region_name=region, endpoint_url=self.endpoint,
@@ -71,17 +72,17 @@ class Estate:
 @contextlib.contextmanager
 def served_estate() -> Iterator[Estate]:
     """A moto server on a free loopback port, seeded with the demo estate, stopped afterwards."""
-    from moto.server import ThreadedMotoServer
+    from operations import demo_server
 
     port = demo.free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = demo_server.server("127.0.0.1", port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     try:
         # moto keeps its state per process, not per server: start from nothing (another module's
         # estate may have been seeded in this worker before).
         urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
-        yield Estate(endpoint, demo.seed(endpoint))
+        yield Estate(endpoint, demo.seed(endpoint), server.recorded)
     finally:
         server.stop()
 

@@ -73,6 +73,9 @@ def test_a_backup_retention_outside_0_to_35_days_is_refused(monkeypatch, capsys,
     (["rightsizing", "--snapshot-age-days", "inf"], "argument --snapshot-age-days: 'inf' is not a finite number of days"),
     (["rightsizing", "--snapshot-age-days", "-1"], "argument --snapshot-age-days: '-1' is not a finite number of days"),
     (["rightsizing", "--low-cpu", "120"], "argument --low-cpu: '120' is not a percentage (0-100)"),
+    (["metrics", "--db-instance", "appdb", "--hours", "0"], "argument --hours: '0' is not a positive finite number of hours"),
+    (["metrics", "--db-instance", "appdb", "--hours", "-2"], "argument --hours: '-2' is not a positive finite number of hours"),
+    (["metrics", "--db-instance", "appdb", "--hours", "nan"], "argument --hours: 'nan' is not a positive finite number of hours"),
     (["rightsizing", "--idle-cpu", "nan"], "argument --idle-cpu: 'nan' is not a percentage (0-100)"),
 ])
 def test_a_bad_region_or_number_is_refused_before_any_client(monkeypatch, capsys, argv, message):

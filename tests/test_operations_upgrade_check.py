@@ -1,0 +1,117 @@
+"""upgrade-check: upgrade targets, maintenance, support dates from the pack's lifecycle table, the
+Extended Support cost in the rightsizing units, replica order and blue/green, read-only."""
+
+import datetime
+
+import pytest
+
+from operations import upgrade_check
+from operations.pack import lifecycle
+from tests.ops_estate import served_estate
+
+DAY = datetime.date(2026, 12, 5)
+
+
+@pytest.fixture(scope="module")
+def estate():
+    with served_estate() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def region_report(estate):
+    rds = estate.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="shop-mysql", DBInstanceClass="db.r6g.large", Engine="mysql",
+                           EngineVersion="8.0.35", MasterUsername="admin", MasterUserPassword="x" * 20,
+                           AllocatedStorage=20, BackupRetentionPeriod=7)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="shop-mysql-ro", SourceDBInstanceIdentifier="shop-mysql",
+                                        DBInstanceClass="db.r6g.large")
+    arn = rds.describe_db_instances(DBInstanceIdentifier="legacy-mysql")["DBInstances"][0]["DBInstanceArn"]
+    estate.recorded.pending[arn] = [{"Action": "system-update", "Description": "OS patch"}]
+    before = (estate.instances(), estate.snapshots())
+    try:
+        run = estate.run("upgrade-check")
+    finally:
+        estate.recorded.pending.clear()
+    assert (estate.instances(), estate.snapshots()) == before  # it only reads
+    return run
+
+
+def _of(run, name: str) -> dict:
+    found = [d for d in run.result["databases"] if d["database"] == name]
+    assert len(found) == 1, [d["database"] for d in run.result["databases"]]
+    return found[0]
+
+
+def test_every_primary_and_cluster_is_reported_once_replicas_with_their_primary(region_report):
+    names = {d["database"] for d in region_report.result["databases"]}
+    assert names == {"appdb-prod", "legacy-mysql", "billing-prod", "orders", "shop-mysql"}
+
+
+def test_targets_dates_and_phase_come_from_the_api_and_the_packs_table(region_report):
+    appdb = _of(region_report, "appdb-prod")
+    assert appdb["upgrade_targets"] == {"minor": ["16.6"], "major": ["17.2"]}
+    assert appdb["standard_support_end"] == lifecycle.standard_support_end("postgres", "16.4").isoformat()
+    assert appdb["extended_support_end"] == lifecycle.extended_support_end("postgres", "16.4").isoformat()
+    assert appdb["engine_lifecycle_support"] is None  # moto's describe answer does not carry it
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    phases = {d["database"]: d["phase"] for d in region_report.result["databases"]}
+    assert phases["legacy-mysql"] == lifecycle.phase("mysql", "8.0.35", today)
+    past = sorted(n for n, p in phases.items() if p in ("extended", "ended"))
+    assert sorted(region_report.result["past_standard_support"]) == past
+    assert region_report.code == (1 if past else 0)
+
+
+def test_pending_maintenance_is_listed(region_report):
+    assert _of(region_report, "legacy-mysql")["pending_maintenance"] == ["system-update: OS patch"]
+    assert _of(region_report, "appdb-prod")["pending_maintenance"] == []
+
+
+def test_replicas_and_the_order_an_upgrade_needs(region_report):
+    appdb = _of(region_report, "appdb-prod")
+    assert {(r["replica"], r["region"], r["engine_version"]) for r in appdb["replicas"]} == {
+        ("appdb-prod-reporting", "eu-west-1", "16.4"), ("appdb-prod-dr", "eu-central-1", "16.4")}
+    assert appdb["upgrade_order"].startswith("RDS upgrades the read replicas with the primary's major version upgrade")
+    shop = _of(region_report, "shop-mysql")
+    assert [r["replica"] for r in shop["replicas"]] == ["shop-mysql-ro"]
+    assert shop["upgrade_order"].startswith("upgrade the read replicas first, then the primary")
+    assert _of(region_report, "legacy-mysql")["upgrade_order"] == "no read replicas"
+
+
+def test_whether_blue_green_is_possible_and_why_not(region_report):
+    assert _of(region_report, "legacy-mysql")["blue_green"] == {"possible": True, "why_not": []}
+    appdb = _of(region_report, "appdb-prod")["blue_green"]
+    assert appdb["possible"] is False and "cross-Region read replica" in appdb["why_not"][0]
+    billing = _of(region_report, "billing-prod")["blue_green"]
+    assert billing["possible"] is False and "Secrets Manager" in billing["why_not"][0]
+
+
+def test_one_database_and_an_unknown_one(estate):
+    one = estate.run("upgrade-check", "--db-instance", "billing-prod")
+    assert [d["database"] for d in one.result["databases"]] == ["billing-prod"]
+    missing = estate.run("upgrade-check", "--db-cluster", "nope")
+    assert missing.code == 2 and missing.result["message"] == "no DB cluster 'nope' in eu-west-1"
+
+
+@pytest.mark.parametrize("engine, version, classes, multi_az, today, expected", [
+    # In standard support: what enrolment would add from the day after its end (year-1 rate).
+    ("postgres", "16.4", ["db.r6g.xlarge"], False, DAY,
+     {"from": datetime.date(2029, 3, 1), "vcpus": 4, "year": "1-2", "usd_per_vcpu_hour": 0.1, "usd_per_month": 292.0}),
+    # A Multi-AZ deployment's standby is charged too.
+    ("postgres", "16.4", ["db.r6g.xlarge"], True, DAY,
+     {"from": datetime.date(2029, 3, 1), "vcpus": 8, "year": "1-2", "usd_per_vcpu_hour": 0.1, "usd_per_month": 584.0}),
+    # More than two years past the end: the year-3 rate.
+    ("postgres", "11.22", ["db.m5.large"], False, DAY,
+     {"from": datetime.date(2024, 3, 1), "vcpus": 2, "year": "3", "usd_per_vcpu_hour": 0.2, "usd_per_month": 292.0}),
+    # Aurora MySQL keeps the year-1 rate throughout; a cluster's instances add up.
+    ("aurora-mysql", "5.7.mysql_aurora.2.11.2", ["db.r6g.large", "db.r6g.large"], False, datetime.date(2027, 12, 1),
+     {"from": datetime.date(2024, 11, 1), "vcpus": 4, "year": "1-2", "usd_per_vcpu_hour": 0.1, "usd_per_month": 292.0}),
+])
+def test_extended_support_cost_in_the_rightsizing_units(engine, version, classes, multi_az, today, expected):
+    assert upgrade_check.extended_support_cost(engine, version, classes, multi_az, today) == expected
+
+
+def test_no_cost_without_a_table_row_and_no_guess_for_an_unknown_class():
+    assert upgrade_check.extended_support_cost("mariadb", "10.11.9", ["db.r6g.large"], False, DAY) is None
+    unknown = upgrade_check.extended_support_cost("postgres", "16.4", ["db.x2g.16xlarge"], False, DAY)
+    assert unknown["usd_per_month"] is None and "db.x2g.16xlarge" in unknown["why"]
