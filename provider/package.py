@@ -9,6 +9,7 @@ one property error each), not as an exception with a traceback (gRPC UNKNOWN).
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Optional
 
 import pulumi
 import yaml
+from pulumi.output import Unknown
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
@@ -27,6 +29,7 @@ from components.settings.base import PROJECT, config_key
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = PROJECT
+SCHEMA = Path(__file__).resolve().parent / "schema.json"
 
 
 def version(root: Path = ROOT) -> str:
@@ -53,6 +56,8 @@ def resolve(value: Any, path: str, found: dict[str, set]) -> Any:
     `Provider.construct` is synchronous, but the server hands over inputs as outputs built
     from values it has already received, so their data is complete; anything else is unknown.
     """
+    if isinstance(value, Unknown):
+        raise UnresolvedInput(path)
     if isinstance(value, pulumi.Output):
         data = value._data  # noqa: SLF001 - the only synchronous view of a resolved output
         if not data.done() or data.cancelled() or data.exception() is not None or not data.result().is_known:
@@ -90,6 +95,9 @@ class PlatformProvider(ComponentProvider):
 
     def __init__(self) -> None:
         super().__init__([DatabasePlatform], NAME, version=version())
+        # The SDK writes `"description": null` for enum values without a docstring, which
+        # Pulumi's metaschema refuses (a description is a string); leave them out instead.
+        self.schema = json.dumps(_without_nulls(json.loads(self.schema or "{}")))
 
     def construct(self, name: str, resource_type: str, inputs: Any,
                   options: Optional[pulumi.ResourceOptions] = None) -> ConstructResult:
@@ -124,8 +132,21 @@ class PlatformProvider(ComponentProvider):
         return ConstructResult(instance.urn, self.get_state(instance, definition))
 
 
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _schema_name(definition: Any, python_name: str) -> str:
     return next((s for s, p in definition.inputs_mapping.items() if p == python_name), python_name)
+
+
+def schema_text() -> str:
+    """The package schema as committed in provider/schema.json."""
+    return json.dumps(json.loads(PlatformProvider().schema or "{}"), indent=2) + "\n"
 
 
 def serve() -> None:

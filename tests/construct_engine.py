@@ -89,11 +89,11 @@ def secret(value: Any) -> dict[str, Any]:
 
 
 class PluginEngine:
-    """One plugin process and one mock engine; `construct` once per platform."""
+    """One plugin process and one mock engine; `construct` once per platform, in any stack."""
 
-    def __init__(self, stack: str, project: str = "rdsplatform"):
-        self.stack, self.project = stack, project
-        self.monitor = _Monitor(stack, project)
+    def __init__(self, project: str = "rdsplatform"):
+        self.project = project
+        self.monitor = _Monitor("", project)
         self.engine = _EngineServicer()
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         resource_pb2_grpc.add_ResourceMonitorServicer_to_server(_MonitorServicer(self.monitor), self.server)
@@ -109,27 +109,30 @@ class PluginEngine:
         self.channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         self.provider = provider_pb2_grpc.ResourceProviderStub(self.channel)
 
-    @property
-    def stack_urn(self) -> str:
-        return f"urn:pulumi:{self.stack}::{self.project}::pulumi:pulumi:Stack::{self.project}-{self.stack}"
+    def stack_urn(self, stack: str) -> str:
+        return f"urn:pulumi:{stack}::{self.project}::pulumi:pulumi:Stack::{self.project}-{stack}"
 
     def schema(self) -> str:
         return self.provider.GetSchema(provider_pb2.GetSchemaRequest(version=0)).schema
 
-    def construct(self, name: str, inputs: dict[str, Any], config: Optional[dict[str, str]] = None,
-                  ) -> provider_pb2.ConstructResponse:
-        """Construct a DatabasePlatform as a consumer's program would ask the engine to."""
+    def construct(self, stack: str, name: str, inputs: dict[str, Any], config: Optional[dict[str, str]] = None,
+                  ) -> tuple[provider_pb2.ConstructResponse, list[Registration]]:
+        """Construct a DatabasePlatform as a consumer's program in `stack` would ask the engine to;
+        the response and what the plugin registered for it, sorted by URN. Raises grpc.RpcError."""
         struct = struct_pb2.Struct()
         json_format.ParseDict(inputs, struct)
-        return self.provider.Construct(provider_pb2.ConstructRequest(
-            project=self.project, stack=self.stack, config=config or {}, dryRun=True, parallel=4,
-            monitorEndpoint=f"127.0.0.1:{self.port}", type=COMPONENT, name=name, parent=self.stack_urn,
+        self.monitor.stack = stack
+        start = len(self.monitor.registrations)
+        response = self.provider.Construct(provider_pb2.ConstructRequest(
+            project=self.project, stack=stack, config=config or {}, dryRun=True, parallel=4,
+            monitorEndpoint=f"127.0.0.1:{self.port}", type=COMPONENT, name=name, parent=self.stack_urn(stack),
             inputs=struct, organization="organization",
         ), timeout=120)
+        return response, sorted(self.monitor.registrations[start:], key=lambda r: r.urn)
 
     @property
     def registrations(self) -> list[Registration]:
-        return sorted(self.monitor.registrations, key=lambda r: r.urn)
+        return list(self.monitor.registrations)
 
     def close(self) -> None:
         if self.plugin.poll() is None:

@@ -1,9 +1,9 @@
 """Generate components/platform_args.py, the typed args of the DatabasePlatform package, from the
 settings models (fields, defaults, nested models), Pulumi.yaml's descriptions and the comments
-above each field.
+above each field; then provider/schema.json, the package schema Pulumi infers from them.
 
-    .venv/bin/python tools/gen_component_args.py           # rewrite the file
-    .venv/bin/python tools/gen_component_args.py --check   # exit 1 when the file is stale
+    .venv/bin/python tools/gen_component_args.py           # rewrite both files
+    .venv/bin/python tools/gen_component_args.py --check   # exit 1 when either is stale
 
 Pulumi's component analyzer infers the package schema from these TypedDicts: it accepts
 TypedDict, Enum, list, dict and NotRequired, but neither Literal nor tuple, so a Literal becomes
@@ -18,6 +18,7 @@ import ast
 import inspect
 import json
 import re
+import subprocess
 import sys
 import textwrap
 import typing
@@ -33,8 +34,10 @@ from pydantic.alias_generators import to_camel  # noqa: E402
 
 from components.settings import Settings  # noqa: E402
 from components.settings.base import SettingsModel  # noqa: E402
+from provider.schema_compat import breaking_changes, major  # noqa: E402
 
 TARGET = ROOT / "components" / "platform_args.py"
+SCHEMA = ROOT / "provider" / "schema.json"
 TOP = "DatabasePlatformArgs"
 # Inputs of the package that are not keys of the stack file: the stack name and aws:region
 # there, the consumer's choice here. And `name`, whose default differs for a package.
@@ -182,18 +185,33 @@ from typing import NotRequired, TypedDict
 '''
 
 
+def live_schema() -> str:
+    """The schema of the args now on disk (a fresh process: this one imported the old module)."""
+    done = subprocess.run([sys.executable, "-c", "from provider.package import schema_text; "
+                           "print(schema_text(), end='')"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when the committed file is stale")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a committed file is stale")
     options = parser.parse_args(argv)
     text = Generator().render()
     if options.check:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run tools/gen_component_args.py", file=sys.stderr)
-            return 1
-        return 0
+        stale = [p for p, new in ((TARGET, text), (SCHEMA, live_schema())) if (p.read_text() if p.exists() else "") != new]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is stale: run tools/gen_component_args.py", file=sys.stderr)
+        return 1 if stale else 0
     TARGET.write_text(text)
+    schema = live_schema()
+    if SCHEMA.exists():
+        old, new = json.loads(SCHEMA.read_text()), json.loads(schema)
+        breaks = breaking_changes(old, new)
+        if breaks and major(new["version"]) == major(old["version"]):
+            print("the package schema would change incompatibly; raise the major version (pyproject.toml) "
+                  "or keep the old inputs:\n" + "\n".join(f"  - {b}" for b in breaks), file=sys.stderr)
+            return 1
+    SCHEMA.write_text(schema)
     return 0
 
 
