@@ -28,7 +28,7 @@ class DatabasePlatform(pulumi.ComponentResource):
     """An RDS or Aurora database with its keys, network, credentials, replicas, proxy, alarms and DR copies."""
 
     endpoint: pulumi.Output[str]
-    """The writer's endpoint (host:port)."""
+    """Where writes go: host:port of an instance, the writer host name of a cluster."""
     address: pulumi.Output[str]
     """The writer's host name."""
     port: pulumi.Output[int]
@@ -55,7 +55,7 @@ class DatabasePlatform(pulumi.ComponentResource):
         try:
             settings = from_component(args, name)
         except SettingsError as exc:
-            raise pulumi.RunError(str(exc)) from None
+            raise pulumi.RunError(f"DatabasePlatform {name!r}: {exc}") from None
         super().__init__("rdsplatform:index:DatabasePlatform", name, None, opts)
         # Children (and the AWS names derived from theirs) are named after the identifier, not
         # this resource's name: the program names the platform after its identifier anyway, and a

@@ -5,7 +5,7 @@ import sys
 
 from plan.stack_config import PROJECT_DIR
 
-CHECKED = ["__main__.py", "components", "plan", "preview", "automation", "operations", "benchmarks", "tests",
+CHECKED = ["__main__.py", "components", "provider", "examples", "tools/gen_component_args.py", "plan", "preview", "automation", "operations", "benchmarks", "tests",
            "policies/__main__.py", "policies/rds_guardrails"]
 
 
