@@ -122,14 +122,22 @@ class PlatformProvider(ComponentProvider):
         except SettingsError as exc:
             raise InputPropertiesError(f"{name}: invalid DatabasePlatform inputs ({len(exc.problems)} problem(s))",
                                        input_errors(exc.problems)) from None
-        if found["resources"]:
+        # The resources the inputs came from: the component waits for them, as the engine
+        # would have made it wait for the outputs it was given.
+        by_urn = {u: r for r in found["resources"] if (u := _known_urn(r))}
+        if by_urn:
             options = (options or pulumi.ResourceOptions()).merge(
-                pulumi.ResourceOptions(depends_on=sorted(found["resources"], key=id)))
+                pulumi.ResourceOptions(depends_on=[by_urn[u] for u in sorted(by_urn)]))
         try:
             instance = self._components[component](name, args, options)  # type: ignore[call-arg]
         except Exception as exc:  # noqa: BLE001 - the SDK's way to tell user code errors from its own
             raise ComponentInitError(exc) from exc
         return ConstructResult(instance.urn, self.get_state(instance, definition))
+
+
+def _known_urn(resource: Any) -> Optional[str]:
+    data = resource.urn._data  # noqa: SLF001 - set when the server built the dependency
+    return data.result().value if data.done() and not data.cancelled() and data.exception() is None else None
 
 
 def _without_nulls(value: Any) -> Any:

@@ -116,6 +116,7 @@ class PluginEngine:
         return self.provider.GetSchema(provider_pb2.GetSchemaRequest(version=0)).schema
 
     def construct(self, stack: str, name: str, inputs: dict[str, Any], config: Optional[dict[str, str]] = None,
+                  dependencies: Optional[dict[str, list[str]]] = None,
                   ) -> tuple[provider_pb2.ConstructResponse, list[Registration]]:
         """Construct a DatabasePlatform as a consumer's program in `stack` would ask the engine to;
         the response and what the plugin registered for it, sorted by URN. Raises grpc.RpcError."""
@@ -127,6 +128,8 @@ class PluginEngine:
             project=self.project, stack=stack, config=config or {}, dryRun=True, parallel=4,
             monitorEndpoint=f"127.0.0.1:{self.port}", type=COMPONENT, name=name, parent=self.stack_urn(stack),
             inputs=struct, organization="organization",
+            inputDependencies={k: provider_pb2.ConstructRequest.PropertyDependencies(urns=v)
+                               for k, v in (dependencies or {}).items()},
         ), timeout=120)
         return response, sorted(self.monitor.registrations[start:], key=lambda r: r.urn)
 

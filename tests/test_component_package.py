@@ -289,3 +289,14 @@ def test_name_defaults_to_the_resource_name_and_environment_to_the_stack(engine)
     assert instance.inputs["identifier"] == "orders-qa"
     assert json.loads(next(r for r in registered if r.type == "pulumi:providers:aws").inputs["defaultTags"])[
         "tags"]["Environment"] == "qa"
+
+
+def test_the_resources_inputs_came_from_are_dependencies_of_the_component(engine):
+    vpc = "urn:pulumi:dev::consumer::aws:ec2/vpc:Vpc::shared"
+    inputs = {k: v for k, v in stack_inputs("dev").items() if k != "name"}
+    _, registered = engine.construct("dev", "dependent", {**inputs, "vpcCidr": "10.42.0.0/16"},
+                                     dependencies={"vpcCidr": [vpc]})
+    component = next(r for r in registered if r.type == COMPONENT)
+    assert component.options["dependencies"] == [vpc]
+    _, independent = engine.construct("dev", "independent", inputs)
+    assert next(r for r in independent if r.type == COMPONENT).options["dependencies"] == []
