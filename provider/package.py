@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
 import yaml
+from pydantic.alias_generators import to_camel
 from pulumi.output import Unknown
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 from pulumi.provider.experimental.component import ComponentProvider
@@ -30,6 +32,8 @@ from components.settings.base import PROJECT, config_key
 ROOT = Path(__file__).resolve().parent.parent
 NAME = PROJECT
 SCHEMA = Path(__file__).resolve().parent / "schema.json"
+# Inputs whose keys are the consumer's own (tag keys, parameter names, alarm keys), not fields.
+FREE_FORM = frozenset({"tags", "parameters", "thresholds"})
 
 
 def version(root: Path = ROOT) -> str:
@@ -109,7 +113,7 @@ class PlatformProvider(ComponentProvider):
         try:
             args = {k: resolve(v, k, found) for k, v in mapped.items()}
         except UnresolvedInput as exc:
-            path = re.sub(r"^([a-z_]+)", lambda m: _schema_name(definition, m.group(1)), exc.path)
+            path = schema_path(exc.path)
             raise InputPropertiesError(
                 f"{name}: {path} is not known yet", [{
                     "property_path": path,
@@ -148,6 +152,17 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
+def schema_path(python_path: str) -> str:
+    """replicas[0].instance_class -> replicas[0].instanceClass; keys of free-form maps stay."""
+    parts = re.split(r"(\.|\[\d+\])", python_path)
+    out, previous = [], ""
+    for part in parts:
+        out.append(part if previous in FREE_FORM or not re.fullmatch(r"[a-z][a-z0-9_]*", part) else to_camel(part))
+        if part not in (".", "") and not part.startswith("["):
+            previous = part
+    return "".join(out)
+
+
 def _schema_name(definition: Any, python_name: str) -> str:
     return next((s for s, p in definition.inputs_mapping.items() if p == python_name), python_name)
 
@@ -160,7 +175,5 @@ def schema_text() -> str:
 def serve() -> None:
     """Run the provider's gRPC server (the Pulumi CLI starts this as the plugin)."""
     from pulumi.provider import main
-
-    import sys
 
     main(PlatformProvider(), sys.argv[1:])

@@ -262,11 +262,18 @@ def test_an_enum_outside_its_values_is_an_input_error(engine):
     assert "engine" in input_errors(caught.value)
 
 
-def test_an_unknown_input_is_refused_naming_it(engine):
+@pytest.mark.parametrize("change, path", [
+    ({"vpcCidr": rpc.UNKNOWN}, "vpcCidr"),
+    ({"replicas": [{"name": "reporting", "instanceClass": rpc.UNKNOWN}]}, "replicas[0].instanceClass"),
+    ({"tags": {"Owner": "x", "cost_center": rpc.UNKNOWN}}, "tags.cost_center"),
+])
+def test_an_unknown_input_is_refused_naming_it(engine, change, path):
+    before = len(engine.registrations)
     with pytest.raises(grpc.RpcError) as caught:
-        engine.construct("dev", "unknown", {**stack_inputs("dev"), "name": "unknown", "vpcCidr": rpc.UNKNOWN})
+        engine.construct("dev", "unknown", {**stack_inputs("dev"), "name": "unknown", **change})
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "not known during this preview" in input_errors(caught.value)["vpcCidr"]
+    assert "not known during this preview" in input_errors(caught.value)[path]
+    assert len(engine.registrations) == before
 
 
 def test_secret_inputs_stay_secret_and_only_where_allowed(engine):
