@@ -114,8 +114,10 @@ class AlarmArgs(TypedDict):
     """Default: true."""
 
     emails: NotRequired[list[str]]
+    """Addresses subscribed to the alarm topics."""
 
     https_endpoints: NotRequired[list[str]]
+    """Refused: webhook URLs carry tokens and belong in the secret key alarmHttpsEndpoints."""
 
     thresholds: NotRequired[dict[str, float]]
     """Overrides of the defaults in components/alarm_catalog.py, by key (e.g. cpuUtilizationPercent)."""

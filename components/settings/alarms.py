@@ -14,7 +14,9 @@ class AlarmSettings(SettingsModel):
     """CloudWatch alarms, the SNS topic they notify, RDS event subscription and dashboard."""
 
     enabled: bool = True
+    # Addresses subscribed to the alarm topics.
     emails: tuple[str, ...] = ()
+    # Refused: webhook URLs carry tokens and belong in the secret key alarmHttpsEndpoints.
     https_endpoints: tuple[str, ...] = ()
     # Overrides of the defaults in components/alarm_catalog.py, by key (e.g. cpuUtilizationPercent).
     thresholds: dict[str, float] = {}
