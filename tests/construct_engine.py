@@ -6,6 +6,7 @@ plans), so the two paths can be compared registration by registration.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -81,6 +82,23 @@ class _EngineServicer(engine_pb2_grpc.EngineServicer):
 
     def SetRootResource(self, request, context):
         return engine_pb2.SetRootResourceResponse()
+
+
+def canonical(registration: Registration) -> str:
+    """A registration's JSON with the order of JSON text inside it ignored (the wire keeps no map
+    order; the package sorts maps, the program keeps the stack file's order)."""
+    def walk(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                return json.dumps(json.loads(value), sort_keys=True)
+            except ValueError:
+                return value
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+    return json.dumps(walk(registration.to_dict()), sort_keys=True)
 
 
 def secret(value: Any) -> dict[str, Any]:

@@ -21,11 +21,11 @@ from pulumi.runtime.proto import errors_pb2, status_pb2
 from components import settings as stack_settings
 from components.settings import Settings
 from components.settings.component_args import _camel
-from plan.registration import Registration, masked, secret_paths
+from plan.registration import masked, secret_paths
 from plan.stack_config import read_stack_config
 from provider import package
 from provider.schema_compat import breaking_changes, major
-from tests.construct_engine import PluginEngine, secret
+from tests.construct_engine import PluginEngine, canonical, secret
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "provider" / "schema.json").read_text())
@@ -49,23 +49,6 @@ def stack_inputs(stack: str) -> dict[str, Any]:
     args = stack_settings.to_args(settings)
     return {"environment": settings.environment, "region": settings.region,
             **_camel(Settings, {k: v for k, v in args.items() if k not in ("environment", "region")})}
-
-
-def canonical(registration: Registration) -> str:
-    """A registration's JSON with the order of JSON text inside it ignored (the wire keeps no map
-    order; the package sorts maps, the program keeps the stack file's order)."""
-    def walk(value: Any) -> Any:
-        if isinstance(value, str) and value.startswith("{"):
-            try:
-                return json.dumps(json.loads(value), sort_keys=True)
-            except ValueError:
-                return value
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-    return json.dumps(walk(registration.to_dict()), sort_keys=True)
 
 
 def input_errors(error: grpc.RpcError) -> dict[str, str]:

@@ -20,7 +20,7 @@ from components import settings as stack_settings
 from plan.registration import Registration
 from plan.stack_config import read_stack_config
 from preview.harness import run_program
-from tests.construct_engine import PluginEngine
+from tests.construct_engine import PluginEngine, canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -180,15 +180,23 @@ def test_the_typescript_and_yaml_examples_build_the_same_platforms():
     assert typescript == yaml_platforms()
 
 
-def test_the_plugin_accepts_the_examples_args():
-    """Not only well-typed: valid by the stack file's rules (AWS limits, combinations)."""
-    engine = PluginEngine()
+def test_the_plugin_builds_the_yaml_example_as_the_python_example_builds_it():
+    """Valid by the stack file's rules (AWS limits, combinations), not only well-typed; and one
+    program in three languages: the YAML args through the plugin register what the Python
+    example registers under the mock engine."""
+    python = run_program("dev", project_dir=EXAMPLES / "python")
+    assert python.error is None, python.error
+    engine = PluginEngine(project=yaml.safe_load((EXAMPLES / "python" / "Pulumi.yaml").read_text())["name"])
     try:
+        registered = []
         for name, args in yaml_platforms().items():
-            response, registered = engine.construct("dev", name, args, config={"aws:region": "eu-west-1"})
-            assert response.urn.endswith(f"::{name}") and registered, name
+            response, mine = engine.construct("dev", name, args, config={"aws:region": "eu-west-1"})
+            assert response.urn.endswith(f"::{name}") and mine, name
+            registered += mine
     finally:
         engine.close()
+    assert len(registered) == len(python.resources) > 100
+    assert sorted(map(canonical, registered)) == sorted(map(canonical, python.resources))
 
 
 # --- Python, under the mock engine ----------------------------------------------------------------
