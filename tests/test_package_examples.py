@@ -180,12 +180,18 @@ def test_the_typescript_and_yaml_examples_build_the_same_platforms():
     assert typescript == yaml_platforms()
 
 
-def test_the_plugin_builds_the_yaml_example_as_the_python_example_builds_it():
+@pytest.fixture(scope="module")
+def python_example():
+    plan = run_program("dev", project_dir=EXAMPLES / "python")
+    assert plan.error is None, plan.error
+    return plan
+
+
+def test_the_plugin_builds_the_yaml_example_as_the_python_example_builds_it(python_example):
     """Valid by the stack file's rules (AWS limits, combinations), not only well-typed; and one
     program in three languages: the YAML args through the plugin register what the Python
     example registers under the mock engine."""
-    python = run_program("dev", project_dir=EXAMPLES / "python")
-    assert python.error is None, python.error
+    python = python_example
     engine = PluginEngine(project=yaml.safe_load((EXAMPLES / "python" / "Pulumi.yaml").read_text())["name"])
     try:
         registered = []
@@ -215,9 +221,8 @@ def platform_of(registration: Registration) -> str:
     return registration.name.split("-")[0]
 
 
-def test_the_python_example_runs_two_platforms():
-    plan = run_program("dev", project_dir=EXAMPLES / "python")
-    assert plan.error is None, plan.error
+def test_the_python_example_runs_two_platforms(python_example):
+    plan = python_example
     platforms = plan.of_type(COMPONENT)
     assert sorted(p.name for p in platforms) == ["billing", "orders"]
     assert plan.outputs["ordersEndpoint"]["value"].startswith("orders-dev.")
