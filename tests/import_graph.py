@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Folders whose modules are first-party code, by the room they belong to.
-ROOMS = ("components", "policies", "plan", "preview", "automation", "operations", "benchmarks", "tests")
+ROOMS = ("components", "provider", "policies", "plan", "preview", "automation", "operations", "benchmarks", "tests")
 # Import roots of modules that live under another name on sys.path.
 PACKAGE_ROOM = {"rds_guardrails": "policies"}
 

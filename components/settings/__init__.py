@@ -8,12 +8,14 @@ Modules: `base` (namespace, error, frozen base model), `checks` and `windows` (s
 checks), one model module per concern (`replicas`, `proxy`, `alarms`, `clusters`, `restore`,
 and `model` for the stack's own keys), the cross-key rules per concern (`*_rules`, run in
 order by `rules`), the derived names (`naming`), regions (`regions`), tags (`tagging`), engine
-parameters (`engine_parameters`), the secret keys (`secrets`), and `reading` (config text to
-`Settings`, every problem in one `SettingsError`).
+parameters (`engine_parameters`), the secret keys (`secrets`), `reading` (config text to
+`Settings`, every problem in one `SettingsError`), and `component_args` (the component's typed
+args to and from `Settings`).
 """
 
 from components.settings.alarms import AlarmSettings
 from components.settings.base import PROJECT, SettingsError
+from components.settings.component_args import from_component, parse_args, to_args
 from components.settings.clusters import ClusterSettings, ReaderAutoScalingSettings
 from components.settings.model import Settings
 from components.settings.proxy import ProxySettings
@@ -25,5 +27,5 @@ from components.settings.secrets import SECRET_KEYS, SECRET_PLACEHOLDERS
 __all__ = [
     "PROJECT", "AlarmSettings", "ClusterSettings", "DisasterRecoverySettings", "ProxySettings",
     "ReaderAutoScalingSettings", "ReplicaSettings", "RestoreSettings", "SECRET_KEYS", "SECRET_PLACEHOLDERS",
-    "Settings", "SettingsError", "load", "parse", "parse_config_text",
+    "Settings", "SettingsError", "from_component", "load", "parse", "parse_args", "parse_config_text", "to_args",
 ]
