@@ -219,7 +219,7 @@ def main() -> int:
               " runs end as they would against an endpoint without those calls)\n")
         for command in _commands(keys):
             region = [] if "--region" in command else ["--region", REGION]
-            argv = [sys.executable, "-m", "operations", *shlex.split(command), *region, "--endpoint-url", endpoint]
+            argv = [sys.executable, "-m", __package__, *shlex.split(command), *region, "--endpoint-url", endpoint]
             print(f"\033[1m$ python -m operations {command}\033[0m", flush=True)
             code = subprocess.run(argv, env=env).returncode
             print(f"(exit {code})\n", flush=True)

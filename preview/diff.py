@@ -185,7 +185,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR) -> di
                             ignore=shutil.ignore_patterns("__pycache__"))
         out = Path(tmp) / "baseline.json"
         run = subprocess.run(
-            [sys.executable, "-m", "preview", "--stack", stack, "--project-dir", tmp, "--no-policy",
+            [sys.executable, "-m", __package__, "--stack", stack, "--project-dir", tmp, "--no-policy",
              "--quiet", "--json", str(out)],
             cwd=tmp, capture_output=True, text=True,
         )
