@@ -15,9 +15,9 @@ BENCH  := .venv-bench
 # configuration (pip.conf: index, find-links) reaches the packages.
 INSTALLER ?= uv
 UV     := .uv/bin/uv
-# The preview needs only the program and the pack; the test tools (moto and its server extras,
+# The preview needs only the program, the pack and the gate; the test tools (moto and its server extras,
 # pytest, ...) are installed on top when `make test` or `make setup` first asks for them.
-PREVIEW_REQS := requirements.txt policies/requirements.txt
+PREVIEW_REQS := requirements-preview.txt requirements.txt policies/requirements.txt
 DEV_REQS     := requirements-dev.txt operations/requirements.txt
 
 ifeq ($(INSTALLER),uv)
@@ -41,7 +41,7 @@ $(UV): requirements-setup.txt
 
 $(VENV)/.preview-installed: $(PREVIEW_REQS) | $(SETUP_DEP)
 	test -x $(PY) || $(MAKE_VENV)
-	$(INSTALL) -r requirements.txt -r policies/requirements.txt
+	$(INSTALL) -r requirements-preview.txt
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.preview-installed $(DEV_REQS)

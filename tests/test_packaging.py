@@ -3,6 +3,8 @@ from any directory, and the same pins as the checkout's requirements files."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -71,9 +73,48 @@ def _pins(path: Path) -> set[str]:
 
 
 def test_the_distribution_pins_what_the_checkout_pins():
-    checkout = set().union(*(_pins(PROJECT_DIR / f) for f in
-                             ("requirements.txt", "policies/requirements.txt", "operations/requirements.txt")))
+    checkout = _pins(PROJECT_DIR / "requirements-preview.txt") | _pins(PROJECT_DIR / "operations/requirements.txt")
+    assert "pulumi-aws==7.51.1" in checkout and "rich==15.0.0" in checkout
     assert set(PYPROJECT["project"]["dependencies"]) == checkout
+
+
+def _distribution(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _closure(requirements: list[str]) -> set[str]:
+    """The distributions the requirements pull in, transitively (as installed here)."""
+    seen: set[str] = set()
+    todo = [_distribution(r) for r in requirements]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += [_distribution(r) for r in importlib.metadata.requires(name) or [] if "extra ==" not in r]
+    return seen
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - set(wheel_layout.PACKAGES) - {"rds_guardrails", "__future__"}
+
+
+def test_every_import_of_the_shipped_code_is_a_declared_dependency():
+    shipped = [PROJECT_DIR / "__main__.py", *(PROJECT_DIR / "policies").rglob("*.py")]
+    shipped += [p for name in wheel_layout.PACKAGES for p in (PROJECT_DIR / name).rglob("*.py")
+                if p.relative_to(PROJECT_DIR).as_posix() not in wheel_layout.LEFT_OUT]
+    imports = set().union(*(_third_party_imports(p) for p in shipped))
+    assert {"pulumi_aws", "jsonschema", "sarif_om", "rich", "filelock"} <= imports
+    provided = importlib.metadata.packages_distributions()
+    declared = _closure(PYPROJECT["project"]["dependencies"])
+    undeclared = sorted(m for m in imports if not {_distribution(d) for d in provided.get(m, [m])} & declared)
+    assert undeclared == [], "imported by shipped code but no dependency of the distribution"
 
 
 def _isolated_env() -> dict[str, str]:

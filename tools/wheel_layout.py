@@ -28,6 +28,8 @@ PROGRAM = "__main__.py"
 # The checkout's program runs in .venv; installed, it runs in the interpreter that holds the package.
 _VENV_OPTION = re.compile(r"^\s+virtualenv: \.venv\n", re.MULTILINE)
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "venv", "node_modules")
+# `make ops-demo` seeds a local moto server: a checkout's tool whose moto is a test dependency.
+LEFT_OUT = ("operations/demo.py",)
 
 
 class LayoutError(Exception):
@@ -100,6 +102,8 @@ def lay_out(checkout: Path, target: Path) -> Path:
     package.mkdir(parents=True)
     for name in PACKAGES:
         shutil.copytree(checkout / name, package / name, ignore=_IGNORED)
+    for relative in LEFT_OUT:
+        (package / relative).unlink()
     for name in PROJECT_FILES:
         source = checkout / name
         if source.is_dir():
