@@ -5,7 +5,8 @@
 Each run clones REF into a new folder and points every package cache (pip's, uv's) at a new
 empty folder, so each install downloads everything, as on a new machine. It then runs
 `make setup` in the same clone: what `make test` adds for the test tools. Prints the seconds
-of each step and the before/after ratios. A measurement, not a test: the figures depend on the
+from the start of the clone to each point (cloned, first verdict, tests ready), the machine's
+load average, and the after/before ratios. A measurement, not a test: the figures depend on the
 network and on what else the machine is doing; docs/install.md records the last ones.
 """
 
@@ -35,7 +36,7 @@ def _timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 
 def measure(ref: str) -> dict[str, float]:
-    """Seconds of clone, clone + first preview verdict, and the test set-up after it."""
+    """Seconds from the start of the clone to: cloned, the first preview verdict, the tests ready."""
     with tempfile.TemporaryDirectory(prefix="setup-time-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
         env.update(XDG_CACHE_HOME=f"{tmp}/cache", PIP_NO_CACHE_DIR="1", UV_NO_CACHE="1")
@@ -46,8 +47,9 @@ def measure(ref: str) -> dict[str, float]:
         cloned = time.perf_counter() - start
         _timed(["make", "preview", "STACK=prod"], clone, env)
         verdict = time.perf_counter() - start
-        test_setup = _timed(["make", "setup"], clone, env)
-        return {"clone": cloned, "first verdict": verdict, "test set-up after it": test_setup}
+        _timed(["make", "setup"], clone, env)
+        ready = time.perf_counter() - start
+        return {"cloned": cloned, "first verdict": verdict, "tests ready": ready}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     for label, ref in (("before", args.before), ("after", args.after)):
         runs = [measure(ref) for _ in range(args.runs)]
         results[label] = {step: statistics.median(r[step] for r in runs) for step in runs[0]}
-        print(f"{label} ({ref}): " + ", ".join(f"{k} {v:.1f} s" for k, v in results[label].items()), flush=True)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{label} ({ref}): " + ", ".join(f"{k} {v:.1f} s" for k, v in results[label].items())
+              + f" (load average {load} on {os.cpu_count()} cores)", flush=True)
     for step in results["before"]:
         print(f"{step}: after/before = {results['after'][step] / results['before'][step]:.2f}")
     return 0
