@@ -127,6 +127,8 @@ def _isolated_env() -> dict[str, str]:
 def installed(tmp_path_factory):
     """A wheel built from this checkout, installed in a fresh venv that borrows the test
     environment's packages (offline: no index, no dependencies resolved)."""
+    if importlib.util.find_spec("hatchling") is None:
+        pytest.fail("hatchling (pyproject.toml's build backend) is not installed: pip install -r requirements-dev.txt")
     tmp = tmp_path_factory.mktemp("dist")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
                             "--no-build-isolation", str(PROJECT_DIR), "-w", str(tmp / "wheel")],
