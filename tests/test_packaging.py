@@ -187,6 +187,8 @@ def test_the_deployment_entry_imports_and_finds_its_project(installed):
     # Installed, the program runs in the interpreter that holds the package, not in a .venv beside it.
     project = (Path(work_dir) / "Pulumi.yaml").read_text()
     assert "virtualenv" not in project and "toolchain: pip" in project
+    pack = (Path(work_dir) / "policies" / "PulumiPolicy.yaml").read_text()
+    assert "virtualenv" not in pack and "version: 1.0.0" in pack
 
 
 @pytest.mark.parametrize("argv", [

@@ -94,11 +94,19 @@ def _level(config: dict[str, Any], name: str, default: str) -> str:
     return value
 
 
+def _pack_level() -> str:
+    """The level policies/__main__.py gives the PolicyPack (a policy without its own takes it)."""
+    for node in ast.walk(ast.parse((ROOT / "policies" / "__main__.py").read_text())):
+        if isinstance(node, ast.keyword) and node.arg == "enforcement_level" and isinstance(node.value, ast.Attribute):
+            return node.value.attr.lower()
+    raise SystemExit("policies/__main__.py: no PolicyPack(enforcement_level=...)")
+
+
 def policies() -> dict[str, Any]:
     """Each policy's level with no config (the pack's), and with each shipped stack's config."""
     from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
 
-    pack_default = "mandatory"  # policies/__main__.py: PolicyPack(enforcement_level=MANDATORY)
+    pack_default = _pack_level()
     configs = {p.stem: json.loads(p.read_text()) for p in sorted((ROOT / "policies" / "config").glob("*.json"))}
     items = {}
     for rule in [*RESOURCE_RULES, *STACK_RULES]:

@@ -25,8 +25,11 @@ PACKAGES = ("components", "plan", "preview", "automation", "operations")
 # imports only its own `rds_guardrails`, which stays off the consumer's sys.path).
 PROJECT_FILES = ("Pulumi.yaml", "policies")
 PROGRAM = "__main__.py"
-# The checkout's program runs in .venv; installed, it runs in the interpreter that holds the package.
-_VENV_OPTION = re.compile(r"^\s+virtualenv: \.venv\n", re.MULTILINE)
+# In the checkout the program runs in .venv and the pack in policies/venv; installed, both run in
+# the interpreter that holds the package (python3 on PATH, or PULUMI_PYTHON_CMD).
+_VENV_OPTION = re.compile(r"^\s+virtualenv: \.?venv\n", re.MULTILINE)
+# `options:` left with nothing under it (the next line is no deeper) goes too.
+_EMPTY_OPTIONS = re.compile(r"^( +)options:\n(?!\1 )", re.MULTILINE)
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "venv", "node_modules")
 # `make ops-demo` seeds a local moto server: a checkout's tool whose moto is a test dependency.
 LEFT_OUT = ("operations/demo.py",)
@@ -112,11 +115,13 @@ def lay_out(checkout: Path, target: Path) -> Path:
             shutil.copy2(source, package / name)
     for stack_file in sorted(checkout.glob("Pulumi.*.yaml")):
         shutil.copy2(stack_file, package / stack_file.name)
-    project = (package / "Pulumi.yaml").read_text()
-    without_venv, count = _VENV_OPTION.subn("", project)
-    if count != 1:
-        raise LayoutError("Pulumi.yaml: expected one `virtualenv: .venv` runtime option")
-    (package / "Pulumi.yaml").write_text(without_venv)
+    for project_file in ("Pulumi.yaml", "policies/PulumiPolicy.yaml"):
+        text = (package / project_file).read_text()
+        without_venv, count = _VENV_OPTION.subn("", text)
+        if count != 1:
+            raise LayoutError(f"{project_file}: expected one `virtualenv:` runtime option")
+        without_venv = _EMPTY_OPTIONS.sub("", without_venv)
+        (package / project_file).write_text(without_venv)
     shutil.copy2(checkout / PROGRAM, package / PROGRAM)
     rewritten = [package / PROGRAM] + [p for name in PACKAGES for p in sorted((package / name).rglob("*.py"))]
     for path in rewritten:
