@@ -5,7 +5,7 @@ import sys
 
 from plan.stack_config import PROJECT_DIR
 
-CHECKED = ["__main__.py", "components", "plan", "preview", "automation", "operations", "benchmarks", "tests",
+CHECKED = ["__main__.py", "components", "plan", "preview", "automation", "operations", "benchmarks", "tests", "tools",
            "policies/__main__.py", "policies/rds_guardrails"]
 
 
