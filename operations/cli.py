@@ -78,7 +78,7 @@ def parser(json_mode: bool = False) -> argparse.ArgumentParser:
                               parser_class=functools.partial(_Parser, json_mode=json_mode))
     common = _common()
     for name in RUNBOOKS:
-        module = importlib.import_module(f"operations.{name}")
+        module = importlib.import_module(f"{__package__}.{name}")
         sub = subs.add_parser(name.replace("_", "-"), parents=[common], help=module.HELP,
                               description=module.HELP)
         module.add_arguments(sub)

@@ -250,7 +250,7 @@ def _run_all(endpoint: str, keys: dict) -> None:
             continue
         command = step.format(deployment=_deployment_of(endpoint, "legacy-mysql")) if "{" in step else step
         region = [] if "--region" in command else ["--region", REGION]
-        argv = [sys.executable, "-m", "operations", *shlex.split(command), *region, "--endpoint-url", endpoint]
+        argv = [sys.executable, "-m", __package__, *shlex.split(command), *region, "--endpoint-url", endpoint]
         # Bold only on a terminal: a log file or a pipe gets no escape codes.
         heading = f"$ python -m operations {command}"
         print(f"\033[1m{heading}\033[0m" if sys.stdout.isatty() else heading, flush=True)

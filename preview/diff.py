@@ -382,7 +382,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: 
             env[FINGERPRINT_KEY_ENV] = key.hex()
             extra = ["--secret-fingerprints", str(prints)]
         run = subprocess.run(
-            [sys.executable, "-m", "preview", "--stack", stack, "--project-dir", tmp, "--no-policy",
+            [sys.executable, "-m", __package__, "--stack", stack, "--project-dir", tmp, "--no-policy",
              "--quiet", "--json", str(out), *extra],
             cwd=tmp, capture_output=True, text=True, env=env,
         )

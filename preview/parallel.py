@@ -45,7 +45,7 @@ def _context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["preview.harness"])
+        context.set_forkserver_preload([f"{__package__}.harness"])
         return context
     return multiprocessing.get_context("spawn")
 

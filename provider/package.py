@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
-import yaml
 from pydantic.alias_generators import to_camel
 from pulumi.output import Unknown
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
@@ -28,22 +26,13 @@ from pulumi.provider.server import ComponentInitError
 from components.platform import DatabasePlatform
 from components.settings import SettingsError, from_component
 from components.settings.base import PROJECT, config_key
+from components.version import version
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = PROJECT
 SCHEMA = Path(__file__).resolve().parent / "schema.json"
 # Inputs whose keys are the consumer's own (tag keys, parameter names, alarm keys), not fields.
 FREE_FORM = frozenset({"tags", "parameters", "thresholds"})
-
-
-def version(root: Path = ROOT) -> str:
-    """The project's version: pyproject.toml's [project] version, else the policy pack's."""
-    pyproject = root / "pyproject.toml"
-    if pyproject.exists():
-        found = tomllib.loads(pyproject.read_text()).get("project", {}).get("version")
-        if found:
-            return str(found)
-    return str(yaml.safe_load((root / "policies" / "PulumiPolicy.yaml").read_text())["version"])
 
 
 class UnresolvedInput(Exception):

@@ -1,4 +1,4 @@
-"""Static checks (ruff, configured in ruff.toml) that catch dead imports, unused and undefined
+"""Static checks (ruff, configured in pyproject.toml) that catch dead imports, unused and undefined
 names and likely bugs before review does."""
 
 import shutil
@@ -19,7 +19,7 @@ def test_ruff_finds_nothing():
 
 
 def test_ruff_runs_with_the_projects_rules(tmp_path):
-    shutil.copy(PROJECT_DIR / "ruff.toml", tmp_path / "ruff.toml")
+    shutil.copy(PROJECT_DIR / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "bad.py").write_text("import os\n\n\ndef f(items=[]):\n    return undefined_name\n")
     run = _ruff(cwd=tmp_path)
     assert run.returncode == 1
