@@ -6,7 +6,7 @@
 
 Each engine event is a line {"type": "event", "event": {...}}; the last line is always exactly
 one {"type": "result", ...} or {"type": "error", "error": "<kind>", "message": "..."}.
-Exit codes (README, "Exit codes"): 0 done; 1 refused by a guard rail (policy violation,
+Exit codes (docs/reference/exit-codes.md): 0 done; 1 refused by a guard rail (policy violation,
 production destroy); 2 bad input (unknown stack, bad key or value, malformed override or
 arguments); 3 data at risk (a stateful or protected resource would be replaced or deleted);
 4 the Pulumi CLI is unusable (missing, too old, cannot execute); 5 the CLI or the engine

@@ -1,6 +1,6 @@
 """Every way an operation is refused or fails, each with a message a service can show as is.
 
-Each class carries the exit code of `python -m automation` (README, "Exit codes"); 0 is
+Each class carries the exit code of `python -m automation` (docs/reference/exit-codes.md); 0 is
 success and INTERNAL_ERROR anything this package did not expect.
 """
 
