@@ -9,13 +9,13 @@ from plan import replacements
 from plan.registration import Registration
 from preview.diff import diff_plans
 from preview.report import StackResult, to_markdown
-from tests.test_readme import EXAMPLES
+from tests.test_stack_examples import EXAMPLES
 from preview.harness import run_program
 
 
 def _registered_types(tmp_path) -> set[str]:
-    """Every custom resource type of the shipped stacks and the README examples."""
-    assert EXAMPLES, "the README has stack examples"
+    """Every custom resource type of the shipped stacks and the stack examples of the docs."""
+    assert EXAMPLES, "docs/configuration.md has stack examples"
     plans = [run_program("dev"), run_program("prod")]
     for i, example in enumerate(EXAMPLES):
         stack_file = tmp_path / f"Pulumi.example{i}.yaml"

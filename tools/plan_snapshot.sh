@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The offline JSON of every stack and every README example stack, for proving a refactor keeps
-# plans byte-identical:
+# The offline JSON of every stack and every stack example of docs/configuration.md, for proving
+# a refactor keeps plans byte-identical:
 #   tools/plan_snapshot.sh /tmp/before   # on the old commit
 #   tools/plan_snapshot.sh /tmp/after    # on the new one
 #   diff -r /tmp/before /tmp/after       # empty: the same plans and verdicts
-# Runs in a copy of the tree (README examples become Pulumi.example<N>.yaml there), with this
-# checkout's .venv (make setup).
+# Runs in a copy of the tree (the examples become Pulumi.example<N>.yaml there, in page order, as
+# tests/test_stack_examples.py reads them), with this checkout's .venv (make setup).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
@@ -16,8 +16,9 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 "$python" - <<'PY'
 import pathlib, re
-readme = pathlib.Path("README.md").read_text()
-examples = [b for b in re.findall(r"```yaml\n(.*?)```", readme, flags=re.S) if "config:" in b]
+page = pathlib.Path("docs/configuration.md").read_text()
+examples = [b for b in re.findall(r"```yaml\n(.*?)```", page, flags=re.S) if "config:" in b]
+assert examples, "docs/configuration.md has no stack example"
 for i, block in enumerate(examples):
     pathlib.Path(f"Pulumi.example{i}.yaml").write_text(block)
 PY
