@@ -232,7 +232,7 @@ def read_stack_config(
     Override keys without a namespace belong to the project (as with `pulumi config set`).
     With `paths`, an override key with `.` or `[` is a path into an object or list config value
     (`alarms.enabled`, `replicas[0].name`), as `pulumi config set --path` reads it.
-    `stack_file` reads another file in place of Pulumi.<stack>.yaml (e.g. a README example).
+    `stack_file` reads another file in place of Pulumi.<stack>.yaml (e.g. a stack example of docs/configuration.md).
     `placeholders`: full key -> config text standing in for that key's encrypted value.
     """
     project = _read_yaml(project_dir / "Pulumi.yaml")

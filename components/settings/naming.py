@@ -3,7 +3,7 @@ each resource's AWS naming rule before anything is declared, and the names that 
 
 The stack name is never normalised: a stack whose name cannot make a valid RDS identifier
 (`feature_x`, `Staging`, or too long) is refused with the rule it breaks, because a silently
-rewritten identifier would name a different database than the stack says (README, "What is
+rewritten identifier would name a different database than the stack says (docs/configuration.md, "What is
 validated").
 
 Sources, one per rule below (AWS API references, as quoted in their SDK docs):

@@ -83,7 +83,7 @@ def describe_pydantic_error(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         known = {k.lower(): k for k in known_fields(loc[:-1])}
         close = difflib.get_close_matches(str(loc[-1]).lower(), list(known), n=1, cutoff=0.6)
-        hint = f"did you mean {known[close[0]]}?" if close else "check the spelling against README's settings list"
+        hint = f"did you mean {known[close[0]]}?" if close else "check the spelling against docs/reference/config.md"
         return f"{key}: unknown setting; {hint}"
     message = TYPE_TEXT.get(error["type"], message)
     if error["type"] == "string_pattern_mismatch":

@@ -1,7 +1,7 @@
 """Which settings may hold secrets, the placeholders tools plan them with offline, and keeping
 secret values out of every error message.
 
-Decision (README, "Secrets in config"): two keys may carry secrets.
+Decision (docs/configuration.md, "Secrets in config"): two keys may carry secrets.
 - `alarmHttpsEndpoints`: webhook URLs of alarm subscriptions, which usually carry a token.
 - `parameters`: DB parameter values (an audit or replication setting may hold a credential).
 Both are declared `secret: true` in Pulumi.yaml without a `type`. Why (Pulumi CLI source,

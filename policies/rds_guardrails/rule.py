@@ -75,7 +75,7 @@ class Rule:
     check: Check
     # The property a person sets to fix it (named in every message).
     fix: str
-    # What AWS does when the property is unset; shown in the README table.
+    # What AWS does when the property is unset; shown in docs/reference/policies.md.
     unset_means: str
     anchors: str = ""
     severity: str = "high"
