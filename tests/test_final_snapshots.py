@@ -55,15 +55,6 @@ def test_destroy_up_destroy_names_a_new_final_snapshot(provider_randomness):
     assert len(account.snapshots) == 2
 
 
-def test_the_old_fixed_name_fails_the_second_destroy():
-    """What the suffix prevents (terraform-aws-modules/terraform-aws-rds#82): the same name twice."""
-    account = FakeAccount()
-    fixed = "appdb-dev-final"
-    account.delete_database(fixed)
-    with pytest.raises(RuntimeError, match="DBSnapshotAlreadyExists"):
-        account.delete_database(fixed)
-
-
 def test_an_update_keeps_the_suffix():
     before, after = run_program("dev"), run_program("dev", {"backupRetentionDays": 3})
     changes = {(c.type, c.action) for c in diff_plans(before.resources, after.resources, "before").changes}

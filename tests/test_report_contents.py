@@ -25,11 +25,15 @@ def _line_of(path, text: str) -> int:
 
 # --- the verdict line ---------------------------------------------------------------------------------
 
-def test_the_output_ends_with_the_verdict_and_the_policy_config(capsys):
-    assert main(["--stack", "dev", "--quiet", "--config", "backupRetentionDays=1"]) == 1
+def test_the_output_ends_with_the_verdict_and_the_policy_config(capsys, tmp_path):
+    report = tmp_path / "dev.json"
+    assert main(["--stack", "dev", "--quiet", "--config", "backupRetentionDays=1", "--json", str(report)]) == 1
+    # As many resources as the same run's report holds (the count follows the program).
+    resources = sum(r["custom"] for r in json.loads(report.read_text())["resources"])
+    assert resources > 10
     assert _last_line(capsys) == (
-        "verdict: stack dev, 20 resources, 1 mandatory, 7 advisory, data at risk not checked (no --baseline): "
-        "FAIL (policy config policies/config/dev.json)")
+        f"verdict: stack dev, {resources} resources, 1 mandatory, 7 advisory, data at risk not checked "
+        "(no --baseline): FAIL (policy config policies/config/dev.json)")
 
 
 def test_a_stack_without_policy_config_says_every_control_is_mandatory(tmp_path, capsys):
