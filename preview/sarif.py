@@ -2,7 +2,8 @@
 
 Each policy is a rule (mandatory -> error, advisory -> warning); each violation is a result
 located at the line of the config key that fixes it (the stack file, or Pulumi.yaml for a
-default; line 1 of the stack file when no key of this program does), with the resource URN
+default; its `config:` line when the key is set nowhere; line 1 when no key of this program
+fixes it), with the resource URN
 as its logical location. A stateful
 resource that the plan diff would replace or delete is a result of the rule
 `stateful-resource-at-risk`; a change AWS refuses, of `aws-refuses-change` (error); every other

@@ -2,8 +2,8 @@
 
 A `--config` override of the key when the run had one (the files do not hold the value that
 was checked); else the stack file `Pulumi.<stack>.yaml` when it sets the key; otherwise the
-key's declaration (its default) in `Pulumi.yaml`; otherwise line 1 of the stack file, where
-it would be added.
+key's declaration (its default) in `Pulumi.yaml`; otherwise the stack file's `config:` line,
+under which it would be added.
 """
 
 from __future__ import annotations
@@ -23,9 +23,13 @@ class Source:
     line: int  # 1-based
     # The command-line override that set the key's checked value (`--config multiAz=false`), if any.
     override: Optional[str] = None
+    # The key is set nowhere: `line` is the stack file's `config:`, under which it is to be added.
+    absent: bool = False
 
     def __str__(self) -> str:
-        return self.override or f"{self.path} line {self.line}"
+        if self.override:
+            return self.override
+        return f"add it under config: in {self.path}, line {self.line}" if self.absent else f"{self.path} line {self.line}"
 
 
 @lru_cache(maxsize=64)
@@ -39,7 +43,9 @@ def _config_lines(path: Path, mtime: float) -> dict[str, int]:
         return {}
     for key, value in root.value:
         if key.value == "config" and isinstance(value, yaml.MappingNode):
-            return {k.value: k.start_mark.line + 1 for k, _ in value.value if isinstance(k, yaml.ScalarNode)}
+            # "" stands for the `config:` line itself (no config key is empty).
+            return {"": key.start_mark.line + 1,
+                    **{k.value: k.start_mark.line + 1 for k, _ in value.value if isinstance(k, yaml.ScalarNode)}}
     return {}
 
 
@@ -49,7 +55,7 @@ def _lines(path: Path) -> dict[str, int]:
 
 def stack_keys(project_dir: Path, stack: str) -> frozenset[str]:
     """The top-level config keys the stack file sets."""
-    return frozenset(_lines(project_dir / f"Pulumi.{stack}.yaml"))
+    return frozenset(_lines(project_dir / f"Pulumi.{stack}.yaml")) - {""}
 
 
 def _touches(given: str, key: str) -> bool:
@@ -82,5 +88,5 @@ def config_source(project_dir: Path, stack: str, key: Optional[str],
         line = declared.get(top) or declared.get(top.split(":", 1)[-1])
         if line:
             return Source("Pulumi.yaml", line, override)
-        return Source(stack_file, 1, override)
+        return Source(stack_file, _lines(project_dir / stack_file).get("", 1), override, absent=True)
     return Source(stack_file, 1)

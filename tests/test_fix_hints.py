@@ -98,6 +98,11 @@ def test_cross_region_backups_hint_says_to_add_disaster_recovery_when_it_is_miss
     assert "Fix: set rdsplatform:disasterRecovery.region to the region to copy backups to (add disasterRecovery" \
         in message
     assert "replicateBackups to true" not in message
+    # A key set nowhere is added under `config:`; its line is that one, not line 1 (a comment).
+    config_line = next(i for i, line in enumerate((PROJECT_DIR / "Pulumi.dev.yaml").read_text().splitlines(), 1)
+                       if line.startswith("config:"))
+    assert config_line > 1
+    assert message.endswith(f"(add it under config: in Pulumi.dev.yaml, line {config_line}).")
 
 
 def test_cross_region_backups_hint_names_replicate_backups_when_disaster_recovery_is_there(capsys):
