@@ -86,9 +86,17 @@ def _floor(identifier: str, engine: EngineSpec, target: str, running: str) -> No
     raise pulumi.RunError(
         f"{config_key('engineVersion')} = {target!r} is below the version {identifier} runs ({running}): RDS "
         f"does not downgrade an engine, and the update would fail once RDS is asked (an automatic minor "
-        f"upgrade, then a pinned older minor, is pulumi-aws#5756). Set engineVersion to "
-        f"{engine.major_of(running)!r} (RDS keeps the minor it runs) or to {running!r} or later"
+        f"upgrade, then a pinned older minor, is pulumi-aws#5756). {_floor_advice(engine, running)}"
     )
+
+
+def _floor_advice(engine: EngineSpec, running: str) -> str:
+    """What to set instead of a version below `running`: its major (RDS keeps the minor it runs),
+    and, when `running` names a minor, that minor or a later one too."""
+    major = engine.major_of(running) or running
+    if major == running:
+        return f"Set engineVersion to {major!r} or later"
+    return f"Set engineVersion to {major!r} (RDS keeps the minor it runs) or to {running!r} or later"
 
 
 def _replica_problem(identifier: str, engine: EngineSpec, target: str, running: str,
@@ -101,8 +109,8 @@ def _replica_problem(identifier: str, engine: EngineSpec, target: str, running: 
         if not behind:
             return None
         return (f"{config_key('engineVersion')} = {target!r} is a major upgrade of {identifier} ({running}) while "
-                f"its read replicas {behind} are not on {engine.name} {major}: RDS upgrades {engine.name} read "
-                "replicas before their source, and this program creates replicas from their source, so one update "
+                f"its read replicas {behind} are not on {engine.name} {major}: RDS needs every {engine.name} read replica "
+                "upgraded before its source, and this program creates replicas from their source, so one update "
                 f"cannot order that. Remove them from {config_key('replicas')} and run, then upgrade, then add "
                 "them back (or upgrade each replica first with aws rds modify-db-instance; see docs/upgrades.md)")
     # RDS UG, "How to perform a major version upgrade for RDS for PostgreSQL", Handle read replicas:

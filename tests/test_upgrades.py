@@ -106,6 +106,13 @@ def test_a_version_below_the_deployed_one_is_refused(version, running):
     assert not any(r.type == INSTANCE for r in plan.resources)  # the database is never asked
 
 
+def test_a_floor_below_a_major_only_deployment_says_the_major_once():
+    # A saved baseline holds the requested version: "16", not the minor RDS runs.
+    plan = run_program("dev", {"engineVersion": "15"}, deployed={"appdb-dev": "16"})
+    assert plan.error is not None
+    assert plan.error.endswith("Set engineVersion to '16' or later")
+
+
 @pytest.mark.parametrize("version, running, allowed", [("16", "16.8", False), ("16.8", "16.8", False),
                                                         ("16.9", "16.8", False), ("17", "16.8", True)])
 def test_the_deployed_version_or_later_is_planned(version, running, allowed):
@@ -127,7 +134,7 @@ def test_mysql_and_mariadb_refuse_a_major_upgrade_before_the_replicas(engine):
     assert plan.error is not None
     assert (f"rdsplatform:engineVersion = '{engine['engineVersion']}' is a major upgrade of appdb-dev ({old}) while "
             f"its read replicas ['appdb-dev-ro'] are not on {engine['engine']} {engine['engineVersion']}: RDS "
-            f"upgrades {engine['engine']} read replicas before their source") in plan.error
+            f"needs every {engine['engine']} read replica upgraded before its source") in plan.error
     assert "Remove them from rdsplatform:replicas and run, then upgrade, then add them back" in plan.error
     assert not any(r.type == INSTANCE for r in plan.resources)
 
