@@ -113,6 +113,9 @@ class AlarmSpec:
         if override is not None:
             value = override
         elif callable(self.default):
+            if facts is None:
+                raise ValueError(f"alarm {self.key}: its default threshold depends on the instance, "
+                                 "and no instance facts were given")
             value = self.default(facts)
         else:
             value = self.default

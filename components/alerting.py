@@ -36,7 +36,7 @@ class AlertingArgs:
     has_replicas: bool = False
     global_database: bool = False
     emails: Sequence[str] = ()
-    https_endpoints: Sequence[str] = ()
+    https_endpoints: Sequence[pulumi.Input[str]] = ()
     tags: dict[str, str] = field(default_factory=dict)
 
 

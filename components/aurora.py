@@ -77,7 +77,8 @@ class AuroraCluster(DatabaseCluster):
             region=args.basics.region,
             identifier=f"{args.basics.identifier}-{role}",
             cluster_identifier=self.cluster.id,
-            engine=args.basics.engine.name,
+            # pulumi-aws types ClusterInstance.engine as the EngineType enum only; a str enum, the same value is sent.
+            engine=aws.rds.EngineType(args.basics.engine.name),
             instance_class="db.serverless" if serverless else instance_class,
             # Failover prefers tier 0, then the declared readers, then autoscaled ones.
             promotion_tier=tier,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -72,7 +72,7 @@ class Credentials(pulumi.ComponentResource):
             )
 
     @property
-    def instance_args(self) -> dict:
+    def instance_args(self) -> dict[str, Any]:
         """The aws.rds.Instance arguments that hand these credentials to RDS."""
         if self.password is None:
             return {
@@ -83,7 +83,7 @@ class Credentials(pulumi.ComponentResource):
         return {"username": self._args.username, "password": self.password.result}
 
     @property
-    def cluster_args(self) -> dict:
+    def cluster_args(self) -> dict[str, Any]:
         """The aws.rds.Cluster arguments that hand these credentials to RDS."""
         if self.password is None:
             return {
@@ -110,7 +110,8 @@ class Credentials(pulumi.ComponentResource):
                 region=self._args.region,
                 secret_id=self.secret.id,
                 # json_dumps of a secret Output stays secret; say so anyway in case that changes.
-                secret_string=pulumi.Output.secret(document),
+                # mypy infers Never for Output.secret of an Output (it lacks from_input's overload for one).
+                secret_string=pulumi.Output.secret(document),  # type: ignore[arg-type]
                 # A rotated secret's first version keeps a label of its own (docs/aws-rules.md
                 # rule 24c): rotation moves AWSCURRENT and AWSPREVIOUS away from it, and a version
                 # left without any label is "deprecated" and Secrets Manager may delete it; a

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -39,7 +39,7 @@ class DashboardArgs:
 
 def dashboard_body(args: DashboardArgs) -> str:
     """The dashboard JSON. Known at preview: names come from settings, not from the cloud."""
-    widgets = []
+    widgets: list[dict[str, Any]] = []
 
     def graph(metric: str, title: str, targets: Sequence[tuple[str, str, str]]) -> None:
         i = len(widgets)

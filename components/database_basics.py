@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 
@@ -36,7 +36,8 @@ class DatabaseBasics:
     performance_insights_retention_days: int
     log_retention_days: int
     # The stack's own engine parameters (TLS is enforced on top of them).
-    parameters: dict[str, str] = field(default_factory=dict)
+    # Secrets (components/settings/secrets.py): each value a secret Output.
+    parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # CloudWatch Database Insights mode (standard, advanced) or None for the AWS default.
     database_insights: Optional[str] = None
     # EngineLifecycleSupport (RDS Extended Support), or None where AWS takes none (MariaDB).

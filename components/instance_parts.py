@@ -126,9 +126,9 @@ def monitoring_role(name: str, identifier: str, parent: pulumi.Resource) -> aws.
     return role
 
 
-def parameter_values(engine: EngineSpec, custom: Mapping[str, str]) -> dict[str, str]:
+def parameter_values(engine: EngineSpec, custom: Mapping[str, pulumi.Input[str]]) -> dict[str, pulumi.Input[str]]:
     """Engine parameters: logs worth exporting, then the stack's own, then TLS enforced."""
-    values = dict(engine.log_parameters)
+    values: dict[str, pulumi.Input[str]] = dict(engine.log_parameters)
     values.update(custom)
     # Last, so no custom parameter can switch TLS off (settings refuses that too).
     name, value = engine.tls_parameter
@@ -137,7 +137,7 @@ def parameter_values(engine: EngineSpec, custom: Mapping[str, str]) -> dict[str,
 
 
 def parameter_group(name: str, *, region: str, family: str, identifier: str, engine: EngineSpec,
-                    parameters: Mapping[str, str], parent: pulumi.Resource) -> aws.rds.ParameterGroup:
+                    parameters: Mapping[str, pulumi.Input[str]], parent: pulumi.Resource) -> aws.rds.ParameterGroup:
     """A parameter group that refuses unencrypted connections.
 
     Auto-named on purpose: a major upgrade changes the family, which replaces the group, and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence, TypeVar
 
 import pulumi
 import pulumi_aws as aws
@@ -27,6 +27,12 @@ class NetworkArgs:
     # function and RDS Proxy, which have no other way to it (no NAT here).
     secrets_manager_endpoint: bool = False
 
+    def __post_init__(self) -> None:
+        # Settings refuse subnetIds without vpcId; without one the security group would land in
+        # the region's default VPC, away from the subnets.
+        if self.subnet_ids and self.vpc_id is None:
+            raise ValueError(f"NetworkArgs: subnet_ids {list(self.subnet_ids)} need vpc_id, the VPC they are in")
+
 
 def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     """Carve `count` equal subnets from the VPC, 16 per VPC at most, /28 at the smallest."""
@@ -35,12 +41,16 @@ def subnet_cidrs(vpc_cidr: str, count: int) -> list[str]:
     return [str(s) for s in list(net.subnets(new_prefix=prefix))[:count]]
 
 
-def _tcp_rule(rule_class: type, name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
+# Either rule class: both take the same arguments.
+_TcpRule = TypeVar("_TcpRule", aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule)
+
+
+def _tcp_rule(rule_class: type[_TcpRule], name: str, *, security_group_id: pulumi.Input[str], port: int, region: str,
               description: str, parent: pulumi.Resource, cidr: Optional[str],
-              group_id: Optional[pulumi.Input[str]]) -> pulumi.CustomResource:
+              group_id: Optional[pulumi.Input[str]]) -> _TcpRule:
     """One rule of `rule_class` on one TCP port, for a CIDR (IPv4 or IPv6) or another group."""
-    peer: dict = ({"referenced_security_group_id": group_id} if group_id is not None
-                  else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
+    peer: dict[str, Any] = ({"referenced_security_group_id": group_id} if group_id is not None
+                            else {"cidr_ipv6" if ":" in str(cidr) else "cidr_ipv4": cidr})
     return rule_class(
         name,
         region=region,
@@ -91,6 +101,7 @@ class Network(pulumi.ComponentResource):
 
         self.endpoint_security_group_id: Optional[pulumi.Output[str]] = None
         if args.subnet_ids:
+            assert args.vpc_id is not None  # NetworkArgs refuses subnet_ids without it
             vpc_id: pulumi.Input[str] = args.vpc_id
             subnet_ids: list[pulumi.Input[str]] = list(args.subnet_ids)
         else:
@@ -126,7 +137,8 @@ class Network(pulumi.ComponentResource):
             "security_group_id": self.security_group_id,
         })
 
-    def _isolated_vpc(self, name: str, args: NetworkArgs, child: pulumi.ResourceOptions):
+    def _isolated_vpc(self, name: str, args: NetworkArgs,
+                      child: pulumi.ResourceOptions) -> tuple[pulumi.Output[str], list[pulumi.Input[str]]]:
         # No internet gateway and no NAT: the database needs neither, and a route to the
         # internet is one misconfiguration away from a public database.
         vpc = aws.ec2.Vpc(
@@ -154,13 +166,13 @@ class Network(pulumi.ComponentResource):
             )
             for i, cidr in enumerate(subnet_cidrs(args.vpc_cidr, args.az_count))
         ]
-        subnet_ids = [s.id for s in subnets]
+        subnet_ids: list[pulumi.Input[str]] = [s.id for s in subnets]
         if args.secrets_manager_endpoint:
             self._secrets_manager_endpoint(name, args, vpc.id, subnet_ids, child)
         return vpc.id, subnet_ids
 
     def _secrets_manager_endpoint(self, name: str, args: NetworkArgs, vpc_id: pulumi.Input[str],
-                                  subnet_ids: list, child: pulumi.ResourceOptions) -> None:
+                                  subnet_ids: list[pulumi.Input[str]], child: pulumi.ResourceOptions) -> None:
         # AWS Secrets Manager User Guide, "Network access for Lambda rotation function": "If your
         # Lambda function runs in a VPC that doesn't have internet access, we recommend you configure
         # Secrets Manager service private endpoints within your VPC. Your VPC can then intercept

@@ -55,7 +55,7 @@ class ObservabilityArgs:
     # Serverless v2 with a minimum of 0 ACUs (its instances pause when idle).
     auto_pause: bool = False
     emails: Sequence[str] = ()
-    https_endpoints: Sequence[str] = ()
+    https_endpoints: Sequence[pulumi.Input[str]] = ()
     # Overrides of the defaults in components/alarm_catalog.py, by key.
     thresholds: dict[str, float] = field(default_factory=dict)
     dashboard: bool = True

@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: Pulumi's component analyzer reads the annotations of
 # this class and of its args as objects to write the package schema.
-from typing import Optional, Union
+from typing import Optional, Union, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -90,8 +90,10 @@ class DatabasePlatform(pulumi.ComponentResource):
             self._cluster(name) if s.is_cluster else self._database(name))
         self.credentials.store_connection_document(self.database.address, self.database.port)
         self.rotation: Optional[SecretRotation] = self._rotation(name) if s.rotates_secret else None
+        # Without a generated secret RDS manages the password, so it always creates its secret.
         self.secret_arn = (
-            self.credentials.secret.arn if self.credentials.secret else self.database.managed_secret_arn
+            self.credentials.secret.arn if self.credentials.secret
+            else cast(pulumi.Output[str], self.database.managed_secret_arn)
         )
 
         # The disaster-recovery region: its own key and network, for replicas and backups there.
@@ -142,10 +144,11 @@ class DatabasePlatform(pulumi.ComponentResource):
         self.kms_key_arn = self.keys.key_arn
         self.security_group_id = self.network.security_group_id
         self.subnet_group_name = self.network.subnet_group_name
-        self.replica_endpoints = pulumi.Output.from_input(self.reader_endpoints)
+        # from_input unwraps the Outputs inside a dict; its type cannot say so.
+        self.replica_endpoints = pulumi.Output.from_input(self.reader_endpoints)  # type: ignore[arg-type]
         self.proxy_endpoint = self.proxy.endpoint if self.proxy else None
         self.alarm_topic_arns = pulumi.Output.from_input(
-            {region: a.topic_arn for region, a in self.alert_topics.items()})
+            {region: a.topic_arn for region, a in self.alert_topics.items()})  # type: ignore[misc]  # as above
         self.dashboard_name = self.dashboard.dashboard_name if self.dashboard else None
         self.register_outputs({
             "endpoint": self.database.endpoint,

@@ -18,4 +18,5 @@ def version() -> str:
     if __name__.startswith(f"{DISTRIBUTION}."):
         return importlib.metadata.version(DISTRIBUTION)
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    return tomllib.loads(pyproject.read_text())["project"]["version"]
+    checkout_version: str = tomllib.loads(pyproject.read_text())["project"]["version"]
+    return checkout_version

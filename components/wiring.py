@@ -9,7 +9,7 @@ only to decide which components to build.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union, cast
 
 import pulumi
 
@@ -44,18 +44,18 @@ def keys_args(s: Settings, *, dr: bool, account_id: pulumi.Input[str], partition
 
 def network_args(s: Settings, *, dr: bool) -> NetworkArgs:
     """The primary's network, or (dr) the disaster-recovery region's: existing subnets or a VPC of its own."""
-    common = {"port": s.db_port, "description": f"{s.identifier} database"}
+    description = f"{s.identifier} database"
     if dr:
         d = s.disaster_recovery
         assert d is not None
         return NetworkArgs(region=d.region, vpc_id=d.vpc_id, subnet_ids=d.subnet_ids, vpc_cidr=d.vpc_cidr or "",
                            az_count=d.az_count, allowed_cidrs=d.allowed_cidrs, allowed_security_group_ids=(),
-                           **common)
+                           port=s.db_port, description=description)
     return NetworkArgs(region=s.region, vpc_id=s.vpc_id, subnet_ids=s.subnet_ids, vpc_cidr=s.vpc_cidr,
                        az_count=s.effective_az_count, allowed_cidrs=s.allowed_cidrs,
                        allowed_security_group_ids=s.allowed_security_group_ids,
                        secrets_manager_endpoint=s.uses_own_vpc and (s.rotates_secret or s.proxy is not None),
-                       **common)
+                       port=s.db_port, description=description)
 
 
 def credentials_args(s: Settings, *, kms_key_arn: pulumi.Input[str]) -> CredentialsArgs:
@@ -223,7 +223,9 @@ def cluster_args(s: Settings, basics: DatabaseBasics, *,
         **common,
         readers=c.readers,
         reader_instance_class=c.reader_instance_class,
-        serverless_acu=(c.serverless_min_acu, c.serverless_max_acu) if c.serverless else None,
+        # Settings refuse one bound without the other.
+        serverless_acu=((c.serverless_min_acu, c.serverless_max_acu)
+                        if c.serverless_min_acu is not None and c.serverless_max_acu is not None else None),
         backtrack_hours=c.backtrack_hours,
         aurora_storage_type=c.storage_type,
         reader_auto_scaling=reader_auto_scaling,
@@ -310,8 +312,7 @@ def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
         # The cluster (events, dashboard) and its three instances (alarms), which RDS names itself:
         # their identifiers come from the cluster's members (pulumi-aws Cluster.cluster_members).
         members = [Monitored(f"{s.identifier}-member-{i + 1}", s.region, alarm_catalog.MULTI_AZ_MEMBER,
-                             memory(s.instance_class), dimension_value=database.cluster.cluster_members.apply(
-                                 lambda m, i=i: sorted(m)[i] if m and len(m) > i else None))
+                             memory(s.instance_class), dimension_value=_member(database.cluster.cluster_members, i))
                    for i in range(3)]
         return [Monitored(s.identifier, s.region, alarm_catalog.MULTI_AZ_CLUSTER, memory(s.instance_class)),
                 *members]
@@ -326,6 +327,12 @@ def monitored_targets(s: Settings, database: Union[Database, DatabaseCluster],
             instance_class = (c.reader_instance_class or s.instance_class) if reader else s.instance_class
             out.append(Monitored(identifier, region, kind, memory(instance_class)))
     return out
+
+
+def _member(members: pulumi.Output[Sequence[str]], i: int) -> pulumi.Output[str]:
+    """The name of a Multi-AZ DB cluster's i-th member in name order."""
+    # A created cluster lists its three members; None stands in only while RDS has not listed them.
+    return cast(pulumi.Output[str], members.apply(lambda m: sorted(m)[i] if m and len(m) > i else None))
 
 
 def observability_args(s: Settings, *, targets: list[Monitored], keys: dict[str, pulumi.Input[str]],

@@ -14,7 +14,7 @@ as prefix when the child's name starts with the parent's name).
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from plan.registration import Registration
 
@@ -67,7 +67,7 @@ class _Matcher:
         self.engine = engine_urns(current)
         self.moved: dict[str, str] = {}  # engine URN now -> engine URN in the baseline (by alias)
 
-    def _parent_of(self, r: Registration, spec: dict) -> Optional[str]:
+    def _parent_of(self, r: Registration, spec: dict[str, Any]) -> Optional[str]:
         parent = spec.get("parentUrn")
         if parent:
             parent = self.engine.get(parent, parent)
@@ -78,9 +78,10 @@ class _Matcher:
             return None
         return parent
 
-    def _collapse(self, r: Registration, alias: dict) -> str:
+    def _collapse(self, r: Registration, alias: dict[str, Any]) -> str:
         if alias.get("urn"):
-            return alias["urn"]
+            urn: str = alias["urn"]
+            return urn
         spec = alias.get("spec", {})
         stack, project = _split(r.urn)[:2]
         return create_urn(spec.get("name") or r.name, spec.get("type") or r.type, self._parent_of(r, spec),

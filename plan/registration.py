@@ -93,7 +93,8 @@ class Registration:
     @property
     def aliases(self) -> list[dict[str, Any]]:
         """The aliases as sent in RegisterResourceRequest.aliases: {"urn": ...} or {"spec": {...}}."""
-        return self.options.get("aliases", [])
+        aliases: list[dict[str, Any]] = self.options.get("aliases", [])
+        return aliases
 
     @property
     def secret_paths(self) -> list[str]:

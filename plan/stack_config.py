@@ -35,8 +35,8 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     CLI refuses it; PyYAML keeps the last value without a word.
     """
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
-        seen: dict = {}
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -47,7 +47,8 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark,
                     f"the key {key!r} is given twice (first on line {first})", key_node.start_mark)
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 # For a secret key without a placeholder of its own: plain text any string setting accepts.
 GENERIC_PLACEHOLDER = "offline-placeholder-for-an-encrypted-value"
 
@@ -102,7 +103,7 @@ def config_text(value: Any) -> str:
     return str(value)
 
 
-def _read_yaml(path: Path, project: Optional[str] = None) -> dict:
+def _read_yaml(path: Path, project: Optional[str] = None) -> dict[Any, Any]:
     """A project file, or the stack file of `project`, as a mapping with a `config:` mapping, or one StackConfigError."""
     stack_file = project is not None
     try:
@@ -144,7 +145,8 @@ def _kind(value: Any) -> str:
 
 def project_name(project_dir: Path = PROJECT_DIR) -> str:
     """The `name` of Pulumi.yaml."""
-    return _read_yaml(project_dir / "Pulumi.yaml")["name"]
+    name: str = _read_yaml(project_dir / "Pulumi.yaml")["name"]
+    return name
 
 
 def stack_names(project_dir: Path = PROJECT_DIR) -> list[str]:
@@ -214,12 +216,13 @@ def _put(node: Any, steps: list[str | int], value: Any, shown: str) -> Any:
 
 def _set_path(config: dict[str, str], key: str, steps: list[str | int], value: Any) -> None:
     """config[steps[0]] with `value` set at the rest of the path (`key` as the user wrote it)."""
-    top = config.get(steps[0])
+    top_key = str(steps[0])  # config_path starts every path with the full key
+    top = config.get(top_key)
     try:
         root = json.loads(top) if top is not None else None
     except json.JSONDecodeError:
         root = top
-    config[steps[0]] = config_text(_put(root, steps[1:], _path_value(value), key))
+    config[top_key] = config_text(_put(root, steps[1:], _path_value(value), key))
 
 
 def read_stack_config(
@@ -239,7 +242,10 @@ def read_stack_config(
     name = project.get("name")
     if not isinstance(name, str) or not name:
         raise StackConfigError("Pulumi.yaml: no project `name`")
-    full = lambda key: key if ":" in key else f"{name}:{key}"  # noqa: E731
+
+    def full(key: str) -> str:
+        return key if ":" in key else f"{name}:{key}"
+
     config: dict[str, str] = {}
     secret: set[str] = set()
     for key, spec in (project.get("config") or {}).items():

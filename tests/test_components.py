@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import yaml
 
 from components.settings import Settings, parse
@@ -64,6 +65,16 @@ def test_existing_subnets_build_no_vpc():
                if "referencedSecurityGroupId" in r.inputs]
     assert [r.inputs["referencedSecurityGroupId"] for r in from_sg] == ["sg-0123456789abcdef0"]
 
+
+
+def test_network_args_refuse_subnets_without_their_vpc():
+    from components.network import NetworkArgs
+
+    subnets = ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")
+    assert NetworkArgs(region="eu-west-1", port=5432, vpc_id="vpc-0123456789abcdef0", subnet_ids=subnets).vpc_id
+    with pytest.raises(ValueError, match=r"subnet_ids \['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'\] "
+                                         "need vpc_id"):
+        NetworkArgs(region="eu-west-1", port=5432, subnet_ids=subnets)
 
 def test_ingress_reaches_only_the_db_port_from_configured_sources():
     plan = plan_with(engine="mysql", engineVersion="8.0", performanceInsights=False,

@@ -4,6 +4,7 @@ identity from before it existed (they were declared directly under the platform)
 import pytest
 from google.protobuf import json_format
 
+from components import alarm_catalog
 from preview import harness
 
 OBSERVABILITY = "rdsplatform:index:Observability"
@@ -62,3 +63,11 @@ def test_no_observability_without_alarms():
     plan = harness.run_program("prod", {"alarms": {"enabled": False}})
     assert plan.error is None, plan.error
     assert plan.of_type(OBSERVABILITY) == [] and plan.of_type("rdsplatform:index:Alarms") == []
+
+
+def test_an_instance_dependent_threshold_needs_the_instance_facts():
+    spec = next(a for a in alarm_catalog.ALARMS if a.key == "databaseConnections")
+    assert callable(spec.default)
+    with pytest.raises(ValueError, match="alarm databaseConnections: its default threshold depends on the instance"):
+        spec.threshold(None)
+    assert spec.threshold(None, 50) == 50  # an override needs no facts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from components import catalog
 from components.settings.base import config_key
 from components.settings.clusters import ClusterSettings
@@ -152,8 +154,10 @@ def auto_pause_problems(s: Settings) -> list[str]:
         problems.append(f"{zero} with {key('disasterRecovery')}: in an Aurora global database the primary's "
                         "writer (and its tier 0/1 readers) and every secondary instance never pause; set "
                         f"serverlessMinAcu to 0.5 or more, or remove disasterRecovery (see {doc})")
-    replication = {"aurora-postgresql": ("rds.logical_replication", lambda v: v == "1"),
-                   "aurora-mysql": ("binlog_format", lambda v: v.upper() != "OFF")}.get(s.engine)
+    replications: dict[str, tuple[str, Callable[[str], bool]]] = {
+        "aurora-postgresql": ("rds.logical_replication", lambda v: v == "1"),
+        "aurora-mysql": ("binlog_format", lambda v: v.upper() != "OFF")}
+    replication = replications.get(s.engine)
     if replication and replication[0] in s.parameters and replication[1](s.parameters[replication[0]]):
         name = replication[0]
         problems.append(f"{zero} with {key('parameters')}.{name} = {s.parameters[name]!r}: with logical or binlog "

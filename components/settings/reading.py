@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 import typing
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 import pydantic
 from pydantic.alias_generators import to_camel
@@ -75,7 +75,7 @@ def known_fields(loc: tuple[Any, ...]) -> list[str]:
     return [f.alias or to_camel(n) for n, f in model.model_fields.items() if n not in ("environment", "region")]
 
 
-def describe_pydantic_error(error: dict[str, Any]) -> str:
+def describe_pydantic_error(error: Mapping[str, Any]) -> str:
     """One problem line from one pydantic error: the config key, the value, what is allowed."""
     loc = error["loc"]
     key = config_key(".".join(str(p) for p in loc)) if loc else PROJECT

@@ -8,7 +8,7 @@ import difflib
 import functools
 import importlib.resources
 import json
-from typing import Optional
+from typing import Any, Optional
 
 import botocore
 
@@ -19,8 +19,10 @@ SOURCE = f"botocore {botocore.__version__} endpoint data, every partition"
 
 
 @functools.lru_cache(maxsize=1)
-def _endpoint_data() -> dict:
-    return json.loads(importlib.resources.files(botocore).joinpath("data", "endpoints.json").read_text())
+def _endpoint_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        importlib.resources.files(botocore).joinpath("data", "endpoints.json").read_text())
+    return data
 
 
 def partition_of(region: str) -> Optional[str]:

@@ -43,7 +43,7 @@ def is_secret_setting(key: str) -> bool:
     return key in SECRET_SETTINGS
 
 
-def is_secret_location(loc: tuple) -> bool:
+def is_secret_location(loc: tuple[str | int, ...]) -> bool:
     """True for a place in the config (a pydantic error location) whose value must not be echoed."""
     return bool(loc) and (is_secret_setting(str(loc[0])) or any(tuple(loc[:len(p)]) == p for p in _SECRET_PATHS))
 

@@ -48,6 +48,7 @@ def storage_performance_problems(s: Settings, storage: catalog.StorageSpec) -> l
             f"{key('storageThroughput')} = {s.storage_throughput}: only gp3 storage takes a throughput"
         )
     if storage.iops_required and s.iops is None:
+        assert storage.iops_range is not None, "the catalog gives the range of every type that requires IOPS"
         lo, hi = storage.iops_range
         problems.append(f"{key('iops')} is required for {s.storage_type} storage ({lo}..{hi})")
     if storage.provisioned_from_gib is not None and s.allocated_storage < storage.provisioned_from_gib:

@@ -28,7 +28,7 @@ ENGINE_LOGS = {
 DEFAULT_USERNAMES = ["admin", "administrator", "postgres", "root", "sa", "master", "mysql", "user", "rdsadmin"]
 
 
-def _monitoring(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _monitoring(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     interval, role = get(props, "monitoringInterval", 0), get(props, "monitoringRoleArn")
     if interval is UNKNOWN or role is UNKNOWN:
         return None
@@ -44,7 +44,7 @@ def _monitoring(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
 MULTI_AZ_CLUSTER_LOGS = {"postgres": ["postgresql"], "mysql": ["error", "general", "slowquery"]}
 
 
-def _log_exports(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _log_exports(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     engine, exports = get(props, "engine"), get(props, "enabledCloudwatchLogsExports")
     table = MULTI_AZ_CLUSTER_LOGS if get(props, "dbClusterInstanceClass") is not None else ENGINE_LOGS
     if engine is UNKNOWN or exports is UNKNOWN or engine not in table:
@@ -55,7 +55,7 @@ def _log_exports(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     return None
 
 
-def _username(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _username(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     name = get(props, "username") or get(props, "masterUsername")
     if isinstance(name, str) and name.lower() in [u.lower() for u in config["forbidden"]]:
         return f"the master user name '{name}' is a well-known default"
@@ -87,7 +87,7 @@ def _end_phrase(engine: str, version: Any) -> str:
     return f"; standard support of {engine} {major} ends on {end.isoformat()}" if end and major else ""
 
 
-def _extended_support(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _extended_support(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     value, engine, version = get(props, "engineLifecycleSupport"), get(props, "engine"), get(props, "engineVersion")
     if value is UNKNOWN or value == lifecycle.EXTENDED_SUPPORT_DISABLED:
         return None
@@ -100,13 +100,13 @@ def _extended_support(props: Any, _config: dict, _opts: Any = None) -> Optional[
     return f"engineLifecycleSupport is {value!r}, not one of {', '.join(lifecycle.LIFECYCLE_VALUES)}"
 
 
-def today(config: dict) -> date:
+def today(config: dict[str, Any]) -> date:
     """The policy's notion of today: the config's `today` (YYYY-MM-DD), else the current UTC date."""
     given = config.get("today") or ""
     return date.fromisoformat(given) if given else datetime.now(timezone.utc).date()
 
 
-def _standard_support_ending(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _standard_support_ending(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     engine, version, value = get(props, "engine"), get(props, "engineVersion"), get(props, "engineLifecycleSupport")
     if UNKNOWN in (engine, version, value):
         return None

@@ -8,13 +8,13 @@ from rds_guardrails.rule import CLUSTER, INSTANCE, Rule, must_be_true, must_not_
 from rds_guardrails.values import UNKNOWN, get, is_primary
 
 
-def _protected(props: Any, _config: dict, options: Any = None) -> Optional[str]:
+def _protected(props: Any, _config: dict[str, Any], options: Any = None) -> Optional[str]:
     if options and options.get("protect"):
         return None
     return "`pulumi destroy` or a replacement can delete it (resource option protect is not set)"
 
 
-def _recovery_window(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _recovery_window(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     days = get(props, "recoveryWindowInDays", 30)
     if days is UNKNOWN:
         return None

@@ -8,9 +8,9 @@ config makes them mandatory. Rules that relate resources are in deployability_st
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule
+from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Check, Rule
 from rds_guardrails.values import UNKNOWN, arn_region, get, items
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -25,7 +25,7 @@ def _is_replica(props: Any) -> bool:
     return isinstance(source, str) and source != ""
 
 
-def _replica_source_arn(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _replica_source_arn(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # pulumi-aws Instance.replicate_source_db: "If specifying the dbSubnetGroupName in the same
     # region, use the arn of the source DB. If replicating an Instance in a different region,
     # use the arn of the source DB." A non-ARN source with a subnet group is wrong either way.
@@ -36,7 +36,7 @@ def _replica_source_arn(props: Any, _config: dict, _opts: Any = None) -> Optiona
             "the provider then needs the source's ARN (replicateSourceDb)")
 
 
-def _same_region_replica_key(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _same_region_replica_key(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # CreateDBInstanceReadReplica, KmsKeyId: "If you create an encrypted read replica in the same
     # AWS Region as the source ..., don't specify a value for this parameter." A non-ARN source is
     # same-region by definition (cross-region needs the ARN: replicate_source_db docstring).
@@ -48,7 +48,7 @@ def _same_region_replica_key(props: Any, _config: dict, _opts: Any = None) -> Op
     return "a same-region read replica sets kmsKeyId; RDS encrypts it with its source's key and takes no key"
 
 
-def _replica_credentials(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _replica_credentials(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # pulumi-aws Instance.username: "Cannot be specified for a replica"; a replica's master
     # password is its source's (Secrets Manager page: no managed password on a read replica).
     given = [k for k in ("username", "password", "manageMasterUserPassword")
@@ -58,7 +58,7 @@ def _replica_credentials(props: Any, _config: dict, _opts: Any = None) -> Option
     return None
 
 
-def _replica_final_snapshot(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _replica_final_snapshot(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # pulumi-aws Instance.final_snapshot_identifier: "Must be provided if skip_final_snapshot is
     # set to false ... Must not be provided when deleting a read replica." skipFinalSnapshot
     # defaults to false, so a replica must set it to true or its delete fails.
@@ -73,7 +73,7 @@ def _replica_final_snapshot(props: Any, _config: dict, _opts: Any = None) -> Opt
     return None
 
 
-def _global_managed_password(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _global_managed_password(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # Aurora User Guide, Secrets Manager page, Limitations: not supported for "DB clusters that
     # are part of an Aurora global database".
     global_id, managed = get(props, "globalClusterIdentifier"), get(props, "manageMasterUserPassword")
@@ -86,7 +86,7 @@ def _normalise(name: str) -> str:
     return name.replace("_", "").lower()
 
 
-def _global_ignore_source(props: Any, _config: dict, opts: Any = None) -> Optional[str]:
+def _global_ignore_source(props: Any, _config: dict[str, Any], opts: Any = None) -> Optional[str]:
     # pulumi-aws Cluster.replication_source_identifier: "If DB Cluster is part of a Global
     # Cluster, use the ignoreChanges resource option to prevent Pulumi from showing differences
     # for this argument"; removing it "will promote the read replica to a standalone cluster".
@@ -102,7 +102,7 @@ def _global_ignore_source(props: Any, _config: dict, opts: Any = None) -> Option
 
 # RDS UG / Aurora UG, 'DB engine, Region, and instance class support for Database Insights',
 # column 'Instance class restrictions' (same column on the older Performance Insights page).
-INSIGHTS_UNSUPPORTED = {
+INSIGHTS_UNSUPPORTED: dict[str, Callable[[str], bool]] = {
     "mysql": lambda c: c in {"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"},
     "mariadb": lambda c: c in {"db.t2.micro", "db.t2.small", "db.t3.micro", "db.t3.small", "db.t4g.micro",
                                "db.t4g.small"},
@@ -110,7 +110,7 @@ INSIGHTS_UNSUPPORTED = {
 }
 
 
-def _insights_class(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _insights_class(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     engine = get(props, "engine")
     cls = get(props, "instanceClass") or get(props, "dbClusterInstanceClass")
     pi, mode = get(props, "performanceInsightsEnabled"), get(props, "databaseInsightsMode")
@@ -124,7 +124,7 @@ def _insights_class(props: Any, _config: dict, _opts: Any = None) -> Optional[st
     return f"{what} is on for {engine} on {cls}, a class it does not support"
 
 
-def _advanced_insights(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _advanced_insights(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # RDS UG, 'Considerations for Database Insights': "To enable the Advanced mode of Database
     # Insights, you must enable Performance Insights and set the Performance Insights retention
     # period to at least 465 days." Unset retention is 7 days (provider default).
@@ -140,7 +140,7 @@ def _advanced_insights(props: Any, _config: dict, _opts: Any = None) -> Optional
     return None
 
 
-def _io1_ratio(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _io1_ratio(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # CreateDBInstance Iops: "Must be a multiple between .5 and 50 of the storage amount" (1 and 50
     # for SQL Server); RDS UG 'DB instance storage', Provisioned IOPS SSD: with storage
     # autoscaling "the same ratios between IOPS and maximum storage threshold (in GiB) also apply".
@@ -168,7 +168,7 @@ def _io1_ratio(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
 _NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|-(?!-))*(?<!-)$")
 
 
-def _identifier_format(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _identifier_format(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     cluster_limit = 52 if get(props, "dbClusterInstanceClass") not in (None, UNKNOWN) else 63
     for prop, limit in (("identifier", 63), ("clusterIdentifier", cluster_limit), ("finalSnapshotIdentifier", 255)):
         value = get(props, prop)
@@ -202,7 +202,7 @@ PROXY_ONE_MINUTE_GAUGES = {
 }
 
 
-def _proxy_metric_statistic(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _proxy_metric_statistic(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     namespace, metric, dims = get(props, "namespace"), get(props, "metricName"), get(props, "dimensions")
     statistic, period = get(props, "statistic"), get(props, "period")
     if UNKNOWN in (namespace, metric, dims, statistic, period) or namespace != "AWS/RDS":
@@ -217,7 +217,7 @@ def _proxy_metric_statistic(props: Any, _config: dict, _opts: Any = None) -> Opt
     return None
 
 
-def _monitoring_settings(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _monitoring_settings(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # pulumi-aws Instance/Cluster/ClusterInstance.monitoring_interval: "Valid Values: 0, 1, 5, 10,
     # 15, 30, 60"; RDS UG 'Setting up and enabling Enhanced Monitoring': the role is required when
     # it is enabled through the API.
@@ -232,7 +232,7 @@ def _monitoring_settings(props: Any, _config: dict, _opts: Any = None) -> Option
     return None
 
 
-def _subscription_source_type(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _subscription_source_type(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # pulumi-aws EventSubscription.source_ids: "If specified, a source_type must also be specified."
     ids, kind = get(props, "sourceIds"), get(props, "sourceType")
     if ids is UNKNOWN or kind is UNKNOWN or not items(ids) or kind:
@@ -240,7 +240,8 @@ def _subscription_source_type(props: Any, _config: dict, _opts: Any = None) -> O
     return "the subscription names sourceIds but no sourceType"
 
 
-def _rule(name: str, description: str, types: tuple, check, fix: str, unset_means: str, source: str, **kw) -> Rule:
+def _rule(name: str, description: str, types: tuple[str, ...], check: Check, fix: str, unset_means: str, source: str,
+          **kw: Any) -> Rule:
     return Rule(name, description, types, check, fix=fix, unset_means=unset_means, source=source,
                 enforcement_level=ADVISORY, **kw)
 

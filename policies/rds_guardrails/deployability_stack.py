@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Optional, Sequence
 
 from rds_guardrails.deployability import SECRETS_MANAGER_RDS
-from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Problem, Resource, StackRule
+from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Problem, Resource, StackCheck, StackRule
 from rds_guardrails.values import AWS_MANAGED_ALIASES, UNKNOWN, arn_region, get, items, replica_source
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -39,7 +39,7 @@ def _replicas(resources: Sequence[Resource]) -> list[tuple[Resource, Any]]:
             and get(r.props, "replicateSourceDb")]
 
 
-def _managed_source(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _managed_source(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS UG, Secrets Manager page, Limitations: not supported: "Creating a read replica when the
     # source DB or DB cluster manages credentials with Secrets Manager. This applies to all DB
     # engines except RDS for SQL Server."
@@ -54,13 +54,13 @@ def _managed_source(resources: Sequence[Resource], _config: dict) -> list[Proble
     return found
 
 
-def _subnet_azs(group: Resource, resources: Sequence[Resource]) -> Optional[set]:
+def _subnet_azs(group: Resource, resources: Sequence[Resource]) -> Optional[set[Any]]:
     """The AZs a DB subnet group covers, or None when its subnets cannot all be followed."""
     ids = items(get(group.props, "subnetIds"))
     subnets = [r for r in resources if r.type == SUBNET]
     by_id = {get(s.props, "id"): s for s in subnets if isinstance(get(s.props, "id"), str)}
-    chosen = [by_id.get(i) for i in ids]
-    if None in chosen:
+    chosen = [by_id[i] for i in ids if i in by_id]
+    if len(chosen) != len(ids):
         # Without ids in the outputs, the subnets the group depends on stand for its subnetIds.
         chosen = [s for s in subnets if s.urn in group.dependencies]
         if len(chosen) != len(ids):
@@ -69,7 +69,7 @@ def _subnet_azs(group: Resource, resources: Sequence[Resource]) -> Optional[set]
     return None if UNKNOWN in zones or None in zones else zones
 
 
-def _three_azs(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _three_azs(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS UG, 'Creating a Multi-AZ DB cluster', DB cluster prerequisites: "The DB subnet group that
     # you choose for the DB cluster must cover at least three Availability Zones."
     groups = {get(r.props, "name"): r for r in resources if r.type == SUBNET_GROUP}
@@ -94,7 +94,7 @@ def _three_azs(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _proxy_writer(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _proxy_writer(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS UG, 'Quotas and limitations for RDS Proxy': "you can associate a proxy only with the
     # writer DB instance, not a read replica."
     sources, found = _sources(resources), []
@@ -108,7 +108,7 @@ def _proxy_writer(resources: Sequence[Resource], _config: dict) -> list[Problem]
     return found
 
 
-def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _blue_green(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS UG, 'Limitations and considerations for Amazon RDS blue/green deployments', General
     # limitations: no Secrets Manager master password; not supported with cascading read
     # replicas, cross-Region read replicas. Engines: MariaDB, MySQL, PostgreSQL. RDS Proxy is
@@ -139,7 +139,7 @@ def _blue_green(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _source_backups(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _source_backups(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # CreateDBInstanceReadReplica: "Your source DB instance or cluster must have backup retention
     # enabled." Unset retention is the API default (1 day), not 0.
     sources, found, seen = _sources(resources), [], set()
@@ -161,9 +161,9 @@ def _source_backups(resources: Sequence[Resource], _config: dict) -> list[Proble
 NEEDED_ACTIONS = ("kms:generatedatakey", "kms:decrypt")  # what SNS calls; IAM actions ignore case
 
 
-def _publishers(resources: Sequence[Resource]) -> Optional[dict[str, set]]:
+def _publishers(resources: Sequence[Resource]) -> Optional[dict[str, set[str]]]:
     """Topic ARN -> the service principals that publish to it; None when a target is not known."""
-    found: dict[str, set] = {}
+    found: dict[str, set[str]] = {}
     for r in resources:
         if r.type == "aws:rds/eventSubscription:EventSubscription":
             targets, service = [get(r.props, "snsTopic")], "events.rds.amazonaws.com"
@@ -204,7 +204,7 @@ def _grants(policy: Any, service: str) -> Optional[bool]:
     return allowed == set(NEEDED_ACTIONS)
 
 
-def _topic_keys(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _topic_keys(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     publishers = _publishers(resources)
     if publishers is None:
         return []
@@ -240,7 +240,7 @@ def _topic_keys(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _secondary_autoscaling(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _secondary_autoscaling(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # Aurora UG, 'Limitations of Amazon Aurora global databases': "Aurora global databases
     # currently don't support Aurora Auto Scaling for secondary DB clusters."
     secondaries = {get(c.props, "clusterIdentifier") for c in resources if c.type == CLUSTER
@@ -257,7 +257,7 @@ def _secondary_autoscaling(resources: Sequence[Resource], _config: dict) -> list
     return found
 
 
-def _serverless_scaling(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _serverless_scaling(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # Aurora UG, 'Requirements and limitations for Aurora Serverless v2': "An Aurora cluster must
     # have a ServerlessV2ScalingConfiguration attribute before you can add any DB instances that
     # use the db.serverless DB instance class."
@@ -290,7 +290,7 @@ def version_family(engine: Any, version: Any) -> Optional[str]:
     return f"{engine}{'.'.join(numbers[:size])}"
 
 
-def _family_matches_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _family_matches_version(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS API Reference, ModifyDBInstance, EngineVersion: "For major version upgrades, if a
     # nondefault DB parameter group is currently in use, a new DB parameter group in the DB
     # parameter group family for the new engine version must be specified"; DBParameterGroupName:
@@ -308,7 +308,7 @@ def _family_matches_version(resources: Sequence[Resource], _config: dict) -> lis
             continue
         family = get(group.props, "family") if group is not None else None
         wanted = version_family(get(db.props, "engine"), get(db.props, "engineVersion"))
-        if not isinstance(family, str) or wanted is None or family == wanted:
+        if group is None or not isinstance(family, str) or wanted is None or family == wanted:
             continue
         found.append(Problem(db, f"engineVersion {get(db.props, 'engineVersion')} needs a parameter group of family "
                                  f"{wanted}, and its group '{group.name}' is {family}"))
@@ -319,7 +319,7 @@ def _numbers(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version))
 
 
-def _replica_version(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _replica_version(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS API Reference, ModifyDBInstance, EngineVersion: "If the instance that you're modifying is
     # acting as a read replica, the engine version that you specify must be the same or higher than
     # the version that the source DB instance or cluster is running." RDS for PostgreSQL upgrades
@@ -371,7 +371,7 @@ def _pause_version_ok(engine: Any, version: Any) -> Optional[bool]:
     return tuple(int(n) for n in aurora.groups()) >= (3, 8, 0)
 
 
-def _auto_pause(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _auto_pause(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     proxied = {get(t.props, "dbClusterIdentifier") for t in resources if t.type == PROXY_TARGET}
     found = []
     for cluster in resources:
@@ -397,7 +397,7 @@ def _auto_pause(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _rule(name: str, description: str, check, fix: str, source: str) -> StackRule:
+def _rule(name: str, description: str, check: StackCheck, fix: str, source: str) -> StackRule:
     return StackRule(name, description, check, fix=fix, source=source, enforcement_level=ADVISORY)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from rds_guardrails.rule import CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule
+from rds_guardrails.rule import CLUSTER, CLUSTER_INSTANCE, INSTANCE, Check, Rule
 from rds_guardrails.values import UNKNOWN, arn_region, get, is_cross_region_replica, is_customer_managed_key, is_primary
 
 
-def _cmk(prop: str, what: str) -> Any:
-    def check(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _cmk(prop: str, what: str) -> Check:
+    def check(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
         key = get(props, prop)
         if key is UNKNOWN or is_customer_managed_key(key):
             return None
@@ -19,7 +19,7 @@ def _cmk(prop: str, what: str) -> Any:
     return check
 
 
-def _storage_encrypted(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _storage_encrypted(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     value = get(props, "storageEncrypted")
     if value is UNKNOWN or value is True:
         return None
@@ -28,19 +28,19 @@ def _storage_encrypted(props: Any, _config: dict, _opts: Any = None) -> Optional
     return "storage is not encrypted (storageEncrypted is " + ("unset, which means false" if value is None else "false") + ")"
 
 
-def _pi_cmk(props: Any, config: dict, opts: Any = None) -> Optional[str]:
+def _pi_cmk(props: Any, config: dict[str, Any], opts: Any = None) -> Optional[str]:
     if get(props, "performanceInsightsEnabled") is not True:
         return None
     return _cmk("performanceInsightsKmsKeyId", "Performance Insights")(props, config, opts)
 
 
-def _master_secret_cmk(props: Any, config: dict, opts: Any = None) -> Optional[str]:
+def _master_secret_cmk(props: Any, config: dict[str, Any], opts: Any = None) -> Optional[str]:
     if get(props, "manageMasterUserPassword") is not True:
         return None
     return _cmk("masterUserSecretKmsKeyId", "the RDS-managed master secret")(props, config, opts)
 
 
-def _cross_region_replica_key(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _cross_region_replica_key(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     if not is_cross_region_replica(props):
         return None
     key, region = get(props, "kmsKeyId"), get(props, "region")
@@ -55,7 +55,7 @@ def _cross_region_replica_key(props: Any, _config: dict, _opts: Any = None) -> O
     return None
 
 
-def _kms_rotation(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _kms_rotation(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     spec = get(props, "customerMasterKeySpec") or get(props, "keySpec") or "SYMMETRIC_DEFAULT"
     if get(props, "bypassPolicyLockoutSafetyCheck") is True:
         return "the key policy lockout safety check is bypassed (bypassPolicyLockoutSafetyCheck is true)"

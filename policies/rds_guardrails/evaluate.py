@@ -35,7 +35,7 @@ def _rules() -> list[Union[Rule, StackRule]]:
     return [*RESOURCE_RULES, *STACK_RULES]
 
 
-def levels_from_config(config: Optional[Mapping[str, Any]]) -> dict[str, tuple[str, dict]]:
+def levels_from_config(config: Optional[Mapping[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Per policy (level, config) from the pack's config JSON; None: every default."""
     config = dict(config or {})
     names = [r.name for r in _rules()]

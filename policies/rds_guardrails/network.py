@@ -46,7 +46,7 @@ def _ingress_problem(rule: Any, ports: list[int], protocol_key: str) -> Optional
             f"(protocol {get(rule, protocol_key)}, ports {get(rule, 'fromPort')}-{get(rule, 'toPort')})")
 
 
-def _sg_inline(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _sg_inline(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     for rule in items(get(props, "ingress")):
         if rule is not UNKNOWN:
             problem = _ingress_problem(rule, config["ports"], "protocol")
@@ -55,13 +55,13 @@ def _sg_inline(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
     return None
 
 
-def _sg_rule(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _sg_rule(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     if get(props, "type") != "ingress":
         return None
     return _ingress_problem(props, config["ports"], "protocol")
 
 
-def _vpc_ingress_rule(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _vpc_ingress_rule(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     return _ingress_problem(props, config["ports"], "ipProtocol")
 
 
@@ -77,7 +77,7 @@ def _public_ingress_rule(name: str, shape: str, type_: str, check: Any, instead:
                 config=_PORTS_CONFIG)
 
 
-def _subnet_group(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _subnet_group(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     value = get(props, "dbSubnetGroupName")
     if value is UNKNOWN or value:
         return None
@@ -89,7 +89,7 @@ def _same_region_replica_inherits(props: Any) -> bool:
     return replica_source(props) is None or is_cross_region_replica(props)
 
 
-def _proxy_iam(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _proxy_iam(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     if get(props, "auths") is UNKNOWN:
         return None
     auths = items(get(props, "auths"))
@@ -101,7 +101,7 @@ def _proxy_iam(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
     return None
 
 
-def _snapshot_public(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+def _snapshot_public(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     shared = items(get(props, "sharedAccounts"))
     if "all" in shared:
         return "the snapshot is shared publicly (sharedAccounts contains 'all')"

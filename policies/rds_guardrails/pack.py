@@ -6,6 +6,7 @@ from typing import Any, Optional, Union
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
@@ -45,7 +46,7 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
         resource = Resource(args.resource_type, args.name, args.props, args.urn, _options(args.opts))
         message = rule.judge(resource, args.get_config())
         if message:
-            report(message)
+            report(message, None)  # the SDK's reporter defaults urn to None; its type says it is required
 
     return ResourceValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
                                     enforcement_level=_level(rule), config_schema=_schema(rule),
@@ -66,6 +67,6 @@ def stack_policy(rule: StackRule) -> StackValidationPolicy:
                                  severity=Severity(rule.severity))
 
 
-def all_policies() -> list:
+def all_policies() -> list[Policy]:
     """Every policy of the pack, resource policies first."""
     return [resource_policy(r) for r in RESOURCE_RULES] + [stack_policy(r) for r in STACK_RULES]

@@ -10,7 +10,7 @@ from rds_guardrails.values import UNKNOWN, get, is_primary
 
 
 def _backup_retention(prop: str, unset: int) -> Any:
-    def check(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+    def check(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
         days = get(props, prop, unset)
         if days is UNKNOWN:
             return None
@@ -29,7 +29,7 @@ _MIN_RETENTION = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35
                                   "description": "Fewest days of automated backups"}}
 
 
-def _log_retention(props: Any, config: dict, _opts: Any = None) -> Optional[str]:
+def _log_retention(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     days = get(props, "retentionInDays", 0)
     if days is UNKNOWN or int(days) == 0:
         return None  # 0/unset keeps logs forever, which meets any minimum

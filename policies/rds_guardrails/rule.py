@@ -28,13 +28,13 @@ class Resource:
 
     type: str
     name: str
-    props: Mapping
+    props: Mapping[str, Any]
     urn: str = ""
     # Resource options (protect, ...); None when not known (live resources): controls that
     # read options give no verdict then.
-    options: Optional[Mapping] = None
+    options: Optional[Mapping[str, Any]] = None
     # URNs this resource depends on (planned resources; empty for live ones).
-    dependencies: tuple = ()
+    dependencies: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -43,7 +43,7 @@ class Resource:
 
 
 # check(props, config, options) -> a sentence saying what is wrong, or None.
-Check = Callable[[Any, dict, Any], Optional[str]]
+Check = Callable[[Any, dict[str, Any], Any], Optional[str]]
 
 
 class Problem(NamedTuple):
@@ -54,14 +54,14 @@ class Problem(NamedTuple):
     fix: Optional[str] = None
 
 
-StackCheck = Callable[[Sequence[Resource], dict], list[Problem]]
+StackCheck = Callable[[Sequence[Resource], dict[str, Any]], list[Problem]]
 
 
 def _describe(description: str, source: str, anchors: str) -> str:
     return f"{description}{f' (source: {source})' if source else ''} [{anchors or 'no peer check'}]"
 
 
-def _defaults(config: Mapping[str, dict]) -> dict[str, Any]:
+def _defaults(config: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     return {k: v["default"] for k, v in config.items() if "default" in v}
 
 
@@ -80,7 +80,7 @@ class Rule:
     anchors: str = ""
     severity: str = "high"
     applies: Callable[[Any], bool] = lambda props: True
-    config: dict[str, dict] = field(default_factory=dict)
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
     # None: the pack's level (mandatory).
     enforcement_level: Optional[str] = None
     # The check reads resource options, which live resources do not have.
@@ -97,7 +97,7 @@ class Rule:
         """The config schema's defaults (the thresholds when no config is given)."""
         return _defaults(self.config)
 
-    def judge(self, resource: Resource, config: Optional[Mapping] = None) -> Optional[str]:
+    def judge(self, resource: Resource, config: Optional[Mapping[str, Any]] = None) -> Optional[str]:
         """The violation message for this resource, or None (not applicable, or compliant)."""
         if resource.type not in self.types or not self.applies(resource.props):
             return None
@@ -120,7 +120,7 @@ class StackRule:
     fix: str
     anchors: str = ""
     severity: str = "high"
-    config: dict[str, dict] = field(default_factory=dict)
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
     enforcement_level: Optional[str] = None
     source: str = ""
 
@@ -133,7 +133,7 @@ class StackRule:
         """The config schema's defaults (the thresholds when no config is given)."""
         return _defaults(self.config)
 
-    def judge(self, resources: Sequence[Resource], config: Optional[Mapping] = None) -> list[tuple[Resource, str]]:
+    def judge(self, resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[tuple[Resource, str]]:
         """Each resource found at fault, with its violation message."""
         found = self.check(resources, {**self.defaults(), **(config or {})})
         return [(p.resource, f"{p.resource.label}: {p.what}. Fix: {p.fix or self.fix}.") for p in found]
@@ -142,7 +142,7 @@ class StackRule:
 def must_be_true(prop: str, what: str, unset: bool = False) -> Check:
     """A boolean that must be on; `unset` is the value AWS assumes when it is not set."""
 
-    def check(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+    def check(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
         value = get(props, prop, unset)
         if value is UNKNOWN or value is True:
             return None
@@ -154,7 +154,7 @@ def must_be_true(prop: str, what: str, unset: bool = False) -> Check:
 def must_not_be_true(prop: str, what: str, unset: bool = False) -> Check:
     """A boolean that must be off; `unset` is the value AWS assumes when it is not set."""
 
-    def check(props: Any, _config: dict, _opts: Any = None) -> Optional[str]:
+    def check(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
         value = get(props, prop, unset)
         if value is UNKNOWN or value is not True:
             return None

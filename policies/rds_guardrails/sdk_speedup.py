@@ -31,11 +31,14 @@ import functools
 import importlib.metadata
 import threading
 import types
-from typing import Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from google.protobuf import json_format
 
-import pulumi_policy.policy as _sdk_policy
+import pulumi_policy.policy as _typed_sdk_policy
+
+# Its private names (json_format, _PolicyAnalyzerServicer, ...) are outside the SDK's typed API.
+_sdk_policy: Any = _typed_sdk_policy
 
 # The SDK's handlers whose conversions are remembered for the length of one call.
 HANDLERS = ("Analyze", "Remediate", "AnalyzeStack")
@@ -51,7 +54,7 @@ _SERVICER_NAMES = ("__init__", "Analyze", "AnalyzeStack")
 _call = threading.local()
 
 
-def _recall(function, value, *rest):
+def _recall(function: Callable[..., Any], value: Any, *rest: Any) -> Any:
     """function(value, *rest), computed once per argument object within a handler call."""
     memo = getattr(_call, "memo", None)
     if memo is None or rest:  # outside a handler, or another form of the call (Remediate's keep_unknowns)
@@ -70,10 +73,10 @@ class _RememberingJsonFormat(types.ModuleType):
     def __init__(self) -> None:
         super().__init__("json_format")
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(json_format, name)
 
-    def MessageToDict(self, message, *args, **kwargs):  # noqa: N802 (the SDK's name)
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (the SDK's name)
         if args or kwargs:
             return json_format.MessageToDict(message, *args, **kwargs)
         return _recall(json_format.MessageToDict, message)
@@ -84,14 +87,14 @@ _serving = threading.local()
 _resource_types: dict[str, frozenset[str]] = {}
 
 
-class _PoliciesOfTheRequest(list):
+class _PoliciesOfTheRequest(list[Any]):
     """The pack's policies; inside an Analyze call, only those that judge the request's type."""
 
-    def __init__(self, policies):
+    def __init__(self, policies: Iterable[Any]) -> None:
         super().__init__(policies)
-        self._by_type: dict[str, list] = {}
+        self._by_type: dict[str, list[Any]] = {}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         type_ = getattr(_serving, "type", None)
         if type_ is None:
             return super().__iter__()
@@ -100,22 +103,22 @@ class _PoliciesOfTheRequest(list):
         return iter(self._by_type[type_])
 
 
-def _remembering(function):
+def _remembering(function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` with its result remembered per argument object within a handler call: every
     policy of one request, or of one stack, gets the same deserialized properties and proxy."""
 
     @functools.wraps(function)
-    def remembered(value, *rest):
+    def remembered(value: Any, *rest: Any) -> Any:
         return _recall(function, value, *rest)
 
     return remembered
 
 
-def _with_call_memo(handler):
+def _with_call_memo(handler: Callable[..., Any]) -> Callable[..., Any]:
     """The handler with a fresh memo for its call, dropped when it returns."""
 
     @functools.wraps(handler)
-    def wrapped(self, request, context):
+    def wrapped(self: Any, request: Any, context: Any) -> Any:
         _call.memo = {}
         try:
             return handler(self, request, context)
@@ -125,24 +128,24 @@ def _with_call_memo(handler):
     return wrapped
 
 
-def _remember_within_calls(servicer_class: type) -> None:
+def _remember_within_calls(servicer_class: Any) -> None:
     for name in HANDLERS:
         if hasattr(servicer_class, name):  # an SDK without Remediate keeps the other two
             setattr(servicer_class, name, _with_call_memo(getattr(servicer_class, name)))
     servicer_class._remembers_within_calls = True
 
 
-def _filter_by_type(servicer_class: type) -> None:
+def _filter_by_type(servicer_class: Any) -> None:
     init, analyze = servicer_class.__init__, servicer_class.Analyze
 
-    def __init__(self, *args, **kwargs):  # noqa: N807 (wraps the SDK's)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807 (wraps the SDK's)
         init(self, *args, **kwargs)
         attribute = f"_{servicer_class.__name__.lstrip('_')}__policies"  # the SDK's private list
         policies = getattr(self, attribute, None)
         if isinstance(policies, list):  # else every policy is visited, as without the filter
             setattr(self, attribute, _PoliciesOfTheRequest(policies))
 
-    def Analyze(self, request, context):  # noqa: N802 (the SDK's name)
+    def Analyze(self: Any, request: Any, context: Any) -> Any:  # noqa: N802 (the SDK's name)
         _serving.type = request.type
         try:
             return analyze(self, request, context)

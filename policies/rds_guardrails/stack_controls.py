@@ -28,7 +28,7 @@ def _databases(resources: Sequence[Resource], primaries_only: bool = False) -> l
             and (not primaries_only or replica_source(r.props) is None)]
 
 
-def _tls(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _tls(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     groups: dict[Any, Any] = {}
     for r in resources:
         if r.type in (PARAMETER_GROUP, CLUSTER_PARAMETER_GROUP):
@@ -58,7 +58,7 @@ def _tls(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _cross_region_backups(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _cross_region_backups(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     sources = {get(r.props, "sourceDbInstanceArn") for r in resources
                if r.type == "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"}
     if UNKNOWN in sources:
@@ -73,7 +73,7 @@ def _cross_region_backups(resources: Sequence[Resource], _config: dict) -> list[
     return found
 
 
-def _rotation(resources: Sequence[Resource], config: dict) -> list[Problem]:
+def _rotation(resources: Sequence[Resource], config: dict[str, Any]) -> list[Problem]:
     rotations = [get(get(r.props, "rotationRules", {}), "automaticallyAfterDays") for r in resources
                  if r.type == "aws:secretsmanager/secretRotation:SecretRotation"]
     # A rotation whose period is not known yet may well be short enough: no verdict.
@@ -88,7 +88,7 @@ def _is_sns_arn(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("arn:aws") and value.split(":")[2:3] == ["sns"]
 
 
-def _alarms(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _alarms(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     covered = set()
     for r in resources:
         if r.type != "aws:cloudwatch/metricAlarm:MetricAlarm":
@@ -116,7 +116,7 @@ def _alarms(resources: Sequence[Resource], _config: dict) -> list[Problem]:
     return found
 
 
-def _event_subscription(resources: Sequence[Resource], _config: dict) -> list[Problem]:
+def _event_subscription(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     all_instances, named = False, set()
     for r in resources:
         if r.type != "aws:rds/eventSubscription:EventSubscription":
@@ -141,7 +141,7 @@ def _event_subscription(resources: Sequence[Resource], _config: dict) -> list[Pr
     return found
 
 
-def _required_tags(resources: Sequence[Resource], config: dict) -> list[Problem]:
+def _required_tags(resources: Sequence[Resource], config: dict[str, Any]) -> list[Problem]:
     found = []
     for r in resources:
         if r.type not in (INSTANCE, CLUSTER, "aws:rds/clusterInstance:ClusterInstance"):

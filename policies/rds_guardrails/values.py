@@ -30,11 +30,11 @@ def get(props: Any, key: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
-def items(value: Any) -> list:
+def items(value: Any) -> list[Any]:
     """The elements of a list property, each element read safely (unknown elements kept)."""
     if value is UNKNOWN or value is None:
         return []
-    out = []
+    out: list[Any] = []
     try:
         for i in range(len(value)):
             try:

@@ -1,0 +1,44 @@
+"""The strict type check (mypy, configured in pyproject.toml) over components/, policies/ and plan/."""
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from plan.stack_config import PROJECT_DIR
+
+
+def _mypy(cwd: Path, cache: Path, *args: str) -> subprocess.CompletedProcess:
+    # A cache of its own per run: xdist workers never share one, and a stale one never answers.
+    return subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(cache), *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def test_mypy_strict_finds_nothing(tmp_path):
+    run = _mypy(PROJECT_DIR, tmp_path / "cache")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Success: no issues found" in run.stdout, run.stdout
+
+
+def test_the_configuration_checks_the_three_packages_strictly():
+    config = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config["strict"] is True
+    assert set(config["files"]) == {"components", "policies/__main__.py", "policies/rds_guardrails", "plan"}
+
+
+def test_the_projects_configuration_refuses_untyped_code_in_each_package(tmp_path):
+    shutil.copy(PROJECT_DIR / "pyproject.toml", tmp_path / "pyproject.toml")
+    packages = ("components", "plan", "policies/rds_guardrails")
+    for package in packages:
+        (tmp_path / package).mkdir(parents=True)
+        (tmp_path / package / "__init__.py").write_text("")
+        (tmp_path / package / "untyped.py").write_text("def f(x):\n    return x\n\n\ndef g() -> dict:\n    return {}\n")
+    (tmp_path / "policies" / "__main__.py").write_text("")
+    run = _mypy(tmp_path, tmp_path / "cache")
+    assert run.returncode == 1, run.stdout + run.stderr
+    for package in packages:
+        assert f"{package}/untyped.py:1: error: Function is missing a type annotation  [no-untyped-def]" in run.stdout, \
+            run.stdout
+        assert f"{package}/untyped.py:5: error: Missing type arguments for generic type \"dict\"  [type-arg]" in run.stdout, \
+            run.stdout
