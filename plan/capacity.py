@@ -11,6 +11,8 @@ follows its source's when the plan does not set it); Aurora storage is not provi
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,20 +50,10 @@ class Capacity:
                 "serverlessAcu": [{"min": lo, "max": hi} for lo, hi in self.acu], "unsized": self.unsized}
 
 
-@dataclass
-class _Sized:
-    urn: str
-    type: str
-    name: str
-    id: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-
-
 def _with_storage(r: Any, gib: Optional[float]) -> Any:
     if gib is None:
         return r
-    return _Sized(r.urn, r.type, r.name, r.id, {**r.inputs, "allocatedStorage": gib}, r.outputs)
+    return dataclasses.replace(r, inputs={**r.inputs, "allocatedStorage": gib})
 
 
 def _num(value: Any) -> float:

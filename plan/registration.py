@@ -55,16 +55,21 @@ def _unmasked(value: Any) -> Any:
     return value
 
 
-def secret_paths(value: Any, path: str = "") -> Iterator[str]:
-    """Dotted paths (list items as [i]) of the secret values inside `value`."""
+def secrets_at(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, secret) of each secret inside `value`; list items as [i]."""
     if is_secret(value):
-        yield path
+        yield path, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from secret_paths(v, f"{path}.{k}" if path else k)
+            yield from secrets_at(v, f"{path}.{k}" if path else k)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from secret_paths(v, f"{path}[{i}]")
+            yield from secrets_at(v, f"{path}[{i}]")
+
+
+def secret_paths(value: Any, path: str = "") -> Iterator[str]:
+    """Dotted paths (list items as [i]) of the secret values inside `value`."""
+    return (found for found, _ in secrets_at(value, path))
 
 
 @dataclass

@@ -34,7 +34,7 @@ from typing import Any, Optional
 
 from plan import capacity, change_effects, replacements
 from plan.aliases import match_baseline
-from plan.registration import UNKNOWN, Registration, is_secret, masked
+from plan.registration import UNKNOWN, Registration, is_secret, masked, secrets_at
 from plan.stack_config import PROJECT_DIR
 from preview.values import Secret, describe
 
@@ -169,21 +169,10 @@ def secret_fingerprints(resources: list[Registration], key: bytes) -> dict[str, 
     """URN -> secret path -> fingerprint, for handing a plan's secrets to another process without them."""
     out: dict[str, dict[str, str]] = {}
     for r in resources:
-        found = {path: fingerprint(key, v.get("value")) for path, v in _secrets_at(r.inputs)}
+        found = {path: fingerprint(key, v.get("value")) for path, v in secrets_at(r.inputs)}
         if found:
             out[r.urn] = found
     return out
-
-
-def _secrets_at(value: Any, path: str = ""):
-    if is_secret(value):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _secrets_at(v, f"{path}.{k}" if path else k)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _secrets_at(v, f"{path}[{i}]")
 
 
 def _with_fingerprints(value: Any, found: dict[str, str], path: str = "") -> Any:
