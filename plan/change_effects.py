@@ -101,7 +101,7 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
     if rows is None:
         return None
     now = bool(inputs.get("applyImmediately", False))
-    row = rows.get(f"{prop}@{_kind(type_, inputs)}") or rows.get(prop)
+    row = row_for(type_, prop, inputs)
     rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
     special = rule(prop, before, after, inputs, now, row) if rule else None
     if special is not None:
@@ -109,6 +109,12 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
     if row is None or row["outcome"] == "parameters":
         return None
     return _say(row["outcome"], row["when"], row["note"], row["source"], now)
+
+
+def row_for(type_: str, prop: str, inputs: dict[str, Any]) -> Optional[dict[str, str]]:
+    """The table's row for `prop` of this resource (its kind's row first), or None."""
+    rows = TYPES.get(type_, {})
+    return rows.get(f"{prop}@{_kind(type_, inputs)}") or rows.get(prop)
 
 
 def _kind(type_: str, inputs: dict[str, Any]) -> str:
@@ -131,6 +137,9 @@ def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], no
     if prop == "replicationSourceIdentifier" and before and not after:
         return _say("downtime", "immediately", "the replica cluster is promoted to a standalone cluster, for good",
                     "provider-cluster", now)
+    if prop == "masterUserSecretKmsKeyId" and inputs.get("manageMasterUserPassword"):
+        return _say("refused", None, "the key of the secret RDS manages cannot be changed while RDS manages the "
+                    "master password", "modify-cluster", now)
     if prop == "backtrackWindow" and not _number(before) and _number(after) > 0:
         return _say("refused", None, "backtracking can only be turned on when the cluster is created (or restored "
                     "or cloned), and never again once set to 0", "backtrack", now)

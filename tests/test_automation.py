@@ -486,3 +486,30 @@ def test_a_created_stack_that_cannot_be_removed_is_named_in_the_refusal(capsys):
     assert line["error"] == "PolicyViolationError"
     assert "could not remove it again (error: the backend is unreachable)" in line["message"]
     assert "`pulumi stack rm prod`" in line["message"] and fake.stacks == {"prod"}
+
+
+SECRET_MAP = json.dumps({"log_connections": "1", "pgaudit.role": "S3CRET-audit-7c1d", "work_mem": 65536})
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("log_connections", "log_connections"),  # a map key (a parameter name) is not secret
+    ("S3CRET-audit-7c1d", "[secret]"),
+    ("role S3CRET-audit-7c1d set", "role [secret] set"),
+    ("65536", "65536"),  # a number of 5 characters: short, bare
+    ("work_mem = '65536'", "work_mem = [secret]"),
+    ("1", "1"),  # a short value, bare: not told apart from ordinary text
+    ("retry 1 of 3", "retry 1 of 3"),
+    ("log_connections = '1'", "log_connections = [secret]"),
+    ('{"value": "1"}', '{"value": [secret]}'),
+    (SECRET_MAP, "[secret]"),
+    ({"count": "1", "role": "S3CRET-audit-7c1d"}, {"count": "1", "role": "[secret]"}),
+])
+def test_a_structured_secret_is_masked_by_its_values_not_its_names(value, shown):
+    from automation.masking import Masker
+    assert Masker([SECRET_MAP])(value) == shown
+
+
+def test_a_whole_short_secret_is_still_masked_where_a_string_equals_it():
+    from automation.masking import Masker
+    mask = Masker(["abc"])
+    assert (mask("abc"), mask("abcdef"), mask("'abc'")) == ("[secret]", "abcdef", "'abc'")

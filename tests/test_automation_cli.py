@@ -335,3 +335,19 @@ def test_each_string_of_a_structured_secret_is_masked_in_engine_diagnostics(stan
     assert items == ["rdsplatform:alarmHttpsEndpoints item: [secret]"] * 2  # the program printed each URL
     everything = json.dumps(lines) + err
     assert not any(hook in everything for hook in hooks)
+
+
+def test_a_secret_map_masks_its_values_not_its_names_and_short_values_only_quoted(standin):
+    # The rule of docs/automation.md (Secrets): names are not secret, values are; a value shorter
+    # than 6 characters is not masked bare, since "1" cannot be told apart from ordinary text.
+    secret = "S3CRET-audit-7c1d"
+    parameters = {"log_connections": "1", "pgaudit.role": secret}
+    code, lines, err = standin.run("preview", "--stack", "prod", "--config", f"parameters={json.dumps(parameters)}")
+    assert code == 0, err
+    items = [line["event"]["diagnosticEvent"]["message"] for line in lines
+             if line.get("event", {}).get("diagnosticEvent", {}).get("message", "").startswith(
+                 "rdsplatform:parameters item:")]
+    assert items == ["rdsplatform:parameters item: log_connections=1",
+                     "rdsplatform:parameters item: pgaudit.role=[secret]"]
+    everything = json.dumps(lines) + err
+    assert secret not in everything and json.dumps(parameters) not in everything

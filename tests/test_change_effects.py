@@ -206,3 +206,56 @@ def test_a_secret_is_never_shown_and_compares_by_fingerprint():
     assert Secret("f1") == Secret("f1") and Secret("f1") != Secret("f2")
     assert Secret(None) == Secret("f1")  # not comparable: the diff lists it as such
     assert "hunter2" not in json.dumps(describe({"k": Secret("a")}, {"k": Secret("b"), "j": Secret("c")}))
+
+
+# --- no registered input is silent ---------------------------------------------------------------------
+
+def _every_plan(tmp_path):
+    from tests.test_stack_examples import EXAMPLES
+
+    plans = [run_program("dev"), run_program("prod")]
+    for i, example in enumerate(EXAMPLES):
+        stack_file = tmp_path / f"Pulumi.example{i}.yaml"
+        stack_file.write_text(example)
+        plans.append(run_program("example", stack_file=stack_file))
+    return plans
+
+
+def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row(tmp_path):
+    # A new input the program starts to send must say what AWS does with a change to it.
+    registered = {}
+    for plan in _every_plan(tmp_path):
+        assert plan.error is None, plan.error
+        for r in plan.resources:
+            if change_effects.is_judged(r.type):
+                kind = "" if r.type != CLUSTER else "aurora" if r.inputs["engine"].startswith("aurora") else "multi-az"
+                for prop in r.inputs:
+                    registered.setdefault((r.type, kind, prop), r.inputs)
+    kinds = {(t, k) for t, k, _ in registered}
+    assert {(INSTANCE, ""), (CLUSTER, "aurora"), (CLUSTER, "multi-az"), (CLUSTER_INSTANCE, ""),
+            ("aws:rds/globalCluster:GlobalCluster", ""),
+            ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "")} <= kinds
+    silent = sorted(f"{t} {k} {p}".replace("  ", " ") for (t, k, p), inputs in registered.items()
+                    if p not in replacements.RULES[t].force_new and change_effects.row_for(t, p, inputs) is None)
+    assert silent == []
+
+
+@pytest.mark.parametrize("type_, prop, inputs, outcome, words", [
+    (INSTANCE, "monitoringInterval", BASE, "in-place", "applied in the next maintenance window"),
+    (INSTANCE, "backupWindow", BASE, "in-place", "no outage"),
+    (INSTANCE, "enabledCloudwatchLogsExports", BASE, "in-place", "whatever applyImmediately says"),
+    (INSTANCE, "engineLifecycleSupport", BASE, "in-place", "Extended Support"),
+    (INSTANCE, "caCertIdentifier", BASE, "downtime", "restarts the DB instance"),
+    (INSTANCE, "finalSnapshotIdentifier", BASE, "no-effect", "when the DB instance is deleted"),
+    (INSTANCE, "skipFinalSnapshot", BASE, "no-effect", "when the DB instance is deleted"),
+    (INSTANCE, "tags", BASE, "in-place", "tagging API"),
+    (CLUSTER_INSTANCE, "copyTagsToSnapshot", {}, "no-effect", "the DB cluster's copyTagsToSnapshot"),
+    (CLUSTER, "storageType", MULTI_AZ, "replacement", "replaces a Multi-AZ DB cluster"),
+    (CLUSTER, "deleteAutomatedBackups", AURORA, "no-effect", "when the DB cluster is deleted"),
+    (CLUSTER, "masterUserSecretKmsKeyId", {**MULTI_AZ, "manageMasterUserPassword": True}, "refused", "while RDS manages"),
+    ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "in-place", "UNCONFIRMED"),
+])
+def test_what_aws_does_with_inputs_that_were_silent(type_, prop, inputs, outcome, words):
+    found = effect(type_, prop, "a", "b", inputs)
+    assert found is not None and found.outcome == outcome, found
+    assert words in found.text, found.text

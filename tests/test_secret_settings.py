@@ -119,3 +119,16 @@ def test_every_placeholder_is_valid_config_for_its_key(key):
     plan = run_program("prod", {setting: SECRET_PLACEHOLDERS[key]})
     assert plan.error is None, plan.error
     assert plan.resources
+
+
+def test_the_preview_shows_the_names_of_a_secret_map_and_never_its_values(marked_secret, tmp_path):
+    # The rule of docs/automation.md (Secrets), as the Automation entry applies it to event text.
+    report = tmp_path / "prod.json"
+    argv = ["--stack", "prod", "--no-policy", "--json", str(report),
+            "--config", f"parameters={SECRET_OVERRIDES['parameters']}"]
+    assert preview_main.main(argv) == 0
+    parameters = [p for r in json.loads(report.read_text())["resources"]
+                  if r["type"] == "aws:rds/parameterGroup:ParameterGroup" for p in r["inputs"]["parameters"]]
+    shown = {p["name"]: p["value"] for p in parameters}
+    assert shown["pgaudit.role"] == "[secret]" and shown["log_connections"] == "[secret]"
+    assert PARAMETER_SECRET not in report.read_text()
