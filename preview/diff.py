@@ -249,9 +249,12 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
     forcing = replacements.forcing_properties(after.type, changed | unknown)
     # Only a known change of a force-new property is a certain replacement; an unknown one
     # is listed so the reviewer sees it, but cannot be judged offline.
-    action = "replace" if set(forcing) & changed else "update" if changed or unknown else "no-effect"
     values = [_value(after, prop, *normal[prop], before.inputs.get(prop), prop in forcing)
               for prop in sorted(changed)]
+    # A conditional replacement (the provider's ForceNewIf, e.g. a Multi-AZ DB cluster's storageType)
+    # is judged by the table, and replaces the resource as surely as a force-new property.
+    replaced = set(forcing) & changed or any(v.effect is not None and v.effect.outcome == "replacement" for v in values)
+    action = "replace" if replaced else "update" if changed or unknown else "no-effect"
     # An ignored input whose new value is unknown says nothing either way: left out.
     values += [ValueChange(prop, masked(before.inputs.get(prop)), masked(after.inputs.get(prop)),
                            describe(*normal[prop]), change_effects.ignored(after.type, prop, after.inputs))

@@ -174,3 +174,23 @@ def test_a_git_baseline_compares_secrets_by_fingerprint_and_never_shows_them(tmp
     assert report["diff"]["secretsNotCompared"] == ["config aws:secretKey (encrypted: planned with a placeholder)"]
     for written in (out.read_text(), (tmp_path / "m.md").read_text()):
         assert not re.search("4321987|8765123", written)
+
+
+def test_a_conditional_replacement_is_a_replacement_at_risk(tmp_path):
+    # The provider replaces a Multi-AZ DB cluster whose storageType changes (ForceNewIf, not a plain
+    # force-new property): the diff must call it a replacement, data at risk, not an update.
+    from preview.diff import diff_plans
+    from preview.harness import run_program
+    from tests.test_stack_examples import EXAMPLES
+
+    [example] = [e for e in EXAMPLES if "deploymentOption: multi-az-cluster" in e]
+    stack_file = tmp_path / "Pulumi.example.yaml"
+    stack_file.write_text(example)
+    before = run_program("example", stack_file=stack_file)
+    after = run_program("example", {"storageType": "io2"}, stack_file=stack_file)
+    assert before.error is None and after.error is None, after.error
+    [cluster] = [c for c in diff_plans(before.resources, after.resources, "before").changes
+                 if c.type == "aws:rds/cluster:Cluster"]
+    assert (cluster.action, cluster.at_risk) == ("replace", True)
+    [value] = [v for v in cluster.values if v.property == "storageType"]
+    assert value.effect is not None and value.effect.outcome == "replacement"
