@@ -2,12 +2,17 @@
 Extended Support cost in the rightsizing units, replica order and blue/green, read-only."""
 
 import datetime
+import io
+import subprocess
+import sys
 
 import pytest
+from rich.console import Console
 
 from operations import upgrade_check
 from operations.pack import lifecycle
-from tests.ops_estate import served_estate
+from operations.output import Output
+from tests.ops_estate import ENV, ROOT, served_estate
 
 DAY = datetime.date(2026, 12, 5)
 
@@ -188,3 +193,27 @@ def test_no_cost_without_a_table_row_and_no_guess_for_an_unknown_class():
     unknown = upgrade_check.extended_support_cost("postgres", "16.4", ["db.x2g.16xlarge"], False, DAY)
     assert unknown["usd_per_month"] is None and "db.x2g.16xlarge" in unknown["why"]
 
+
+def test_piped_text_keeps_every_value_whole(estate):
+    # A person piping to grep or a file at 80 columns: one `column: value` line per field, nothing cut.
+    done = subprocess.run([sys.executable, "-m", "operations", "upgrade-check", "--region", "eu-west-1",
+                           "--endpoint-url", estate.endpoint], cwd=ROOT, env={**ENV, "COLUMNS": "80"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    assert "…" not in done.stdout
+    lines = done.stdout.splitlines()
+    record = lines[lines.index("- database: appdb-prod"):][:8]
+    assert record == ["- database: appdb-prod", "  engine: postgres 16.4",
+                      f"  standard support ends: {lifecycle.standard_support_end('postgres', '16.4')}",
+                      "  phase: standard", record[4], "  major targets: 17.2", "  pending: 0",
+                      "  blue/green: not possible"]
+    assert record[4].startswith("  Extended Support USD/month: ")
+
+
+def test_a_terminal_still_gets_a_table():
+    out = Output(as_json=False)
+    out.console = Console(file=io.StringIO(), force_terminal=True, width=80, highlight=False, emoji=False)
+    out.table("t", ["database", "engine"], [["appdb-prod", "postgres 16.4"]])
+    text = out.console.file.getvalue()
+    assert "┃" in text or "│" in text
+    assert "database: appdb-prod" not in text and "appdb-prod" in text
