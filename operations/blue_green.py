@@ -490,16 +490,21 @@ def _state_steps(stack: str, primary: str, tracked: dict[str, str]) -> list[str]
     # old instance: a plain refresh would adopt '<id>-old1' and --delete-old then deletes the
     # database the stack tracks. `pulumi state delete` is refused for a resource others depend on
     # (the connection secret, replicas, proxy target), so the export gets the new IDs instead.
-    ids = json.dumps({instance_urn(stack, primary, name): rid for name, rid in tracked.items()}, separators=(",", ":"))
+    ids = json.dumps({instance_urn(stack, primary, name): rid for name, rid in tracked.items() if rid},
+                     separators=(",", ":"))
     state, aligned = f"{stack}-state.json", f"{stack}-aligned.json"
-    return [
+    # Not read back after the switchover: its ID must be looked up, never guessed into the state.
+    unread = [f"add {instance_urn(stack, primary, name)}: <its DbiResourceId> to ids (aws rds describe-db-instances "
+              f"--db-instance-identifier {name} --query 'DBInstances[0].DbiResourceId')"
+              for name, rid in tracked.items() if not rid]
+    return unread + [
         f"pulumi stack export --stack {stack} --file {state}   # keep it: the state as it was",
         f"jq -e --argjson ids {shlex.quote(ids)} '[.deployment.resources[] | select($ids[.urn])] | length == "
         f"($ids | length)' {state}   # must print true; else find the URNs: pulumi stack --stack {stack} --show-urns",
         f"jq --argjson ids {shlex.quote(ids)} '.deployment.resources |= map(if $ids[.urn] then .id = $ids[.urn] "
         f"else . end)' {state} > {aligned}",
         f"pulumi stack import --stack {stack} --file {aligned}   # the state now tracks "
-        + ", ".join(f"'{name}' as {rid}" for name, rid in tracked.items()),
+        + ", ".join(f"'{name}' as {rid}" for name, rid in tracked.items() if rid),
     ]
 
 
@@ -677,7 +682,7 @@ def _switchover(ctx: Any, dep: dict, wanted: dict[str, Any]) -> int:
     kind = _kind_of(dep["Source"])
     green_now = (lookup.cluster if kind == "cluster" else lookup.instance)(ctx.clients, identifier)
     # Each blue name now belongs to the former green database, under a resource ID of its own.
-    tracked = ({name: _resource_id(lookup.instance(ctx.clients, name)) for name in blue_names}
+    tracked = ({name: _resource_id(lookup.instance_or_none(ctx.clients, name) or {}) for name in blue_names}
                if kind == "instance" else None)
     config, steps = stack_steps(blue_db, identifier, kind, wanted,
                                 green_now.get("EngineVersion", wanted.get("engine_version", "")), tracked)

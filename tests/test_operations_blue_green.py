@@ -462,3 +462,21 @@ def test_the_printed_config_change_gives_the_new_version_and_no_replacement(esta
     assert [c.action for c in database] == ["update"] and "engineVersion" in database[0].properties
     assert after_plan.named(instance.name).inputs["engineVersion"] == "17"
     assert not [c for c in changes if c.at_risk], [(c.name, c.action) for c in changes]
+
+
+def test_the_printed_urns_are_the_ones_the_engine_gives_the_programs_instances():
+    plan = run_program("prod")
+    instances = {r.inputs["identifier"]: r for r in plan.resources if r.type == "aws:rds/instance:Instance"}
+    assert set(instances) == {"appdb-prod", "appdb-prod-reporting", "appdb-prod-dr"}
+    for identifier, resource in instances.items():
+        assert blue_green.instance_urn("prod", "appdb-prod", identifier) == _engine_urn(plan.resources, resource)
+
+
+def test_an_instance_not_read_back_gets_no_guessed_id():
+    blue = {"Engine": "postgres", "AutoMinorVersionUpgrade": True, "TagList": [{"Key": "Environment", "Value": "prod"}]}
+    _, steps = blue_green.stack_steps(blue, "appdb-prod", "instance", {"engine_version": "17.2"}, "17.2",
+                                      {"appdb-prod": "db-NEWPRIMARY", "appdb-prod-reporting": ""})
+    reporting = blue_green.instance_urn("prod", "appdb-prod", "appdb-prod-reporting")
+    assert steps[1].startswith(f"add {reporting}: <its DbiResourceId> to ids")
+    edit = next(s for s in steps if s.startswith("jq --argjson"))
+    assert "db-NEWPRIMARY" in edit and reporting not in edit and '""' not in edit
