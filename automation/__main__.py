@@ -72,7 +72,8 @@ def _seconds(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m automation", description=__doc__.splitlines()[0])
+    # `python -m automation` in the checkout, `python -m rdsplatform.automation` installed.
+    parser = _Parser(prog=f"python -m {__package__}", description=__doc__.splitlines()[0])
     parser.add_argument("operation", choices=("preview", "up", "refresh", "destroy"))
     parser.add_argument("--stack", required=True)
     parser.add_argument("--config", action="append", type=_override, default=[], metavar="KEY=VALUE",

@@ -9,7 +9,7 @@ One call per decision, so a person can approve in between:
 3. `--deployment BGD --delete-old --confirm <old ID>`: the deployment record and the old
    environment are deleted (final snapshot first for a primary).
 
-AWS rules relied on (docs/aws-rules.md rows 5, 6, 70-76):
+AWS rules relied on (docs/aws-rules.md rows 5, 6, 70-76, 83):
 - RDS UG *Supported Regions and DB engines for Amazon RDS Blue/Green Deployments*: not RDS for
   Db2, SQL Server or Oracle; Aurora UG *Supported Regions and Aurora DB engines for Blue/Green
   Deployments*: Aurora MySQL and Aurora PostgreSQL.
@@ -29,6 +29,9 @@ AWS rules relied on (docs/aws-rules.md rows 5, 6, 70-76):
   -> Switchover best practices (ReplicaLag, pending maintenance, parameter groups in sync).
 - RDS API *DeleteBlueGreenDeployment*: DeleteTarget can't be given once the status is
   SWITCHOVER_COMPLETED (the old environment is deleted instance by instance here instead).
+- pulumi-aws `rds.Instance` (terraform-provider-aws v5.0.0, #31232): the resource's ID is the
+  DbiResourceId, which the switchover leaves with the renamed old instance; import is by
+  identifier. `rds.Cluster`: import (and the ID) by cluster identifier (docs/aws-rules.md row 83).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import argparse
 import datetime
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -64,6 +68,10 @@ CONFIG_KEYS = {"engine_version": "engineVersion", "instance_class": "instanceCla
 # A lag measured longer ago than this does not show that replication is caught up now.
 LAG_WINDOW_MINUTES = 10
 BLUE_RESOURCE_TAG = "ops:blue-resource-id"
+# The program's names (Pulumi.yaml `name`; components/platform.py, database.py, replica.py): the
+# engine's URN of a resource carries the type of every ancestor below the stack.
+PROJECT = "rdsplatform"
+PLATFORM_TYPE = "rdsplatform:index:DatabasePlatform"
 
 
 def _deployment_id(value: str) -> str:
@@ -466,8 +474,46 @@ def _wanted_from_tags(dep: dict) -> dict[str, Any]:
 
 # --- after a switchover ----------------------------------------------------------------------
 
-def stack_steps(blue_db: dict, identifier: str, kind: str, wanted: dict[str, Any], green_version: str) -> tuple[dict, list[str]]:
-    """The stack config the program needs to match what now runs, and the commands to align its state."""
+def instance_urn(stack: str, primary: str, identifier: str) -> str:
+    """The URN of the program's aws.rds.Instance for `identifier` (the primary or one of its replicas)."""
+    if identifier == primary:
+        component, name = "rdsplatform:index:Database", f"{primary}-db-instance"
+    else:
+        replica = identifier.removeprefix(f"{primary}-")
+        component, name = "rdsplatform:index:ReadReplica", f"{primary}-replica-{replica}-instance"
+    return f"urn:pulumi:{stack}::{PROJECT}::{PLATFORM_TYPE}${component}$aws:rds/instance:Instance::{name}"
+
+
+def _state_steps(stack: str, primary: str, tracked: dict[str, str]) -> list[str]:
+    """Point the state's instances at the databases that now carry their names (by resource ID)."""
+    # pulumi-aws reads an rds.Instance by its ID, the DbiResourceId, which stayed with the renamed
+    # old instance: a plain refresh would adopt '<id>-old1' and --delete-old then deletes the
+    # database the stack tracks. `pulumi state delete` is refused for a resource others depend on
+    # (the connection secret, replicas, proxy target), so the export gets the new IDs instead.
+    ids = json.dumps({instance_urn(stack, primary, name): rid for name, rid in tracked.items() if rid},
+                     separators=(",", ":"))
+    state, aligned = f"{stack}-state.json", f"{stack}-aligned.json"
+    # Not read back after the switchover: its ID must be looked up, never guessed into the state.
+    unread = [f"add {instance_urn(stack, primary, name)}: <its DbiResourceId> to ids (aws rds describe-db-instances "
+              f"--db-instance-identifier {name} --query 'DBInstances[0].DbiResourceId')"
+              for name, rid in tracked.items() if not rid]
+    return unread + [
+        f"pulumi stack export --stack {stack} --file {state}   # keep it: the state as it was",
+        f"jq -e --argjson ids {shlex.quote(ids)} '[.deployment.resources[] | select($ids[.urn])] | length == "
+        f"($ids | length)' {state}   # must print true; else find the URNs: pulumi stack --stack {stack} --show-urns",
+        f"jq --argjson ids {shlex.quote(ids)} '.deployment.resources |= map(if $ids[.urn] then .id = $ids[.urn] "
+        f"else . end)' {state} > {aligned}",
+        f"pulumi stack import --stack {stack} --file {aligned}   # the state now tracks "
+        + ", ".join(f"'{name}' as {rid}" for name, rid in tracked.items() if rid),
+    ]
+
+
+def stack_steps(blue_db: dict, identifier: str, kind: str, wanted: dict[str, Any], green_version: str,
+                tracked: Optional[dict[str, str]] = None) -> tuple[dict, list[str]]:
+    """The stack config the program needs to match what now runs, and the commands to align its state.
+
+    `tracked`: for instances, each switched database's identifier and the resource ID it has now.
+    """
     stack = lookup.tags(blue_db).get("Environment", "<stack>")
     config: dict[str, Any] = {}
     if "engine_version" in wanted:
@@ -483,17 +529,22 @@ def stack_steps(blue_db: dict, identifier: str, kind: str, wanted: dict[str, Any
     if "parameter_group" in wanted or "cluster_parameter_group" in wanted:
         steps.append("the program manages its own parameter group (rdsplatform:parameters): put the settings of the "
                      "group chosen here there, or the next up attaches the stack's group again")
-    steps += [
-        f"pulumi refresh --stack {stack} --yes   # the state reads the {kind} now named '{identifier}' (the former green)",
-        f"pulumi preview --stack {stack} --diff   # must show no replace or delete of '{identifier}'",
-    ]
+    if kind == "instance":
+        steps += _state_steps(stack, identifier, tracked or {})
+        steps.append(f"pulumi refresh --stack {stack} --yes   # reads the instance now named '{identifier}' "
+                     "(the former green)")
+    else:
+        # An rds.Cluster's (and ClusterInstance's) ID is its identifier, which the switchover gave green.
+        steps.append(f"pulumi refresh --stack {stack} --yes   # the state reads the cluster now named '{identifier}' "
+                     "(the former green)")
+    steps.append(f"pulumi preview --stack {stack} --diff   # must show no replace or delete of '{identifier}'")
     return config, steps
 
 
 def _print_steps(out: Any, old: list[str], dep_id: str, steps: list[str]) -> None:
     out.note(f"the old (blue) environment is kept: {', '.join(old)}")
-    out.note(f"delete it once the new one is trusted: python -m operations blue-green --deployment {dep_id} "
-             f"--delete-old --confirm {old[0]}")
+    out.note(f"delete it once the stack is aligned (below) and the new one is trusted: python -m operations "
+             f"blue-green --deployment {dep_id} --delete-old --confirm {old[0]}")
     out.note("next, for the Pulumi stack:")
     for step in steps:
         out.note(f"  {step}")
@@ -610,6 +661,7 @@ def _switchover(ctx: Any, dep: dict, wanted: dict[str, Any]) -> int:
     dep_id = dep["BlueGreenDeploymentIdentifier"]
     blue_db = _describe_arn(ctx, dep["Source"]) or {}
     identifier = _name_of(dep["Source"])
+    blue_names = [_name_of(source) for source, _ in _members(dep) if source]
     out.note(f"switching {dep_id} over (RDS rolls it back after {args.switchover_timeout}s)")
     ctx.clients.rds().switchover_blue_green_deployment(BlueGreenDeploymentIdentifier=dep_id,
                                                        SwitchoverTimeout=args.switchover_timeout)
@@ -629,8 +681,11 @@ def _switchover(ctx: Any, dep: dict, wanted: dict[str, Any]) -> int:
     old = [_name_of(source) for source, _ in _members(done)]
     kind = _kind_of(dep["Source"])
     green_now = (lookup.cluster if kind == "cluster" else lookup.instance)(ctx.clients, identifier)
+    # Each blue name now belongs to the former green database, under a resource ID of its own.
+    tracked = ({name: _resource_id(lookup.instance_or_none(ctx.clients, name) or {}) for name in blue_names}
+               if kind == "instance" else None)
     config, steps = stack_steps(blue_db, identifier, kind, wanted,
-                                green_now.get("EngineVersion", wanted.get("engine_version", "")))
+                                green_now.get("EngineVersion", wanted.get("engine_version", "")), tracked)
     out.note(f"switched over after {seconds:.0f}s: '{identifier}' is the former green")
     _print_steps(out, old, dep_id, steps)
     out.result(deployment=dep_id, status="SWITCHOVER_COMPLETED", switched=True, switchover_seconds=round(seconds, 1),

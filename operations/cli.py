@@ -71,7 +71,8 @@ def _common() -> argparse.ArgumentParser:
 
 def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     """The top-level parser with one subcommand per runbook."""
-    top = _Parser(prog="python -m operations", json_mode=json_mode,
+    # The checkout runs `python -m operations`, the installed wheel `python -m rdsplatform.operations`.
+    top = _Parser(prog=f"python -m {__package__}", json_mode=json_mode,
                                   description="Day-2 runbooks for RDS instances and clusters, with boto3.",
                                   epilog="Exit codes: " + ", ".join(f"{c} {m}" for c, m in EXIT_CODES.items()) + ".")
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",

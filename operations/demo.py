@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     it until interrupted (`serve`); `replica-lag --endpoint-url URL` publishes green's ReplicaLag."""
     import argparse
 
-    top = argparse.ArgumentParser(prog="python -m operations.demo", description=main.__doc__)
+    top = argparse.ArgumentParser(prog=f"python -m {__package__}.demo", description=main.__doc__)
     top.add_argument("mode", nargs="?", choices=["run", "serve", "replica-lag"], default="run")
     top.add_argument("--port", type=int, default=0, help="serve: the loopback port (default: a free one)")
     top.add_argument("--endpoint-url", help="replica-lag: the demo server's URL")

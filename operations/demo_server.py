@@ -5,11 +5,16 @@ The blue-green and upgrade-check runbooks read both, so this server answers them
 (the engine versions and upgrade targets below, shaped as the RDS API answers them; pending
 maintenance actions that a test sets) and passes every other call to moto. The answers are
 serialized from botocore's own RDS model, so a field the API does not have cannot appear.
+moto also gives every DB instance the same DbiResourceId; RDS's is unique per instance ("AWS
+Region-unique, immutable"), and the blue-green runbook tells databases apart by it, so each
+instance gets one of its own here.
 """
 
 from __future__ import annotations
 
+import base64
 import io
+import os
 import urllib.parse
 import uuid
 import xml.sax.saxutils
@@ -120,8 +125,25 @@ def with_recorded(app: Callable, recorded: Recorded) -> Callable:
     return middleware
 
 
+def _unique_resource_ids() -> None:
+    """Each moto DB instance gets a DbiResourceId of its own (db- and 26 base32 characters, as RDS's)."""
+    from moto.rds import models
+
+    original = models.DBInstance.__init__
+    if getattr(original, "unique_resource_ids", False):
+        return
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.dbi_resource_id = "db-" + base64.b32encode(os.urandom(20)).decode()[:26]
+
+    __init__.unique_resource_ids = True  # type: ignore[attr-defined]
+    models.DBInstance.__init__ = __init__
+
+
 def server(ip_address: str, port: int, recorded: Recorded | None = None) -> Any:
     """A ThreadedMotoServer whose app answers the recorded calls (moto is a demo/test dependency)."""
+    _unique_resource_ids()
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

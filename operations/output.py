@@ -1,7 +1,8 @@
 """What a runbook prints: rich text for a person, or one JSON object per line with --json.
 
 Text mode: every string that comes from a person or from AWS is escaped before rich reads its
-markup, so an identifier or an AWS message holding "[/...]" is printed, not parsed.
+markup, so an identifier or an AWS message holding "[/...]" is printed, not parsed. A table is a
+table on a terminal, and one `column: value` line per field when stdout is piped or a file.
 
 JSON lines: {"kind": "note"|"finding"|"error"|"result", ...}; the result line comes last and
 holds the runbook's figures. Progress (waiting.py) never reaches stdout in JSON mode.
@@ -58,6 +59,15 @@ class Output:
     def table(self, title: str, columns: list[str], rows: list[list[Any]]) -> None:
         """A table for a person; JSON readers get the same data in the result line."""
         if self.as_json:
+            return
+        if not self.console.is_terminal:
+            # Piped or redirected, rich would fit the table into 80 columns and cut every value
+            # ("databa…"); one line per field keeps each value whole for grep and files.
+            self.console.print(title, markup=False)
+            for row in rows:
+                for i, (column, value) in enumerate(zip(columns, row)):
+                    self.console.print(f"{'- ' if i == 0 else '  '}{column}: {'' if value is None else value}",
+                                       markup=False)
             return
         table = Table(title=escape(title), title_justify="left")
         for column in columns:

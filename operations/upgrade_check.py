@@ -6,12 +6,15 @@ For one database (--db-instance / --db-cluster) or every primary instance and cl
 - the end of standard support and the Extended Support phase from the one table the policy pack
   uses too (rds_guardrails.lifecycle), the database's EngineLifecycleSupport, and what Extended
   Support adds per month in the rightsizing runbook's units (prices.json: USD per month, 730 hours,
-  per vCPU-hour, the standby of a Multi-AZ deployment charged too);
+  per vCPU-hour, the standby of a Multi-AZ deployment charged too, each read replica on the same
+  major version too: it is a DB instance running it);
 - the read replicas' versions and the order a major upgrade needs: RDS for MySQL and MariaDB
   replicas first ("you must upgrade all of the read replicas before upgrading the source
   instance", RDS UG *Upgrades of the MariaDB DB engine*; *Major version upgrades for RDS for
-  MySQL*), RDS for PostgreSQL replicas with the primary ("any read replicas associated with the
-  database are also upgraded", RDS UG *Choosing a major version for an RDS for PostgreSQL upgrade*);
+  MySQL*), RDS for PostgreSQL in-Region replicas with the primary ("any read replicas associated
+  with the database are also upgraded", RDS UG *Choosing a major version for an RDS for PostgreSQL
+  upgrade*), but not its cross-Region replicas, which can't be upgraded on their own: they are
+  removed first and created again from the upgraded primary (docs/aws-rules.md row 61);
 - whether a blue/green deployment is possible and, if not, why (blue_green.unsupported).
 
 Exit code: 0, or 1 when a database is past its end of standard support (paying for Extended
@@ -21,7 +24,7 @@ Support, or due for an upgrade RDS will make).
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from operations import blue_green, lookup
 from operations.clients import AWS_ERRORS
@@ -39,6 +42,9 @@ ORDER_DOCS = {
     "mariadb": "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.MariaDB.html",
     "postgres": "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html",
 }
+# How to perform a major version upgrade for RDS for PostgreSQL -> Handle read replicas.
+POSTGRES_REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+                         "USER_UpgradeDBInstance.PostgreSQL.MajorVersion.Process.html")
 
 
 def add_arguments(p: Any) -> None:
@@ -48,29 +54,39 @@ def add_arguments(p: Any) -> None:
     which.add_argument("--db-cluster", metavar="ID", type=db_identifier, help="one Aurora cluster (default: all)")
 
 
-def vcpus(instance_class: str) -> Optional[int]:
+def vcpus(instance_class: Optional[str]) -> Optional[int]:
     """The class's vCPUs from prices.json (db.r6g.xlarge -> 4), None when unknown."""
-    parts = instance_class.split(".")
+    parts = (instance_class or "").split(".")
     return PRICES["vcpu"].get(parts[2]) if len(parts) == 3 and parts[2] in SIZES else None
 
 
 def extended_support_cost(engine: str, version: str, classes: list[str], multi_az: bool,
-                          today: datetime.date) -> Optional[dict]:
-    """What Extended Support adds per month, at the rate of the year it is in (or will start in)."""
+                          today: datetime.date, replicas: Sequence[dict] = ()) -> Optional[dict]:
+    """What Extended Support adds per month, at the rate of the year it is in (or will start in).
+
+    `replicas`: the read replicas on the same major version (`replica`, `instance_class`, `multi_az`).
+    """
     end = lifecycle.standard_support_end(engine, version)
     if end is None:
         return None
     counts = [vcpus(c) for c in classes]
-    if not counts or None in counts:
-        return {"from": end + datetime.timedelta(days=1), "vcpus": None, "usd_per_month": None,
-                "why": f"vCPUs of {', '.join(c for c, n in zip(classes, counts) if n is None) or 'no instance'} unknown"}
+    # A read replica is a DB instance of its own, charged for its vCPUs (and its standby's).
+    charged = [{"replica": r["replica"], "instance_class": r["instance_class"], "multi_az": r["multi_az"],
+                "vcpus": None if vcpus(r["instance_class"]) is None
+                else vcpus(r["instance_class"]) * (2 if r["multi_az"] else 1)} for r in replicas]
+    unknown = [c for c, n in zip(classes, counts) if n is None] + [
+        f"{r['replica']} ({r['instance_class'] or 'class unknown'})" for r in charged if r["vcpus"] is None]
+    if not counts or unknown:
+        return {"from": end + datetime.timedelta(days=1), "vcpus": None, "usd_per_month": None, "replicas": charged,
+                "why": f"vCPUs of {', '.join(unknown) or 'no instance'} unknown"}
     # Years 1 and 2 after the end of standard support at one rate, year 3 at another (Aurora MySQL:
     # year-1 rate throughout).
     year_3 = (today - end).days > 2 * 365 and engine != "aurora-mysql"
     rate = PRICES["extended_support_vcpu_hour"]["year_3" if year_3 else "year_1_2"]
-    total = sum(counts) * (2 if multi_az else 1)
+    total = sum(counts) * (2 if multi_az else 1) + sum(r["vcpus"] for r in charged)
     return {"from": end + datetime.timedelta(days=1), "vcpus": total, "year": "3" if year_3 else "1-2",
-            "usd_per_vcpu_hour": rate, "usd_per_month": round(total * rate * PRICES["hours_per_month"], 2)}
+            "usd_per_vcpu_hour": rate, "usd_per_month": round(total * rate * PRICES["hours_per_month"], 2),
+            "replicas": charged}
 
 
 def _targets(ctx: Any, engine: str, version: str) -> dict[str, list[str]]:
@@ -87,7 +103,7 @@ def _pending(ctx: Any, arn: str) -> list[str]:
 
 
 def _replicas(ctx: Any, db: dict) -> list[dict]:
-    """The read replicas and their versions (a cross-region replica read in its own region)."""
+    """The read replicas, their versions and sizes (a cross-region replica read in its own region)."""
     found = []
     for replica in db.get("ReadReplicaDBInstanceIdentifiers") or []:
         region, name = (replica.split(":")[3], replica.split(":")[-1]) if replica.startswith("arn:") else (None, replica)
@@ -95,20 +111,39 @@ def _replicas(ctx: Any, db: dict) -> list[dict]:
             described = lookup.instance(ctx.clients, name, region, may_be_down=region is not None)
             version = described.get("EngineVersion")
         except (RunbookError, *AWS_ERRORS) as exc:
-            version = f"unknown ({type(exc).__name__})"
-        found.append({"replica": name, "region": region or ctx.clients.region, "engine_version": version})
+            described, version = {}, f"unknown ({type(exc).__name__})"
+        found.append({"replica": name, "region": region or ctx.clients.region, "engine_version": version,
+                      "instance_class": described.get("DBInstanceClass"), "multi_az": bool(described.get("MultiAZ")),
+                      "engine_lifecycle_support": described.get("EngineLifecycleSupport")})
     return found
 
 
-def upgrade_order(engine: str, replicas: list[dict]) -> str:
-    """The order a major version upgrade needs for this engine and these replicas."""
+def upgrade_order(engine: str, replicas: list[dict], region: str) -> str:
+    """The order a major version upgrade needs for this engine and these replicas (`region`: the primary's)."""
     if not replicas:
         return "no read replicas"
     if engine in REPLICAS_FIRST:
         return f"upgrade the read replicas first, then the primary ({ORDER_DOCS[engine]})"
-    if engine == "postgres":
+    if engine != "postgres":
+        return "see the engine's upgrade documentation"
+    in_region = [r["replica"] for r in replicas if r["region"] == region]
+    away = [f"{r['replica']} ({r['region']})" for r in replicas if r["region"] != region]
+    if not away:
         return f"RDS upgrades the read replicas with the primary's major version upgrade ({ORDER_DOCS['postgres']})"
-    return "see the engine's upgrade documentation"
+    # RDS upgrades in-Region replicas only, and refuses to upgrade a replica on its own.
+    with_primary = (f"RDS upgrades the in-Region read replicas {', '.join(in_region)} with the primary's major "
+                    "version upgrade, but not " if in_region else "RDS does not upgrade ")
+    return (f"{with_primary}the cross-Region read replicas {', '.join(away)}, which can't be upgraded on their own: "
+            "delete them first (a stack of this project: remove them from rdsplatform:replicas and run pulumi up), "
+            f"upgrade the primary, then create them again from it (add them back) ({POSTGRES_REPLICAS_DOC})")
+
+
+def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[dict]:
+    """The replicas Extended Support charges with their primary: on its major version, not opted out."""
+    major = lifecycle.major_of(engine, version)
+    return [r for r in replicas
+            if r["engine_lifecycle_support"] != lifecycle.EXTENDED_SUPPORT_DISABLED
+            and (r["instance_class"] is None or lifecycle.major_of(engine, r["engine_version"] or "") == major)]
 
 
 def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
@@ -120,11 +155,13 @@ def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
         classes, multi_az, replicas = [m.get("DBInstanceClass", "") for m in members], False, []
     else:
         classes, multi_az, replicas = [db.get("DBInstanceClass", "")], bool(db.get("MultiAZ")), _replicas(ctx, db)
+    region = ctx.clients.region
     phase = lifecycle.phase(engine, version, today)
     # None when the describe answer has no EngineLifecycleSupport: that says nothing (unset at
     # creation would mean enrolled), so the cost is shown as what enrolment adds.
     enrolment = db.get("EngineLifecycleSupport")
-    cost = extended_support_cost(engine, version, classes, multi_az, today) if enrolment != \
+    cost = extended_support_cost(engine, version, classes, multi_az, today,
+                                 _charged_replicas(engine, version, replicas)) if enrolment != \
         lifecycle.EXTENDED_SUPPORT_DISABLED else None
     blocked = blue_green.unsupported(ctx, blue_green.Blue(kind, identifier, db))
     return {
@@ -136,7 +173,7 @@ def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
         "days_to_standard_support_end": lifecycle.days_to_standard_support_end(engine, version, today),
         "extended_support_end": lifecycle.extended_support_end(engine, version),
         "phase": phase, "engine_lifecycle_support": enrolment, "extended_support_cost": cost,
-        "replicas": replicas, "upgrade_order": upgrade_order(engine, replicas),
+        "replicas": replicas, "upgrade_order": upgrade_order(engine, replicas, region),
         "blue_green": {"possible": not blocked, "why_not": blocked},
     }
 
@@ -172,6 +209,11 @@ def run(ctx: Any) -> int:
         if r["replicas"]:
             out.note(f"{r['database']}: replicas " + ", ".join(f"{x['replica']} ({x['region']}) {x['engine_version']}"
                                                               for x in r["replicas"]) + f"; {r['upgrade_order']}")
+        charged = (r["extended_support_cost"] or {}).get("replicas")
+        if charged:
+            out.note(f"{r['database']}: the Extended Support figure counts its read replicas "
+                     + ", ".join(f"{x['replica']} ({x['instance_class']}{', Multi-AZ' if x['multi_az'] else ''}: "
+                                 f"{x['vcpus'] if x['vcpus'] is not None else '?'} vCPUs)" for x in charged))
         if not r["blue_green"]["possible"]:
             out.note(f"{r['database']}: no blue/green deployment: " + "; ".join(r["blue_green"]["why_not"]))
         if r["engine_lifecycle_support"] == lifecycle.EXTENDED_SUPPORT_DISABLED and r["standard_support_end"]:

@@ -49,7 +49,8 @@ def _override(text: str) -> tuple[str, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0])
+    # `python -m preview` in the checkout, `python -m rdsplatform.preview` installed.
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--stack", help="stack name (a Pulumi.<stack>.yaml)")
     which.add_argument("--all", action="store_true", help="every Pulumi.<stack>.yaml")

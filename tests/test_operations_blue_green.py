@@ -8,6 +8,8 @@ data, and the tests publish green's ReplicaLag themselves, as RDS would.
 
 import datetime
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,7 +93,12 @@ def test_the_gated_path_create_stop_resume_switch_over_delete_old(estate):
     # AutoMinorVersionUpgrade is on: the stack keeps the major version (the settings refuse a pin).
     assert result["config_changes"] == {"rdsplatform:engineVersion": "8.4"}
     assert result["stack_steps"][0] == 'Pulumi.shop.yaml: rdsplatform:engineVersion: "8.4"'
-    assert any(s.startswith("pulumi refresh --stack shop --yes") for s in result["stack_steps"])
+    # An instance's state ID (its DbiResourceId) stayed with shop-db-old1: the steps move it first.
+    new_id = estate.instances()["shop-db"]["DbiResourceId"]
+    assert [s.split()[:3] for s in result["stack_steps"][1:]] == [
+        ["pulumi", "stack", "export"], ["jq", "-e", "--argjson"], ["jq", "--argjson", "ids"],
+        ["pulumi", "stack", "import"], ["pulumi", "refresh", "--stack"], ["pulumi", "preview", "--stack"]]
+    assert f"'shop-db' as {new_id}" in result["stack_steps"][4] and new_id != before["DbiResourceId"]
     after = estate.instances()
     assert after["shop-db"]["EngineVersion"] == "8.4.3" and after["shop-db-old1"]["EngineVersion"] == "8.0.35"
     notes = " ".join(line["message"] for line in switched.of_kind("note"))
@@ -158,6 +165,9 @@ def test_an_aurora_cluster_upgrade_and_its_cluster_parameter_group(estate):
     assert switched.code == 0, switched.lines
     assert switched.result["old_environment"] == ["cart-old1"]
     assert switched.result["config_changes"] == {"rdsplatform:engineVersion": "17"}  # minor upgrades automatic
+    # A cluster's state ID is its identifier, which green now has: a refresh is enough.
+    assert [s.split()[:2] for s in switched.result["stack_steps"][-2:]] == [["pulumi", "refresh"], ["pulumi", "preview"]]
+    assert not [s for s in switched.result["stack_steps"] if "stack import" in s or "state delete" in s]
     now = estate.client("rds").describe_db_clusters(DBClusterIdentifier="cart")["DBClusters"][0]
     assert now["EngineVersion"] == "17.4" and now["DBClusterParameterGroup"] == "cart-apg17"
 
@@ -380,6 +390,24 @@ def _stack_copy(tmp_path: Path, stack: str, config_changes: dict) -> Path:
     return copy
 
 
+def _engine_urn(resources: list, resource) -> str:
+    """The URN the Pulumi engine gives `resource`: every ancestor's type below the stack, then its own
+    (pkg/resource/urn.go NewURN with the parent's QualifiedType; the SDK's mock engine keeps only the
+    parent's last type, so the plan's URNs are not the state's)."""
+    by_urn = {r.urn: r for r in resources}
+    types, parent = [resource.type], by_urn.get(resource.parent)
+    while parent is not None and parent.type != "pulumi:pulumi:Stack":
+        types.insert(0, parent.type)
+        parent = by_urn.get(parent.parent)
+    stack, project = resource.urn.split("::")[0].removeprefix("urn:pulumi:"), resource.urn.split("::")[1]
+    return f"urn:pulumi:{stack}::{project}::{'$'.join(types)}::{resource.name}"
+
+
+def _shell(step: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(step, shell=True, cwd=cwd, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the printed state edit runs jq, not installed here")
 def test_the_printed_config_change_gives_the_new_version_and_no_replacement(estate, tmp_path):
     # The dev stack's database (postgres "16", minor versions automatic), as deployed.
     before_plan = run_program("dev")
@@ -390,13 +418,42 @@ def test_the_printed_config_change_gives_the_new_version_and_no_replacement(esta
                            EngineVersion="16.4", MasterUsername="dbadmin", MasterUserPassword="x" * 20,
                            AllocatedStorage=20, BackupRetentionPeriod=7, AutoMinorVersionUpgrade=True,
                            Tags=[{"Key": "Environment", "Value": "dev"}, {"Key": "Project", "Value": "rdsplatform"}])
+    # pulumi-aws keeps an rds.Instance's DbiResourceId as its ID: this is what the state holds.
+    blue_id = estate.instances()[identifier]["DbiResourceId"]
     created = estate.run("blue-green", "--db-instance", identifier, "--engine-version", "17.2", "--confirm", identifier)
     _lag(estate, created.result["created"]["green"][0], 0.0)
     switched = estate.run("blue-green", "--deployment", created.result["deployment"], "--switchover",
                           "--confirm", identifier)
     assert switched.code == 0, switched.lines
     assert switched.result["config_changes"] == {"rdsplatform:engineVersion": "17"}
-    assert switched.result["stack_steps"][0] == 'Pulumi.dev.yaml: rdsplatform:engineVersion: "17"'
+    steps = switched.result["stack_steps"]
+    assert steps[0] == 'Pulumi.dev.yaml: rdsplatform:engineVersion: "17"'
+    # The state's ID now names the renamed old database: a bare refresh would adopt it.
+    now = estate.instances()
+    assert now[f"{identifier}-old1"]["DbiResourceId"] == blue_id != now[identifier]["DbiResourceId"]
+    green_id = now[identifier]["DbiResourceId"]
+    assert [s.split()[:3] for s in steps[1:]] == [
+        ["pulumi", "stack", "export"], ["jq", "-e", "--argjson"], ["jq", "--argjson", steps[3].split()[2]],
+        ["pulumi", "stack", "import"], ["pulumi", "refresh", "--stack"], ["pulumi", "preview", "--stack"]]
+    ids = json.dumps({_engine_urn(before_plan.resources, instance): green_id}, separators=(",", ":"))
+    assert f"--argjson ids '{ids}' " in steps[2] and f"--argjson ids '{ids}' " in steps[3]
+
+    # The printed edit, on an export of the state as the engine names it: only the instance's ID changes.
+    state = [{"urn": _engine_urn(before_plan.resources, r), "type": r.type, "custom": r.custom,
+              "id": blue_id if r is instance else f"id-of-{r.name}"} for r in before_plan.resources]
+    export = {"version": 3, "deployment": {"manifest": {}, "resources": state}}
+    (tmp_path / "dev-state.json").write_text(json.dumps(export))
+    check = _shell(steps[2], tmp_path)
+    assert (check.returncode, check.stdout.strip()) == (0, "true"), check.stderr
+    edit = _shell(steps[3], tmp_path)
+    assert edit.returncode == 0, edit.stderr
+    aligned = json.loads((tmp_path / "dev-aligned.json").read_text())["deployment"]["resources"]
+    assert [r["id"] for r in aligned] == [green_id if e["id"] == blue_id else e["id"] for e in state]
+    assert [r["id"] for r in aligned].count(green_id) == 1
+    # An export without the program's URN (here: the mock engine's) fails the check instead.
+    (tmp_path / "dev-state.json").write_text(json.dumps({"version": 3, "deployment": {"resources": [
+        {"urn": r.urn, "id": blue_id} for r in before_plan.resources]}}))
+    assert _shell(steps[2], tmp_path).returncode == 1
 
     after_plan = run_program("dev", stack_file=_stack_copy(tmp_path, "dev", switched.result["config_changes"]))
     assert after_plan.error is None
@@ -405,3 +462,21 @@ def test_the_printed_config_change_gives_the_new_version_and_no_replacement(esta
     assert [c.action for c in database] == ["update"] and "engineVersion" in database[0].properties
     assert after_plan.named(instance.name).inputs["engineVersion"] == "17"
     assert not [c for c in changes if c.at_risk], [(c.name, c.action) for c in changes]
+
+
+def test_the_printed_urns_are_the_ones_the_engine_gives_the_programs_instances():
+    plan = run_program("prod")
+    instances = {r.inputs["identifier"]: r for r in plan.resources if r.type == "aws:rds/instance:Instance"}
+    assert set(instances) == {"appdb-prod", "appdb-prod-reporting", "appdb-prod-dr"}
+    for identifier, resource in instances.items():
+        assert blue_green.instance_urn("prod", "appdb-prod", identifier) == _engine_urn(plan.resources, resource)
+
+
+def test_an_instance_not_read_back_gets_no_guessed_id():
+    blue = {"Engine": "postgres", "AutoMinorVersionUpgrade": True, "TagList": [{"Key": "Environment", "Value": "prod"}]}
+    _, steps = blue_green.stack_steps(blue, "appdb-prod", "instance", {"engine_version": "17.2"}, "17.2",
+                                      {"appdb-prod": "db-NEWPRIMARY", "appdb-prod-reporting": ""})
+    reporting = blue_green.instance_urn("prod", "appdb-prod", "appdb-prod-reporting")
+    assert steps[1].startswith(f"add {reporting}: <its DbiResourceId> to ids")
+    edit = next(s for s in steps if s.startswith("jq --argjson"))
+    assert "db-NEWPRIMARY" in edit and reporting not in edit and '""' not in edit

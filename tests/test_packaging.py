@@ -199,7 +199,15 @@ def test_the_deployment_entry_imports_and_finds_its_project(installed):
 def test_the_modules_run_from_another_directory(installed, argv):
     run = _run(installed, str(installed["python"]), *argv)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("usage:")
+    assert run.stdout.startswith(f"usage: python -m {argv[1]} "), run.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("module", ["automation", "operations", "preview", "operations.demo"])
+def test_the_checkout_usage_names_the_checkouts_module(module):
+    run = subprocess.run([sys.executable, "-m", module, "--help"], cwd=PROJECT_DIR, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"usage: python -m {module} "), run.stdout.splitlines()[0]
 
 
 def test_the_console_scripts_run_the_gate_and_the_runbooks(installed):
