@@ -94,16 +94,17 @@ def major_version(engine: str, version: str) -> str:
     return ".".join(parts[:2])
 
 
-def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any]) -> Optional[Effect]:
-    """What AWS does when `prop` of a `type_` goes from `before` to `after` (`inputs`: the new inputs),
-    or None when the table does not say."""
+def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any],
+           before_inputs: Optional[dict[str, Any]] = None) -> Optional[Effect]:
+    """What AWS does when `prop` of a `type_` goes from `before` to `after` (`inputs`: the new inputs,
+    `before_inputs`: the baseline's, when known), or None when the table does not say."""
     rows = TYPES.get(type_)
     if rows is None:
         return None
     now = bool(inputs.get("applyImmediately", False))
     row = row_for(type_, prop, inputs)
     rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
-    special = rule(prop, before, after, inputs, now, row) if rule else None
+    special = rule(prop, before, after, inputs, now, row, before_inputs) if rule else None
     if special is not None:
         return special
     if row is None or row["outcome"] == "parameters":
@@ -125,7 +126,7 @@ def _kind(type_: str, inputs: dict[str, Any]) -> str:
 
 
 def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
-                  row: Optional[dict[str, str]]) -> Optional[Effect]:
+                  row: Optional[dict[str, str]], before_inputs: Optional[dict[str, Any]]) -> Optional[Effect]:
     if prop == "globalClusterIdentifier":
         if before and after:
             return _say("refused", None, "an existing cluster cannot move to another global cluster", "provider-cluster", now)
@@ -137,7 +138,7 @@ def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], no
     if prop == "replicationSourceIdentifier" and before and not after:
         return _say("downtime", "immediately", "the replica cluster is promoted to a standalone cluster, for good",
                     "provider-cluster", now)
-    if prop == "masterUserSecretKmsKeyId" and inputs.get("manageMasterUserPassword"):
+    if prop == "masterUserSecretKmsKeyId" and _managed_before_and_after(inputs, before_inputs):
         return _say("refused", None, "the key of the secret RDS manages cannot be changed while RDS manages the "
                     "master password", "modify-cluster", now)
     if prop == "backtrackWindow" and not _number(before) and _number(after) > 0:
@@ -147,7 +148,7 @@ def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], no
 
 
 def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
-                   row: Optional[dict[str, str]]) -> Optional[Effect]:
+                   row: Optional[dict[str, str]], before_inputs: Optional[dict[str, Any]]) -> Optional[Effect]:
     if prop == "allocatedStorage" and _number(before) > 0 and _number(after) > 0:
         if after < before:
             return _say("refused", None, f"allocated storage cannot shrink ({before} → {after} GiB)",
@@ -173,10 +174,18 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
                         "good: replication stops and it reboots", "read-replicas", now)
         return _say("refused", None, "an existing DB instance cannot become (or change the source of) a read "
                     "replica: a replica can only be created new", "read-replicas", now)
-    if prop == "masterUserSecretKmsKeyId" and inputs.get("manageMasterUserPassword"):
+    if prop == "masterUserSecretKmsKeyId" and _managed_before_and_after(inputs, before_inputs):
         return _say("refused", None, "the key of the secret RDS manages cannot be changed while RDS manages the "
                     "master password", "modify-instance", now)
     return None
+
+
+def _managed_before_and_after(inputs: dict[str, Any], before_inputs: Optional[dict[str, Any]]) -> bool:
+    """RDS managed the master password before the change and still does: the secret's key is fixed.
+    ModifyDBInstance / ModifyDBCluster, MasterUserSecretKmsKeyId: valid only while turning
+    ManageMasterUserPassword on; an unknown baseline counts as managed (the cautious answer)."""
+    was = True if before_inputs is None else bool(before_inputs.get("manageMasterUserPassword"))
+    return bool(inputs.get("manageMasterUserPassword")) and was
 
 
 def parameter_effect(type_: str, apply_method: str, inputs: dict[str, Any]) -> Optional[Effect]:

@@ -249,7 +249,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
     forcing = replacements.forcing_properties(after.type, changed | unknown)
     # Only a known change of a force-new property is a certain replacement; an unknown one
     # is listed so the reviewer sees it, but cannot be judged offline.
-    values = [_value(after, prop, *normal[prop], before.inputs.get(prop), prop in forcing)
+    values = [_value(after, prop, *normal[prop], before.inputs, prop in forcing)
               for prop in sorted(changed)]
     # A conditional replacement (the provider's ForceNewIf, e.g. a Multi-AZ DB cluster's storageType)
     # is judged by the table, and replaces the resource as surely as a force-new property.
@@ -264,15 +264,15 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
                   retained=after.options.get("retainOnDelete", False), values=tuple(values))
 
 
-def _value(after: Registration, prop: str, a: Any, b: Any, raw_before: Any, forcing: bool) -> ValueChange:
+def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[str, Any], forcing: bool) -> ValueChange:
     """One known change with its effect: replacement (force-new), the table's, or none known."""
     if forcing:
         effect = change_effects.replacement(replacements.RULES[after.type].source)
     elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
         effect = _parameters_effect(after, a, b)
     else:
-        effect = change_effects.effect(after.type, prop, a, b, after.inputs)
-    return ValueChange(prop, masked(raw_before), masked(after.inputs.get(prop)), describe(a, b), effect)
+        effect = change_effects.effect(after.type, prop, a, b, after.inputs, before_inputs)
+    return ValueChange(prop, masked(before_inputs.get(prop)), masked(after.inputs.get(prop)), describe(a, b), effect)
 
 
 def _parameters_effect(after: Registration, a: list, b: list) -> Optional[change_effects.Effect]:

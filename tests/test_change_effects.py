@@ -77,6 +77,17 @@ def test_what_aws_does_with_one_instance_change(prop, before, after, inputs, out
     assert found.source.startswith(("RDS ", "AWS ", "pulumi-aws")), found.source
 
 
+def test_the_secrets_key_changes_only_while_turning_managed_passwords_on():
+    # ModifyDBInstance, MasterUserSecretKmsKeyId: valid only when turning ManageMasterUserPassword on.
+    turning_on = effect(INSTANCE, "masterUserSecretKmsKeyId", None, "k2", {**BASE, "manageMasterUserPassword": True},
+                        {**BASE, "manageMasterUserPassword": False})
+    assert turning_on is not None and turning_on.outcome != "refused", turning_on
+    managed = effect(INSTANCE, "masterUserSecretKmsKeyId", "k1", "k2", {**BASE, "manageMasterUserPassword": True},
+                     {**BASE, "manageMasterUserPassword": True})
+    assert managed is not None and managed.outcome == "refused"
+
+
+
 AURORA = {"engine": "aurora-postgresql", "applyImmediately": False}
 MULTI_AZ = {"engine": "postgres", "applyImmediately": False}
 
