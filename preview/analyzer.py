@@ -55,9 +55,9 @@ def _struct(value: dict) -> struct_pb2.Struct:
     return s
 
 
-def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
-    """Per policy: its default level and schema defaults, then 'all', then its own entry
-    (rds_guardrails/levels.py, as the CLI reconciles it), each validated against its schema."""
+def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, tuple[str, dict]]:
+    """Per policy (level, settings): its default level and schema defaults, then 'all', then its
+    own entry (rds_guardrails/levels.py, as the CLI reconciles it), each validated against its schema."""
     schemas = {p.name: json_format.MessageToDict(p.configSchema.properties) for p in info.policies}
     defaults = [(p.name, LEVEL_NAMES[p.enforcementLevel],
                  {k: v["default"] for k, v in schemas[p.name].items() if isinstance(v, dict) and "default" in v})
@@ -66,18 +66,23 @@ def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict
         resolved = levels.resolve(defaults, file_config)
     except levels.LevelError as exc:
         raise PolicyConfigError(str(exc)) from None
-    result = {}
     for policy in info.policies:
-        level, props = resolved[policy.name]
         try:
-            jsonschema.validate(props, {"type": "object", "properties": schemas[policy.name],
-                                        "required": list(policy.configSchema.required)})
+            jsonschema.validate(resolved[policy.name][1], {"type": "object", "properties": schemas[policy.name],
+                                                           "required": list(policy.configSchema.required)})
         except jsonschema.ValidationError as exc:
             raise PolicyConfigError(f"{policy.name}: {exc.message}") from None
+    return resolved
+
+
+def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """The Configure request's config of each policy (resolve_config)."""
+    result = {}
+    for name, (level, props) in resolve_config(info, file_config).items():
         config = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])
         if props:
             config.properties.update(props)
-        result[policy.name] = config
+        result[name] = config
     return result
 
 

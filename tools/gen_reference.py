@@ -343,10 +343,13 @@ def exit_codes_page() -> str:
     """The exit codes of every command, from the module that returns them."""
     from operations.cli import EXIT_CODES as OPERATIONS
     from preview.__main__ import EXIT_CODES as PREVIEW
+    from preview.verdict import PRECEDENCE
 
     lines = [HEADER + "# Exit codes", "", "Every command's exit codes in one place. `make` reports a failing command as",
              "`Error N` and itself exits 2.", "", "## python -m preview", ""]
     lines += _table(["code", "meaning"], [[c, m] for c, m in sorted(PREVIEW.items())])
+    lines += ["", "With several problems (in one stack or across stacks) the code is the first found of "
+              + ", ".join(str(c) for c in PRECEDENCE) + "."]
     lines += ["", "## python -m automation", "",
               "The last JSON line is a `result`, or an `error` line whose `error` is the kind below and whose",
               "`exitCode` is the code.", ""]
