@@ -63,6 +63,9 @@ class PolicyChange:
 
 
 def _shown(value: Any) -> str:
+    """A setting's value as text; a whole number read back from the pack's schema (a float) as 7, not 7.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
