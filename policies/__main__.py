@@ -4,6 +4,7 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 
 from rds_guardrails import sdk_speedup
 from rds_guardrails.controls import RESOURCE_RULES
+from rds_guardrails.levels import PACK_LEVEL
 from rds_guardrails.pack import all_policies
 
 # Only the running pack needs it; importing rds_guardrails (the audit runbook does) must not
@@ -14,6 +15,6 @@ sdk_speedup.install(resource_types={rule.name: rule.types for rule in RESOURCE_R
 
 PolicyPack(
     name="rds-guardrails",
-    enforcement_level=EnforcementLevel.MANDATORY,
+    enforcement_level=EnforcementLevel(PACK_LEVEL),
     policies=all_policies(),
 )

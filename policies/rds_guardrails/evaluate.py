@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
-from rds_guardrails.rule import ADVISORY, DISABLED, MANDATORY, Resource, Rule, StackRule
+from rds_guardrails.levels import DISABLED, REMEDIATE, resolve_rules
+from rds_guardrails.rule import MANDATORY, Resource, Rule, StackRule
 
 __all__ = ["Finding", "Resource", "evaluate", "levels_from_config"]
-
-# The pack's own level (policies/__main__.py): every control without a level of its own.
-PACK_LEVEL = MANDATORY
-_LEVELS = (ADVISORY, MANDATORY, DISABLED)
 
 
 @dataclass(frozen=True)
@@ -36,30 +33,8 @@ def _rules() -> list[Union[Rule, StackRule]]:
 
 
 def levels_from_config(config: Optional[Mapping[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Per policy (level, config) from the pack's config JSON; None: every default."""
-    config = dict(config or {})
-    names = [r.name for r in _rules()]
-    unknown = sorted(set(config) - set(names) - {"all"})
-    if unknown:
-        raise ValueError(f"policy config names unknown policies: {', '.join(unknown)}")
-    # As the CLI reconciles it: the policy's own level, then "all", then the policy's entry.
-    all_level = config.get("all")
-    if isinstance(all_level, Mapping):
-        all_level = all_level.get("enforcementLevel")
-    result = {}
-    for rule in _rules():
-        level, settings = all_level or rule.enforcement_level or PACK_LEVEL, rule.defaults()
-        entry = config.get(rule.name)
-        if isinstance(entry, str):
-            level = entry
-        elif isinstance(entry, Mapping):
-            entry = dict(entry)
-            level = entry.pop("enforcementLevel", level)
-            settings.update(entry)
-        if level not in _LEVELS:
-            raise ValueError(f"{rule.name}: enforcement level {level!r} is not one of {', '.join(_LEVELS)}")
-        result[rule.name] = (level, settings)
-    return result
+    """Per policy (level, config) from the pack's config JSON; None: every default (levels.py)."""
+    return resolve_rules(_rules(), config)
 
 
 def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[Finding]:
@@ -70,6 +45,8 @@ def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] 
         level, settings = levels[rule.name]
         if level == DISABLED:
             continue
+        # No rule of the pack remediates: pulumi-policy reports a remediate-level violation as mandatory.
+        level = MANDATORY if level == REMEDIATE else level
         for resource in resources:
             message = rule.judge(resource, settings)
             if message:
@@ -78,6 +55,7 @@ def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] 
         level, settings = levels[stack_rule.name]
         if level == DISABLED:
             continue
+        level = MANDATORY if level == REMEDIATE else level
         findings += [Finding(stack_rule.name, level, r.name, message)
                      for r, message in stack_rule.judge(resources, settings)]
     return findings

@@ -19,10 +19,6 @@ from pulumi_policy import (
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
 from rds_guardrails.rule import Resource, Rule, StackRule
 
-_LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY,
-           "disabled": EnforcementLevel.DISABLED}
-
-
 def _options(opts: Any) -> dict[str, Any]:
     # Only what a control reads; the SDK always passes the options of a planned resource.
     return {"protect": bool(getattr(opts, "protect", False)),
@@ -30,7 +26,7 @@ def _options(opts: Any) -> dict[str, Any]:
 
 
 def _level(rule: Union[Rule, StackRule]) -> Optional[EnforcementLevel]:
-    return _LEVELS[rule.enforcement_level] if rule.enforcement_level else None
+    return EnforcementLevel(rule.enforcement_level) if rule.enforcement_level else None
 
 
 def _schema(rule: Union[Rule, StackRule]) -> Optional[PolicyConfigSchema]:
