@@ -12,7 +12,7 @@ import difflib
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,6 +26,13 @@ from plan.registration import Plan, Registration
 from plan.stack_config import PROJECT_DIR
 
 POLICY_DIR = PROJECT_DIR / "policies"
+# The pack's exception records (one logic for the pack, the gate and the audit): its package as
+# the policy host puts it on the path.
+if str(POLICY_DIR) not in sys.path:
+    sys.path.append(str(POLICY_DIR))
+from rds_guardrails import waivers  # noqa: E402
+from rds_guardrails.waivers import Waiver  # noqa: E402
+
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
@@ -42,6 +49,8 @@ class Violation:
     message: str
     urn: str
     severity: int = 0
+    # The exception that waived it: the pack reported it at advisory level (never blocks, always listed).
+    waiver: Optional[Waiver] = None
 
 
 def _struct(value: dict) -> struct_pb2.Struct:
@@ -54,6 +63,10 @@ def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict
     """Per policy: its default level and schema defaults, then 'all', then its own entry."""
     file_config = dict(file_config or {})
     known = {p.name for p in info.policies}
+    try:  # first: a bad exception is named by its id, policy and key
+        waivers.parse_config(file_config, known)
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
     unknown = sorted(set(file_config) - known - {"all"})
     if unknown:
         named = []
@@ -201,6 +214,31 @@ class PolicyPackProcess:
     def _violation(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Violation:
         return Violation(policy=d.policyName, level=LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
                          message=d.message, urn=d.urn or urn, severity=d.severity)
+
+
+def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
+    """Every exception of a policy config the pack was configured with (reconcile_config checked it)."""
+    config = dict(file_config or {})
+    return [w for found in waivers.parse_config(config, set(config) - {"all"}).values() for w in found]
+
+
+def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> list[Violation]:
+    """Each violation the pack waived (advisory, an active exception of the config covers it) with its
+    exception; one the pack kept at its level (an SDK that cannot lower it) stays as it is."""
+    found = exceptions_of(file_config)
+    if not found:
+        return violations
+    result = []
+    for v in violations:
+        waiver = waivers.find([w for w in found if w.policy == v.policy], v.urn, v.urn.rsplit("::", 1)[-1])
+        result.append(replace(v, waiver=waiver) if v.level == "advisory" and waiver and not waiver.expired() else v)
+    return result
+
+
+def stale_waivers(plan: Plan, file_config: Optional[dict]) -> list[Waiver]:
+    """The config's exceptions for this stack that cover none of its resources."""
+    resources = [(r.urn, r.name) for r in plan.resources if is_analyzed(r)]
+    return waivers.stale(exceptions_of(file_config), resources, plan.stack)
 
 
 def policy_config_path(stack: str) -> Optional[Path]:

@@ -134,6 +134,9 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 message=om.Message(text=sarif_text(shown_message(v, result.stack, overrides=result.overrides))),
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
+                # A waived violation stays a result, suppressed by its exception (SARIF 2.1.0 §3.35).
+                suppressions=[om.Suppression(kind="external", justification=sarif_text(v.waiver.justification))]
+                if v.waiver is not None else None,
             ))
         for c in result.diff.changes if result.diff else []:
             rule, level, text = _diff_result(c)
