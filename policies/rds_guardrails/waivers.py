@@ -20,8 +20,9 @@ each waived violation with its exception.
   violation is reported as if there were no exception, and its message names the exception and
   its expiry. An expiry further than the horizon ahead is refused (`exceptionHorizonDays`,
   a property of the policy's entry, DEFAULT_HORIZON_DAYS when unset, at most MAX_HORIZON_DAYS).
-- A pattern is an fnmatch glob: one starting with `urn:` matches the resource's URN, any other
-  its name. `stacks` (default: every stack) is matched against the stack part of the URN.
+- A pattern is an fnmatch glob: one starting with `urn:` matches the resource's URN (as it is, or
+  with its type alone: `urn:pulumi:dev::*::aws:rds/instance:Instance::reporting-*` matches a
+  child of a component too), any other its name. `stacks` (default: every stack) is matched against the stack part of the URN.
 - Pure Python, no SDK: the audit imports it without the policy SDK.
 """
 
@@ -112,7 +113,9 @@ class Waiver:
         """This exception names the resource (by URN or name glob) in its stack."""
         if not self.applies_to_stack(stack if stack is not None else stack_of(urn)):
             return False
-        return any(fnmatch.fnmatchcase(urn if p.startswith("urn:") else name, p) for p in self.resources)
+        urns = (urn, unqualified(urn))
+        return any(any(fnmatch.fnmatchcase(u, p) for u in urns) if p.startswith("urn:") else fnmatch.fnmatchcase(name, p)
+                   for p in self.resources)
 
     @property
     def justification(self) -> str:
@@ -140,6 +143,15 @@ def stack_of(urn: str) -> Optional[str]:
     if not urn.startswith("urn:pulumi:"):
         return None
     return urn[len("urn:pulumi:"):].split("::", 1)[0] or None
+
+
+def unqualified(urn: str) -> str:
+    """The URN with its type alone, without the parents' types (`Parent$aws:rds/instance:Instance`
+    -> `aws:rds/instance:Instance`), as a person writes it in a pattern."""
+    parts = urn.split("::")
+    if len(parts) < 4:
+        return urn
+    return "::".join([*parts[:2], parts[2].rsplit("$", 1)[-1], *parts[3:]])
 
 
 def _problem(policy: str, ident: Any, key: str, what: str) -> WaiverError:
