@@ -64,6 +64,7 @@ PROTOCOL_CASES = [
      "[waived by exception test-single-az", True),
     ("another resource", {"resources": ["orders"]}, "mandatory", "Instance 'instance'", False),
     ("another stack", {"stacks": ["prod"]}, "mandatory", "Instance 'instance'", False),
+    ("a later expiry within the horizon its entry sets", "horizon", "advisory", "[waived by exception test-single-az", True),
     ("expired", {"expires": PAST}, "mandatory", f"[exception test-single-az expired on {PAST} "
                                                 "(owner data-platform@example.com): not waived] Instance 'instance'", False),
 ]
@@ -71,7 +72,11 @@ PROTOCOL_CASES = [
 
 @pytest.mark.parametrize("change, level, start, waived", [c[1:] for c in PROTOCOL_CASES], ids=[c[0] for c in PROTOCOL_CASES])
 def test_a_covered_violation_comes_back_advisory_naming_its_exception(pack, change, level, start, waived):
-    config = {"all": "mandatory"} if change is None else _config(**change)
+    if change == "horizon":  # over Configure, the horizon arrives as a protobuf number (a double)
+        config = _config(expires=(TODAY + timedelta(days=150)).isoformat())
+        config["rds-multi-az"]["exceptionHorizonDays"] = 200
+    else:
+        config = {"all": "mandatory"} if change is None else _config(**change)
     pack.configure(config)
     found = [v for v in pack.analyze(_resource(INSTANCE, {"multiAz": False})) if v.policy == "rds-multi-az"]
     assert [v.level for v in found] == [level]

@@ -191,6 +191,8 @@ def _text(policy: str, ident: Any, record: Mapping[str, Any], key: str, what: st
 
 def _horizon(policy: str, entry: Mapping[str, Any]) -> int:
     value = entry.get(HORIZON_KEY, DEFAULT_HORIZON_DAYS)
+    if isinstance(value, float) and value.is_integer():  # a protobuf Struct (Configure) carries every number as a double
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_HORIZON_DAYS:
         raise WaiverError(f"policy config: policy {policy}: {HORIZON_KEY}: {value!r} is not a whole number of "
                           f"days from 1 to {MAX_HORIZON_DAYS}")
