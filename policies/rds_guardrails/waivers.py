@@ -304,7 +304,8 @@ def find(waivers: Sequence[Waiver], urn: str, name: str, stack: Optional[str] = 
     covering = [w for w in waivers if w.covers(urn, name, stack)]
     on = on or today()
     active = [w for w in covering if not w.expired(on)]
-    return (active or covering or [None])[0]
+    first = active or covering
+    return first[0] if first else None
 
 
 def stale(waivers: Iterable[Waiver], resources: Iterable[tuple[str, str]], stack: Optional[str]) -> list[Waiver]:
