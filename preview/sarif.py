@@ -8,7 +8,8 @@ as its logical location. A stateful
 resource that the plan diff would replace or delete is a result of the rule
 `stateful-resource-at-risk`; a change AWS refuses, of `aws-refuses-change` (error); every other
 change of a stateful resource, a note of `stateful-change` saying each value (`old → new`,
-secrets only as changed) and what AWS does with it.
+secrets only as changed) and what AWS does with it. A violation waived by an exception of the
+policy config is a result with an `external` suppression justified by its reason, owner, expiry and id.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
                 # A waived violation stays a result, suppressed by its exception (SARIF 2.1.0 §3.35).
-                suppressions=[om.Suppression(kind="external", justification=sarif_text(v.waiver.justification))]
+                suppressions=[om.Suppression(kind="external", justification=" ".join(v.waiver.justification.split()))]
                 if v.waiver is not None else None,
             ))
         for c in result.diff.changes if result.diff else []:
