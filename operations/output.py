@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow"}
+LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow", "waived": "cyan"}
 
 
 def _plain(value: Any) -> Any:

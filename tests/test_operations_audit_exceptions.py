@@ -94,3 +94,22 @@ def test_the_same_file_waives_the_same_violation_in_the_pack_and_in_the_audit(es
     [from_audit] = _multi_az(_audit(estate, tmp_path, RECORD))
     assert [(v.level, v.waiver.id if v.waiver else None) for v in from_pack] == [("advisory", "legacy-single-az")]
     assert (from_audit["level"], from_audit["waiver"]["id"]) == ("advisory", "legacy-single-az")
+
+
+def test_a_person_sees_the_waived_finding_marked_waived(estate, tmp_path):
+    import subprocess
+    import sys
+
+    from operations import demo
+    from tests.ops_estate import ENV, ROOT
+
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"all": "mandatory", "rds-multi-az": {"exceptions": [RECORD]}}))
+    done = subprocess.run([sys.executable, "-m", "operations", "audit", "--policy-config", str(path),
+                           "--region", demo.REGION, "--endpoint-url", estate.endpoint],
+                          cwd=ROOT, env={**ENV, "COLUMNS": "200"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    lines = done.stdout.splitlines()
+    [row] = [i for i, line in enumerate(lines) if line.split()[:3] == ["waived", "rds-multi-az", "legacy-mysql"]]
+    assert lines[row + 1].strip().startswith("[waived by exception legacy-single-az: owner dba@example.com")
+    assert "waived: 1" in done.stdout

@@ -152,3 +152,16 @@ def test_an_exception_of_an_unknown_policy_exits_2_from_the_command(tmp_path):
     assert ("error: stack dev: policy config: exception 'dev-single-az' of policy rds-multi-azz: exceptions: "
             "rds-multi-azz is not a policy of the pack (did you mean rds-multi-az?)") in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_markdown_keeps_an_exceptions_strings_inert(dev_plan):
+    from preview.analyzer import Violation
+    from preview.report import StackResult, to_markdown
+
+    crafted = waivers.Waiver("x", "rds-multi-az", ("db",), (), "a | b `c` <b>d</b> [e](http://f)", "o|wn`er", SOON, "T|1")
+    v = Violation("rds-multi-az", "advisory", "m", f"urn:pulumi:dev::p::t::{DB}", waiver=crafted)
+    markdown = to_markdown(StackResult(stack="dev", plan=dev_plan, violations=[v], stale_exceptions=[crafted]))
+    row = next(line for line in markdown.splitlines() if line.startswith("| `rds-multi-az` | `appdb"))
+    # Each string in a code span longer than its backtick runs, `|` escaped: seven cells, nothing live.
+    assert row == ("| `rds-multi-az` | `appdb-dev-db-instance` | `x` | ``o\\|wn`er`` | "
+                   f"``a \\| b `c` <b>d</b> [e](http://f)`` | `{SOON}` | `T\\|1` |")
