@@ -219,7 +219,10 @@ class PolicyPackProcess:
 def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
     """Every exception of a policy config the pack was configured with (reconcile_config checked it)."""
     config = dict(file_config or {})
-    return [w for found in waivers.parse_config(config, set(config) - {"all"}).values() for w in found]
+    try:
+        return [w for found in waivers.parse_config(config, set(config) - {"all"}).values() for w in found]
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
 
 
 def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> list[Violation]:

@@ -169,3 +169,30 @@ def test_the_wrapper_is_refused_on_an_sdk_it_was_not_checked_against(monkeypatch
 
     monkeypatch.setattr(sdk_speedup, "KNOWN_SDK_VERSIONS", frozenset({"0.0.1"}))
     assert "is not a release this speed-up was checked against" in waived_level.install()
+
+
+_REPORT_WRAPPED = """
+import json, runpy, sys
+sys.path.insert(0, "policies")
+import pulumi_policy, pulumi_policy.policy as sdk
+pulumi_policy.PolicyPack = lambda **kwargs: None  # record nothing, serve nothing
+wrapped = lambda: bool(getattr(sdk._PolicyAnalyzerServicer, "_reports_waived_as_advisory", False))
+import rds_guardrails.evaluate, rds_guardrails.pack, rds_guardrails.waivers
+after_import = wrapped()
+if sys.argv[1] == "run":
+    runpy.run_path("policies/__main__.py", run_name="__main__")
+print(json.dumps([after_import, wrapped()]))
+"""
+
+
+@pytest.mark.parametrize("run_entry_point", [False, True], ids=["import", "pack-runs"])
+def test_the_wrapper_is_installed_by_the_pack_not_by_an_import(run_entry_point):
+    import json
+    import subprocess
+    import sys
+
+    from preview.harness import PROJECT_DIR
+
+    out = subprocess.run([sys.executable, "-c", _REPORT_WRAPPED, "run" if run_entry_point else "import"],
+                         cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [False, run_entry_point]
