@@ -5,6 +5,8 @@ groups, security groups and KMS keys they use, alarms and event subscriptions (l
 calls `rds_guardrails.evaluate` -- the same checks the pack runs on a plan. Levels and
 thresholds come from the pack's per-stack config (--policy-config), else every control is
 mandatory ({"all": "mandatory"}, default thresholds). Exit 1 when a mandatory control fails.
+The same file's exceptions (rds_guardrails/waivers.py) waive findings as the pack does: a waived
+finding is listed with its exception and never counts as mandatory; an expired one fails.
 
 Credential rotation is a stack control: in a plan, a SecretRotation of the stack covers its
 databases. A region holds many stacks, so a rotated secret counts only for the databases of its
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, Mapping
 
 from operations.errors import RunbookError
 
@@ -69,7 +71,7 @@ def _own_rotations(findings: list, resources: list, rotations: list, resource_ty
         if f.policy != "rds-credentials-rotate" or not mine:
             kept.append(f)
             continue
-        kept += [g for g in evaluate([db, *mine], config) if g.policy == f.policy and g.resource == f.resource]
+        kept += [g for g in evaluate([db, *mine], config, _stack) if g.policy == f.policy and g.resource == f.resource]
     return kept
 
 
@@ -77,17 +79,30 @@ def run(ctx: Any) -> int:
     """Judge the region's live resources with the pack's rules; exit 1 on a mandatory finding."""
     # The pack (and the Pulumi SDK it reads values with) loads only for the audit.
     from operations import live
-    from operations.pack import Resource, evaluate
+    from operations.pack import Resource, evaluate, stale_exceptions
 
     args, clients, out = ctx.args, ctx.clients, ctx.out
     config = _config(args.policy_config)
     resources = live.collect(clients, Resource)
-    findings = _own_rotations(evaluate(resources, config), resources, live.rotations(clients), Resource, config)
-    for f in sorted(findings, key=lambda f: (f.level != "mandatory", f.resource, f.policy)):
-        out.finding(f.resource, f.policy, f.level, f.message)
-    levels = Counter(f.level for f in findings)
+    findings = _own_rotations(evaluate(resources, config, _stack), resources, live.rotations(clients), Resource, config)
+    for f in sorted(findings, key=lambda f: (f.waiver is not None, f.level != "mandatory", f.resource, f.policy)):
+        out.finding(f.resource, f.policy, f.level, f.message, f.waiver.to_json() if f.waiver else None)
+    stale = stale_exceptions(resources, config, _stack)
+    for w in stale:
+        out.note(f"stale exception {w.id} of {w.policy} (owner {w.owner}, until {w.expires}) covers no resource "
+                 f"of the region: remove it", exception=w.to_json())
+    levels = Counter(f.level for f in findings if f.waiver is None)
     kinds = Counter(r.type.split(":")[-1] for r in resources)
     out.result(region=clients.region, resources=len(resources), resource_types=dict(sorted(kinds.items())),
                findings=len(findings), mandatory=levels.get("mandatory", 0), advisory=levels.get("advisory", 0),
+               waived=sum(f.waiver is not None for f in findings), stale_exceptions=[w.id for w in stale],
                policy_config=args.policy_config)
     return 1 if levels.get("mandatory") else 0
+
+
+def _stack(resource: Any) -> str | None:
+    """The stack of a live resource, for an exception's `stacks`: its Environment tag (the program's
+    default tags name the stack there), None without one."""
+    tags = resource.props.get("tags") if isinstance(resource.props, Mapping) else None
+    value = tags.get("Environment") if isinstance(tags, Mapping) else None
+    return value if isinstance(value, str) and value else None

@@ -31,7 +31,7 @@ import yaml
 from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
-                              policy_config_path)
+                              policy_config_path, stale_waivers, with_waivers)
 from preview.deployed import deployed_from
 from preview.diff import FINGERPRINT_KEY_ENV, Baseline, BaselineError, diff_plans, load, secret_fingerprints
 from preview.harness import run_program
@@ -117,6 +117,10 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
             pack.connect()
         pack.configure(load_policy_config(plan.stack, args.policy_config))
         result.violations = pack.check_plan(plan)
+    if pack is not None:  # the exceptions of the config the pack ran with (Configure checked them)
+        policy_config = load_policy_config(plan.stack, args.policy_config)
+        result.violations = with_waivers(result.violations, policy_config)
+        result.stale_exceptions = stale_waivers(plan, policy_config)
     trusted: Optional[TrustedRules] = getattr(args, "trusted", None)
     if trusted is not None and pack is not None:
         config, from_file = head_config_of(plan.stack, args.policy_config)
@@ -204,10 +208,19 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if not quiet:
         print(render(result.plan), file=out)
     if result.policy_checked:
-        print(f"policy check of {result.stack} ({len(result.violations)} violation(s)):", file=out)
-        for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+        print(f"policy check of {result.stack} ({len(result.unwaived)} violation(s)):", file=out)
+        for v in sorted(result.unwaived, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir, result.overrides)}",
                   file=out)
+        for v in sorted(result.waived, key=lambda v: (v.urn, v.policy)):
+            w = v.waiver
+            if w is not None:
+                ticket = f", ticket {w.ticket}" if w.ticket else ""
+                print(f"  [waived] {v.policy}: {v.urn.rsplit('::', 1)[-1]}: exception {w.id}, owner {w.owner}, "
+                      f"until {w.expires}{ticket}: {w.reason}", file=out)
+        for w in result.stale_exceptions:
+            print(f"  [stale exception] {w.policy}: {w.id} (owner {w.owner}, until {w.expires}) covers no resource "
+                  f"of {result.stack}: {', '.join(w.resources)}; remove it", file=out)
     for line in policy_change_lines(result):
         print(line, file=out)
     if result.diff is not None:

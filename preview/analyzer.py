@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -29,7 +29,8 @@ POLICY_DIR = PROJECT_DIR / "policies"
 if str(POLICY_DIR) not in sys.path:
     sys.path.append(str(POLICY_DIR))
 
-from rds_guardrails import levels  # noqa: E402
+from rds_guardrails import levels, waivers  # noqa: E402
+from rds_guardrails.waivers import Waiver  # noqa: E402
 
 LEVELS = {levels.ADVISORY: analyzer_pb2.ADVISORY, levels.MANDATORY: analyzer_pb2.MANDATORY,
           levels.DISABLED: analyzer_pb2.DISABLED, levels.REMEDIATE: analyzer_pb2.REMEDIATE}
@@ -47,6 +48,8 @@ class Violation:
     message: str
     urn: str
     severity: int = 0
+    # The exception that waived it: the pack reported it at advisory level (never blocks, always listed).
+    waiver: Optional[Waiver] = None
 
 
 def _struct(value: dict) -> struct_pb2.Struct:
@@ -62,6 +65,10 @@ def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict])
     defaults = [(p.name, LEVEL_NAMES[p.enforcementLevel],
                  {k: v["default"] for k, v in schemas[p.name].items() if isinstance(v, dict) and "default" in v})
                 for p in info.policies]
+    try:  # first: a bad exception is named by its id, policy and key
+        waivers.parse_config(file_config, schemas)
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
     try:
         resolved = levels.resolve(defaults, file_config)
     except levels.LevelError as exc:
@@ -195,6 +202,34 @@ class PolicyPackProcess:
     def _violation(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Violation:
         return Violation(policy=d.policyName, level=LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
                          message=d.message, urn=d.urn or urn, severity=d.severity)
+
+
+def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
+    """Every exception of a policy config the pack was configured with (reconcile_config checked it)."""
+    config = dict(file_config or {})
+    try:
+        return [w for found in waivers.parse_config(config, set(config) - {"all"}).values() for w in found]
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
+
+
+def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> list[Violation]:
+    """Each violation the pack waived (advisory, an active exception of the config covers it) with its
+    exception; one the pack kept at its level (an SDK that cannot lower it) stays as it is."""
+    found = exceptions_of(file_config)
+    if not found:
+        return violations
+    result = []
+    for v in violations:
+        waiver = waivers.find([w for w in found if w.policy == v.policy], v.urn, v.urn.rsplit("::", 1)[-1])
+        result.append(replace(v, waiver=waiver) if v.level == "advisory" and waiver and not waiver.expired() else v)
+    return result
+
+
+def stale_waivers(plan: Plan, file_config: Optional[dict]) -> list[Waiver]:
+    """The config's exceptions for this stack that cover none of its resources."""
+    resources = [(r.urn, r.name) for r in plan.resources if is_analyzed(r)]
+    return waivers.stale(exceptions_of(file_config), resources, plan.stack)
 
 
 def policy_config_path(stack: str) -> Optional[Path]:

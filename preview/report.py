@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, Registration, masked
-from preview.analyzer import Violation
+from preview.analyzer import Violation, Waiver
 from preview.diff import Change, PlanDiff, ValueChange
 from preview.hints import shown_message
 from preview.policy_change import PolicyChange
@@ -40,6 +40,8 @@ class StackResult:
     head_violations: list[Violation] = field(default_factory=list)
     policy_changes: list[PolicyChange] = field(default_factory=list)
     policy_change_approved: bool = False
+    # The policy config's exceptions for this stack that cover none of its resources.
+    stale_exceptions: list[Waiver] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -53,6 +55,15 @@ class StackResult:
     @property
     def weakened_unapproved(self) -> bool:
         return bool(self.weakened) and not self.policy_change_approved
+
+    @property
+    def waived(self) -> list[Violation]:
+        """Violations an exception waived: listed with it, never counted as advisory or mandatory."""
+        return [v for v in self.violations if v.waiver is not None]
+
+    @property
+    def unwaived(self) -> list[Violation]:
+        return [v for v in self.violations if v.waiver is None]
 
 
 # --- deployed state ---------------------------------------------------------------------------------
@@ -133,7 +144,10 @@ def to_json(result: StackResult) -> dict[str, Any]:
         "policyChecked": result.policy_checked,
         "deployedState": {"from": result.deployed_from, "lookups": plan.lookups if plan else []},
         "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}
-                        for v in result.violations],
+                        for v in result.unwaived],
+        "waived": [{"policy": v.policy, "urn": v.urn, "message": v.message, "waiver": v.waiver.to_json()}
+                   for v in result.waived if v.waiver is not None],
+        "staleExceptions": [w.to_json() for w in result.stale_exceptions],
         "diff": None if result.diff is None else _diff_json(result.diff),
         "policyChanges": _policy_changes_json(result),
     }
@@ -203,13 +217,14 @@ def to_markdown(result: StackResult) -> str:
     if result.error:
         return "\n".join(lines + [f"**Verdict: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}.**", "",
                                    *fenced(result.error), ""])
-    counts = Counter(v.level for v in result.violations)
+    counts = Counter(v.level for v in result.unwaived)
     risks = result.diff.risks if result.diff else []
     refusals = result.diff.refusals if result.diff else []
     verdict = "❌ refused" if result.mandatory or risks or refusals or result.weakened_unapproved else "✅ passes"
     plan = result.plan
     lines.append(f"**Verdict: {verdict}** — {sum(r.custom for r in plan.resources)} resources, "
                  f"{counts['mandatory']} mandatory, {counts['advisory']} advisory violation(s)"
+                 + (f", {len(result.waived)} waived by an exception" if result.waived else "")
                  + (f", {len(risks)} stateful resource(s) at risk" if result.diff else "")
                  + (f", {len(refusals)} resource(s) with a change AWS refuses" if refusals else "") + ".")
     if not result.policy_checked:
@@ -221,12 +236,13 @@ def to_markdown(result: StackResult) -> str:
     note = lookups_line(result)
     if note:
         lines += ["", f"_Deployed state:_ {code(note)}"]
-    if result.violations:
+    if result.unwaived:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
-        for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+        for v in sorted(result.unwaived, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             lines.append(f"| {v.level} | {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | "
                          f"{_cell(shown_message(v, result.stack, overrides=result.overrides))} |")
     lines += _policy_changes_markdown(result)
+    lines += _exceptions_markdown(result)
     if result.diff is not None:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
@@ -275,6 +291,26 @@ def _policy_changes_markdown(result: StackResult) -> list[str]:
     if result.weakened:
         lines += ["", "Approved (`--allow-policy-change`): the head's rules judge." if result.policy_change_approved
                   else f"To accept weakening the rules: {POLICY_APPROVAL}."]
+    return lines
+
+
+def _exceptions_markdown(result: StackResult) -> list[str]:
+    """The waived violations with their exceptions, and the stale exceptions."""
+    lines = []
+    if result.waived:
+        lines += ["", "### Waived by an exception", "",
+                  "| policy | resource | exception | owner | reason | expires | ticket |", "|---|---|---|---|---|---|---|"]
+        for v in sorted(result.waived, key=lambda v: (v.urn, v.policy)):
+            w = v.waiver
+            if w is not None:
+                lines.append(f"| {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | {_cell(w.id)} | {_cell(w.owner)} | "
+                             f"{_cell(w.reason)} | {_cell(w.expires)} | {_cell(w.ticket) if w.ticket else ''} |")
+    if result.stale_exceptions:
+        lines += ["", "### Stale exceptions", "", "These cover no resource of the stack: remove them.", "",
+                  "| policy | exception | owner | resources | expires |", "|---|---|---|---|---|"]
+        for w in result.stale_exceptions:
+            lines.append(f"| {_cell(w.policy)} | {_cell(w.id)} | {_cell(w.owner)} | {_cell(', '.join(w.resources))} | "
+                         f"{_cell(w.expires)} |")
     return lines
 
 

@@ -11,6 +11,8 @@ change of a stateful resource, a note of `stateful-change` saying each value (`o
 secrets only as changed) and what AWS does with it. With trusted rules, each change to them
 is a result of `policy-weakened` (error; a warning once approved) or `policy-stricter` (note),
 located at the stack's policy config file, or the pack's file that changed.
+A violation waived by an exception of the policy config is a result with an `external`
+suppression justified by its reason, owner, expiry and id.
 """
 
 from __future__ import annotations
@@ -164,6 +166,9 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 message=om.Message(text=sarif_text(shown_message(v, result.stack, overrides=result.overrides))),
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
+                # A waived violation stays a result, suppressed by its exception (SARIF 2.1.0 §3.35).
+                suppressions=[om.Suppression(kind="external", justification=" ".join(v.waiver.justification.split()))]
+                if v.waiver is not None else None,
             ))
         for c in result.diff.changes if result.diff else []:
             rule, level, text = _diff_result(c)

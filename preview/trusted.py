@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from plan.registration import Plan
-from preview.analyzer import (PolicyConfigError, PolicyPackProcess, Violation, levels, load_policy_config,
+from preview.analyzer import (PolicyConfigError, PolicyPackProcess, Violation, exceptions_of, levels,
+                              load_policy_config, waivers, with_waivers,
                               policy_config_path, resolve_config)
 from preview.policy_change import PolicyChange, code_changes, config_changes
 
@@ -123,7 +124,16 @@ def judge_with_trusted(result: Any, plan: Plan, head_pack: PolicyPackProcess, tr
         pack.configure(trusted_config)
     except (PolicyConfigError, RuntimeError) as exc:  # RuntimeError: REF's pack did not start
         raise PolicyConfigError(f"the trusted rules ({trusted.source}): {exc}") from None
-    result.trusted_violations = pack.check_plan(plan)
+    # Each side's violations with the exceptions of its own config; an exception new at the head
+    # (not among the trusted ones) may not start expired (exit 2, as a bad exception).
+    result.trusted_violations = with_waivers(pack.check_plan(plan), trusted_config)
+    trusted_ids = {(w.policy, w.id) for w in exceptions_of(trusted_config)}
+    for waiver in exceptions_of(head_config):
+        if (waiver.policy, waiver.id) not in trusted_ids:
+            try:
+                waivers.check_new(waiver)
+            except waivers.WaiverError as exc:
+                raise PolicyConfigError(str(exc)) from None
     head_resolved = resolve_config(head_pack.info, head_config)
     changes: list[PolicyChange] = code_changes(trusted.changed_code)
     changes += config_changes(trusted_resolved, head_resolved, f"{CONFIG_DIR}{stack}.json",

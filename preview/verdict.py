@@ -26,8 +26,10 @@ def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
         return f"verdict: stack {result.stack}: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}: FAIL"
     parts = [f"stack {result.stack}", f"{sum(r.custom for r in result.plan.resources)} resources"]
     if result.policy_checked:
-        levels = [v.level for v in result.violations]
+        levels = [v.level for v in result.unwaived]
         parts += [f"{levels.count('mandatory')} mandatory", f"{levels.count('advisory')} advisory"]
+        if result.waived:
+            parts.append(f"{len(result.waived)} waived")
     else:
         parts.append("policy pack not run (--no-policy)")
     parts.append(f"{len(result.diff.risks)} data at risk" if result.diff is not None

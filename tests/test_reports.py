@@ -81,6 +81,7 @@ NESTED = {
     (om.Result, "message"): om.Message, (om.Result, "locations"): om.Location,
     (om.Location, "physicalLocation"): om.PhysicalLocation, (om.Location, "logicalLocations"): om.LogicalLocation,
     (om.PhysicalLocation, "artifactLocation"): om.ArtifactLocation, (om.PhysicalLocation, "region"): om.Region,
+    (om.Result, "suppressions"): om.Suppression,
 }
 
 

@@ -204,3 +204,36 @@ def test_a_trusted_ref_that_does_not_exist_stops_before_planning(repo, tmp_path)
         "(a branch, tag or SHA; fetch it first, e.g. git fetch origin main)"]
     run, _ = _gate(repo, tmp_path, "dev", "--rules", "origin/main")
     assert run.returncode == EXIT_ERROR and "--rules: 'origin/main': expected git:REF" in run.stderr
+
+
+def _prod_exception(days: int) -> dict:
+    return {**_exception("prod-single-az", days), "resources": ["appdb-prod-db-instance"], "stacks": ["prod"]}
+
+
+def test_an_exception_the_branch_adds_waives_nothing_until_the_change_is_approved(repo, tmp_path):
+    """The branch turns Multi-AZ off in prod and waives rds-multi-az for it: the trusted rules still
+    refuse the instance; once approved, the head's exception waives it and the report lists it."""
+    _branch(repo)
+    _edit_json(repo / "policies/config/prod.json",
+               lambda c: c.__setitem__("rds-multi-az", {"exceptions": [_prod_exception(30)]}))
+    stack_file = repo / "Pulumi.prod.yaml"
+    stack_file.write_text(stack_file.read_text().replace("rdsplatform:multiAz: true", "rdsplatform:multiAz: false"))
+
+    run, report = _gate(repo, tmp_path, "prod", "--rules", "git:trusted")
+    assert run.returncode == EXIT_POLICY_WEAKENED, run.stderr
+    assert [d["policy"] for d in report["diagnostics"] if d["level"] == "mandatory"] == ["rds-multi-az"]
+
+    run, report = _gate(repo, tmp_path, "prod", "--rules", "git:trusted", "--allow-policy-change")
+    assert run.returncode == EXIT_CLEAN, run.stdout + run.stderr
+    assert [d["policy"] for d in report["diagnostics"] if d["level"] == "mandatory"] == []
+    assert [(w["policy"], w["waiver"]["id"], w["waiver"]["owner"]) for w in report["waived"]] == [
+        ("rds-multi-az", "prod-single-az", "data-platform@example.com")]
+
+
+def test_an_exception_the_branch_adds_already_expired_is_bad_input(repo, tmp_path):
+    _branch(repo)
+    _edit_json(repo / "policies/config/prod.json",
+               lambda c: c.__setitem__("rds-multi-az", {"exceptions": [_prod_exception(-1)]}))
+    run, report = _gate(repo, tmp_path, "prod", "--rules", "git:trusted", "--allow-policy-change")
+    assert run.returncode == EXIT_ERROR and report is not None and report["verdict"]["exitCode"] == EXIT_ERROR
+    assert "prod-single-az" in run.stderr and "expires" in run.stderr and "already past" in run.stderr

@@ -4,6 +4,7 @@ Each item is `<kind>:<name>` -> what a consumer relies on:
   config:<key>[.<field>...]     a config key or a field of a structured one, with its type/default
   output:<name>                 a stack output of __main__.py
   policy:<name>                 the policy's level with no config, and per shipped stack
+  policy:*.<key>                a key every policy's config entry takes (exceptions), with its schema
   exit:<cli>:<code>             what each exit code of each CLI means
   json:<shape>                  the top-level keys of a JSON report or line
 
@@ -99,6 +100,14 @@ def policies() -> dict[str, Any]:
             for rule in rules}
 
 
+def policy_config() -> dict[str, Any]:
+    """The keys every policy's config schema declares beside its thresholds (rds_guardrails/waivers.py)."""
+    from rds_guardrails.waivers import SCHEMA_PROPERTIES
+
+    return {f"policy:*.{key}": {k: v for k, v in schema.items() if k != "description"}
+            for key, schema in SCHEMA_PROPERTIES.items()}
+
+
 def exit_codes() -> dict[str, Any]:
     """Exit codes of python -m preview, python -m automation and python -m operations."""
     import automation.errors as errors
@@ -145,7 +154,7 @@ def json_shapes() -> dict[str, Any]:
 
 def contract() -> dict[str, Any]:
     """The whole contract, sorted by item."""
-    items = {**config_keys(), **outputs(), **policies(), **exit_codes(), **json_shapes()}
+    items = {**config_keys(), **outputs(), **policies(), **policy_config(), **exit_codes(), **json_shapes()}
     return dict(sorted(items.items()))
 
 

@@ -210,6 +210,16 @@ def _overrides(rule: Any, configs: dict[str, dict]) -> str:
     return "; ".join(found)
 
 
+def _exceptions_note() -> str:
+    """The config keys every policy takes beside its thresholds (rds_guardrails/waivers.py)."""
+    from rds_guardrails import waivers
+
+    return (f"Every policy's config also takes `{waivers.EXCEPTIONS_KEY}` (records with "
+            f"{', '.join(f'`{k}`' for k in waivers.REQUIRED)}, optional {', '.join(f'`{k}`' for k in waivers.OPTIONAL)}) "
+            f"and `{waivers.HORIZON_KEY}` (default {waivers.DEFAULT_HORIZON_DAYS}, at most "
+            f"{waivers.MAX_HORIZON_DAYS}): [Exceptions](../policies.md#exceptions).")
+
+
 def policies_page() -> str:
     """Every policy: what it checks, where, its level per stack, its config schema and its anchors."""
     from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
@@ -222,6 +232,7 @@ def policies_page() -> str:
              f"The {len(RESOURCE_RULES) + len(STACK_RULES)} policies of the `rds-guardrails` pack, from "
              "`policies/rds_guardrails/` (what each control inspects: [Controls](../controls.md)). \"default\" is the",
              "level without a config; the stack columns are the levels `policies/config/<stack>.json` gives.", "",
+             _exceptions_note(), "",
              "## Resource policies", ""]
     head = ["policy", "checks", "resources", "unset means", "default"] + stacks + ["config", "anchors"]
 

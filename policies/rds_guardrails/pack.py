@@ -16,8 +16,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from rds_guardrails import waivers
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
 from rds_guardrails.rule import Resource, Rule, StackRule
+from rds_guardrails.waived_level import report_waived
 
 def _options(opts: Any) -> dict[str, Any]:
     # Only what a control reads; the SDK always passes the options of a planned resource.
@@ -29,8 +31,26 @@ def _level(rule: Union[Rule, StackRule]) -> Optional[EnforcementLevel]:
     return EnforcementLevel(rule.enforcement_level) if rule.enforcement_level else None
 
 
-def _schema(rule: Union[Rule, StackRule]) -> Optional[PolicyConfigSchema]:
-    return PolicyConfigSchema(properties=rule.config) if rule.config else None
+def _schema(rule: Union[Rule, StackRule]) -> PolicyConfigSchema:
+    # Every policy takes exceptions (waivers.py); some also thresholds.
+    return PolicyConfigSchema(properties={**rule.config, **waivers.SCHEMA_PROPERTIES})
+
+
+def _report(report: ReportViolation, policy: str, config: Any, message: str, resource: Resource,
+            urn: Optional[str]) -> None:
+    """Report a violation (at `urn`); one an exception of the policy covers is reported at advisory
+    level with a note naming it, one whose exception has expired as usual with a note saying so."""
+    try:
+        waiver = waivers.find(waivers.parse_policy(policy, config), resource.urn, resource.name)
+    except waivers.WaiverError as exc:  # the gate refuses such a file first; under the CLI, fail closed
+        report(f"[exceptions not applied: {exc}] {message}", urn)
+        return
+    if waiver is None:
+        report(message, urn)
+    elif waiver.expired():
+        report(f"{waiver.expired_note()} {message}", urn)
+    else:
+        report_waived(report, f"{waiver.waived_note()} {message}", urn)
 
 
 def resource_policy(rule: Rule) -> ResourceValidationPolicy:
@@ -40,9 +60,11 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
         if args.resource_type not in rule.types:
             return  # before building anything: most resources are not this rule's
         resource = Resource(args.resource_type, args.name, args.props, args.urn, _options(args.opts))
-        message = rule.judge(resource, args.get_config())
+        config = args.get_config()
+        message = rule.judge(resource, config)
         if message:
-            report(message, None)  # the SDK's reporter defaults urn to None; its type says it is required
+            # The SDK's reporter defaults urn to None; its type says it is required.
+            _report(report, rule.name, config, message, resource, None)
 
     return ResourceValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
                                     enforcement_level=_level(rule), config_schema=_schema(rule),
@@ -55,8 +77,9 @@ def stack_policy(rule: StackRule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = [Resource(r.resource_type, r.name, r.props, r.urn, _options(r.opts),
                               tuple(d.urn for d in (r.dependencies or []))) for r in args.resources]
-        for resource, message in rule.judge(resources, args.get_config()):
-            report(message, resource.urn)
+        config = args.get_config()
+        for resource, message in rule.judge(resources, config):
+            _report(report, rule.name, config, message, resource, resource.urn)
 
     return StackValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
                                  enforcement_level=_level(rule), config_schema=_schema(rule),
