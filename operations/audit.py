@@ -14,16 +14,18 @@ and the rule is asked again for each such database with its own rotations.
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
 from typing import Any
 
 from operations.errors import RunbookError
+from operations.runbook import Context
 
 HELP = "the policy pack's controls on the live databases, snapshots, proxies, security groups and keys of a region"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
                    help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: every control mandatory")
@@ -73,7 +75,7 @@ def _own_rotations(findings: list, resources: list, rotations: list, resource_ty
     return kept
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Judge the region's live resources with the pack's rules; exit 1 on a mandatory finding."""
     # The pack (and the Pulumi SDK it reads values with) loads only for the audit.
     from operations import live

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from operations import lookup
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.clients import AWS_ERRORS, describe_error, error_code
 from operations.errors import RunbookError
 from operations.identifiers import db_identifier, derived_name, positive_seconds, same_identifier
@@ -104,7 +104,7 @@ def _switchover_seconds(value: str) -> int:
     return seconds
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """The database or the deployment, the changes, --switchover, --delete-old and --confirm."""
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID", type=db_identifier, help="create a deployment of this instance")
@@ -169,7 +169,7 @@ class Blue:
         return self.description.get("EngineVersion", "")
 
 
-def unsupported(ctx: Any, blue: Blue) -> list[str]:
+def unsupported(ctx: Context, blue: Blue) -> list[str]:
     """Why blue/green deployments are not possible for this database (AWS's limitations), or []."""
     db, problems = blue.description, []
     clients = ctx.clients
@@ -204,12 +204,12 @@ def unsupported(ctx: Any, blue: Blue) -> list[str]:
     return problems
 
 
-def _engine_version(ctx: Any, engine: str, version: str) -> Optional[dict]:
+def _engine_version(ctx: Context, engine: str, version: str) -> Optional[dict]:
     found = ctx.clients.rds().describe_db_engine_versions(Engine=engine, EngineVersion=version).get("DBEngineVersions")
     return next((v for v in found or [] if v.get("EngineVersion") == version), None)
 
 
-def change_problems(ctx: Any, blue: Blue, changes: dict[str, Any]) -> list[str]:
+def change_problems(ctx: Context, blue: Blue, changes: dict[str, Any]) -> list[str]:
     """Why RDS would refuse (or blue/green does not allow) the requested changes, or []."""
     problems: list[str] = []
     db = blue.description
@@ -266,7 +266,7 @@ def change_problems(ctx: Any, blue: Blue, changes: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _group_problems(ctx: Any, changes: dict[str, Any], family: Optional[str]) -> list[str]:
+def _group_problems(ctx: Context, changes: dict[str, Any], family: Optional[str]) -> list[str]:
     problems = []
     for option, call, listing in (("parameter_group", "describe_db_parameter_groups", "DBParameterGroups"),
                                   ("cluster_parameter_group", "describe_db_cluster_parameter_groups",
@@ -292,7 +292,7 @@ def _group_problems(ctx: Any, changes: dict[str, Any], family: Optional[str]) ->
 
 # --- the deployment --------------------------------------------------------------------------
 
-def describe(ctx: Any, identifier: str) -> dict:
+def describe(ctx: Context, identifier: str) -> dict:
     """One blue/green deployment; RunbookError when it does not exist."""
     try:
         found = ctx.clients.rds().describe_blue_green_deployments(BlueGreenDeploymentIdentifier=identifier)
@@ -322,7 +322,7 @@ def _members(dep: dict) -> list[tuple[str, str]]:
     return pairs or [(dep.get("Source", ""), dep.get("Target", ""))]
 
 
-def _describe_arn(ctx: Any, arn: str) -> Optional[dict]:
+def _describe_arn(ctx: Context, arn: str) -> Optional[dict]:
     """The instance or cluster an ARN names, or None when it is gone."""
     name = _name_of(arn)
     try:
@@ -342,7 +342,7 @@ def _created(dep: dict) -> dict:
             "green": [_name_of(g) for _, g in _members(dep) if g]}
 
 
-def _wait_status(ctx: Any, dep_id: str, what: str, wanted: set[str], stop: set[str], timeout: float) -> tuple[dict, float]:
+def _wait_status(ctx: Context, dep_id: str, what: str, wanted: set[str], stop: set[str], timeout: float) -> tuple[dict, float]:
     """Poll the deployment until its status is in `wanted` (or in `stop`, which ends the wait too)."""
     return wait_for(ctx.out, what, lambda: describe(ctx, dep_id), lambda d: d.get("Status") in wanted | stop,
                     timeout, lambda d: d.get("Status", "?"))
@@ -359,7 +359,7 @@ class Check:
     detail: str
 
 
-def _replica_lag(ctx: Any, green: dict, kind: str) -> Check:
+def _replica_lag(ctx: Context, green: dict, kind: str) -> Check:
     """Green primary's ReplicaLag (CloudWatch, Maximum per minute) over the last minutes."""
     now = datetime.datetime.now(datetime.timezone.utc)
     if kind == "cluster":
@@ -379,7 +379,7 @@ def _replica_lag(ctx: Any, green: dict, kind: str) -> Check:
                  f"ReplicaLag of green {identifier}: {lag:g} s (at most {limit:g} s allowed)")
 
 
-def _pending_maintenance(ctx: Any, arns: list[str]) -> Check:
+def _pending_maintenance(ctx: Context, arns: list[str]) -> Check:
     pending = []
     for arn in arns:
         response = ctx.clients.rds().describe_pending_maintenance_actions(ResourceIdentifier=arn)
@@ -426,7 +426,7 @@ def _as_requested(blue_version: str, green: dict, green_instances: list[dict], w
                  + "".join(f", {k.replace('_', ' ')} {v}" for k, v in wanted.items() if k != "engine_version"))
 
 
-def readiness(ctx: Any, dep: dict, wanted: dict[str, Any]) -> list[Check]:
+def readiness(ctx: Context, dep: dict, wanted: dict[str, Any]) -> list[Check]:
     """The checks AWS recommends before a switchover, on the deployment as it is now."""
     status = dep.get("Status")
     members = [d.get("Status") for d in dep.get("SwitchoverDetails") or []]
@@ -453,7 +453,7 @@ def readiness(ctx: Any, dep: dict, wanted: dict[str, Any]) -> list[Check]:
     return checks
 
 
-def _report(ctx: Any, checks: list[Check]) -> None:
+def _report(ctx: Context, checks: list[Check]) -> None:
     ctx.out.table("pre-switchover checks", ["check", "result", "detail"],
                   [[c.name, "pass" if c.ok else "FAIL", c.detail] for c in checks])
     if ctx.out.as_json:
@@ -552,21 +552,21 @@ def _print_steps(out: Any, old: list[str], dep_id: str, steps: list[str]) -> Non
 
 # --- the three calls -------------------------------------------------------------------------
 
-def _blue(ctx: Any) -> Blue:
+def _blue(ctx: Context) -> Blue:
     args = ctx.args
     if args.db_cluster:
         return Blue("cluster", args.db_cluster, lookup.cluster(ctx.clients, args.db_cluster))
     return Blue("instance", args.db_instance, lookup.instance(ctx.clients, args.db_instance))
 
 
-def _existing(ctx: Any, blue: Blue) -> list[str]:
+def _existing(ctx: Context, blue: Blue) -> list[str]:
     found = ctx.clients.rds().describe_blue_green_deployments(
         Filters=[{"Name": "source", "Values": [blue.arn]}]).get("BlueGreenDeployments") or []
     return [d["BlueGreenDeploymentIdentifier"] for d in found
             if d.get("Source") == blue.arn and d.get("Status") not in ("SWITCHOVER_COMPLETED", "DELETING")]
 
 
-def create(ctx: Any) -> int:
+def create(ctx: Context) -> int:
     """Validate, create the green environment, wait for it, run the checks; switch over when asked."""
     args, out = ctx.args, ctx.out
     changes = requested(args)
@@ -620,7 +620,7 @@ def create(ctx: Any) -> int:
                            "or delete it with delete-blue-green-deployment --delete-target)") from None
 
 
-def _until_ready(ctx: Any, dep_id: str, wanted: dict[str, Any], blue_id: Optional[str]) -> int:
+def _until_ready(ctx: Context, dep_id: str, wanted: dict[str, Any], blue_id: Optional[str]) -> int:
     """Wait for green, run the checks; stop, or switch over when --switchover was given."""
     args, out = ctx.args, ctx.out
     try:
@@ -656,7 +656,7 @@ def _until_ready(ctx: Any, dep_id: str, wanted: dict[str, Any], blue_id: Optiona
     return _switchover(ctx, dep, wanted)
 
 
-def _switchover(ctx: Any, dep: dict, wanted: dict[str, Any]) -> int:
+def _switchover(ctx: Context, dep: dict, wanted: dict[str, Any]) -> int:
     args, out = ctx.args, ctx.out
     dep_id = dep["BlueGreenDeploymentIdentifier"]
     blue_db = _describe_arn(ctx, dep["Source"]) or {}
@@ -694,7 +694,7 @@ def _switchover(ctx: Any, dep: dict, wanted: dict[str, Any]) -> int:
     return 0
 
 
-def resume(ctx: Any) -> int:
+def resume(ctx: Context) -> int:
     """A deployment created earlier: wait, check, and switch over when asked."""
     args = ctx.args
     if requested(args):
@@ -705,7 +705,7 @@ def resume(ctx: Any) -> int:
     return _until_ready(ctx, args.deployment, _wanted_from_tags(dep), blue_id=args.confirm if args.switchover else None)
 
 
-def _delete_instance(ctx: Any, identifier: str, final_snapshot: Optional[str]) -> None:
+def _delete_instance(ctx: Context, identifier: str, final_snapshot: Optional[str]) -> None:
     rds = ctx.clients.rds()
     db = lookup.instance(ctx.clients, identifier)
     if db.get("DeletionProtection"):
@@ -720,7 +720,7 @@ def _delete_instance(ctx: Any, identifier: str, final_snapshot: Optional[str]) -
     rds.delete_db_instance(**request)
 
 
-def _gone(ctx: Any, kind: str, identifier: str) -> bool:
+def _gone(ctx: Context, kind: str, identifier: str) -> bool:
     try:
         (lookup.cluster if kind == "cluster" else lookup.instance)(ctx.clients, identifier)
     except RunbookError:
@@ -728,7 +728,7 @@ def _gone(ctx: Any, kind: str, identifier: str) -> bool:
     return False
 
 
-def delete_old(ctx: Any) -> int:
+def delete_old(ctx: Context) -> int:
     """After a switchover: delete the deployment record and the old (blue) environment."""
     args, out = ctx.args, ctx.out
     if not args.deployment:
@@ -790,12 +790,12 @@ def delete_old(ctx: Any) -> int:
     return 0
 
 
-def _delete_instance_of_cluster(ctx: Any, identifier: str) -> None:
+def _delete_instance_of_cluster(ctx: Context, identifier: str) -> None:
     ctx.out.note(f"deleting cluster instance {identifier}")
     ctx.clients.rds().delete_db_instance(DBInstanceIdentifier=identifier)
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Create, resume (and switch over), or delete the old environment."""
     args = ctx.args
     if args.delete_old:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import os
 import sys
 import traceback
-from dataclasses import dataclass
 from typing import Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
 from operations.identifiers import endpoint_url, positive_seconds, region
 from operations.output import Output
+# Context and require_confirm are named here too: callers and tests import them from the CLI.
+from operations.runbook import Context, require_confirm  # noqa: F401
+from operations.runbooks import RUNBOOKS as MODULES
 from operations.waiting import poll_seconds
 
 
@@ -32,17 +33,7 @@ EXIT_CODES = {
     EXIT_REFUSED: "bad input, refused or AWS error",
 }
 
-RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
-            "rightsizing", "rotate_credentials", "sync_connection", "blue_green", "upgrade_check"]
-
-
-@dataclass
-class Context:
-    """What every runbook gets: its arguments, AWS clients and the output channel."""
-
-    args: argparse.Namespace
-    clients: Clients
-    out: Output
+RUNBOOKS = list(MODULES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,8 +69,7 @@ def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",
                               parser_class=functools.partial(_Parser, json_mode=json_mode))
     common = _common()
-    for name in RUNBOOKS:
-        module = importlib.import_module(f"{__package__}.{name}")
+    for name, module in MODULES.items():
         sub = subs.add_parser(name.replace("_", "-"), parents=[common], help=module.HELP,
                               description=module.HELP)
         module.add_arguments(sub)
@@ -91,12 +81,6 @@ def failed_operation(exc: Exception, clients: Optional[Clients]) -> str:
     """The AWS call that failed: the error's own (a ClientError knows it), else the last one made
     (a cleanup may have made other calls since)."""
     return getattr(exc, "operation_name", None) or (clients.last_operation if clients else "AWS")
-
-
-def require_confirm(args: argparse.Namespace, identifier: str) -> None:
-    """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
-    if not identifier or getattr(args, "confirm", None) != identifier:
-        raise RunbookError(f"refusing to act on '{identifier}' without --confirm {identifier}")
 
 
 def main(argv: Optional[list[str]] = None) -> int:

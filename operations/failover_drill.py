@@ -19,12 +19,13 @@ AWS rules relied on (RDS API Reference):
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any, Optional
 
 from operations.identifiers import add_target, db_identifier
 from operations import failover_evidence as evidence, lookup
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
 from operations.waiting import WaitTimeout, poll_seconds, wait_for
@@ -34,13 +35,13 @@ EVIDENCE_POLLS = 4
 HELP = "reboot with failover (Multi-AZ instance) or fail a cluster over to a reader, measured; refuses single-AZ"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --target-instance."""
     add_target(p, confirm="the drill interrupts connections")
     p.add_argument("--target-instance", metavar="ID", type=db_identifier, help="cluster: the reader to promote")
 
 
-def _instance(ctx: Any) -> int:
+def _instance(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     db = lookup.instance(clients, args.db_instance)
     if not db.get("MultiAZ"):
@@ -91,7 +92,7 @@ def _instance(ctx: Any) -> int:
     return 0 if verdict.confirmed else 1
 
 
-def _unconfirmed(ctx: Any, exc: WaitTimeout, **result: Any) -> int:
+def _unconfirmed(ctx: Context, exc: WaitTimeout, **result: Any) -> int:
     """AWS accepted the failover but the wait gave up: exit 1 with what was checked, not exit 2."""
     checked = f"{exc} (--wait-timeout {ctx.args.wait_timeout:g}s)"
     ctx.out.note(f"RDS accepted the failover, but it was not confirmed: {checked}. Check the database and its "
@@ -100,7 +101,7 @@ def _unconfirmed(ctx: Any, exc: WaitTimeout, **result: Any) -> int:
     return 1
 
 
-def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict, Optional[str]]:
+def _evidence(ctx: Context, bounds: tuple, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict, Optional[str]]:
     """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after
     `available`); events that cannot be read (best effort) leave the AZ as the evidence."""
     clients, name = ctx.clients, ctx.args.db_instance
@@ -125,7 +126,7 @@ def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) ->
     return looked["verdict"], looked["db"], looked["unread"]
 
 
-def _cluster(ctx: Any) -> int:
+def _cluster(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     cluster = lookup.cluster(clients, args.db_cluster)
     if cluster.get("Status") != "available":
@@ -162,7 +163,7 @@ def _cluster(ctx: Any) -> int:
     return 0
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm, then drill the instance or the cluster."""
     require_confirm(ctx.args, ctx.args.db_cluster or ctx.args.db_instance)
     return _cluster(ctx) if ctx.args.db_cluster else _instance(ctx)

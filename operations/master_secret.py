@@ -11,13 +11,14 @@ AWS rules relied on:
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from operations import lookup
 from operations.errors import RunbookError
 
 
-def add_secret_id(p: Any) -> None:
+def add_secret_id(p: argparse.ArgumentParser) -> None:
     """--secret-id: the program's own secret."""
     p.add_argument("--secret-id", metavar="ARN",
                    help="the program's own secret (credentialsMode generated): `pulumi stack output masterSecretArn`")

@@ -20,6 +20,7 @@ from typing import Any
 from operations import lookup
 from operations.errors import RunbookError
 from operations.waiting import wait_for
+from operations.runbook import Context
 
 DRILL_TAG = "operations-restore-drill"
 INSTANCE_SUFFIX = "-1"  # the Aurora drill cluster's one instance: "<drill-id>-1"
@@ -37,7 +38,7 @@ def cluster_or_none(clients: Any, identifier: str) -> dict | None:
         return None
 
 
-def delete(ctx: Any, drill_id: str, instance_id: str | None) -> float:
+def delete(ctx: Context, drill_id: str, instance_id: str | None) -> float:
     """Delete the drill's instance, then its cluster -- each only if this run tagged it."""
     clients, out, start = ctx.clients, ctx.out, datetime.datetime.now(datetime.timezone.utc)
     instance = lookup.instance_or_none(clients, instance_id) if instance_id else None
@@ -75,7 +76,7 @@ def checks(source: dict, drill: dict, same: Any) -> list[dict]:
     ]
 
 
-def restore(ctx: Any, source: dict, drill_id: str, point: datetime.datetime | None, tags: list[dict]) -> tuple[dict, float, str | None]:
+def restore(ctx: Context, source: dict, drill_id: str, point: datetime.datetime | None, tags: list[dict]) -> tuple[dict, float, str | None]:
     """Restore, wait, add an instance where Aurora needs one; (cluster, seconds, instance id)."""
     clients, out, args = ctx.clients, ctx.out, ctx.args
     request: dict[str, Any] = dict(

@@ -19,6 +19,7 @@ Prices come from prices.json: estimates with their source and date, printed with
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any, Optional
 from operations import stats
 from operations.errors import RunbookError
 from operations.identifiers import age_days, percent, positive_days
+from operations.runbook import Context
 
 HELP = "downsizing/upsizing within the family, gp2->gp3, idle instances, old snapshots; estimated monthly savings"
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
@@ -34,7 +36,7 @@ SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge"]
 CONNECTION_DIVISOR = {"postgres": 9531392, "mysql": 12582880, "mariadb": 12582880}
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--days and the thresholds of the heuristics."""
     p.add_argument("--days", type=positive_days, default=14, help="utilization window ending now (default 14)")
     p.add_argument("--low-cpu", type=percent, default=30, help="p95 CPU %% under which to downsize (default 30)")
@@ -148,7 +150,7 @@ def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
     return found
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Recommend class, storage and snapshot changes with estimated monthly savings."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     if args.low_cpu >= args.high_cpu:  # every instance would be both too big and too small

@@ -46,11 +46,12 @@ No secret value reaches any output: only field names, host, port, dbname, engine
 
 from __future__ import annotations
 
+import argparse
 import json
 import uuid
 from typing import Any
 
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.errors import RunbookError
 from operations.identifiers import add_target
 from operations.master_secret import add_secret_id, require_same_stack, secret_of, version_with
@@ -63,7 +64,7 @@ SECRET_ENGINE = {"aurora-postgresql": "postgres", "aurora-mysql": "mysql"}
 SYNCED = ("host", "port", "dbname")
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --secret-id."""
     add_target(p, confirm="a new version of the secret becomes AWSCURRENT")
     add_secret_id(p)
@@ -129,7 +130,7 @@ def _document(sm: Any, secret_arn: str, current: str) -> dict:
     return document
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm; compare the secret with RDS; write a new AWSCURRENT version when they differ."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     identifier = args.db_cluster or args.db_instance

@@ -23,8 +23,9 @@ Support, or due for an upgrade RDS will make).
 
 from __future__ import annotations
 
+import argparse
 import datetime
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from operations import blue_green, lookup
 from operations.clients import AWS_ERRORS
@@ -32,6 +33,7 @@ from operations.errors import RunbookError
 from operations.identifiers import db_identifier
 from operations.pack import lifecycle
 from operations.rightsizing import PRICES, SIZES
+from operations.runbook import Context
 
 HELP = ("read-only: upgrade targets, pending maintenance, end of standard support and Extended Support cost, "
         "replica order, blue/green possible")
@@ -47,7 +49,7 @@ POSTGRES_REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide
                          "USER_UpgradeDBInstance.PostgreSQL.MajorVersion.Process.html")
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster (neither: every database of the region)."""
     which = p.add_mutually_exclusive_group()
     which.add_argument("--db-instance", metavar="ID", type=db_identifier, help="one instance (default: all)")
@@ -89,20 +91,20 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
             "replicas": charged}
 
 
-def _targets(ctx: Any, engine: str, version: str) -> dict[str, list[str]]:
+def _targets(ctx: Context, engine: str, version: str) -> dict[str, list[str]]:
     found = ctx.clients.rds().describe_db_engine_versions(Engine=engine, EngineVersion=version).get("DBEngineVersions") or []
     targets = [t for v in found if v.get("EngineVersion") == version for t in v.get("ValidUpgradeTarget") or []]
     return {"minor": [t["EngineVersion"] for t in targets if not t.get("IsMajorVersionUpgrade")],
             "major": [t["EngineVersion"] for t in targets if t.get("IsMajorVersionUpgrade")]}
 
 
-def _pending(ctx: Any, arn: str) -> list[str]:
+def _pending(ctx: Context, arn: str) -> list[str]:
     response = ctx.clients.rds().describe_pending_maintenance_actions(ResourceIdentifier=arn)
     return [f"{a.get('Action')}: {a.get('Description', '')}".rstrip(": ")
             for r in response.get("PendingMaintenanceActions") or [] for a in r.get("PendingMaintenanceActionDetails") or []]
 
 
-def _replicas(ctx: Any, db: dict) -> list[dict]:
+def _replicas(ctx: Context, db: dict) -> list[dict]:
     """The read replicas, their versions and sizes (a cross-region replica read in its own region)."""
     found = []
     for replica in db.get("ReadReplicaDBInstanceIdentifiers") or []:
@@ -146,7 +148,7 @@ def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[d
             and (r["instance_class"] is None or lifecycle.major_of(engine, r["engine_version"] or "") == major)]
 
 
-def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
+def check(ctx: Context, kind: str, db: dict, today: datetime.date) -> dict:
     """Everything this runbook reports about one instance or cluster."""
     identifier = db["DBClusterIdentifier" if kind == "cluster" else "DBInstanceIdentifier"]
     engine, version = db.get("Engine", ""), db.get("EngineVersion", "")
@@ -178,7 +180,7 @@ def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
     }
 
 
-def _databases(ctx: Any) -> list[tuple[str, dict]]:
+def _databases(ctx: Context) -> list[tuple[str, dict]]:
     args, rds = ctx.args, ctx.clients.rds()
     if args.db_instance:
         return [("instance", lookup.instance(ctx.clients, args.db_instance))]
@@ -194,7 +196,7 @@ def _databases(ctx: Any) -> list[tuple[str, dict]]:
     return found
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Report every database's upgrade situation; exit 1 when one is past standard support."""
     out, today = ctx.out, datetime.datetime.now(datetime.timezone.utc).date()
     reports = [check(ctx, kind, db, today) for kind, db in _databases(ctx)]
