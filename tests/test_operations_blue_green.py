@@ -16,7 +16,7 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from operations import blue_green
+from operations import blue_green, blue_green_steps
 from operations.cli import Context, parser
 from operations.clients import Clients
 from operations.output import Output
@@ -374,7 +374,7 @@ def test_a_switchover_not_seen_completing_is_reported_not_guessed(fast_polls, ca
         stub.add_response("describe_blue_green_deployments",
                           {"BlueGreenDeployments": [{**DEPLOYMENT, "Status": status, "StatusDetails": "guardrail"}]})
     with stub:
-        code = blue_green._switchover(ctx, {**DEPLOYMENT, "Status": "AVAILABLE"}, {"engine_version": "17.2"})
+        code = blue_green_steps.switchover(ctx, {**DEPLOYMENT, "Status": "AVAILABLE"}, {"engine_version": "17.2"})
     out = capsys.readouterr().out
     assert code == 1 and message in out
     assert '"switched": true' not in out
