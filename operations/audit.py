@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 EVERY_CONTROL_MANDATORY = {"all": "mandatory"}
 
 
-def _config(path: str | None) -> dict:
+def _config(path: str | None) -> dict[str, Any]:
     from operations.pack import levels_from_config
 
     if not path:
@@ -56,7 +56,7 @@ def _config(path: str | None) -> dict:
     return config
 
 
-def _own_rotations(findings: list, resources: list, rotations: list, resource_type: Any, config: Any) -> list:
+def _own_rotations(findings: list[Any], resources: list[Any], rotations: list[Any], resource_type: Any, config: Any) -> list[Any]:
     """Re-judge rds-credentials-rotate per database with the rotated secrets of its own stack."""
     from operations.lookup import stack_of
     from operations.pack import evaluate
@@ -68,7 +68,7 @@ def _own_rotations(findings: list, resources: list, rotations: list, resource_ty
         stack = stack_of(db.props.get("tags") or {}) if db else None
         mine = [resource_type(type=t, name=n, props=p) for t, n, p in rotations
                 if stack is not None and stack_of(p["tags"]) == stack]
-        if f.policy != "rds-credentials-rotate" or not mine:
+        if f.policy != "rds-credentials-rotate" or not mine or db is None:
             kept.append(f)
             continue
         kept += [g for g in evaluate([db, *mine], config) if g.policy == f.policy and g.resource == f.resource]

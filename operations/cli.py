@@ -13,7 +13,7 @@ import functools
 import os
 import sys
 import traceback
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
@@ -39,11 +39,11 @@ RUNBOOKS = list(MODULES)
 class _Parser(argparse.ArgumentParser):
     """argparse, but with --json a usage error is the contract's one JSON error line (exit 2)."""
 
-    def __init__(self, *args, json_mode: bool = False, **kwargs):
+    def __init__(self, *args: Any, json_mode: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.json_mode = json_mode
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         if not self.json_mode:
             super().error(message)
         Output(as_json=True).error(f"{self.prog}: {message}")
@@ -66,8 +66,9 @@ def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     top = _Parser(prog=f"python -m {__package__}", json_mode=json_mode,
                                   description="Day-2 runbooks for RDS instances and clusters, with boto3.",
                                   epilog="Exit codes: " + ", ".join(f"{c} {m}" for c, m in EXIT_CODES.items()) + ".")
+    # typeshed wants a parser class here; a partial of one makes the same parsers (with json_mode).
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",
-                              parser_class=functools.partial(_Parser, json_mode=json_mode))
+                              parser_class=functools.partial(_Parser, json_mode=json_mode))  # type: ignore[call-overload]
     common = _common()
     for name, module in MODULES.items():
         sub = subs.add_parser(name.replace("_", "-"), parents=[common], help=module.HELP,
@@ -92,7 +93,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         poll_seconds()  # a bad OPS_POLL_SECONDS stops the run here, not after a change was made
         clients = Clients(args.region, args.endpoint_url)
-        return args.module.run(Context(args, clients, out))
+        code: int = args.module.run(Context(args, clients, out))
+        return code
     except RunbookError as exc:
         out.error(str(exc))
     except AWS_ERRORS as exc:

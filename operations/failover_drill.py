@@ -55,18 +55,18 @@ def _instance(ctx: Context) -> int:
     asked = datetime.datetime.now(datetime.timezone.utc)
     probe = clients.rds().describe_events(SourceIdentifier=args.db_instance, SourceType="db-instance",
                                           EventCategories=[evidence.CATEGORY], Duration=1)
-    bounds = evidence.request_time(probe, asked), None
+    bounds: tuple[datetime.datetime, Optional[datetime.datetime]] = evidence.request_time(probe, asked), None
     out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
     response = clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
     bounds = bounds[0], evidence.request_time(response, asked)
     # Back once the instance is available again after the reboot began: a status other than
     # `available` seen, or (an endpoint that reboots instantly) three polls in a row available.
-    seen = {"other": False, "polls": 0}
+    seen: dict[str, Any] = {"other": False, "polls": 0}
 
-    def back(d: dict) -> bool:
+    def back(d: dict[str, Any]) -> bool:
         seen["polls"] += 1
         seen["other"] = seen["other"] or d.get("DBInstanceStatus") != "available"
-        return d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3)
+        return bool(d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3))
 
     try:
         after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
@@ -101,11 +101,11 @@ def _unconfirmed(ctx: Context, exc: WaitTimeout, **result: Any) -> int:
     return 1
 
 
-def _evidence(ctx: Context, bounds: tuple, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict, Optional[str]]:
+def _evidence(ctx: Context, bounds: tuple[Any, ...], az_before: Optional[str], after: dict[str, Any]) -> tuple[evidence.Verdict, dict[str, Any], Optional[str]]:
     """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after
     `available`); events that cannot be read (best effort) leave the AZ as the evidence."""
     clients, name = ctx.clients, ctx.args.db_instance
-    looked: dict = {"db": after, "unread": None}
+    looked: dict[str, Any] = {"db": after, "unread": None}
 
     def read() -> evidence.Verdict:
         looked["db"] = lookup.instance(clients, name)
@@ -113,8 +113,9 @@ def _evidence(ctx: Context, bounds: tuple, az_before: Optional[str], after: dict
             events, looked["unread"] = evidence.failover_events(clients.rds(), name, bounds[0]), None
         except AWS_ERRORS as exc:
             events, looked["unread"] = [], describe_error(exc, "DescribeEvents")
-        looked["verdict"] = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"), completed_since=bounds[1])
-        return looked["verdict"]
+        verdict = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"), completed_since=bounds[1])
+        looked["verdict"] = verdict
+        return verdict
 
     try:
         wait_for(ctx.out, f"evidence that {name} failed over (RDS events, Availability Zone)", read,
@@ -144,11 +145,12 @@ def _cluster(ctx: Context) -> int:
     out.note(f"failing cluster {args.db_cluster} over from writer {writer} to "
              f"{args.target_instance or 'the reader RDS picks'}")
     clients.rds().failover_db_cluster(**request)
-    last: dict = {}
+    last: dict[str, Any] = {}
 
-    def read() -> dict:
-        last["cluster"] = lookup.cluster(clients, args.db_cluster)
-        return last["cluster"]
+    def read() -> dict[str, Any]:
+        cluster = lookup.cluster(clients, args.db_cluster)
+        last["cluster"] = cluster
+        return cluster
 
     try:
         after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", read,

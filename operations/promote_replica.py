@@ -41,7 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="global database: fail over (unplanned, may lose writes) instead of a switchover")
 
 
-def _stack_steps(out: Any, db: dict, identifier: str) -> list[str]:
+def _stack_steps(out: Any, db: dict[str, Any], identifier: str) -> list[str]:
     """What the Pulumi stack that declared this replica must do now (tags tell which stack)."""
     tags = lookup.tags(db)
     stack, primary = tags.get("Environment", "<stack>"), tags.get("ReplicaOf", "<primary>")
@@ -87,7 +87,7 @@ def _instance(ctx: Context) -> int:
     return 0 if confirmed else 1
 
 
-def _source_retention(ctx: Context, db: dict, source: str) -> tuple[int | None, str]:
+def _source_retention(ctx: Context, db: dict[str, Any], source: str) -> tuple[int | None, str]:
     """The source's backup retention, read in its own region; when that region does not answer,
     say so and go on with the replica's own retention (or PromoteReadReplica's default)."""
     clients, out = ctx.clients, ctx.out

@@ -46,7 +46,7 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _restore_point(args: Any, source: dict) -> Optional[datetime.datetime]:
+def _restore_point(args: Any, source: dict[str, Any]) -> Optional[datetime.datetime]:
     if not args.to_time:
         return None
     try:
@@ -62,18 +62,18 @@ def _restore_point(args: Any, source: dict) -> Optional[datetime.datetime]:
     return point
 
 
-def _same(name: str, value: Any, expected: Any) -> dict:
+def _same(name: str, value: Any, expected: Any) -> dict[str, Any]:
     return {"check": name, "ok": value == expected, "value": value, "expected": expected}
 
 
-def _checks(source: dict, drill: dict) -> list[dict]:
+def _checks(source: dict[str, Any], drill: dict[str, Any]) -> list[dict[str, Any]]:
     """What a restored copy must share with its source, and must not be."""
     same = _same
 
-    def sgs(db: dict) -> list:
+    def sgs(db: dict[str, Any]) -> list[Any]:
         return sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or [])
 
-    def subnet_group(db: dict) -> Any:
+    def subnet_group(db: dict[str, Any]) -> Any:
         return (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
 
     return [
@@ -112,13 +112,13 @@ def _delete(ctx: Context, drill_id: str) -> float:
     return seconds
 
 
-def _table(ctx: Context, drill_id: str, checks: list[dict]) -> None:
+def _table(ctx: Context, drill_id: str, checks: list[dict[str, Any]]) -> None:
     ctx.out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
                   [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
 
 
 def _report(ctx: Context, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
-            checks: list[dict]) -> int:
+            checks: list[dict[str, Any]]) -> int:
     failed = [c["check"] for c in checks if not c["ok"]]
     ctx.out.result(source=source_id, drill=drill_id, restore_point=point or "latest", rto_seconds=round(rto, 1),
                    rpo_seconds=round(rpo, 1) if rpo is not None else None, delete_seconds=round(deleted, 1),

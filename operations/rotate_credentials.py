@@ -18,6 +18,7 @@ The secret's value is never read or printed; only its ARN and version ids are.
 
 from __future__ import annotations
 
+from typing import Any
 import argparse
 
 from operations.identifiers import add_target
@@ -35,7 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_secret_id(p)
 
 
-def _current(secret: dict) -> str | None:
+def _current(secret: dict[str, Any]) -> str | None:
     return version_with(secret, "AWSCURRENT")
 
 

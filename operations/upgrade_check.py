@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from operations import blue_green, lookup
 from operations.clients import AWS_ERRORS
@@ -63,7 +63,7 @@ def vcpus(instance_class: Optional[str]) -> Optional[int]:
 
 
 def extended_support_cost(engine: str, version: str, classes: list[str], multi_az: bool,
-                          today: datetime.date, replicas: Sequence[dict] = ()) -> Optional[dict]:
+                          today: datetime.date, replicas: Sequence[dict[str, Any]] = ()) -> Optional[dict[str, Any]]:
     """What Extended Support adds per month, at the rate of the year it is in (or will start in).
 
     `replicas`: the read replicas on the same major version (`replica`, `instance_class`, `multi_az`).
@@ -74,8 +74,8 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     counts = [vcpus(c) for c in classes]
     # A read replica is a DB instance of its own, charged for its vCPUs (and its standby's).
     charged = [{"replica": r["replica"], "instance_class": r["instance_class"], "multi_az": r["multi_az"],
-                "vcpus": None if vcpus(r["instance_class"]) is None
-                else vcpus(r["instance_class"]) * (2 if r["multi_az"] else 1)} for r in replicas]
+                "vcpus": None if (n := vcpus(r["instance_class"])) is None else n * (2 if r["multi_az"] else 1)}
+               for r in replicas]
     unknown = [c for c, n in zip(classes, counts) if n is None] + [
         f"{r['replica']} ({r['instance_class'] or 'class unknown'})" for r in charged if r["vcpus"] is None]
     if not counts or unknown:
@@ -85,7 +85,7 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     # year-1 rate throughout).
     year_3 = (today - end).days > 2 * 365 and engine != "aurora-mysql"
     rate = PRICES["extended_support_vcpu_hour"]["year_3" if year_3 else "year_1_2"]
-    total = sum(counts) * (2 if multi_az else 1) + sum(r["vcpus"] for r in charged)
+    total = sum(n for n in counts if n is not None) * (2 if multi_az else 1) + sum(r["vcpus"] for r in charged)
     return {"from": end + datetime.timedelta(days=1), "vcpus": total, "year": "3" if year_3 else "1-2",
             "usd_per_vcpu_hour": rate, "usd_per_month": round(total * rate * PRICES["hours_per_month"], 2),
             "replicas": charged}
@@ -104,7 +104,7 @@ def _pending(ctx: Context, arn: str) -> list[str]:
             for r in response.get("PendingMaintenanceActions") or [] for a in r.get("PendingMaintenanceActionDetails") or []]
 
 
-def _replicas(ctx: Context, db: dict) -> list[dict]:
+def _replicas(ctx: Context, db: dict[str, Any]) -> list[dict[str, Any]]:
     """The read replicas, their versions and sizes (a cross-region replica read in its own region)."""
     found = []
     for replica in db.get("ReadReplicaDBInstanceIdentifiers") or []:
@@ -120,7 +120,7 @@ def _replicas(ctx: Context, db: dict) -> list[dict]:
     return found
 
 
-def upgrade_order(engine: str, replicas: list[dict], region: str) -> str:
+def upgrade_order(engine: str, replicas: list[dict[str, Any]], region: str) -> str:
     """The order a major version upgrade needs for this engine and these replicas (`region`: the primary's)."""
     if not replicas:
         return "no read replicas"
@@ -140,7 +140,7 @@ def upgrade_order(engine: str, replicas: list[dict], region: str) -> str:
             f"upgrade the primary, then create them again from it (add them back) ({POSTGRES_REPLICAS_DOC})")
 
 
-def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[dict]:
+def _charged_replicas(engine: str, version: str, replicas: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The replicas Extended Support charges with their primary: on its major version, not opted out."""
     major = lifecycle.major_of(engine, version)
     return [r for r in replicas
@@ -148,7 +148,7 @@ def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[d
             and (r["instance_class"] is None or lifecycle.major_of(engine, r["engine_version"] or "") == major)]
 
 
-def check(ctx: Context, kind: str, db: dict, today: datetime.date) -> dict:
+def check(ctx: Context, kind: str, db: dict[str, Any], today: datetime.date) -> dict[str, Any]:
     """Everything this runbook reports about one instance or cluster."""
     identifier = db["DBClusterIdentifier" if kind == "cluster" else "DBInstanceIdentifier"]
     engine, version = db.get("Engine", ""), db.get("EngineVersion", "")
@@ -180,13 +180,13 @@ def check(ctx: Context, kind: str, db: dict, today: datetime.date) -> dict:
     }
 
 
-def _databases(ctx: Context) -> list[tuple[str, dict]]:
+def _databases(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     args, rds = ctx.args, ctx.clients.rds()
     if args.db_instance:
         return [("instance", lookup.instance(ctx.clients, args.db_instance))]
     if args.db_cluster:
         return [("cluster", lookup.cluster(ctx.clients, args.db_cluster))]
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, Any]]] = []
     for page in rds.get_paginator("describe_db_clusters").paginate():
         found += [("cluster", c) for c in page["DBClusters"]]
     for page in rds.get_paginator("describe_db_instances").paginate():
