@@ -26,7 +26,7 @@ from components.settings.project_config import STRUCTURED, UNSET
 from components.settings.rules import cross_field_problems
 
 # What the models' patterns mean, for people (pydantic would print the regular expression);
-# one entry per pattern of a settings model (tests/test_settings_package.py keeps them equal).
+# one entry per pattern of a settings model (tests/test_settings_reading.py keeps them equal).
 PATTERN_TEXT = {
     r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$": "must be 2-40 lowercase letters, digits and hyphens, starting with a "
                                        "letter and not ending with a hyphen",
