@@ -16,16 +16,18 @@ and the rule is asked again for each such database with its own rotations.
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
 from typing import Any, Mapping
 
 from operations.errors import RunbookError
+from operations.runbook import Context
 
 HELP = "the policy pack's controls on the live databases, snapshots, proxies, security groups and keys of a region"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
                    help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: every control mandatory")
@@ -34,7 +36,7 @@ def add_arguments(p: Any) -> None:
 EVERY_CONTROL_MANDATORY = {"all": "mandatory"}
 
 
-def _config(path: str | None) -> dict:
+def _config(path: str | None) -> dict[str, Any]:
     from operations.pack import levels_from_config
 
     if not path:
@@ -56,7 +58,7 @@ def _config(path: str | None) -> dict:
     return config
 
 
-def _own_rotations(findings: list, resources: list, rotations: list, resource_type: Any, config: Any) -> list:
+def _own_rotations(findings: list[Any], resources: list[Any], rotations: list[Any], resource_type: Any, config: Any) -> list[Any]:
     """Re-judge rds-credentials-rotate per database with the rotated secrets of its own stack."""
     from operations.lookup import stack_of
     from operations.pack import evaluate
@@ -68,14 +70,14 @@ def _own_rotations(findings: list, resources: list, rotations: list, resource_ty
         stack = stack_of(db.props.get("tags") or {}) if db else None
         mine = [resource_type(type=t, name=n, props=p) for t, n, p in rotations
                 if stack is not None and stack_of(p["tags"]) == stack]
-        if f.policy != "rds-credentials-rotate" or not mine:
+        if f.policy != "rds-credentials-rotate" or not mine or db is None:
             kept.append(f)
             continue
         kept += [g for g in evaluate([db, *mine], config, _stack) if g.policy == f.policy and g.resource == f.resource]
     return kept
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Judge the region's live resources with the pack's rules; exit 1 on a mandatory finding."""
     # The pack (and the Pulumi SDK it reads values with) loads only for the audit.
     from operations import live
