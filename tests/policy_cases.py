@@ -3,7 +3,11 @@ leaves unset, the ignoreChanges AWS owns, and the pack's verdicts as plain tuple
 tests/test_policy_pack.py and tests/test_policy_deployability.py (one change per case on these).
 """
 
+import copy
+
 from google.protobuf import json_format, struct_pb2
+
+from plan.registration import Registration
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 DR_KEY = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -75,3 +79,45 @@ def live(r):
 def verdicts(violations):
     # The SDK puts the policy's description on the line before the message.
     return sorted((v.policy, v.level, v.message.splitlines()[-1]) for v in violations)
+
+
+def resource(type_, change, protect=True, ignore_changes=None):
+    """A Registration of the type's compliant baseline with one change (None removes a key)."""
+    props = copy.deepcopy(BASELINE[type_])
+    for key, value in change.items():
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    name = type_.split(":")[-1].lower()
+    return Registration(urn=f"urn:pulumi:test::proj::{type_}::{name}", type=type_, name=name, custom=True,
+                        parent="", provider="", inputs=props,
+                        options={"protect": protect and type_ in PROTECTED,
+                                 "ignoreChanges": IGNORED.get(type_, []) if ignore_changes is None else ignore_changes})
+
+
+# A compliant stack: one primary with its TLS group, backups copied to another region, an alarm
+# to SNS, an event subscription, required tags. Each case changes one thing (AnalyzeStack).
+DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENTS = "aws:rds/eventSubscription:EventSubscription"
+BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+GROUP = "aws:rds/parameterGroup:ParameterGroup"
+ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+
+
+def stack_baseline():
+    db = resource("aws:rds/instance:Instance", {
+        "parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": {"Environment": "prod", "Owner": "team"}})
+    return {
+        "db": db,
+        "group": Registration("urn:pg", GROUP, "pg", True, "", "", {
+            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}, {}),
+        "backups": Registration("urn:backups", BACKUPS, "backups", True, "", "", {
+            "sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}, {}),
+        "alarm": Registration("urn:alarm", ALARM, "cpu", True, "", "", {
+            "dimensions": {"DBInstanceIdentifier": "db1"},
+            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}, {}),
+        "events": Registration("urn:events", EVENTS, "events", True, "", "", {
+            "sourceType": "db-instance", "sourceIds": ["db1"]}, {}),
+    }

@@ -4,7 +4,6 @@ Table style: a compliant baseline per resource type, then one change per case. O
 serves the session (tests/conftest.py); each test configures it through Configure first.
 """
 
-import copy
 import json
 import subprocess
 import sys
@@ -13,7 +12,10 @@ import pytest
 
 from preview.analyzer import PolicyConfigError, load_policy_config, reconcile_config
 from preview.harness import UNKNOWN, Registration, run_program
-from tests.policy_cases import BASELINE, DR_KEY, IGNORED, PROTECTED, REPLICA
+from tests.policy_cases import (ALARM, BASELINE, DB_ARN, DR_KEY, REPLICA,
+                                 ROTATION)
+from tests.policy_cases import resource as _resource
+from tests.policy_cases import stack_baseline as _stack_baseline
 from tests.policy_cases import live as _live
 from tests.policy_cases import verdicts as _verdicts
 
@@ -122,19 +124,6 @@ CASES = [
 ]
 
 
-def _resource(type_, change, protect=True, ignore_changes=None):
-    props = copy.deepcopy(BASELINE[type_])
-    for key, value in change.items():
-        if value is None:
-            props.pop(key, None)
-        else:
-            props[key] = value
-    name = type_.split(":")[-1].lower()
-    return Registration(urn=f"urn:pulumi:test::proj::{type_}::{name}", type=type_, name=name, custom=True,
-                        parent="", provider="", inputs=props,
-                        options={"protect": protect and type_ in PROTECTED,
-                                 "ignoreChanges": IGNORED.get(type_, []) if ignore_changes is None else ignore_changes})
-
 
 def test_analyzer_info_lists_every_policy_mandatory_by_default(pack):
     info = pack.info
@@ -235,33 +224,6 @@ def test_broken_prod_variants_are_caught(overrides, policy, pack):
     pack.configure(load_policy_config("prod"))
     found = [v for v in pack.check_plan(plan) if v.level == "mandatory" and v.policy == policy]
     assert found, f"{overrides} was not caught by {policy}"
-
-
-# A compliant stack: one primary with its TLS group, backups copied to another region, an alarm
-# to SNS, an event subscription, required tags. Each case changes one thing (AnalyzeStack).
-DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-EVENTS = "aws:rds/eventSubscription:EventSubscription"
-BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
-GROUP = "aws:rds/parameterGroup:ParameterGroup"
-ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
-
-
-def _stack_baseline():
-    db = _resource("aws:rds/instance:Instance", {
-        "parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": {"Environment": "prod", "Owner": "team"}})
-    return {
-        "db": db,
-        "group": Registration("urn:pg", GROUP, "pg", True, "", "", {
-            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}, {}),
-        "backups": Registration("urn:backups", BACKUPS, "backups", True, "", "", {
-            "sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}, {}),
-        "alarm": Registration("urn:alarm", ALARM, "cpu", True, "", "", {
-            "dimensions": {"DBInstanceIdentifier": "db1"},
-            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}, {}),
-        "events": Registration("urn:events", EVENTS, "events", True, "", "", {
-            "sourceType": "db-instance", "sourceIds": ["db1"]}, {}),
-    }
 
 
 def _set(role, key, value):
