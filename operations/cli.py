@@ -33,7 +33,7 @@ EXIT_CODES = {
 }
 
 RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
-            "rightsizing", "rotate_credentials", "sync_connection", "blue_green", "upgrade_check"]
+            "rightsizing", "rotate_credentials", "sync_connection", "blue_green", "upgrade_check", "adopt"]
 
 
 @dataclass

@@ -197,7 +197,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if result.diff is not None:
         d = result.diff
         no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
-        print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
+        imports = f"{len(d.of('import'))} to import, " if d.of("import") else ""
+        print(f"diff of {result.stack} against {d.baseline}: {imports}{len(d.of('create'))} to create, "
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete"
               f"{no_effect}", file=out)
         print(f"  capacity: {d.capacity}", file=out)

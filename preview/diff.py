@@ -73,7 +73,9 @@ class Change:
     urn: str
     type: str
     name: str
-    action: str  # "create", "delete", "update", "replace"; "no-effect": only ignored inputs differ
+    # "create", "import" (created with an import ID: adopted, not created), "delete", "update",
+    # "replace"; "no-effect": only ignored inputs differ
+    action: str
     properties: tuple[str, ...] = ()
     # Properties whose new value is unknown until deploy (a first preview): they may change.
     unknown: tuple[str, ...] = ()
@@ -210,7 +212,7 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
     result = PlanDiff(baseline=label)
     for urn in sorted(new.keys() - previous.keys()):
         r = new[urn]
-        result.changes.append(Change(urn, r.type, r.name, "create"))
+        result.changes.append(Change(urn, r.type, r.name, "import" if r.options.get("importId") else "create"))
     for urn in sorted(old.keys() - set(previous.values())):
         r = old[urn]
         result.changes.append(Change(urn, r.type, r.name, "delete", protected=r.options.get("protect", False),
