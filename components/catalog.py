@@ -304,6 +304,8 @@ GP3_MAX_THROUGHPUT_PER_IOPS = 0.25
 
 BACKUP_RETENTION_DAYS = (1, 35)
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
+CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 # Performance Insights keeps 7 days free, or whole months (31 days each) up to 2 years.
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = tuple([7] + [31 * m for m in range(1, 24)] + [731])
 # The values CloudWatch Logs accepts for a log group's retention.

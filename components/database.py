@@ -40,6 +40,8 @@ class DatabaseArgs(InstanceBasics):
     password_rotated: bool = False
     # Its read replicas: a major upgrade is judged against what they run (components/upgrades.py).
     replicas: tuple[upgrades.ReplicaRef, ...] = ()
+    # An existing instance to adopt (Pulumi's import option) instead of creating one.
+    import_id: Optional[str] = None
 
 
 class Database(pulumi.ComponentResource):
@@ -115,6 +117,7 @@ class Database(pulumi.ComponentResource):
                 protect=args.basics.protect,
                 retain_on_delete=args.basics.protect,
                 ignore_changes=ignore,
+                import_=args.import_id,
             ),
         )
 

@@ -19,7 +19,7 @@ ALLOWED = {
     "plan": set(),
     "preview": {"plan", "components", "policies"},
     "automation": {"plan", "components"},
-    "operations": {"policies"},
+    "operations": {"policies", "plan", "components"},
     "benchmarks": {"plan", "preview"},
     "tests": {"program", "components", "provider", "policies", "plan", "preview", "automation", "operations", "benchmarks"},
 }

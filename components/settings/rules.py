@@ -32,7 +32,38 @@ def cross_field_problems(s: Settings) -> list[str]:
         *restore_problems(s),
         *alarm_problems(s),
         *proxy_problems(s),
+        *import_problems(s),
     ]
+
+
+def import_problems(s: Settings) -> list[str]:
+    """Import IDs name what the program would register: the identifiers it derives, the key it
+    encrypts with, and only resources it builds."""
+    ids, key = s.import_ids, config_key("importIds")
+    problems: list[str] = []
+    if ids.database is not None and s.is_cluster:
+        problems.append(f"{key}.database with deploymentOption {s.deployment_option}: only a DB instance "
+                        "(deploymentOption instance) can be adopted so far")
+    elif ids.database is not None and ids.database != s.identifier:
+        # The provider renames an instance in place (plan/forcenew.json notes): the first up would
+        # change its endpoint. The program names it <name>-<stack>.
+        problems.append(f"{key}.database = {ids.database!r}: the program names the database {s.identifier!r} "
+                        f"(name-stack); set {config_key('name')} (and the stack name) so that they give "
+                        f"{ids.database!r}, else the first up renames it and its endpoint changes")
+    if ids.database is not None and ids.kms_key is None:
+        problems.append(f"{key}.kmsKey: needed with {key}.database; an instance's KMS key cannot change "
+                        "without replacing it (plan/forcenew.json: kmsKeyId)")
+    if ids.database is None and (ids.kms_key is not None or ids.replicas):
+        problems.append(f"{key}: kmsKey and replicas are adopted with their database; set {key}.database")
+    names = {r.name: r for r in s.replicas}
+    for name, identifier in sorted(ids.replicas.items()):
+        if name not in names:
+            problems.append(f"{key}.replicas.{name}: no replica of that name in {config_key('replicas')} "
+                            f"(replicas: {', '.join(sorted(names)) or 'none'})")
+        elif identifier != s.replica_identifier(names[name]):
+            problems.append(f"{key}.replicas.{name} = {identifier!r}: the program names that replica "
+                            f"{s.replica_identifier(names[name])!r}; else the first up renames it")
+    return problems
 
 
 def restore_problems(s: Settings) -> list[str]:
