@@ -11,7 +11,6 @@ whose read replicas RDS would not carry along.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -19,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.catalog import EngineSpec
+from rds_guardrails.facts.engine_version import numbers
 
 
 def config_key(name: str) -> str:
@@ -40,18 +40,13 @@ class ReplicaRef:
     cross_region: bool
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """The numbers of a version, in order: 16.4 -> (16, 4); 8.0.mysql_aurora.3.05.2 -> (8, 0, 3, 5, 2)."""
-    return tuple(int(n) for n in re.findall(r"\d+", version))
-
-
 def is_below(target: str, deployed: str) -> bool:
     """True when asking RDS for `target` would be a downgrade of `deployed`.
 
     A prefix is no downgrade: "16" on 16.8 is what the provider accepts as is (pulumi-aws
     Instance.engine_version: "you can provide a prefix of the version such as 8.0 (for 8.0.36)").
     """
-    wanted, running = version_key(target), version_key(deployed)
+    wanted, running = numbers(target), numbers(deployed)
     return wanted < running[:len(wanted)]
 
 

@@ -48,6 +48,7 @@ from operations import lookup
 from operations.cli import require_confirm
 from operations.clients import AWS_ERRORS, describe_error, error_code
 from operations.errors import RunbookError
+from operations.pack import engine_version
 from operations.identifiers import db_identifier, derived_name, positive_seconds, same_identifier
 from operations.waiting import WaitTimeout, wait_for
 
@@ -138,14 +139,12 @@ def requested(args: Any) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if v is not None}
 
 
-def _version_key(version: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else -1 for p in version.replace("-", ".").split("."))
+_version_key = engine_version.numbers
 
 
 def major_of(engine: str, version: str) -> str:
     """The major version as the stack's engineVersion takes it: PostgreSQL '16', MySQL/MariaDB '8.0'."""
-    parts = version.split(".")
-    return parts[0] if "postgres" in engine else ".".join(parts[:2])
+    return engine_version.major_of(engine, version) or version
 
 
 @dataclass

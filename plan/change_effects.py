@@ -1,10 +1,10 @@
 """What RDS does with a change to one input of a stateful resource, with the page that says so.
 
-The table is data, `plan/change_effects.json`: per Pulumi type and input, the outcome (`in-place`,
+The table is data, `policies/rds_guardrails/facts/change_effects.json`: per Pulumi type and input, the outcome (`in-place`,
 `downtime`, `reboot`, `no-effect`; `parameters` for a parameter group's list, judged per
 parameter), when AWS applies it (`immediately`, or `apply-immediately`: now with the resource's
 applyImmediately, else in the next maintenance window), a note, and a key of `_sources`.
-Replacement comes from plan/forcenew.json (the provider), not from this table. A few rules need
+Replacement comes from policies/rds_guardrails/facts/forcenew.json (the provider), not from this table. A few rules need
 both values and are code here: storage that shrinks or grows by less than AWS's minimum step,
 an instance made a replica, a cluster joining or moving between global clusters, backtracking
 turned on later (all refused); a major engine upgrade, backups turned on or off, promotions.
@@ -17,10 +17,12 @@ import json
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Optional
 
-TABLE_FILE = Path(__file__).with_name("change_effects.json")
+from rds_guardrails.facts import DATA_DIR, limit
+from rds_guardrails.facts.engine_version import major_of
+
+TABLE_FILE = DATA_DIR / "change_effects.json"
 _TABLE: dict[str, Any] = json.loads(TABLE_FILE.read_text())
 SOURCES: dict[str, str] = _TABLE["_sources"]
 TYPES: dict[str, dict[str, dict[str, str]]] = {t: rows for t, rows in _TABLE.items() if not t.startswith("_")}
@@ -28,8 +30,8 @@ TYPES: dict[str, dict[str, dict[str, str]]] = {t: rows for t, rows in _TABLE.ite
 OUTCOMES = ("in-place", "downtime", "reboot", "replacement", "refused", "no-effect")
 _LABEL = {"in-place": "in place", "downtime": "downtime", "reboot": "takes effect at the next reboot",
           "replacement": "replacement", "refused": "REFUSED by AWS", "no-effect": "no effect"}
-# RDS UG, Increasing DB instance storage capacity: "it must be by at least 10 percent".
-STORAGE_MIN_STEP = Fraction(1, 10)
+# limits.json allocatedStorageMinIncrease (10 percent), as an exact fraction.
+STORAGE_MIN_STEP = Fraction(str(limit("allocatedStorageMinIncrease")))
 AUTOSCALING_OWNS = ("storage autoscaling owns it (raise maxAllocatedStorage, or set maxAllocatedStorage "
                     "to 0 to size storage by allocatedStorage)")
 
@@ -69,7 +71,7 @@ def is_judged(type_: str) -> bool:
 
 
 def replacement(source: str) -> Effect:
-    """A force-new input: a new resource is created and the old one deleted (plan/forcenew.json)."""
+    """A force-new input: a new resource is created and the old one deleted (policies/rds_guardrails/facts/forcenew.json)."""
     return Effect("replacement", "replacement: a new resource is created and this one deleted", source)
 
 
@@ -88,10 +90,7 @@ def _number(value: Any) -> float:
 
 def major_version(engine: str, version: str) -> str:
     """The major part of an RDS engine version: '16' of PostgreSQL 16.4 (10 and later), '8.0' of MySQL 8.0.39."""
-    parts = str(version).split(".")
-    if str(engine).startswith(("postgres", "aurora-postgresql")) and parts[0].isdigit() and int(parts[0]) >= 10:
-        return parts[0]
-    return ".".join(parts[:2])
+    return major_of(engine, version) or str(version)
 
 
 def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any],

@@ -42,7 +42,9 @@ from preview.values import Secret, describe
 FINGERPRINT_KEY_ENV = "RDSPLATFORM_PREVIEW_FINGERPRINT_KEY"
 
 # The harness that plans a git ref's program: these packages of this checkout.
-_HARNESS = ("preview", "plan")
+# Today's harness, and the AWS facts it reads (plan/ imports them; the ref's program reads them too:
+# what AWS does is today's reading, whatever the ref).
+_HARNESS = ("preview", "plan", "policies/rds_guardrails/facts")
 _HARNESS_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -362,7 +364,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: 
         # The subprocess starts in the export, which `python -m` puts first on sys.path: every
         # import of `components` is the ref's. (Started in this checkout, the ref's __main__.py ran
         # this checkout's components: a change there never showed in the diff.) Today's harness
-        # (preview/, plan/) replaces the ref's, so the two plans differ only by the program.
+        # (preview/, plan/, the pack's facts) replaces the ref's, so the two plans differ only by the program.
         for package in _HARNESS:
             shutil.rmtree(Path(tmp) / package, ignore_errors=True)
             shutil.copytree(_HARNESS_ROOT / package, Path(tmp) / package,

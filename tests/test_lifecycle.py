@@ -1,11 +1,11 @@
-"""The end-of-support table (rds_guardrails.lifecycle): version parsing, look-ups, phases."""
+"""The end-of-support table (rds_guardrails.facts.lifecycle): version parsing, look-ups, phases."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from rds_guardrails import lifecycle
-from rds_guardrails.lifecycle import (
+from rds_guardrails.facts import lifecycle
+from rds_guardrails.facts.lifecycle import (
     TABLE, days_to_standard_support_end, extended_support_end, has_extended_support, major_of, phase,
     standard_support_end,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from rds_guardrails import lifecycle
+from rds_guardrails.facts import lifecycle, limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true
 from rds_guardrails.values import UNKNOWN, get, is_primary, items
 
@@ -28,11 +28,15 @@ ENGINE_LOGS = {
 DEFAULT_USERNAMES = ["admin", "administrator", "postgres", "root", "sa", "master", "mysql", "user", "rdsadmin"]
 
 
+# The intervals that turn Enhanced Monitoring on (limits.json monitoringIntervals, without 0).
+_INTERVALS_ON = tuple(i for i in limit("monitoringIntervals") if i)
+
+
 def _monitoring(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     interval, role = get(props, "monitoringInterval", 0), get(props, "monitoringRoleArn")
     if interval is UNKNOWN or role is UNKNOWN:
         return None
-    if int(interval) not in (1, 5, 10, 15, 30, 60):
+    if int(interval) not in _INTERVALS_ON:
         return f"enhanced monitoring is off (monitoringInterval is {int(interval)})"
     if not role:
         return "enhanced monitoring has no role (monitoringRoleArn unset)"
@@ -70,7 +74,7 @@ def _username(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional
 EXTENDED_SUPPORT_SOURCE = ("RDS API Reference, CreateDBInstance / CreateDBCluster / CreateGlobalCluster, "
                            "EngineLifecycleSupport; RDS User Guide, 'Amazon RDS Extended Support' "
                            "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html); "
-                           "release calendars in rds_guardrails/lifecycle.py")
+                           "release calendars in rds_guardrails/facts/calendar.json")
 
 
 def _lifecycle_applies(props: Any) -> bool:
