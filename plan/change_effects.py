@@ -108,7 +108,13 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
         return special
     if row is None or row["outcome"] == "parameters":
         return None
-    return _say(row["outcome"], row["when"], row["note"], row["source"], now)
+    return _say(row["outcome"], row["when"], row["note"], cite(row), now)
+
+
+def cite(row: dict[str, str]) -> str:
+    """A row's source in words: the page (from `_sources`) and, when the row names one, its section."""
+    page = SOURCES.get(row["source"], row["source"])
+    return f"{page} → {row['section']}" if row.get("section") else page
 
 
 def row_for(type_: str, prop: str, inputs: dict[str, Any]) -> Optional[dict[str, str]]:
@@ -161,7 +167,7 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
         major = major_version(engine, before) != major_version(engine, after)
         note = row["note"] + ("; the program allows it when it finds the deployed database on the older "
                               "major version" if major else "")
-        return _say(row["outcome"], row["when"], note, row["source"], now,
+        return _say(row["outcome"], row["when"], note, cite(row), now,
                     prefix="major upgrade" if major else "minor upgrade")
     if prop == "backupRetentionPeriod" and isinstance(before, int) and isinstance(after, int):
         if (before == 0) != (after == 0):

@@ -252,7 +252,12 @@ def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row
 
 
 @pytest.mark.parametrize("type_, prop, inputs, outcome, words", [
-    (INSTANCE, "monitoringInterval", BASE, "in-place", "applied in the next maintenance window"),
+    (INSTANCE, "monitoringInterval", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "performanceInsightsEnabled", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "maxAllocatedStorage", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "copyTagsToSnapshot", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (CLUSTER, "copyTagsToSnapshot", MULTI_AZ, "in-place", "applied immediately: whatever applyImmediately says"),
+    (CLUSTER_INSTANCE, "monitoringInterval", {}, "in-place", "the Aurora UG gives no time"),
     (INSTANCE, "backupWindow", BASE, "in-place", "no outage"),
     (INSTANCE, "enabledCloudwatchLogsExports", BASE, "in-place", "whatever applyImmediately says"),
     (INSTANCE, "engineLifecycleSupport", BASE, "in-place", "Extended Support"),

@@ -1,0 +1,37 @@
+"""Each AWS rule of issue 29 from the gate's side: `python -m preview --stack S --baseline B` with one
+change against a compliant baseline, and what a reviewer reads about it (docs/aws-rules.md)."""
+
+import pytest
+
+from preview.__main__ import EXIT_CLEAN
+from tests.test_plan_diff_values import _baseline, _diff
+
+PRIMARY = "appdb-prod-db-instance"
+
+
+@pytest.fixture(scope="module")
+def prod_base(tmp_path_factory):
+    return _baseline(tmp_path_factory.mktemp("prod"), "prod")
+
+
+def _said(text: str, name: str, prop: str) -> str:
+    """The reviewer's line for one input of one resource."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if name in line and line.lstrip().startswith(("update", "replace")))
+    return next(line.strip() for line in lines[start + 1:] if line.strip().startswith(f"{prop} "))
+
+
+# Enhanced Monitoring, Performance Insights, the autoscaling limit and copying tags: applied at once,
+# whatever applyImmediately says (prod leaves applyImmediately off), no outage (RDS UG, Settings for
+# DB instances).
+@pytest.mark.parametrize("config, prop", [
+    ("monitoringInterval=30", "monitoringInterval"),
+    ("performanceInsightsRetentionDays=62", "performanceInsightsRetentionPeriod"),
+    ("maxAllocatedStorage=2000", "maxAllocatedStorage"),
+])
+def test_settings_applied_at_once_whatever_apply_immediately_says(tmp_path, capsys, prod_base, config, prop):
+    code, diff, _, _, text = _diff(tmp_path, capsys, "prod", prod_base, config)
+    assert code == EXIT_CLEAN
+    line = _said(text, PRIMARY, prop)
+    assert "in place, applied immediately: whatever applyImmediately says, no outage" in line, line
+    assert "maintenance window" not in line
