@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
@@ -23,7 +24,8 @@ from rds_guardrails.facts import DATA_DIR, limit
 from rds_guardrails.facts.engine_version import major_of
 
 TABLE_FILE = DATA_DIR / "change_effects.json"
-_TABLE: dict[str, Any] = json.loads(TABLE_FILE.read_text())
+# A note may quote a limit of limits.json as {limit:NAME}: the number has one home.
+_TABLE: dict[str, Any] = json.loads(re.sub(r"\{limit:(\w+)\}", lambda m: str(limit(m.group(1))), TABLE_FILE.read_text()))
 SOURCES: dict[str, str] = _TABLE["_sources"]
 TYPES: dict[str, dict[str, dict[str, str]]] = {t: rows for t, rows in _TABLE.items() if not t.startswith("_")}
 
@@ -160,7 +162,8 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
                         "storage", now)
         least = math.ceil(Fraction(before) * (1 + STORAGE_MIN_STEP))  # exact: 400 GiB needs 440, not 441
         if after < least:
-            return _say("refused", None, f"an increase must be at least 10 % ({before} GiB → at least {least} GiB)",
+            return _say("refused", None, f"an increase must be at least {STORAGE_MIN_STEP * 100} % ({before} GiB → at "
+                        f"least {least} GiB)",
                         "storage", now)
     if prop == "engineVersion" and isinstance(before, str) and isinstance(after, str) and row:
         engine = str(inputs.get("engine", ""))

@@ -35,3 +35,14 @@ def test_settings_applied_at_once_whatever_apply_immediately_says(tmp_path, caps
     line = _said(text, PRIMARY, prop)
     assert "in place, applied immediately: whatever applyImmediately says, no outage" in line, line
     assert "maintenance window" not in line
+
+
+# Storage modifications: storage-optimization, then at most four in 24 hours (RDS UG, Modifying settings
+# for Provisioned IOPS SSD / gp3 storage, Note); the older six-hour wording is named, not relied on.
+@pytest.mark.parametrize("config, prop", [("iops=13200", "iops"), ("storageThroughput=600", "storageThroughput")])
+def test_a_storage_change_says_the_four_in_24_hours_limit(tmp_path, capsys, prod_base, config, prop):
+    code, _, _, _, text = _diff(tmp_path, capsys, "prod", prod_base, config)
+    assert code == EXIT_CLEAN
+    line = _said(text, PRIMARY, prop)
+    assert "applied in the next maintenance window" in line, line
+    assert "at most 4 storage modifications in any 24 hours" in line and "may be refused" in line, line
