@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from rds_guardrails.facts import auto_pause, limit
+from rds_guardrails.facts import auto_pause, least_max_allocated_storage, limit
 from rds_guardrails.facts.engine_version import EngineVersion
 
 
@@ -288,6 +288,12 @@ def final_snapshot_longest(identifier: str, kind: str) -> str:
     """The final snapshot identifier with the largest suffix, for name checks."""
     return f"{final_snapshot_stem(identifier, kind)}-{'f' * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES}"
 
+
+# Storage autoscaling: the maximum storage threshold is at least 10 % above the allocated storage
+# (limits.json maxAllocatedStorageMinHeadroom, with its source).
+MAX_STORAGE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html"
+least_max_storage = least_max_allocated_storage
+MAX_STORAGE_HEADROOM_PERCENT = round(limit("maxAllocatedStorageMinHeadroom") * 100)
 
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25

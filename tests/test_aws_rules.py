@@ -41,6 +41,7 @@ STORAGE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.h
 GLOBAL_DB = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
 BLUE_GREEN_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
 PROXY_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"
+AUTOSCALING_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html"
 PARTITIONS = "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"
 BACKUPS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html, AWS Region support"
 REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html, "
@@ -102,6 +103,14 @@ CASES = [
      "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
     ("stack-name-is-an-identifier", {}, {}, "Prod_1",
      "stack name 'Prod_1': the RDS identifier is <name>-<stack>", INSTANCE_API),
+    ("max-storage-headroom", {"allocatedStorage": 400, "maxAllocatedStorage": 440}, {"maxAllocatedStorage": 439},
+     "dev", "rdsplatform:maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so 440",
+     AUTOSCALING_DOC),
+    ("replica-max-storage-headroom", {**INSTANCE_WITH_REPLICAS, "allocatedStorage": 400, "maxAllocatedStorage": 440,
+                                      "replicas": [{"name": "ro", "maxAllocatedStorage": 440}]},
+     {"replicas": [{"name": "ro", "maxAllocatedStorage": 439}]}, "dev",
+     "rdsplatform:replicas.0 (ro).maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so "
+     "440", AUTOSCALING_DOC),
     ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 4000}, "dev",
      "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 4000 is 0.25 IOPS/GiB at the autoscaling "
      "ceiling: io1 needs at least 0.5 IOPS per GiB", STORAGE),

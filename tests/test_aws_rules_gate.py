@@ -3,7 +3,7 @@ change against a compliant baseline, and what a reviewer reads about it (docs/aw
 
 import pytest
 
-from preview.__main__ import EXIT_CLEAN
+from preview.__main__ import EXIT_CLEAN, EXIT_ERROR, main
 from tests.test_plan_diff_values import _baseline, _diff
 
 PRIMARY = "appdb-prod-db-instance"
@@ -46,3 +46,15 @@ def test_a_storage_change_says_the_four_in_24_hours_limit(tmp_path, capsys, prod
     line = _said(text, PRIMARY, prop)
     assert "applied in the next maintenance window" in line, line
     assert "at most 4 storage modifications in any 24 hours" in line and "may be refused" in line, line
+
+
+def test_a_storage_autoscaling_limit_under_ten_percent_above_is_refused(tmp_path, capsys, prod_base):
+    # RDS UG, storage autoscaling: the maximum storage threshold at least 10 % above the allocated
+    # storage. The program refuses it (exit 2, tests/test_aws_rules.py); the pack, for any program,
+    # flags the planned instance (rds-max-allocated-storage-headroom, tests/test_policy_deployability.py).
+    capsys.readouterr()
+    code = main(["--stack", "prod", "--quiet", "--baseline", str(prod_base), "--config", "maxAllocatedStorage=439"])
+    out = capsys.readouterr()
+    assert code == EXIT_ERROR
+    assert "rdsplatform:maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so 440" \
+        in out.out + out.err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Optional
 
+from rds_guardrails.facts import least_max_allocated_storage
 from rds_guardrails.facts import limit as aws_limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Check, Rule
 from rds_guardrails.values import UNKNOWN, arn_region, get, items
@@ -144,6 +145,23 @@ def _advanced_insights(props: Any, _config: dict[str, Any], _opts: Any = None) -
         return f"Database Insights advanced mode keeps Performance Insights {days:g} days, below {_ADVANCED_DAYS} " \
                "(performanceInsightsRetentionPeriod)"
     return None
+
+
+def _max_storage_headroom(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    # limits.json maxAllocatedStorageMinHeadroom: RDS UG, storage autoscaling, "You must set the
+    # maximum storage threshold to at least 10% more than the current allocated storage."
+    size, ceiling = get(props, "allocatedStorage"), get(props, "maxAllocatedStorage")
+    if UNKNOWN in (size, ceiling) or not isinstance(size, (int, float)) or not isinstance(ceiling, (int, float)) \
+            or not ceiling or not size:
+        return None
+    least = least_max_allocated_storage(size)
+    if ceiling < least:
+        return (f"maxAllocatedStorage {ceiling:g} GiB is less than {_HEADROOM_PERCENT} % above allocatedStorage "
+                f"{size:g} GiB (at least {least}); AWS refuses it")
+    return None
+
+
+_HEADROOM_PERCENT = round(aws_limit("maxAllocatedStorageMinHeadroom") * 100)
 
 
 def _io1_ratio(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
@@ -293,6 +311,12 @@ RULES = [
           (INSTANCE, CLUSTER), _io1_ratio, "change iops, allocatedStorage or maxAllocatedStorage",
           "gp2 (io1 when iops is set)", "RDS API Reference, CreateDBInstance, Iops; RDS User Guide, 'Amazon RDS "
           "DB instance storage', Provisioned IOPS SSD storage"),
+    _rule("rds-max-allocated-storage-headroom", f"Storage autoscaling's maximum is at least {_HEADROOM_PERCENT} % "
+          "above the allocated storage", (INSTANCE,), _max_storage_headroom,
+          f"set maxAllocatedStorage to at least allocatedStorage + {_HEADROOM_PERCENT} % (26 % avoids the "
+          "approaching-the-threshold event), or 0 to turn storage autoscaling off", "0 (storage autoscaling off)",
+          "RDS User Guide, 'Managing capacity automatically with Amazon RDS storage autoscaling' "
+          "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html)"),
     _rule("rds-identifier-format", "RDS identifiers respect AWS's length and character rules",
           (INSTANCE, CLUSTER, CLUSTER_INSTANCE), _identifier_format,
           "rename it: start with a letter, letters, digits and single hyphens, at most 63 characters (52 for a "

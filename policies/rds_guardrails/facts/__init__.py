@@ -17,6 +17,8 @@ standard library.
 from __future__ import annotations
 
 import json
+import math
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,3 +36,8 @@ def load(name: str) -> dict[str, Any]:
 def limit(name: str) -> Any:
     """The value of one row of limits.json."""
     return load("limits.json")["limits"][name]["value"]
+
+
+def least_max_allocated_storage(allocated_gib: float) -> int:
+    """The smallest maxAllocatedStorage AWS accepts beside `allocated_gib` (10 % more, exact: 400 -> 440)."""
+    return math.ceil(Fraction(str(allocated_gib)) * (1 + Fraction(str(limit("maxAllocatedStorageMinHeadroom")))))
