@@ -172,6 +172,9 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
                               "major version" if major else "")
         return _say(row["outcome"], row["when"], note, cite(row), now,
                     prefix="major upgrade" if major else "minor upgrade")
+    if prop == "storageType" and isinstance(before, str) and isinstance(after, str) and "standard" in (before, after):
+        magnetic = TYPES["aws:rds/instance:Instance"]["storageType:magnetic"]
+        return _say(magnetic["outcome"], magnetic["when"], magnetic["note"], cite(magnetic), now)
     if prop == "backupRetentionPeriod" and isinstance(before, int) and isinstance(after, int):
         if (before == 0) != (after == 0):
             return _say("downtime", "apply-immediately", "an outage occurs when automated backups are turned "

@@ -14,6 +14,11 @@ def prod_base(tmp_path_factory):
     return _baseline(tmp_path_factory.mktemp("prod"), "prod")
 
 
+@pytest.fixture(scope="module")
+def dev_base(tmp_path_factory):
+    return _baseline(tmp_path_factory.mktemp("dev"), "dev")
+
+
 def _said(text: str, name: str, prop: str) -> str:
     """The reviewer's line for one input of one resource."""
     lines = text.splitlines()
@@ -58,3 +63,14 @@ def test_a_storage_autoscaling_limit_under_ten_percent_above_is_refused(tmp_path
     assert code == EXIT_ERROR
     assert "rdsplatform:maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so 440" \
         in out.out + out.err
+
+
+# storageType between SSD types is online (RDS UG, I/O-intensive storage modifications; gp3 page); only
+# to or from magnetic storage reboots (ModifyDBInstance StorageType / Iops), which the program never plans
+# (tests/test_change_effects.py covers that row).
+def test_a_storage_type_change_between_ssd_types_has_no_outage(tmp_path, capsys, dev_base):
+    code, _, _, _, text = _diff(tmp_path, capsys, "dev", dev_base, "storageType=gp2")
+    assert code == EXIT_CLEAN
+    line = _said(text, "appdb-dev-db-instance", "storageType")
+    assert line.startswith("storageType gp3 → gp2: in place, applied immediately: between SSD types (gp2, gp3, io1, "
+                           "io2): no outage"), line
