@@ -72,8 +72,15 @@ def is_judged(type_: str) -> bool:
     return type_ in TYPES
 
 
-def replacement(source: str) -> Effect:
-    """A force-new input: a new resource is created and the old one deleted (policies/rds_guardrails/facts/forcenew.json)."""
+def replacement(source: str, type_: str = "", prop: str = "", inputs: Optional[dict[str, Any]] = None) -> Effect:
+    """A force-new input: a new resource is created and the old one deleted (policies/rds_guardrails/facts/forcenew.json).
+
+    Where AWS itself would change the input in place (a `replacement` row of the table for `prop`),
+    both are said: what the provider does and what AWS does, with the AWS page.
+    """
+    row = row_for(type_, prop, inputs or {}) if type_ else None
+    if row is not None and row["outcome"] == "replacement":
+        return Effect("replacement", f"replacement: {row['note']}", cite(row))
     return Effect("replacement", "replacement: a new resource is created and this one deleted", source)
 
 

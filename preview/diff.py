@@ -269,7 +269,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
 def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[str, Any], forcing: bool) -> ValueChange:
     """One known change with its effect: replacement (force-new), the table's, or none known."""
     if forcing:
-        effect = change_effects.replacement(replacements.RULES[after.type].source)
+        effect = change_effects.replacement(replacements.RULES[after.type].source, after.type, prop, after.inputs)
     elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
         effect = _parameters_effect(after, a, b)
     else:

@@ -1,6 +1,8 @@
 """Each AWS rule of issue 29 from the gate's side: `python -m preview --stack S --baseline B` with one
 change against a compliant baseline, and what a reviewer reads about it (docs/aws-rules.md)."""
 
+import dataclasses
+
 import pytest
 
 from preview.__main__ import EXIT_CLEAN, EXIT_ERROR, main
@@ -74,3 +76,43 @@ def test_a_storage_type_change_between_ssd_types_has_no_outage(tmp_path, capsys,
     line = _said(text, "appdb-dev-db-instance", "storageType")
     assert line.startswith("storageType gp3 → gp2: in place, applied immediately: between SSD types (gp2, gp3, io1, "
                            "io2): no outage"), line
+
+
+# Where the provider replaces what AWS changes in place, the gate says both and never that AWS replaces:
+# a Multi-AZ DB cluster's storageType (ModifyDBCluster StorageType: io1 | io2 | gp3) and an Aurora DB
+# cluster's subnet group (ModifyDBCluster DBSubnetGroupName, Aurora only, an outage). The stack examples of
+# docs/configuration.md, planned by the gate's harness and compared by the gate's diff.
+def _example_diff(tmp_path, option, change):
+    from preview.diff import diff_plans
+    from preview.harness import run_program
+    from tests.test_stack_examples import EXAMPLES
+
+    [example] = [e for e in EXAMPLES if f"deploymentOption: {option}" in e][:1]
+    stack_file = tmp_path / "Pulumi.example.yaml"
+    stack_file.write_text(example)
+    before = run_program("example", stack_file=stack_file)
+    after = run_program("example", change.get("config"), stack_file=stack_file)
+    assert before.error is None and after.error is None, after.error
+    resources = [dataclasses.replace(r, inputs={**r.inputs, **change.get("inputs", {})})
+                 if r.type == "aws:rds/cluster:Cluster" else r for r in after.resources]
+    clusters = [c for c in diff_plans(before.resources, resources, "before").changes
+                if c.type == "aws:rds/cluster:Cluster"]
+    assert clusters
+    return clusters
+
+
+@pytest.mark.parametrize("option, change, prop, aws_says", [
+    ("multi-az-cluster", {"config": {"storageType": "io2"}}, "storageType",
+     "AWS changes a Multi-AZ DB cluster's storage type in place (ModifyDBCluster; its time and outage are not documented), "
+     "but the provider replaces the cluster"),
+    ("aurora", {"inputs": {"dbSubnetGroupName": "other-subnets"}}, "dbSubnetGroupName",
+     "AWS moves an Aurora DB cluster to another DB subnet group in place, with an outage"),
+])
+def test_a_provider_replacement_of_what_aws_changes_in_place_says_both(tmp_path, option, change, prop, aws_says):
+    for cluster in _example_diff(tmp_path, option, change):  # Aurora: the primary and its secondary
+        assert (cluster.action, cluster.at_risk) == ("replace", True)
+        [value] = [v for v in cluster.values if v.property == prop]
+        assert value.effect.outcome == "replacement"
+        assert value.effect.text.startswith(f"replacement: {aws_says}"), value.effect.text
+        assert "the provider replaces" in value.effect.text and "AWS replaces" not in value.effect.text
+        assert "ModifyDBCluster" in value.effect.source

@@ -269,7 +269,7 @@ def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row
     (INSTANCE, "skipFinalSnapshot", BASE, "no-effect", "when the DB instance is deleted"),
     (INSTANCE, "tags", BASE, "in-place", "tagging API"),
     (CLUSTER_INSTANCE, "copyTagsToSnapshot", {}, "no-effect", "the DB cluster's copyTagsToSnapshot"),
-    (CLUSTER, "storageType", MULTI_AZ, "replacement", "replaces a Multi-AZ DB cluster"),
+    (CLUSTER, "storageType", MULTI_AZ, "replacement", "but the provider replaces the cluster"),
     (CLUSTER, "deleteAutomatedBackups", AURORA, "no-effect", "when the DB cluster is deleted"),
     (CLUSTER, "masterUserSecretKmsKeyId", {**MULTI_AZ, "manageMasterUserPassword": True}, "refused", "while RDS manages"),
     ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "in-place", "UNCONFIRMED"),
