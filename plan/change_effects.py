@@ -111,7 +111,8 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
         return None
     now = bool(inputs.get("applyImmediately", False))
     row = row_for(type_, prop, inputs)
-    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
+    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule,
+            "aws:rds/globalCluster:GlobalCluster": _global_rule}.get(type_)
     special = rule(prop, before, after, inputs, now, row, before_inputs) if rule else None
     if special is not None:
         return special
@@ -158,6 +159,18 @@ def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], no
     if prop == "backtrackWindow" and not _number(before) and _number(after) > 0:
         return _say("refused", None, "backtracking can only be turned on when the cluster is created (or restored "
                     "or cloned), and never again once set to 0", "backtrack", now)
+    return None
+
+
+def _global_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
+                 row: Optional[dict[str, str]], before_inputs: Optional[dict[str, Any]]) -> Optional[Effect]:
+    if prop == "engineVersion" and isinstance(before, str) and isinstance(after, str) and row:
+        engine = str(inputs.get("engine", ""))
+        if major_version(engine, before) != major_version(engine, after):
+            return _say(row["outcome"], row["when"], row["note"], cite(row), now, prefix="major upgrade")
+        minor = TYPES["aws:rds/globalCluster:GlobalCluster"].get(f"engineVersion:minor-{engine}")
+        if minor is not None:
+            return _say(minor["outcome"], minor["when"], minor["note"], cite(minor), now, prefix="minor upgrade")
     return None
 
 

@@ -271,3 +271,14 @@ def test_io1_takes_half_an_iops_per_gib_as_the_pack_does(overrides):
     """CreateDBInstance Iops: "a multiple between .5 and 50 of the storage amount" (not SQL Server)."""
     settings = _settle({**IO1, **overrides}, "dev")
     assert settings.iops / max(settings.allocated_storage, settings.max_allocated_storage) == 0.5
+
+
+def test_a_global_database_may_pin_a_minor_with_automatic_minor_upgrades_on():
+    # Aurora UG, Limitations of Amazon Aurora Global Database: automatic minor upgrades do not apply to
+    # its clusters, so AWS never moves the pin; alone, the same Aurora cluster's pin would drift.
+    pinned = {"engineVersion": "16.4", "autoMinorVersionUpgrade": True}
+    _settle({**AURORA_GLOBAL, **pinned}, "dev")
+    alone = {k: v for k, v in AURORA_GLOBAL.items() if k != "disasterRecovery"}
+    with pytest.raises(SettingsError) as refused:
+        _settle({**alone, **pinned}, "dev")
+    assert [p for p in refused.value.problems if "pins a minor version" in p], refused.value.problems

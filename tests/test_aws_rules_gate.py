@@ -82,7 +82,7 @@ def test_a_storage_type_change_between_ssd_types_has_no_outage(tmp_path, capsys,
 # a Multi-AZ DB cluster's storageType (ModifyDBCluster StorageType: io1 | io2 | gp3) and an Aurora DB
 # cluster's subnet group (ModifyDBCluster DBSubnetGroupName, Aurora only, an outage). The stack examples of
 # docs/configuration.md, planned by the gate's harness and compared by the gate's diff.
-def _example_diff(tmp_path, option, change):
+def _example_diff(tmp_path, option, change, type_="aws:rds/cluster:Cluster"):
     from preview.diff import diff_plans
     from preview.harness import run_program
     from tests.test_stack_examples import EXAMPLES
@@ -95,8 +95,7 @@ def _example_diff(tmp_path, option, change):
     assert before.error is None and after.error is None, after.error
     resources = [dataclasses.replace(r, inputs={**r.inputs, **change.get("inputs", {})})
                  if r.type == "aws:rds/cluster:Cluster" else r for r in after.resources]
-    clusters = [c for c in diff_plans(before.resources, resources, "before").changes
-                if c.type == "aws:rds/cluster:Cluster"]
+    clusters = [c for c in diff_plans(before.resources, resources, "before").changes if c.type == type_]
     assert clusters
     return clusters
 
@@ -116,3 +115,22 @@ def test_a_provider_replacement_of_what_aws_changes_in_place_says_both(tmp_path,
         assert value.effect.text.startswith(f"replacement: {aws_says}"), value.effect.text
         assert "the provider replaces" in value.effect.text and "AWS replaces" not in value.effect.text
         assert "ModifyDBCluster" in value.effect.source
+
+
+# Aurora global databases (Aurora UG, Upgrading an Amazon Aurora global database): a minor upgrade of an
+# Aurora PostgreSQL global database is one managed operation through ModifyGlobalCluster, applied at once;
+# a major one resets the parameter groups. A global cluster's engineLifecycleSupport cannot be changed
+# (ModifyGlobalCluster has no such parameter): the change never reaches AWS and comes back on every up.
+@pytest.mark.parametrize("change, prop, words", [
+    ({"config": {"engineVersion": "16.4"}}, "engineVersion",
+     "minor upgrade, downtime, applied immediately: a managed minor upgrade of every cluster of the global database"),
+    ({"config": {"engineVersion": "17", "autoMinorVersionUpgrade": True}}, "engineVersion",
+     "major upgrade, downtime, applied immediately: the whole global database is upgraded"),
+    ({"config": {"engineLifecycleSupport": "open-source-rds-extended-support"}}, "engineLifecycleSupport",
+     "no effect: AWS cannot change a global cluster's engineLifecycleSupport after create, so the change never "
+     "reaches AWS and shows again on every up"),
+])
+def test_what_aws_does_with_a_global_database_change(tmp_path, change, prop, words):
+    [global_cluster] = _example_diff(tmp_path, "aurora", change, "aws:rds/globalCluster:GlobalCluster")
+    [value] = [v for v in global_cluster.values if v.property == prop]
+    assert value.effect.text.startswith(words), value.effect.text

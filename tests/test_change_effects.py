@@ -272,7 +272,7 @@ def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row
     (CLUSTER, "storageType", MULTI_AZ, "replacement", "but the provider replaces the cluster"),
     (CLUSTER, "deleteAutomatedBackups", AURORA, "no-effect", "when the DB cluster is deleted"),
     (CLUSTER, "masterUserSecretKmsKeyId", {**MULTI_AZ, "manageMasterUserPassword": True}, "refused", "while RDS manages"),
-    ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "in-place", "UNCONFIRMED"),
+    ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "no-effect", "shows again on every up"),
 ])
 def test_what_aws_does_with_inputs_that_were_silent(type_, prop, inputs, outcome, words):
     found = effect(type_, prop, "a", "b", inputs)

@@ -90,8 +90,12 @@ def operation_problems(s: Settings) -> list[str]:
             f"platform; {tls_name} must stay {spec.tls_parameter[1]!r} (or be left out)"
         )
 
+    # Aurora UG, Limitations of Amazon Aurora Global Database: "Automatic minor version upgrade doesn't
+    # apply to Aurora MySQL and Aurora PostgreSQL clusters that are part of a global database": there,
+    # AWS never moves a pinned minor, so the pin is no drift.
+    global_database = s.is_aurora and s.disaster_recovery is not None
     if s.engine_version is not None and s.auto_minor_version_upgrade and spec.major_of(s.engine_version) \
-            and not spec.is_major_only(s.engine_version):
+            and not spec.is_major_only(s.engine_version) and not global_database:
         major = spec.major_of(s.engine_version)
         problems.append(
             f"{key('engineVersion')} = {s.engine_version!r} pins a minor version while "
