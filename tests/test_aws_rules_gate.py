@@ -2,6 +2,7 @@
 change against a compliant baseline, and what a reviewer reads about it (docs/aws-rules.md)."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -134,3 +135,19 @@ def test_what_aws_does_with_a_global_database_change(tmp_path, change, prop, wor
     [global_cluster] = _example_diff(tmp_path, "aurora", change, "aws:rds/globalCluster:GlobalCluster")
     [value] = [v for v in global_cluster.values if v.property == prop]
     assert value.effect.text.startswith(words), value.effect.text
+
+
+def test_mariadb_10_6_gets_the_standard_support_warning(tmp_path, capsys):
+    # RDS UG, MariaDB on Amazon RDS versions: 10.6 leaves standard support on 2026-12-31, and RDS for
+    # MariaDB has no Extended Support (calendar.json). The policy's `today` is pinned to the day read.
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"all": "advisory", "rds-standard-support-ending": {"today": "2026-12-07"}}))
+    capsys.readouterr()
+    code = main(["--stack", "dev", "--policy-config", str(config), "--config", "engine=mariadb",
+                 "--config", "instanceClass=db.t4g.medium",
+                 "--config", "engineVersion=10.6"])
+    out = capsys.readouterr().out
+    assert code == EXIT_CLEAN  # advisory
+    assert ("[advisory] rds-standard-support-ending: Instance 'appdb-dev-db-instance': standard support of mariadb "
+            "10.6 ends on 2026-12-31, within the 180-day warning: after that mariadb 10.6 has no RDS Extended "
+            "Support") in out, out

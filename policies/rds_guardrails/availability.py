@@ -85,6 +85,12 @@ def _lifecycle_applies(props: Any) -> bool:
     return lifecycle.has_extended_support(str(engine))
 
 
+def _states_a_version(props: Any) -> bool:
+    """Databases whose own engine version counts: not instance read replicas (they follow their source)."""
+    engine, source = get(props, "engine"), get(props, "replicateSourceDb")
+    return source in (None, "") and engine is not UNKNOWN
+
+
 def _end_phrase(engine: str, version: Any) -> str:
     end = lifecycle.standard_support_end(engine, version)
     major = lifecycle.major_of(engine, version)
@@ -123,9 +129,14 @@ def _standard_support_ending(props: Any, config: dict[str, Any], _opts: Any = No
     disabled = value == lifecycle.EXTENDED_SUPPORT_DISABLED
     # RDS UG 'Amazon RDS Extended Support': with it disabled, creating a database past the end
     # of standard support fails (CreateDBInstance, EngineLifecycleSupport) and RDS upgrades an
-    # existing one's major version; enabled (or unset), RDS bills Extended Support.
-    then = ("RDS refuses to create it and upgrades an existing one to a supported major version"
-            if disabled else "RDS bills Extended Support for it")
+    # existing one's major version; enabled (or unset), RDS bills Extended Support. RDS for MariaDB
+    # has none (calendar.json).
+    if not lifecycle.has_extended_support(str(engine)):
+        then = f"{engine} {major} has no RDS Extended Support"
+    elif disabled:
+        then = "RDS refuses to create it and upgrades an existing one to a supported major version"
+    else:
+        then = "RDS bills Extended Support for it"
     # No day count in the message: a plan's verdict stays the same text from one day to the next.
     if days < 0:
         return f"standard support of {engine} {major} ended on {end.isoformat()}: {then} (engineVersion)"
@@ -175,7 +186,7 @@ RULES = [
     Rule("rds-standard-support-ending", "The engine's major version is not within warningDays of the end of "
          "standard support", (INSTANCE, CLUSTER), _standard_support_ending,
          fix="upgrade to a major version in standard support (engineVersion)",
-         unset_means="the catalog's default version", severity="medium", applies=_lifecycle_applies,
+         unset_means="the catalog's default version", severity="medium", applies=_states_a_version,
          enforcement_level=ADVISORY, source=EXTENDED_SUPPORT_SOURCE,
          config={"warningDays": {"type": "integer", "minimum": 0, "default": 180,
                                  "description": "Warn this many days before the end of standard support"},
