@@ -21,7 +21,9 @@ class EngineSpec:
 
     name: str
     default_version: str
-    # Major versions RDS still offers. A version is the major alone ("16", "8.0") or pinned
+    # Major versions AWS offers (the release calendars of rds_guardrails/facts/calendar.json, read
+    # 2026-12-07; a major past its end of standard support only with Extended Support enabled,
+    # engine_rules.past_standard_support_problems). A version is the major alone ("16", "8.0") or pinned
     # to a minor ("16.4", "8.0.39"); `version_pattern` is the form a stack file may give (the
     # project's choice); reading it is EngineVersion's (rds_guardrails.facts.engine_version).
     majors: tuple[str, ...]
@@ -74,7 +76,7 @@ ENGINES: dict[str, EngineSpec] = {
     "postgres": EngineSpec(
         name="postgres",
         default_version="16",
-        majors=("13", "14", "15", "16", "17"),
+        majors=("13", "14", "15", "16", "17", "18"),
         version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
         default_port=5432,
         tls_parameter=("rds.force_ssl", "1"),
@@ -108,7 +110,7 @@ ENGINES: dict[str, EngineSpec] = {
     "mariadb": EngineSpec(
         name="mariadb",
         default_version="10.11",
-        majors=("10.5", "10.6", "10.11", "11.4"),
+        majors=("10.6", "10.11", "11.4", "11.8", "12.3"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
         tls_parameter=("require_secure_transport", "1"),

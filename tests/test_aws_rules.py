@@ -111,6 +111,10 @@ CASES = [
      {"replicas": [{"name": "ro", "maxAllocatedStorage": 439}]}, "dev",
      "rdsplatform:replicas.0 (ro).maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so "
      "440", AUTOSCALING_DOC),
+    ("create-past-standard-support", {"engineVersion": "14"}, {"engineVersion": "13"}, "dev",
+     "rdsplatform:engineVersion = '13': standard support of postgres 13 ended on 2026-02-28 and "
+     "rdsplatform:engineLifecycleSupport is 'open-source-rds-extended-support-disabled', so AWS refuses to create the "
+     "database", INSTANCE_API),
     ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 4000}, "dev",
      "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 4000 is 0.25 IOPS/GiB at the autoscaling "
      "ceiling: io1 needs at least 0.5 IOPS per GiB", STORAGE),
@@ -282,3 +286,9 @@ def test_a_global_database_may_pin_a_minor_with_automatic_minor_upgrades_on():
     with pytest.raises(SettingsError) as refused:
         _settle({**alone, **pinned}, "dev")
     assert [p for p in refused.value.problems if "pins a minor version" in p], refused.value.problems
+
+
+def test_a_major_past_standard_support_is_offered_with_extended_support_enabled():
+    _settle({"engineVersion": "13", "engineLifecycleSupport": "open-source-rds-extended-support"}, "dev")
+    _settle({"engine": "mysql", "engineVersion": "8.0", "engineLifecycleSupport": "open-source-rds-extended-support",
+             "instanceClass": "db.t4g.medium"}, "dev")

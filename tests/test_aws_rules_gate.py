@@ -151,3 +151,15 @@ def test_mariadb_10_6_gets_the_standard_support_warning(tmp_path, capsys):
     assert ("[advisory] rds-standard-support-ending: Instance 'appdb-dev-db-instance': standard support of mariadb "
             "10.6 ends on 2026-12-31, within the 180-day warning: after that mariadb 10.6 has no RDS Extended "
             "Support") in out, out
+
+
+def test_a_new_database_past_standard_support_is_refused(capsys):
+    # CreateDBInstance EngineLifecycleSupport: with Extended Support disabled (the program's default), creating
+    # a database on a major past its end of standard support fails; PostgreSQL 13's ended on 2026-02-28.
+    capsys.readouterr()
+    code = main(["--stack", "dev", "--quiet", "--config", "engineVersion=13"])
+    out = capsys.readouterr()
+    assert code == EXIT_ERROR
+    assert ("rdsplatform:engineVersion = '13': standard support of postgres 13 ended on 2026-02-28 and "
+            "rdsplatform:engineLifecycleSupport is 'open-source-rds-extended-support-disabled', so AWS refuses to "
+            "create the database") in out.out + out.err

@@ -677,7 +677,8 @@ def test_the_program_refuses_every_user_name_the_pack_refuses():
 def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_, today, warning_days, version,
                                                                       lifecycle_value, expected):
     pack.configure({"rds-standard-support-ending": {"today": today, "warningDays": warning_days},
-                    "rds-extended-support-disabled": "disabled"})
+                    "rds-extended-support-disabled": "disabled",
+                    "rds-engine-version-past-standard-support": "disabled"})
     change = {"engineVersion": version, "engineLifecycleSupport": lifecycle_value}
     if type_ == "mariadb":  # an RDS for MariaDB instance takes no engineLifecycleSupport
         type_, change = "aws:rds/instance:Instance", {"engine": "mariadb", "engineVersion": version,

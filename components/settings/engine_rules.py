@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
+from components import catalog
 from components.settings import windows
 from components.settings.base import config_key
 from components.settings.model import Settings
+from rds_guardrails.facts import lifecycle
 
 EXTENDED_SUPPORT_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 
@@ -27,7 +31,26 @@ def version_problems(s: Settings) -> list[str]:
                 f"{key('engineVersion')} = {s.engine_version!r}: {s.engine} {major} is not offered; "
                 f"allowed major versions: {', '.join(spec.majors)}"
             )
+    problems += past_standard_support_problems(s, datetime.now(timezone.utc).date())
     return problems
+
+
+def past_standard_support_problems(s: Settings, today: date) -> list[str]:
+    """A new database on a major past its end of standard support, with Extended Support disabled:
+    AWS refuses to create it (CreateDBInstance / CreateDBCluster, EngineLifecycleSupport: "creating the
+    DB instance will fail if the DB major version is past its end of standard support date")."""
+    end = lifecycle.standard_support_end(s.engine, s.version)
+    if s.lifecycle_support != catalog.EXTENDED_SUPPORT_DISABLED or end is None or today <= end:
+        return []
+    spec = s.engine_spec
+    open_majors = [m for m in spec.majors if (lifecycle.standard_support_end(s.engine, m) or today) >= today]
+    return [
+        f"{config_key('engineVersion')} = {s.version!r}: standard support of {s.engine} {spec.major_of(s.version)} "
+        f"ended on {end.isoformat()} and {config_key('engineLifecycleSupport')} is "
+        f"{catalog.EXTENDED_SUPPORT_DISABLED!r}, so AWS refuses to create the database (and upgrades an existing "
+        f"one); set engineVersion to a major in standard support ({', '.join(open_majors)}) or engineLifecycleSupport "
+        f"to {catalog.EXTENDED_SUPPORT!r} (billed; see {EXTENDED_SUPPORT_DOC}, EngineLifecycleSupport)"
+    ]
 
 
 def operation_problems(s: Settings) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Optional
 
-from rds_guardrails.facts import least_max_allocated_storage
+from rds_guardrails.availability import today
+from rds_guardrails.facts import least_max_allocated_storage, lifecycle
 from rds_guardrails.facts import limit as aws_limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Check, Rule
 from rds_guardrails.values import UNKNOWN, arn_region, get, items
@@ -162,6 +163,24 @@ def _max_storage_headroom(props: Any, _config: dict[str, Any], _opts: Any = None
 
 
 _HEADROOM_PERCENT = round(aws_limit("maxAllocatedStorageMinHeadroom") * 100)
+
+
+def _past_standard_support(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    # RDS API CreateDBInstance / CreateDBCluster, EngineLifecycleSupport: with
+    # open-source-rds-extended-support-disabled, "creating the DB instance will fail if the DB major
+    # version is past its end of standard support date"; RDS UG 'Creating a DB instance or a Multi-AZ
+    # DB cluster with Amazon RDS Extended Support': "will always fail". Dates: facts/calendar.json.
+    engine, version, value = get(props, "engine"), get(props, "engineVersion"), get(props, "engineLifecycleSupport")
+    if UNKNOWN in (engine, version, value) or get(props, "replicateSourceDb") not in (None, ""):
+        return None
+    if value != lifecycle.EXTENDED_SUPPORT_DISABLED or not lifecycle.has_extended_support(str(engine)):
+        return None
+    end = lifecycle.standard_support_end(str(engine), version)
+    if end is None or today(config) <= end:
+        return None
+    return (f"standard support of {engine} {lifecycle.major_of(str(engine), version)} ended on {end.isoformat()} and "
+            f"Extended Support is disabled (engineLifecycleSupport): AWS refuses to create it, and upgrades an "
+            "existing one to a supported major version")
 
 
 def _io1_ratio(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
@@ -317,6 +336,16 @@ RULES = [
           "approaching-the-threshold event), or 0 to turn storage autoscaling off", "0 (storage autoscaling off)",
           "RDS User Guide, 'Managing capacity automatically with Amazon RDS storage autoscaling' "
           "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html)"),
+    _rule("rds-engine-version-past-standard-support", "No new database on a major version past its end of standard "
+          "support with Extended Support disabled", (INSTANCE, CLUSTER), _past_standard_support,
+          "set engineVersion to a major version in standard support, or engineLifecycleSupport to "
+          f"{lifecycle.EXTENDED_SUPPORT} (billed)", "the provider's default version",
+          "RDS API Reference, CreateDBInstance / CreateDBCluster, EngineLifecycleSupport; RDS User Guide, 'Creating a "
+          "DB instance or a Multi-AZ DB cluster with Amazon RDS Extended Support', Considerations "
+          "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-creating-db-instance.html); "
+          "release calendars in rds_guardrails/facts/calendar.json",
+          config={"today": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "default": "",
+                            "description": "Judge as of this day (YYYY-MM-DD); empty: the current UTC date"}}),
     _rule("rds-identifier-format", "RDS identifiers respect AWS's length and character rules",
           (INSTANCE, CLUSTER, CLUSTER_INSTANCE), _identifier_format,
           "rename it: start with a letter, letters, digits and single hyphens, at most 63 characters (52 for a "
