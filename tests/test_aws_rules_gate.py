@@ -163,3 +163,19 @@ def test_a_new_database_past_standard_support_is_refused(capsys):
     assert ("rdsplatform:engineVersion = '13': standard support of postgres 13 ended on 2026-02-28 and "
             "rdsplatform:engineLifecycleSupport is 'open-source-rds-extended-support-disabled', so AWS refuses to "
             "create the database") in out.out + out.err
+
+
+def test_a_minor_upgrade_before_the_replicas_is_refused(tmp_path, capsys):
+    # RDS UG, Upgrades of the RDS for PostgreSQL DB engine, Minor version upgrades: "you must first upgrade all
+    # of the read replicas before you upgrade the source instance" (MySQL and MariaDB: the same). The baseline
+    # stands for what is deployed: the replica runs its source's 16.8.
+    pinned = ["autoMinorVersionUpgrade=false", "replicas[0].name=ro"]
+    base = _baseline(tmp_path, "dev", "engineVersion=16.8", *pinned)
+    capsys.readouterr()
+    code = main(["--stack", "dev", "--quiet", "--no-policy", "--baseline", str(base),
+                 *[a for kv in ["engineVersion=16.9", *pinned] for a in ("--config", kv)]])
+    out = capsys.readouterr()
+    assert code == EXIT_ERROR
+    assert ("rdsplatform:engineVersion = '16.9' is a minor upgrade of appdb-dev (16.8) while its read replicas "
+            "['appdb-dev-ro (16.8)'] run an older version: RDS needs every postgres read replica upgraded first"
+            ) in out.out + out.err
