@@ -179,3 +179,15 @@ def test_a_minor_upgrade_before_the_replicas_is_refused(tmp_path, capsys):
     assert ("rdsplatform:engineVersion = '16.9' is a minor upgrade of appdb-dev (16.8) while its read replicas "
             "['appdb-dev-ro (16.8)'] run an older version: RDS needs every postgres read replica upgraded first"
             ) in out.out + out.err
+
+
+def test_a_non_default_port_beside_a_proxy_is_refused_as_the_projects_choice(capsys):
+    # RDS UG, Quotas and limitations for RDS Proxy: the proxy listens on 5432 and connects on the database's
+    # port; AWS does not refuse the pair, the program does, and says that it is its own choice.
+    capsys.readouterr()
+    code = main(["--stack", "prod", "--quiet", "--config", "port=5433"])
+    out = capsys.readouterr()
+    assert code == EXIT_ERROR
+    said = out.out + out.err
+    assert "rdsplatform:port = 5433 with rdsplatform:proxy: RDS Proxy listens on the engine's port (5432)" in said
+    assert "this program refuses the pair (its own choice: AWS accepts it" in said
