@@ -34,6 +34,7 @@ def _said(text: str, name: str, prop: str) -> str:
 # DB instances).
 @pytest.mark.parametrize("config, prop", [
     ("monitoringInterval=30", "monitoringInterval"),
+    ("maintenanceWindow=sat:04:00-sat:05:00", "maintenanceWindow"),
     ("performanceInsightsRetentionDays=62", "performanceInsightsRetentionPeriod"),
     ("maxAllocatedStorage=2000", "maxAllocatedStorage"),
 ])
@@ -41,8 +42,8 @@ def test_settings_applied_at_once_whatever_apply_immediately_says(tmp_path, caps
     code, diff, _, _, text = _diff(tmp_path, capsys, "prod", prod_base, config)
     assert code == EXIT_CLEAN
     line = _said(text, PRIMARY, prop)
-    assert "in place, applied immediately: whatever applyImmediately says, no outage" in line, line
-    assert "maintenance window" not in line
+    assert "in place, applied immediately:" in line and "no outage" in line, line
+    assert "applied in the next maintenance window" not in line
 
 
 # Storage modifications: storage-optimization, then at most four in 24 hours (RDS UG, Modifying settings
@@ -191,3 +192,20 @@ def test_a_non_default_port_beside_a_proxy_is_refused_as_the_projects_choice(cap
     said = out.out + out.err
     assert "rdsplatform:port = 5433 with rdsplatform:proxy: RDS Proxy listens on the engine's port (5432)" in said
     assert "this program refuses the pair (its own choice: AWS accepts it" in said
+
+
+# Every row of the change table is confirmed with its section and date read (item 3): a change AWS applies
+# per applyImmediately says so, with its outage or none.
+@pytest.mark.parametrize("config, prop, words", [
+    ("iamAuth=false", "iamDatabaseAuthenticationEnabled",
+     "in place, applied in the next maintenance window: no outage; maps IAM accounts to database accounts"),
+    ("instanceClass=db.r7g.xlarge", "instanceClass", "downtime, applied in the next maintenance window: an outage"),
+])
+def test_a_change_applied_per_apply_immediately_says_when_and_its_outage(tmp_path, capsys, prod_base, config, prop,
+                                                                         words):
+    code, diff, _, _, text = _diff(tmp_path, capsys, "prod", prod_base, config)
+    assert code == EXIT_CLEAN
+    line = _said(text, PRIMARY, prop)
+    assert words in line, line
+    source = next(v for c in diff["changes"] if c["name"] == PRIMARY for v in c["values"] if v["property"] == prop)
+    assert " → " in source["effect"]["source"]  # the page and its section

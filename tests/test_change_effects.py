@@ -3,6 +3,8 @@ said in words (preview/values.py), as pure functions."""
 
 import json
 
+import re
+
 import pytest
 
 from plan import capacity, change_effects, replacements
@@ -28,8 +30,13 @@ def test_every_row_has_a_known_outcome_a_time_and_a_source():
         assert row["when"] in ("immediately", "apply-immediately"), (type_, prop)
         assert row["source"] in change_effects.SOURCES, (type_, prop)
         assert row["note"], (type_, prop)
+        assert "UNCONFIRMED" not in row["note"], (type_, prop)
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["read"]), (type_, prop)  # the day its source was read
     for source in change_effects.SOURCES.values():
         assert "https://" in source or "docstring" in source, source
+    used = {row["source"] for props in change_effects.TYPES.values() for row in props.values()}
+    # The sources the code cites itself (its rules with both values).
+    assert set(change_effects.SOURCES) - used <= {"storage", "autoscaling"}, set(change_effects.SOURCES) - used
 
 
 def test_the_table_covers_every_stateful_rds_type_and_the_parameter_groups():
