@@ -91,8 +91,8 @@ ENGINES: dict[str, EngineSpec] = {
     ),
     "mysql": EngineSpec(
         name="mysql",
-        # 8.0 left RDS standard support on 2026-07-31 (MySQL release calendar): a new database on
-        # it is billed for Extended Support, or refused with Extended Support disabled.
+        # 8.0 is past its end of standard support (calendar.json): a new database on it is billed
+        # for Extended Support, or refused with Extended Support disabled.
         default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
@@ -136,7 +136,7 @@ ENGINES["aurora-postgresql"] = replace(
 ENGINES["aurora-mysql"] = replace(
     ENGINES["mysql"],
     name="aurora-mysql",
-    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support until 2028-04-30.
+    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support (calendar.json).
     default_version="8.0",
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
