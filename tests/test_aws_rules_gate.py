@@ -1,4 +1,4 @@
-"""Each AWS rule of issue 29 from the gate's side: `python -m preview --stack S --baseline B` with one
+"""Each AWS rule of docs/aws-rules.md from the gate's side: `python -m preview --stack S --baseline B` with one
 change against a compliant baseline, and what a reviewer reads about it (docs/aws-rules.md)."""
 
 import dataclasses
