@@ -164,7 +164,7 @@ MULTI_AZ_CLUSTER_STORAGE = ("gp3", "io1", "io2")
 # Logs a Multi-AZ DB cluster can export (no option groups there, so no MySQL audit log).
 MULTI_AZ_CLUSTER_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "general", "slowquery")}
 # Aurora Serverless v2 capacity in ACUs (0 pauses when idle), in steps of 0.5.
-SERVERLESS_ACU: tuple[float, float] = tuple(limit("serverlessAcu"))  # type: ignore[assignment]
+SERVERLESS_ACU: tuple[float, float] = tuple(limit("serverlessAcu"))
 # Serverless v2 auto-pause (min 0 ACU): the engine versions that support it are facts of the pack
 # (rds_guardrails/facts/auto_pause.json, with its source).
 AUTO_PAUSE_DOC = auto_pause.DOC
@@ -177,7 +177,7 @@ def auto_pause_supported(engine: str, version: str) -> bool:
 
 
 # Aurora MySQL backtrack window: up to 72 hours.
-BACKTRACK_HOURS: tuple[int, int] = tuple(limit("backtrackHours"))  # type: ignore[assignment]
+BACKTRACK_HOURS: tuple[int, int] = tuple(limit("backtrackHours"))
 
 
 # Instance classes are "db.<family>.<size>". These families run all three engines above;
@@ -252,7 +252,7 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_required=True,
         iops_range=(1000, 256000),
         # IOPS per GiB: limits.json io1IopsPerGib (the pack's rds-io1-iops-ratio reads the same row).
-        iops_per_gib=tuple(limit("io1IopsPerGib")),  # type: ignore[arg-type]
+        iops_per_gib=tuple(limit("io1IopsPerGib")),
     ),
     "io2": StorageSpec(
         name="io2",
@@ -260,7 +260,7 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_settable=True,
         iops_required=True,
         iops_range=(1000, 256000),
-        iops_per_gib=tuple(limit("io2IopsPerGib")),  # type: ignore[arg-type]
+        iops_per_gib=tuple(limit("io2IopsPerGib")),
     ),
 }
 
@@ -300,7 +300,7 @@ MAX_STORAGE_HEADROOM_PERCENT = round(limit("maxAllocatedStorageMinHeadroom") * 1
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25
 
-BACKUP_RETENTION_DAYS: tuple[int, int] = tuple(limit("backupRetentionDays"))  # type: ignore[assignment]
+BACKUP_RETENTION_DAYS: tuple[int, int] = tuple(limit("backupRetentionDays"))
 MONITORING_INTERVALS: tuple[int, ...] = tuple(limit("monitoringIntervals"))
 # Performance Insights keeps 7 days free, or whole months (31 days each) up to 2 years.
 _PI = limit("performanceInsightsRetentionDays")
