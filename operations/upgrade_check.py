@@ -67,7 +67,7 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     `replicas`: the read replicas on the same major version (`replica`, `instance_class`, `multi_az`).
     """
     end = lifecycle.standard_support_end(engine, version)
-    if end is None:
+    if end is None or not lifecycle.has_extended_support(engine):  # MariaDB: a calendar, no Extended Support
         return None
     counts = [vcpus(c) for c in classes]
     # A read replica is a DB instance of its own, charged for its vCPUs (and its standby's).

@@ -90,6 +90,7 @@ def test_phase_boundaries(today, expected):
 def test_phase_without_announced_extended_end_stays_extended():
     assert phase("aurora-mysql", "8.4", date(2040, 1, 1)) == "extended"
     assert phase("mariadb", "10.11", date(2026, 1, 1)) == "standard"
+    assert phase("mariadb", "10.6", date(2027, 1, 1)) == "ended"  # no Extended Support to fall into
     assert phase("sqlserver-ee", "16.00", date(2026, 1, 1)) is None
 
 

@@ -91,6 +91,8 @@ def phase(engine: str, version: object, today: date) -> Optional[str]:
         return None
     if today <= row.standard_end:
         return "standard"
+    if not has_extended_support(engine):  # RDS for MariaDB: no Extended Support after standard support
+        return "ended"
     if row.extended_end is None or today <= row.extended_end:
         return "extended"
     return "ended"
