@@ -76,7 +76,7 @@ class Database(pulumi.ComponentResource):
             ignore.append("password")
         credentials = dict(args.credentials)
         identity: dict[str, Any] = {"db_name": args.db_name}
-        # What replaces an aws.rds.Instance (plan/forcenew.json) and the identifier (renamed in place,
+        # What replaces an aws.rds.Instance (policies/rds_guardrails/facts/forcenew.json) and the identifier (renamed in place,
         # but then the old final snapshot name no longer applies). Not the restore source: it is
         # ignored after create, so adding it to a live stack must change nothing.
         replaced_by: dict[str, pulumi.Input[str]] = {

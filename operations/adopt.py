@@ -169,7 +169,7 @@ class Adoption:
         if not self.db.get("StorageEncrypted") or not key_id:
             raise RunbookError(
                 f"{self.identifier}: its storage is not encrypted. The platform encrypts with a customer managed key, "
-                "and RDS encrypts a DB instance only when it is created (docs/aws-rules.md row 84): snapshot it, copy "
+                "and RDS encrypts a DB instance only when it is created (docs/aws-rules.md row 86): snapshot it, copy "
                 "the snapshot with a customer managed key, restore it, then adopt the restored instance")
         key = self.ctx.clients.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]
         if key.get("KeyManager") == "AWS":

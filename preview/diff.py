@@ -43,7 +43,9 @@ from preview.values import Secret, describe
 FINGERPRINT_KEY_ENV = "RDSPLATFORM_PREVIEW_FINGERPRINT_KEY"
 
 # The harness that plans a git ref's program: these packages of this checkout.
-_HARNESS = ("preview", "plan")
+# Today's harness, and the AWS facts it reads (plan/ imports them; the ref's program reads them too:
+# what AWS does is today's reading, whatever the ref).
+_HARNESS = ("preview", "plan", "policies/rds_guardrails/facts")
 _HARNESS_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -271,7 +273,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
 def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[str, Any], forcing: bool) -> ValueChange:
     """One known change with its effect: replacement (force-new), the table's, or none known."""
     if forcing:
-        effect = change_effects.replacement(replacements.RULES[after.type].source)
+        effect = change_effects.replacement(replacements.RULES[after.type].source, after.type, prop, after.inputs)
     elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
         effect = _parameters_effect(after, a, b)
     else:
@@ -377,7 +379,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: 
         # The subprocess starts in the export, which `python -m` puts first on sys.path: every
         # import of `components` is the ref's. (Started in this checkout, the ref's __main__.py ran
         # this checkout's components: a change there never showed in the diff.) Today's harness
-        # (preview/, plan/) replaces the ref's, so the two plans differ only by the program.
+        # (preview/, plan/, the pack's facts) replaces the ref's, so the two plans differ only by the program.
         for package in _HARNESS:
             shutil.rmtree(Path(tmp) / package, ignore_errors=True)
             shutil.copytree(_HARNESS_ROOT / package, Path(tmp) / package,

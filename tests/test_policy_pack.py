@@ -560,12 +560,23 @@ def test_the_program_refuses_every_user_name_the_pack_refuses():
     ("aws:rds/cluster:Cluster", "2029-03-01", 180, "16.4", None,
      "standard support of aurora-postgresql 16 ended on 2029-02-28: RDS bills Extended Support for it"),
     ("aws:rds/instance:Instance", "2026-12-05", 180, "99", "open-source-rds-extended-support-disabled", None),
+    # MariaDB 10.6: standard support ends on 2026-12-31, and RDS for MariaDB has no Extended Support.
+    ("mariadb", "2026-12-07", 180, "10.6", None,
+     "standard support of mariadb 10.6 ends on 2026-12-31, within the 180-day warning: after that mariadb 10.6 has "
+     "no RDS Extended Support"),
+    ("mariadb", "2026-12-07", 180, "11.4", None, None),
 ])
 def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_, today, warning_days, version,
                                                                       lifecycle_value, expected):
     pack.configure({"rds-standard-support-ending": {"today": today, "warningDays": warning_days},
-                    "rds-extended-support-disabled": "disabled"})
+                    "rds-extended-support-disabled": "disabled",
+                    "rds-engine-version-past-standard-support": "disabled"})
     change = {"engineVersion": version, "engineLifecycleSupport": lifecycle_value}
+    if type_ == "mariadb":  # an RDS for MariaDB instance takes no engineLifecycleSupport
+        type_, change = "aws:rds/instance:Instance", {"engine": "mariadb", "engineVersion": version,
+                                                      "engineLifecycleSupport": None,
+                                                      "enabledCloudwatchLogsExports": ["audit", "error", "general",
+                                                                                       "slowquery"]}
     messages = [v.message for v in pack.analyze(_resource(type_, change))]
     if expected is None:
         assert messages == []

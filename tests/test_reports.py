@@ -122,7 +122,7 @@ def prod_baseline():
     ({"name": "orders"}, None),                        # every URN changes: deletes and creates
     ({"dbName": "orders"}, ["dbName"]),
     # prod's parameters are PostgreSQL's: a MySQL stack must drop them (settings refuse them).
-    ({"engine": "mysql", "engineVersion": "8.0", "parameters": {}}, ["engine"]),
+    ({"engine": "mysql", "engineVersion": "8.4", "parameters": {}}, ["engine"]),
     ({"masterUsername": "orders_admin"}, ["username"]),
 ])
 def test_changes_that_replace_the_database_are_flagged(prod_baseline, overrides, replaced):

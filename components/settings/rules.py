@@ -110,12 +110,14 @@ def proxy_problems(s: Settings) -> list[str]:
     if s.proxy and s.port and s.port != s.engine_spec.default_port:
         # RDS User Guide, "Quotas and limitations for RDS Proxy": MySQL/MariaDB "all proxies listen
         # on port 3306", PostgreSQL "all proxies listen on port 5432"; "The proxies still connect to
-        # your database using the port that you specified in the database settings."
+        # your database using the port that you specified in the database settings." AWS does not
+        # refuse a non-default port beside a proxy: refusing it is this project's choice.
         problems.append(
             f"{key('port')} = {s.port} with {key('proxy')}: RDS Proxy listens on the engine's port "
-            f"({s.engine_spec.default_port}), not the database's, and clients are allowed on one port here; "
-            "leave port unset or remove proxy (see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, "
-            "Quotas and limitations)")
+            f"({s.engine_spec.default_port}), not the database's, and clients are allowed on one port here, so "
+            "this program refuses the pair (its own choice: AWS accepts it, the proxy connects on the database's "
+            "port, but clients would then need two ports); leave port unset or remove proxy (see "
+            "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, Quotas and limitations)")
     if s.proxy and s.engine_spec.proxy_engine_family == "MYSQL" and s.parameters.get("read_only") in ("1", "ON", "on"):
         # Same section: "You can't use RDS Proxy with an RDS for MySQL DB instance that has the
         # read_only parameter in its DB parameter group set to 1."
