@@ -7,7 +7,7 @@ the Automation entry and `operations audit` all read):
     "rds-multi-az": {"exceptions": [{"id": "dev-reporting-single-az",
                                      "resources": ["reporting-*"], "stacks": ["dev"],
                                      "reason": "...", "owner": "data-platform@example.com",
-                                     "expires": "2027-03-31", "ticket": "OPS-1234"}]}
+                                     "expires": "2027-04-30", "ticket": "OPS-1234"}]}
 
 Each policy's config schema declares `exceptions` (SCHEMA_PROPERTIES), so the CLI checks the
 shape; what a schema cannot say (a real date, the horizon, a pattern that compiles, ids unique
