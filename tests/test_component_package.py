@@ -75,6 +75,13 @@ def test_committed_schema_is_the_live_schema():
         "provider/schema.json is stale: run tools/gen_component_args.py"
 
 
+def test_the_check_mode_says_the_files_are_up_to_date(capsys):
+    # A check that prints nothing on success reads, to a newcomer, as a check that did not run.
+    assert _generator().main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert "components/platform_args.py and provider/schema.json are up to date" in out
+
+
 def test_every_setting_is_an_input_with_its_type():
     inputs = SCHEMA["resources"][COMPONENT]["inputProperties"]
     keys = [f.alias or re.sub(r"_([a-z])", lambda m: m.group(1).upper(), n) for n, f in Settings.model_fields.items()

@@ -201,6 +201,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         stale = [p for p, new in ((TARGET, text), (SCHEMA, live_schema())) if (p.read_text() if p.exists() else "") != new]
         for path in stale:
             print(f"{path.relative_to(ROOT)} is stale: run tools/gen_component_args.py", file=sys.stderr)
+        if not stale:
+            print(f"{TARGET.relative_to(ROOT)} and {SCHEMA.relative_to(ROOT)} are up to date")
         return 1 if stale else 0
     TARGET.write_text(text)
     schema = live_schema()
