@@ -3,6 +3,7 @@
 #   make test                 the whole test suite
 #   make bench                the benchmark figures (builds .venv-bench with Checkov first)
 #   make ops-demo             the day-2 runbooks (operations/) against a local moto server
+#   make new-stack NAME=staging FROM=dev   a stack file and policy config on a free network range
 #   make contracts            regenerate contracts/contract.json from the code (CHANGELOG.md says when)
 # make exits 2 whenever a command fails; ./run TARGET ... (same arguments) exits with the command's
 # own code instead (the gate's 1, 2, 3 or 4; pytest's), for a CI job that tells them apart.
@@ -51,7 +52,7 @@ endif
 PREVIEW_COMMAND = $(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 TEST_COMMAND    = $(PY) -m pytest -q -n auto $(ARGS)
 
-.PHONY: setup preview test bench ops-demo contracts clean
+.PHONY: setup preview test bench ops-demo contracts clean new-stack
 
 $(UV): requirements-setup.txt
 	@echo "first run: installing uv, the installer (requirements-setup.txt), into .uv"
@@ -102,6 +103,11 @@ bench: $(VENV)/.installed $(BENCH)/.installed
 # The day-2 runbooks against a local moto server with a seeded estate, as a user sees them.
 ops-demo: $(VENV)/.installed
 	$(PY) -m operations.demo
+
+# A new environment (docs/environments.md): Pulumi.$(NAME).yaml and policies/config/$(NAME).json.
+FROM ?= dev
+new-stack: $(VENV)/.preview-installed
+	$(PY) tools/new_stack.py --name '$(NAME)' --from '$(FROM)'
 
 contracts: $(VENV)/.installed
 	$(PY) tools/contracts.py
