@@ -37,11 +37,14 @@ UV     := .uv/bin/uv
 PREVIEW_REQS := requirements-preview.txt requirements.txt policies/requirements.txt
 DEV_REQS     := requirements-dev.txt operations/requirements.txt
 
+# Both compile the installed modules' bytecode at install (pip does by default): where
+# PYTHONDONTWRITEBYTECODE is set (Docker images, CI runners) Python never caches it, and every
+# run would compile the provider SDK's modules from source again.
 ifeq ($(INSTALLER),uv)
   # Never a Python of uv's own: the venv is made from $(PYTHON), as with pip.
   export UV_PYTHON_DOWNLOADS := never
   MAKE_VENV := $(UV) venv --quiet --seed --python $(PYTHON) $(VENV)
-  INSTALL   := $(UV) pip install --quiet --python $(PY)
+  INSTALL   := $(UV) pip install --quiet --compile-bytecode --python $(PY)
   SETUP_DEP := $(UV)
 else
   MAKE_VENV := $(PYTHON) -m venv $(VENV)
