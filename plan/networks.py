@@ -19,7 +19,7 @@ from plan.stack_config import PROJECT_DIR, StackConfigError, project_name, stack
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 # Where new ranges come from: the private 10/8 block, a /16 each (a VPC's largest size).
-POOL = ipaddress.ip_network("10.0.0.0/8")
+POOL = ipaddress.IPv4Network("10.0.0.0/8")
 NEW_PREFIX = 16
 
 
