@@ -1,6 +1,7 @@
 # The README's two commands. Both set up .venv from the pinned requirements on first use.
 #   make preview STACK=prod   offline plan and policy check of a stack (STACK=all for every stack)
-#   make test                 the whole test suite
+#   make test                 the whole test suite (what .ci/run runs)
+#   make check                the quick tier: in-process tests of settings, plans, the pack, lint
 #   make bench                the benchmark figures (builds .venv-bench with Checkov first)
 #   make ops-demo             the day-2 runbooks (operations/) against a local moto server
 #   make new-stack NAME=staging FROM=dev   a stack file and policy config on a free network range
@@ -56,8 +57,16 @@ endif
 
 PREVIEW_COMMAND = $(PY) -m preview $(if $(filter all,$(STACK)),--all,--stack $(STACK)) $(ARGS)
 TEST_COMMAND    = $(PY) -m pytest -q -n auto $(ARGS)
+# The quick tier (`make check`, under a minute warm on 2 cores): modules whose tests run in
+# process (no subprocess, moto server, git copy, mypy, mkdocs or npm tool). `make test` runs
+# them too, with everything else; README.md says what each tier covers.
+QUICK_TESTS := $(addprefix tests/test_,$(addsuffix .py,settings settings_reading settings_package bad_config \
+  clusters naming final_snapshots components observability backend_stack stacks plan_model replacements \
+  change_effects extended_support policy_pack evaluate report_escaping operations_safety \
+  operations_aws_answers automation contracts versions architecture lint benchmark_targets))
+CHECK_COMMAND   = $(PY) -m pytest -q -n auto $(QUICK_TESTS) $(ARGS)
 
-.PHONY: setup preview test bench ops-demo contracts clean new-stack
+.PHONY: setup preview test check bench ops-demo contracts clean new-stack
 
 $(UV): requirements-setup.txt
 	@echo "first run: installing uv, the installer (requirements-setup.txt), into .uv"
@@ -97,6 +106,9 @@ preview: $(VENV)/.preview-installed
 
 test: $(VENV)/.installed $(LINTER) $(TSCHECK)
 	$(call keep_code,$(TEST_COMMAND))
+
+check: $(VENV)/.installed
+	$(call keep_code,$(CHECK_COMMAND))
 
 # Checkov (the benchmark's yardstick) in a venv of its own: its pins never meet the program's.
 $(BENCH)/.installed: benchmarks/requirements.txt

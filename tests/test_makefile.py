@@ -1,5 +1,6 @@
 """The Makefile as a first-time user meets it."""
 
+import re
 import shutil
 import subprocess
 
@@ -55,3 +56,17 @@ def test_run_exits_with_the_commands_own_code_where_make_exits_2(target, variabl
     if code == 1:
         make = subprocess.run(["make", "-s", "-C", str(PROJECT_DIR), *arguments], capture_output=True, text=True)
         assert make.returncode == 2, "make reports every failed command as 2: what ./run is for"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_the_quick_tier_runs_existing_modules_and_leaves_the_slow_ones_to_make_test():
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "-C", str(PROJECT_DIR), "check"],
+                         capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    modules = sorted(set(re.findall(r"tests/test_\w+\.py", dry.stdout)))
+    assert len(modules) >= 20
+    assert [m for m in modules if not (PROJECT_DIR / m).is_file()] == []
+    # mypy, mkdocs, the wheel, moto servers, git copies: the full suite's.
+    slow = {"tests/test_types.py", "tests/test_docs.py", "tests/test_packaging.py", "tests/test_operations.py",
+            "tests/test_reports.py", "tests/test_preview_cli.py"}
+    assert slow.isdisjoint(modules)
