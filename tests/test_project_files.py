@@ -53,3 +53,9 @@ def test_the_tests_that_scan_the_tree_pass_with_the_documented_leftovers(committ
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", test_id],
                          cwd=committed_copy, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_the_committed_copy_holds_exactly_the_tracked_files(committed_copy):
+    copied = sorted(p.relative_to(committed_copy).as_posix() for p in committed_copy.rglob("*")
+                    if ".git" not in p.relative_to(committed_copy).parts and (p.is_file() or p.is_symlink()))
+    assert copied == tracked_files()
