@@ -34,10 +34,16 @@ BENCH  := .venv-bench
 INSTALLER ?= uv
 UV     := .uv/bin/uv
 # Where PYTHONDONTWRITEBYTECODE is set (Docker images, CI runners) Python never caches bytecode,
-# and every check would compile the provider SDK's modules from source again (~1 s). Installing
-# ends with one check with the cache on: it compiles exactly the modules the check imports
-# (~2 s), where compiling all of site-packages (uv --compile-bytecode) took the fresh first
-# verdict from ~10 s to ~28 s.
+# and every check would compile the provider SDK's modules from source again (~1 s). There,
+# installing ends with one check with the cache on: it compiles exactly the modules the check
+# imports (~2 s), where compiling all of site-packages (uv --compile-bytecode) took the fresh
+# first verdict from ~10 s to ~28 s.
+ifneq ($(PYTHONDONTWRITEBYTECODE),)
+  WARM_BYTECODE = @echo "compiling the bytecode of what the offline check imports (PYTHONDONTWRITEBYTECODE is set)"; \
+    env -u PYTHONDONTWRITEBYTECODE $(PREVIEW_COMMAND) --quiet >/dev/null 2>&1 || true
+else
+  WARM_BYTECODE = @true # the first check writes its own bytecode
+endif
 # The preview needs only the program, the pack and the gate; the test tools (moto and its server extras,
 # pytest, ...) are installed on top when `make test` or `make setup` first asks for them.
 PREVIEW_REQS := requirements-preview.txt requirements.txt policies/requirements.txt
@@ -78,8 +84,7 @@ $(VENV)/.preview-installed: $(PREVIEW_REQS) | $(SETUP_DEP)
 	@echo "installing the program, the policy pack and the offline gate into $(VENV) (requirements-preview.txt)"
 	test -x $(PY) || $(MAKE_VENV)
 	$(INSTALL) -r requirements-preview.txt
-	@echo "compiling the bytecode of what the offline check imports (a first check of $(STACK), cache on)"
-	env -u PYTHONDONTWRITEBYTECODE $(PREVIEW_COMMAND) --quiet >/dev/null 2>&1 || true
+	$(WARM_BYTECODE)
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.preview-installed $(DEV_REQS)
