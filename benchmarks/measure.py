@@ -20,14 +20,38 @@ class Run:
     code: int
 
 
-def _environment() -> dict[str, str]:
+# Each target, as the sections meet it: (figure, met, measured against target). `make bench`
+# ends with this list (the regression check) and exits 1 when one is not met.
+TARGETS: list[tuple[str, bool, str]] = []
+
+
+def target(figure: str, value: float, limit: float, at_most: bool = True, unit: str = "x") -> str:
+    """Record a target and say whether `value` meets it."""
+    met = value <= limit if at_most else value >= limit
+    TARGETS.append((figure, met, f"{value:.2f}{unit} ({'<=' if at_most else '>='} {limit}{unit})"))
+    return "met" if met else "NOT MET"
+
+
+def regression_check() -> tuple[list[str], int]:
+    lines = ["| figure | measured (target) | |", "|---|---|---|"]
+    lines += [f"| {figure} | {measured} | {'met' if met else 'NOT MET'} |" for figure, met, measured in TARGETS]
+    failed = [figure for figure, met, _ in TARGETS if not met]
+    lines.append(f"\n{len(TARGETS) - len(failed)} of {len(TARGETS)} targets met"
+                 + (f"; NOT MET: {', '.join(failed)}." if failed else "."))
+    return lines, 1 if failed else 0
+
+
+def _environment(dont_write_bytecode: bool = False) -> dict[str, str]:
     """This environment with Python's bytecode cache on, as on a developer's machine or a CI
     runner. Where PYTHONDONTWRITEBYTECODE is set (this project's build machine sets it), the
     project's own modules would be compiled from source on every run while an installed tool's
     come compiled by pip; the cache goes to a directory of its own, not into the checkout."""
     env = dict(os.environ)
-    if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+    if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None or dont_write_bytecode:
         env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "rdsplatform-bench-pycache"))
+    if dont_write_bytecode:
+        # Python reads the bytecode already there (what `make`'s install step compiled) and writes none.
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -35,11 +59,11 @@ BYTECODE_NOTE = ("Both commands run with Python's bytecode cache on (PYTHONDONTW
                  "cache in the temp dir), as on a developer's machine or a CI runner.")
 
 
-def child_run(args: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Run:
+def child_run(args: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1), dont_write_bytecode: bool = False) -> Run:
     """Run a command to its end, its output thrown away; exit codes outside `ok` stop the benchmark."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=_environment())
+                               env=_environment(dont_write_bytecode))
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -61,10 +85,13 @@ class Pair:
         return statistics.median(getattr(a, figure) / getattr(b, figure) for a, b in zip(self.a, self.b))
 
 
-def alternate(a: list[str], b: list[str], cwd: Path, runs: int, ok_b: tuple[int, ...] = (0, 1)) -> Pair:
-    """One warm-up of each, then `runs` counted runs of each, in turn."""
+def alternate(a: list[str], b: list[str], cwd: Path, runs: int, ok_b: tuple[int, ...] = (0, 1),
+              a_dont_write_bytecode: bool = False) -> Pair:
+    """One warm-up of each (bytecode cache on: it compiles what A imports, as installing does),
+    then `runs` counted runs of each, in turn."""
     child_run(a, cwd), child_run(b, cwd, ok_b)
-    pairs = [(child_run(a, cwd), child_run(b, cwd, ok_b)) for _ in range(runs)]
+    pairs = [(child_run(a, cwd, dont_write_bytecode=a_dont_write_bytecode), child_run(b, cwd, ok_b))
+             for _ in range(runs)]
     return Pair([p[0] for p in pairs], [p[1] for p in pairs])
 
 

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.measure import TABLE_HEAD, alternate, figures
+from benchmarks.measure import TABLE_HEAD, alternate, figures, target
 from plan.stack_config import PROJECT_DIR
 
 
@@ -37,4 +37,5 @@ def all_stacks(count: int, runs: int) -> list[str]:
             figures(f"`python -m preview --all` ({count} stacks)", pair.a),
             figures("`python -m preview --stack <one of them>`", pair.b),
             f"\n{count} stacks take {share:.2f}x the wall time of {count} x one stack "
-            f"({os.cpu_count()} cores; CPU {pair.median('a', 'cpu') / (count * pair.median('b', 'cpu')):.2f}x)."]
+            f"({os.cpu_count()} cores; CPU {pair.median('a', 'cpu') / (count * pair.median('b', 'cpu')):.2f}x; "
+            f"target <= 0.6x: {target(f'--all / {count} x one stack', share, 0.6)})."]

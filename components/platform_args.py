@@ -358,17 +358,22 @@ class DatabasePlatformArgs(TypedDict):
     """Secret. https webhook URLs subscribed to the alarm topics (they usually carry a token)."""
 
     replicas: NotRequired[list[ReplicaArgs]]
-    """Production pieces: replicas, the DR region, the proxy, alarms; restore on creation."""
+    """A list; each item: one read replica. Unset fields follow the primary."""
 
     disaster_recovery: NotRequired[DisasterRecoveryArgs]
+    """The second region: its own key and network, cross-region replicas, replicated backups."""
 
     proxy: NotRequired[ProxyArgs]
+    """RDS Proxy in front of the primary: connection pooling and faster failover."""
 
     alarms: NotRequired[AlarmArgs]
+    """CloudWatch alarms, the SNS topic they notify, RDS event subscription and dashboard."""
 
     restore: NotRequired[RestoreArgs]
+    """Create the primary from a snapshot or a point in time of another instance (creation only)."""
 
     cluster: NotRequired[ClusterArgs]
+    """Cluster options: Aurora readers, Serverless v2, backtrack; ignored for instances."""
 
     import_ids: NotRequired[ImportIdArgs]
-    """Resources that exist already: the first `up` imports them (components/settings/adoption.py)."""
+    """The IDs of resources that exist already; each is imported by the first `up`."""

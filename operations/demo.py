@@ -30,6 +30,18 @@ FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "te
 PROD_TAGS = {"Environment": "prod", "Owner": "platform-team", "Project": "rdsplatform", "ManagedBy": "pulumi"}
 
 
+def runbook_command(arguments: str) -> str:
+    """The runbook command line as a user pastes it into a new shell: the interpreter that runs
+    this demo (relative to the working directory when under it, e.g. `.venv/bin/python`), never
+    a bare `python`, which a fresh shell resolves to one without the runbooks' dependencies."""
+    python = os.path.relpath(sys.executable)
+    if python.startswith(".."):
+        python = sys.executable
+    elif os.sep not in python:
+        python = os.path.join(".", python)
+    return f"{shlex.quote(python)} -m {__package__} {arguments}"
+
+
 def free_port() -> int:
     """A free TCP port on the loopback address."""
     with socket.socket() as s:
@@ -253,7 +265,7 @@ def _run_all(endpoint: str, keys: dict[str, Any]) -> None:
         region = [] if "--region" in command else ["--region", REGION]
         argv = [sys.executable, "-m", __package__, *shlex.split(command), *region, "--endpoint-url", endpoint]
         # Bold only on a terminal: a log file or a pipe gets no escape codes.
-        heading = f"$ python -m operations {command}"
+        heading = f"$ {runbook_command(command)}"
         print(f"\033[1m{heading}\033[0m" if sys.stdout.isatty() else heading, flush=True)
         code = subprocess.run(argv, env=env).returncode
         print(f"(exit {code})\n", flush=True)
@@ -289,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "serve":
             print(f"moto server with the demo estate on {endpoint}; Ctrl-C stops it. In another shell:\n"
                   f"  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPS_POLL_SECONDS=0.2\n"
-                  f"  python -m operations audit --region {REGION} --endpoint-url {endpoint}", flush=True)
+                  f"  {runbook_command(f'audit --region {REGION} --endpoint-url {endpoint}')}", flush=True)
             try:
                 threading.Event().wait()
             except KeyboardInterrupt:

@@ -28,6 +28,7 @@ from typing import Optional, TextIO
 import grpc
 import yaml
 
+from plan.networks import overlap_warnings
 from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
@@ -296,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         _print(result, args.quiet or args.json == "-", args.project_dir,
                sys.stderr if args.json == "-" else sys.stdout)
+    for warning in overlap_warnings(stacks, args.project_dir):
+        print(f"warning: {warning}", file=sys.stderr)
     codes = [exit_code(r, args.allow_replacement) for r in results]
     problems = []
     if args.json:

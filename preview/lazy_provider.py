@@ -12,12 +12,17 @@ full. The classes are the SDK's own; only when their modules are imported change
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import importlib
 import importlib.machinery
 import re
 import sys
+import threading
 import types
+import typing
 from pathlib import Path
+from typing import Iterator
 
 # A generated subpackage's __init__ lists its modules as `from .name import *` lines.
 _STAR_IMPORT = re.compile(r"^from \.(\w+) import \*$", re.M)
@@ -35,6 +40,45 @@ def module_for(name: str) -> str:
             name = name[: -len(suffix)]
             break
     return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+# `class XArgsDict(TypedDict)`: the generator writes one per input type (353 in ec2/_inputs.py
+# alone) for type checkers; the SDK never reads them at run time, and building one evaluates
+# every annotation (`pulumi.Input[Optional[...]]`): about a tenth of the offline check. While
+# a provider module loads here, such a class is a plain dict subclass whose body never runs.
+_BUILD_CLASS = builtins.__build_class__
+
+
+class UncheckedArgsDict(dict):  # type: ignore[type-arg]
+    """Stands in for each generated `...ArgsDict` TypedDict under the offline harness."""
+
+
+def _build_class(func, name, *bases, **kwargs):  # type: ignore[no-untyped-def]
+    if (name.endswith("ArgsDict") and bases and all(b is typing.TypedDict or b is UncheckedArgsDict for b in bases)
+            and str(func.__globals__.get("__name__", "")).startswith(_PROVIDERS)):
+        return UncheckedArgsDict
+    return _BUILD_CLASS(func, name, *bases, **kwargs)
+
+
+_PROVIDERS = ("pulumi_aws.",)
+_loading = {"depth": 0}
+_loading_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _provider_classes() -> Iterator[None]:
+    """While a provider module loads: its ArgsDict TypedDicts as UncheckedArgsDict (any other
+    class, of any module or thread, is built as always)."""
+    with _loading_lock:
+        _loading["depth"] += 1
+        builtins.__build_class__ = _build_class
+    try:
+        yield
+    finally:
+        with _loading_lock:
+            _loading["depth"] -= 1
+            if _loading["depth"] == 0:
+                builtins.__build_class__ = _BUILD_CLASS
 
 
 class LazyPackage(types.ModuleType):
@@ -55,14 +99,16 @@ class LazyPackage(types.ModuleType):
         if name.startswith("__") or name.startswith("_lazy_"):
             raise AttributeError(name)
         if self._is_submodule(name):  # `from . import outputs` in the modules themselves
-            return importlib.import_module(f"{self.__name__}.{name}")
+            with _provider_classes():
+                return importlib.import_module(f"{self.__name__}.{name}")
         # The resource's own module, then the package's nested input types (`XArgs` of a
         # property), as the generator lays them out; anything else: the whole package.
         candidates = [module_for(name)] + (["_inputs"] if name.endswith(("Args", "ArgsDict")) else [])
         for candidate in candidates:
             if self._lazy_complete or not self._is_submodule(candidate):
                 continue
-            module = importlib.import_module(f"{self.__name__}.{candidate}")
+            with _provider_classes():
+                module = importlib.import_module(f"{self.__name__}.{candidate}")
             if name in getattr(module, "__all__", ()):
                 value = getattr(module, name)
                 setattr(self, name, value)
@@ -85,7 +131,8 @@ class LazyPackage(types.ModuleType):
         """Run the package's real __init__.py here: every module, as a plain import would."""
         if not self._lazy_complete:
             self._lazy_complete = True
-            exec(compile(self._lazy_source, self.__file__, "exec"), self.__dict__)
+            with _provider_classes():
+                exec(compile(self._lazy_source, self.__file__, "exec"), self.__dict__)
 
 
 def _is_deferred(module: object) -> bool:

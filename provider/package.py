@@ -9,6 +9,7 @@ one property error each), not as an exception with a traceback (gRPC UNKNOWN).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -69,17 +70,60 @@ def resolve(value: Any, path: str, found: dict[str, set[Any]]) -> Any:
     return value
 
 
+_KEY = re.compile(rf"{PROJECT}:([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
+
+
+# Advice worded for a stack file, as a package consumer reads it.
+_CONSUMER_WORDS = (("Set it in plaintext (pulumi config set --plaintext)", "Pass it as a plain value, not a secret"),)
+
+
+def _input_path(key_path: str) -> str:
+    """A stack file key's path as the schema's input path: replicas.0.name -> replicas[0].name."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", key_path)
+
+
 def input_errors(problems: list[str]) -> list[InputPropertyErrorDetails]:
-    """One property error per settings problem: its input's schema path and the problem."""
+    """One property error per settings problem: its input's schema path and the problem, which
+    names inputs as the schema does (`backupRetentionDays`, `replicas[0].name`, `region`), never
+    as a stack file's keys (`rdsplatform:backupRetentionDays`, `aws:region`)."""
     errors: list[InputPropertyErrorDetails] = []
     for problem in problems:
-        match = re.match(rf"{PROJECT}:([A-Za-z0-9_.]+)", problem)
+        match = _KEY.match(problem)
         if match:
-            path = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", match.group(1))
+            path = _input_path(match.group(1))
         else:
             path = "region" if problem.startswith("aws:region") else ""
-        reason = problem.replace(config_key(""), "")
+        reason = _KEY.sub(lambda m: _input_path(m.group(1)), problem).replace("aws:region", "region")
+        for stack_file_words, package_words in _CONSUMER_WORDS:
+            reason = reason.replace(stack_file_words, package_words)
         errors.append({"property_path": path, "reason": reason})
+    return errors
+
+
+def undeclared_inputs(value: Any, spec: dict[str, Any], types: dict[str, Any], path: str = "") -> list[InputPropertyErrorDetails]:
+    """An input error for each key of `value` (at `path`) that the schema `spec` does not declare,
+    with the declared name it is closest to; values not known yet are not looked into."""
+    try:
+        value = resolve(value, path, {"secret": set(), "resources": set()})
+    except UnresolvedInput:
+        return []
+    if "$ref" in spec:
+        spec = types.get(spec["$ref"].removeprefix("#/types/"), {})
+    if spec.get("type") == "array" and isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in undeclared_inputs(item, spec.get("items", {}), types, f"{path}[{i}]")]
+    properties = spec.get("properties")
+    if properties is None or not isinstance(value, dict):
+        return []  # a scalar, or a map of the consumer's own keys (tags, parameters)
+    errors: list[InputPropertyErrorDetails] = []
+    for key in sorted(value):
+        where = f"{path}.{key}" if path else key
+        if key in properties:
+            errors += undeclared_inputs(value[key], properties[key], types, where)
+            continue
+        same_case = [p for p in properties if p.lower() == key.lower()]
+        close = same_case or difflib.get_close_matches(key, list(properties), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else f"its inputs here: {', '.join(sorted(properties))}"
+        errors.append({"property_path": where, "reason": f"{where} is not an input of DatabasePlatform; {hint}"})
     return errors
 
 
@@ -91,12 +135,20 @@ class PlatformProvider(ComponentProvider):
         # The SDK writes `"description": null` for enum values without a docstring, which
         # Pulumi's metaschema refuses (a description is a string); leave them out instead.
         self.schema = json.dumps(_without_nulls(json.loads(self.schema or "{}")))
+        self._schema_json = json.loads(self.schema)
 
     def construct(self, name: str, resource_type: str, inputs: Any,
                   options: Optional[pulumi.ResourceOptions] = None) -> ConstructResult:
         self.validate_resource_type(self._name, resource_type)
         component = resource_type.rsplit(":", maxsplit=1)[-1]
         definition = self._component_defs[component]
+        # The SDK's mapping drops what the schema does not declare: a misspelt input would be
+        # ignored and the platform registered without it. Refuse it, registering nothing.
+        declared = {"properties": self._schema_json["resources"][resource_type]["inputProperties"]}
+        undeclared = undeclared_inputs(dict(inputs), declared, self._schema_json.get("types", {}))
+        if undeclared:
+            raise InputPropertiesError(f"{name}: {len(undeclared)} input(s) DatabasePlatform does not declare",
+                                       undeclared)
         mapped = self.map_inputs(inputs, definition)
         found: dict[str, set[Any]] = {"secret": set(), "resources": set()}
         try:

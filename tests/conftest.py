@@ -80,13 +80,18 @@ def _commit_git(repo, *args):
 
 @pytest.fixture
 def committed_copy(tmp_path):
-    """A copy of the project in a repository of its own with one commit, so HEAD and the
-    working tree are known exactly (git: baselines)."""
+    """A copy of the project's tracked files in a repository of its own with one commit, so HEAD
+    and the working tree are known exactly (git: baselines)."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed: no ref to build a baseline from")
+    # The tracked files only, as in the working tree: never a venv, .venv-bench, node_modules or
+    # a scratch file a user's steps left in the checkout (tests/project_files.py).
+    from tests.project_files import tracked_files
+
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache"))
+    for name in tracked_files(ROOT):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name, follow_symlinks=False)
     _commit_git(repo, "init", "-q")
     _commit_git(repo, "add", "-A")
     _commit_git(repo, "commit", "-q", "-m", "baseline")

@@ -58,10 +58,11 @@ def imports_of(path: Path) -> set[str]:
 
 
 def first_party_files() -> list[Path]:
-    files = [ROOT / "__main__.py"]
-    for room in ROOMS:
-        files += sorted(p for p in (ROOT / room).rglob("*.py") if "node_modules" not in p.parts)
-    return files
+    """The program and every module of a room (not a venv or node_modules left in one: see
+    tests/project_files.py)."""
+    from tests.project_files import project_files
+
+    return [ROOT / "__main__.py"] + [p for p in project_files(ROOT, ".py") if p.relative_to(ROOT).parts[0] in ROOMS]
 
 
 def graph() -> dict[str, set[str]]:

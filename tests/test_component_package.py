@@ -8,6 +8,7 @@ import json
 import re
 import tomllib
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,13 @@ def test_committed_args_are_what_the_generator_writes():
 def test_committed_schema_is_the_live_schema():
     assert (ROOT / "provider" / "schema.json").read_text() == package.schema_text(), \
         "provider/schema.json is stale: run tools/gen_component_args.py"
+
+
+def test_the_check_mode_says_the_files_are_up_to_date(capsys):
+    # A check that prints nothing on success reads, to a newcomer, as a check that did not run.
+    assert _generator().main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert "components/platform_args.py and provider/schema.json are up to date" in out
 
 
 def test_every_setting_is_an_input_with_its_type():
@@ -264,6 +272,64 @@ def test_an_unknown_input_is_refused_naming_it(engine, change, path):
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "not known during this preview" in input_errors(caught.value)[path]
     assert len(engine.registrations) == before
+
+
+@pytest.mark.parametrize("change, path, reason", [
+    ({"deletionProtecton": True}, "deletionProtecton", "did you mean deletionProtection?"),
+    ({"DeletionProtection": True}, "DeletionProtection", "did you mean deletionProtection?"),
+    ({"alarms": {"enabled": True, "enabeld": True}}, "alarms.enabeld", "did you mean enabled?"),
+    ({"replicas": [{"name": "reporting"}, {"nmae": "second"}]}, "replicas[1].nmae", "did you mean name?"),
+    ({"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "zone": "a"}},
+     "disasterRecovery.zone", "its inputs here: allowedCidrs, azCount, backupRetentionDays, region, "),
+])
+def test_an_undeclared_input_is_refused_with_the_closest_name_and_nothing_registered(engine, change, path, reason):
+    # The SDK's input mapping drops an undeclared input: a misspelt deletionProtection was ignored
+    # and the platform registered without protection.
+    before = len(engine.registrations)
+    with pytest.raises(grpc.RpcError) as caught:
+        engine.construct("dev", "typo", {**stack_inputs("dev"), "name": "typo", **change})
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    errors = input_errors(caught.value)
+    assert list(errors) == [path]
+    assert errors[path].startswith(f"{path} is not an input of DatabasePlatform; ") and reason in errors[path]
+    assert len(engine.registrations) == before
+
+
+def test_free_form_maps_take_any_key(engine):
+    _, registered = engine.construct("dev", "freeform", {**stack_inputs("dev"), "name": "freeform",
+                                                          "tags": {"Owner": "x", "AnyKeyAtAll": "y"}})
+    assert registered
+
+
+@pytest.mark.parametrize("change, path, starts, names", [
+    ({"backupRetentionDays": 0}, "backupRetentionDays", "backupRetentionDays = 0", []),
+    ({"replicas": [{"name": "Bad"}]}, "replicas[0].name", 'replicas[0].name = "Bad": ', []),
+    ({"engine": "mysql", "engineVersion": "8.4", "performanceInsights": True}, "performanceInsights",
+     "performanceInsights = true with instanceClass = 'db.t4g.micro'", []),
+    ({"instanceClass": secret("db.t4g.small")}, "instanceClass", "instanceClass: is set as a secret",
+     ["Pass it as a plain value, not a secret"]),
+])
+def test_errors_name_the_schemas_inputs_not_the_stack_files_keys(engine, change, path, starts, names):
+    with pytest.raises(grpc.RpcError) as caught:
+        engine.construct("dev", "named", {**stack_inputs("dev"), "name": "named", **change})
+    reason = input_errors(caught.value)[path]
+    assert reason.startswith(starts), reason
+    assert all(n in reason for n in names), reason
+    for stack_file_words in ("rdsplatform:", "aws:region", "pulumi config", "Pulumi.", ".0."):
+        assert stack_file_words not in reason + caught.value.details()
+
+
+def test_every_object_input_is_described_by_its_model():
+    inputs = SCHEMA["resources"][COMPONENT]["inputProperties"]
+    objects = {k: v for k, v in inputs.items() if "$ref" in v and "/types/" in v["$ref"]
+               and "properties" in SCHEMA["types"][v["$ref"].removeprefix("#/types/")]}
+    assert set(objects) == {"disasterRecovery", "proxy", "alarms", "restore", "cluster"}
+    models = {f.alias or re.sub(r"_([a-z])", lambda m: m.group(1).upper(), n): f.annotation
+              for n, f in Settings.model_fields.items()}
+    for key, spec in objects.items():
+        model = next(a for a in (models[key], *typing.get_args(models[key])) if isinstance(a, type))
+        assert spec.get("description") == model.__doc__.strip().splitlines()[0], key
+    assert inputs["replicas"]["description"].startswith("A list; each item: one read replica.")
 
 
 def test_secret_inputs_stay_secret_and_only_where_allowed(engine):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from plan.stack_config import PROJECT_DIR
+from tests.project_files import project_files
 
 _spec = importlib.util.spec_from_file_location("wheel_layout", PROJECT_DIR / "tools" / "wheel_layout.py")
 wheel_layout = importlib.util.module_from_spec(_spec)
@@ -106,9 +107,11 @@ def _third_party_imports(path: Path) -> set[str]:
 
 
 def test_every_import_of_the_shipped_code_is_a_declared_dependency():
-    shipped = [PROJECT_DIR / "__main__.py", *(PROJECT_DIR / "policies").rglob("*.py")]
-    shipped += [p for name in wheel_layout.PACKAGES for p in (PROJECT_DIR / name).rglob("*.py")
-                if p.relative_to(PROJECT_DIR).as_posix() not in wheel_layout.LEFT_OUT]
+    # The project's files only: never the pack's venv that docs/deploy.md creates in policies/.
+    shipped = [p for p in project_files(PROJECT_DIR, ".py")
+               if p.relative_to(PROJECT_DIR).parts[0] in ("policies", *wheel_layout.PACKAGES)
+               and p.relative_to(PROJECT_DIR).as_posix() not in wheel_layout.LEFT_OUT]
+    shipped.append(PROJECT_DIR / "__main__.py")
     imports = set().union(*(_third_party_imports(p) for p in shipped))
     assert {"pulumi_aws", "jsonschema", "sarif_om", "rich", "filelock"} <= imports
     provided = importlib.metadata.packages_distributions()

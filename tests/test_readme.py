@@ -1,6 +1,8 @@
 """The README stays a landing page: short, its two commands, every link resolving, every docs page linked."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -96,3 +98,30 @@ def test_the_readme_links_every_docs_page():
 def test_the_link_check_sees_each_kind(link, broken):
     text = f"# Title\n\n## The heading\n\n{link}\n\n`[code](not-a-link.md)`\n"
     assert broken_links(text, PROJECT_DIR) == broken
+
+
+def _shell_lines(text: str) -> list[str]:
+    return [line for block in re.findall(r"```bash\n(.*?)```", text, flags=re.S) for line in block.splitlines()]
+
+
+def test_the_readme_levels_are_the_levels_the_gate_accepts():
+    from preview.analyzer import LEVELS
+    sentence = next(line for line in README.read_text().splitlines() if line.startswith("Levels are "))
+    assert set(re.findall(r"`(\w+)`", sentence)) >= set(LEVELS)
+
+
+def test_no_readme_command_writes_a_file_into_the_checkout():
+    # The tour runs from the root of a clone: a file it writes there is left behind, untracked.
+    lines = _shell_lines(README.read_text())
+    assert any("--policy-config" in line for line in lines)
+    redirected = [(line, target) for line in lines for target in re.findall(r">\s*(\S+)", line.split("#")[0])]
+    assert [(line, t) for line, t in redirected if not t.startswith(('"$', "$", "/", "&"))] == []
+
+
+def test_remediate_is_enforced_as_mandatory_as_the_readme_says(tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"all": "advisory", "rds-multi-az": "remediate"}')  # dev is single-AZ
+    run = subprocess.run([sys.executable, "-m", "preview", "--stack", "dev", "--policy-config", str(policy)],
+                         cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr[-500:]
+    assert "[mandatory] rds-multi-az:" in run.stdout

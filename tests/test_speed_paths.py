@@ -63,6 +63,23 @@ def test_the_harness_imports_only_the_provider_modules_used():
     assert out.split() == ["True", "False", "True", "True", "True", "True"]
 
 
+def test_the_providers_argsdicts_are_stand_ins_and_nothing_else_is():
+    out = _fresh_python(
+        "import builtins, typing\n"
+        "from preview import lazy_provider\n"
+        "lazy_provider.install()\n"
+        "import pulumi_aws as aws\n"
+        "ingress = aws.ec2.SecurityGroupIngressArgs\n"  # loads ec2/_inputs.py under the stand-in
+        "inputs = __import__('sys').modules['pulumi_aws.ec2._inputs']\n"
+        "print(inputs.SecurityGroupIngressArgsDict is lazy_provider.UncheckedArgsDict)\n"
+        "print(ingress.__name__, hasattr(ingress, '__init__') and ingress is not lazy_provider.UncheckedArgsDict)\n"
+        "print(builtins.__build_class__ is lazy_provider._BUILD_CLASS)\n"  # restored once loaded
+        "class MineArgsDict(typing.TypedDict):\n    x: int\n"  # our own: a real TypedDict
+        "print(MineArgsDict.__annotations__ == {'x': int})\n"
+    )
+    assert out.split() == ["True", "SecurityGroupIngressArgs", "True", "True", "True"]
+
+
 def test_module_names_follow_the_sdk_generator():
     assert module_for("SecurityGroupArgsDict") == "security_group"
     assert module_for("VpcIpv4CidrBlockAssociation") == "vpc_ipv4_cidr_block_association"

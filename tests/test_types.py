@@ -17,8 +17,15 @@ def _mypy(cwd: Path, cache: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def test_mypy_strict_finds_nothing(tmp_path):
-    run = _mypy(PROJECT_DIR, tmp_path / "cache")
+# The project's own cache (.mypy_cache, git-ignored), kept between runs: checking from nothing
+# parses the typed provider SDK, about 75 s and 2.4 GB of memory on 2 cores; from the cache, 2 s
+# and 120 MB. mypy checks each cached module's source hash, so a stale entry is never used, and it
+# writes each cache file atomically. Only this test uses it; the others keep a cache of their own.
+PROJECT_CACHE = PROJECT_DIR / ".mypy_cache"
+
+
+def test_mypy_strict_finds_nothing():
+    run = _mypy(PROJECT_DIR, PROJECT_CACHE)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Success: no issues found" in run.stdout, run.stdout
 

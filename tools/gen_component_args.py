@@ -83,6 +83,19 @@ def project_descriptions() -> dict[str, str]:
     return {k: v["description"] for k, v in config.items() if isinstance(v, dict) and "description" in v}
 
 
+def nested_description(annotation: Any) -> Optional[str]:
+    """An object input's description: its model's docstring (first line); for a list of objects,
+    the same for each item. Without it, SDKs show the input undocumented."""
+    inner = [a for a in (annotation, *typing.get_args(annotation)) if a is not type(None)]
+    for candidate in inner:
+        if isinstance(candidate, type) and issubclass(candidate, SettingsModel) and candidate.__doc__:
+            return candidate.__doc__.strip().splitlines()[0]
+        if typing.get_origin(candidate) is tuple:
+            item = nested_description(typing.get_args(candidate)[0])
+            return f"A list; each item: {item[0].lower()}{item[1:]}" if item else None
+    return None
+
+
 def default_text(info: Any) -> Optional[str]:
     """The model's default as a person writes it, or None when there is none worth stating."""
     default = info.default
@@ -145,7 +158,8 @@ class Generator:
             kind = self.annotation(model, field, info.annotation)
             key = info.alias or to_camel(field)
             description = (PACKAGE_DESCRIPTIONS.get(field) if model is Settings else None) or (
-                self.yaml_descriptions.get(key) if model is Settings else None) or info.description or comments.get(field)
+                self.yaml_descriptions.get(key) if model is Settings else None) or info.description or \
+                nested_description(info.annotation) or comments.get(field)
             default = default_text(info)
             if default is not None and "Default:" not in (description or ""):
                 description = f"{description.rstrip('.')}. Default: {default}." if description else f"Default: {default}."
@@ -201,6 +215,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         stale = [p for p, new in ((TARGET, text), (SCHEMA, live_schema())) if (p.read_text() if p.exists() else "") != new]
         for path in stale:
             print(f"{path.relative_to(ROOT)} is stale: run tools/gen_component_args.py", file=sys.stderr)
+        if not stale:
+            print(f"{TARGET.relative_to(ROOT)} and {SCHEMA.relative_to(ROOT)} are up to date")
         return 1 if stale else 0
     TARGET.write_text(text)
     schema = live_schema()
