@@ -13,8 +13,8 @@ POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
 if str(POLICY_DIR) not in sys.path:
     sys.path.insert(0, str(POLICY_DIR))
 
-from rds_guardrails import lifecycle  # noqa: E402  (support dates: the same table as the pack's)
+from rds_guardrails import compliance, lifecycle  # noqa: E402  (support dates: the same table as the pack's)
 from rds_guardrails.evaluate import Finding, Resource, evaluate, levels_from_config  # noqa: E402
 from rds_guardrails.values import UNKNOWN  # noqa: E402
 
-__all__ = ["Finding", "POLICY_DIR", "Resource", "UNKNOWN", "evaluate", "levels_from_config", "lifecycle"]
+__all__ = ["Finding", "POLICY_DIR", "Resource", "UNKNOWN", "compliance", "evaluate", "levels_from_config", "lifecycle"]

@@ -2,7 +2,7 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from rds_guardrails import sdk_speedup
+from rds_guardrails import metadata, sdk_speedup
 from rds_guardrails.controls import RESOURCE_RULES
 from rds_guardrails.pack import all_policies
 
@@ -16,4 +16,10 @@ PolicyPack(
     name="rds-guardrails",
     enforcement_level=EnforcementLevel.MANDATORY,
     policies=all_policies(),
+    display_name="RDS guard rails",
+    description=metadata.PACK_DESCRIPTION,
+    readme=metadata.pack_readme(),
+    provider="aws",
+    tags=list(metadata.TAGS),
+    repository=metadata.REPOSITORY,
 )

@@ -13,6 +13,39 @@ from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, 
 DEFAULT_DB_PORTS = [1433, 1521, 2484, 3306, 5432]
 _OPEN = {"0.0.0.0/0", "::/0"}
 
+# Each engine's default port (RDS API Reference, CreateDBInstance / CreateDBCluster, Port:
+# "Default: 3306" MySQL, MariaDB, Aurora MySQL; "5432" PostgreSQL, Aurora PostgreSQL; "1521"
+# Oracle; "1433" SQL Server; "50000" Db2), read 2026-12-07. Security Hub RDS.23 fails a database on it.
+ENGINE_DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306, "postgres": 5432,
+                        "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
+FSBP_SOURCE = "Security Hub User Guide, 'Security Hub CSPM controls for Amazon RDS', " \
+              "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
+
+
+def engine_default_port(engine: Any) -> Optional[int]:
+    """The engine's default port ("oracle-ee" -> 1521), None for an unknown engine."""
+    if not isinstance(engine, str):
+        return None
+    for prefix in sorted(ENGINE_DEFAULT_PORTS, key=len, reverse=True):
+        if engine == prefix or engine.startswith(prefix + "-"):
+            return ENGINE_DEFAULT_PORTS[prefix]
+    return None
+
+
+def _default_port(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    engine, port = get(props, "engine"), get(props, "port")
+    default = engine_default_port(engine)
+    if engine is UNKNOWN or port is UNKNOWN or default is None:
+        return None
+    if port is None:
+        # A replica or a restore takes its source's port when none is given: no verdict.
+        if replica_source(props) is not None or get(props, "snapshotIdentifier") or get(props, "restoreToPointInTime"):
+            return None
+        return f"it listens on the {engine} default port {default} (port unset)"
+    if int(port) == default:
+        return f"it listens on the {engine} default port {default} (port is {int(port)})"
+    return None
+
 
 def _reaches_port(protocol: Any, from_port: Any, to_port: Any, ports: list[int]) -> bool:
     if protocol is UNKNOWN or from_port is UNKNOWN or to_port is UNKNOWN:
@@ -132,6 +165,10 @@ RULES = [
          ("aws:rds/proxy:Proxy",), _proxy_iam, fix="set auths[].iamAuth: REQUIRED",
          unset_means="DISABLED", anchors="no peer check", severity="medium",
          enforcement_level=ADVISORY),
+    Rule("rds-no-default-port", "Databases do not listen on their engine's default port",
+         (INSTANCE, CLUSTER), _default_port, fix="set port to a port other than the engine's default",
+         unset_means="the engine's default port (3306, 5432, 1521, 1433, 50000)", anchors="RDS.23",
+         severity="low", source=f"{FSBP_SOURCE}, RDS.23", enforcement_level=ADVISORY),
     Rule("rds-snapshot-not-public", "Manual snapshots are not shared publicly",
          ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot"), _snapshot_public,
          fix="remove 'all' from sharedAccounts", unset_means="not shared", anchors="CKV_AWS_302, RDS.1",
