@@ -3,6 +3,7 @@
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 from rds_guardrails import metadata, sdk_speedup
+from rds_guardrails.rule import TAGS
 from rds_guardrails.controls import RESOURCE_RULES
 from rds_guardrails.pack import all_policies
 
@@ -20,6 +21,6 @@ PolicyPack(
     description=metadata.PACK_DESCRIPTION,
     readme=metadata.pack_readme(),
     provider="aws",
-    tags=list(metadata.TAGS),
+    tags=list(TAGS),
     repository=metadata.REPOSITORY,
 )

@@ -184,6 +184,11 @@ CASES = [
     ("aws:rds/instance:Instance", {"engine": "mariadb", "engineLifecycleSupport": None, "port": 5432,
                                    "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}, None),
     ("aws:rds/cluster:Cluster", {"port": 5432}, "rds-no-default-port"),
+    # A cluster's point-in-time restore takes the engine's port (RestoreDBClusterToPointInTime, Port).
+    ("aws:rds/cluster:Cluster", {"port": None, "restoreToPointInTime": {"sourceClusterIdentifier": "c0",
+                                                                       "useLatestRestorableTime": True}},
+     "rds-no-default-port"),
+    ("aws:rds/cluster:Cluster", {"port": None, "snapshotIdentifier": "snap"}, None),
     # RDS.14: Aurora MySQL only, a window at least minimumHours (0: any).
     ("aws:rds/cluster:Cluster", {**AURORA_MYSQL}, "rds-aurora-mysql-backtracking"),
     ("aws:rds/cluster:Cluster", {**AURORA_MYSQL, "backtrackWindow": 0}, "rds-aurora-mysql-backtracking"),
@@ -547,11 +552,11 @@ STACK_CASES = [
                 "sourceDbClusterSnapshotIdentifier": "cs1", "targetDbClusterSnapshotIdentifier": "cs2",
                 "kmsKeyId": KEY_B, "tagsAll": TAGS})(s)), None, "rds-snapshot-encrypted"),
     # RDS.15: Aurora spreads a cluster's instances over the subnet group's AZs itself.
-    ("aurora: two instances, AZs left to Aurora", _aurora(), None, None),
+    ("aurora: two instances, AZs left to RDS", _aurora(), None, None),
     ("aurora: one instance", _aurora(members=1), None, "rds-cluster-multi-az"),
     ("aurora: both pinned to one AZ", _aurora(zones=("eu-west-1a",)), None, "rds-cluster-multi-az"),
     ("aurora: pinned to two AZs", _aurora(zones=("eu-west-1a", "eu-west-1b")), None, None),
-    ("aurora: availabilityZones unset or one AZ is not the test", lambda s: (_aurora()(s), s["cluster"].inputs.update(
+    ("aurora: the storage's availabilityZones is not the test", lambda s: (_aurora()(s), s["cluster"].inputs.update(
         availabilityZones=["eu-west-1a"])), None, None),
     ("aurora: member's cluster unknown", lambda s: (_aurora(members=1)(s), s["member0"].inputs.update(
         clusterIdentifier=UNKNOWN)), None, None),

@@ -133,8 +133,9 @@ def _standard_support_ending(props: Any, config: dict[str, Any], _opts: Any = No
 FSBP_PAGE = "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
 
 # Security Hub RDS.19-22 (rds-controls.html, read 2026-12-07): an event subscription of each
-# source type carries at least these categories; unset categories mean every category
-# (RDS API CreateEventSubscription, EventCategories).
+# source type carries at least these categories; with no EventCategories a subscription gets
+# every event of its source type (RDS API Reference, CreateEventSubscription: "you are notified of
+# all the db-instance events for the specified source").
 CRITICAL_EVENT_CATEGORIES = {
     "db-cluster": ("maintenance", "failure"),                                  # RDS.19
     "db-instance": ("maintenance", "configuration change", "failure"),        # RDS.20

@@ -70,7 +70,8 @@ def current_commit(directory: Path) -> Optional[str]:
 
 
 def _rules() -> dict[str, Union[Rule, StackRule]]:
-    return {r.name: r for r in [*RESOURCE_RULES, *STACK_RULES]}
+    rules: list[Union[Rule, StackRule]] = [*RESOURCE_RULES, *STACK_RULES]
+    return {r.name: r for r in rules}
 
 
 # Security Hub's resource types (fsbp.json) and the pulumi-aws types that declare them.

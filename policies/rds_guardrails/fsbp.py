@@ -12,7 +12,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 TABLE = Path(__file__).with_name("fsbp.json")
 ANSWERS = ("policies", "notApplicable", "auditOnly")
@@ -32,7 +32,7 @@ def controls() -> list[dict[str, Any]]:
     return list(table()["controls"])
 
 
-def answer(control: dict[str, Any]) -> str:
+def answer(control: Mapping[str, Any]) -> str:
     """Which of the three answers the control has ("policies", "notApplicable", "auditOnly")."""
     given = [a for a in ANSWERS if a in control]
     if len(given) != 1:

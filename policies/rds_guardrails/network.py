@@ -13,9 +13,14 @@ from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, 
 DEFAULT_DB_PORTS = [1433, 1521, 2484, 3306, 5432]
 _OPEN = {"0.0.0.0/0", "::/0"}
 
-# Each engine's default port (RDS API Reference, CreateDBInstance / CreateDBCluster, Port:
-# "Default: 3306" MySQL, MariaDB, Aurora MySQL; "5432" PostgreSQL, Aurora PostgreSQL; "1521"
-# Oracle; "1433" SQL Server; "50000" Db2), read 2026-12-07. Security Hub RDS.23 fails a database on it.
+# Each engine's default port: RDS API Reference, CreateDBInstance Port ("RDS for Db2 - 50000, MariaDB
+# - 3306, Microsoft SQL Server - 1433, MySQL - 3306, Oracle - 1521, PostgreSQL - 5432") and
+# CreateDBCluster Port ("RDS for MySQL and Aurora MySQL - 3306, RDS for PostgreSQL and Aurora
+# PostgreSQL - 5432"), read 2026-12-07 in the AWS SDK for Kotlin reference, which carries the API's
+# text. A read replica's default "Inherits from the source DB instance"
+# (CreateDBInstanceReadReplica), a snapshot restore's is "The same port as the original"
+# (RestoreDBInstanceFromDBSnapshot, RestoreDBClusterFromSnapshot), a cluster's point-in-time restore
+# takes "The default port for the engine" (RestoreDBClusterToPointInTime). Security Hub RDS.23.
 ENGINE_DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306, "postgres": 5432,
                         "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
 FSBP_SOURCE = "Security Hub User Guide, 'Security Hub CSPM controls for Amazon RDS', " \
@@ -38,8 +43,11 @@ def _default_port(props: Any, _config: dict[str, Any], _opts: Any = None) -> Opt
     if engine is UNKNOWN or port is UNKNOWN or default is None:
         return None
     if port is None:
-        # A replica or a restore takes its source's port when none is given: no verdict.
-        if replica_source(props) is not None or get(props, "snapshotIdentifier") or get(props, "restoreToPointInTime"):
+        # A replica or a snapshot restore takes its source's port when none is given: no verdict.
+        # (An instance's point-in-time restore: its default is not read here, so no verdict either.)
+        if replica_source(props) is not None or get(props, "snapshotIdentifier"):
+            return None
+        if get(props, "restoreToPointInTime") and get(props, "clusterIdentifier") is None:
             return None
         return f"it listens on the {engine} default port {default} (port unset)"
     if int(port) == default:

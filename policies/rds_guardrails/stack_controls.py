@@ -257,11 +257,14 @@ def _cluster_multi_az(resources: Sequence[Resource], _config: dict[str, Any]) ->
         if members is UNKNOWN:
             continue
         if len(members) < 2:
-            # Aurora places a cluster's instances in the AZs of its subnet group itself, so a
-            # second instance is what puts the cluster in a second AZ.
+            # Aurora UG "Amazon Aurora DB clusters": "Maintain high availability by locating Aurora
+            # Replicas in separate Availability Zones. Aurora automatically fails over to an Aurora
+            # Replica". availabilityZones is where the cluster *storage* lives (pulumi-aws
+            # Cluster.availability_zones; RDS assigns 3), not where instances run: not the test.
             found.append(Problem(cluster, f"it has {len(members)} instance(s): no reader in another Availability "
                                           "Zone to fail over to"))
             continue
+        # Members with no availabilityZone leave the choice to RDS: no verdict on their placement.
         zones = [get(m.props, "availabilityZone") for m in members]
         if UNKNOWN not in zones and None not in zones and len(set(zones)) == 1:
             found.append(Problem(cluster, f"every instance is pinned to {zones[0]} (availabilityZone)",
@@ -441,7 +444,8 @@ RULES = [
               fix="encrypt the source database, or copy the snapshot with kmsKeyId set", anchors="RDS.4",
               severity="medium", types=SNAPSHOTS, source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.4", tags=("encryption", "backup")),
     StackRule("rds-cluster-multi-az", "Aurora clusters have instances in more than one Availability Zone",
-              _cluster_multi_az, fix="add a second cluster instance (a reader); Aurora places it in another AZ",
+              _cluster_multi_az, fix="add a reader instance in another Availability Zone (leave its availabilityZone "
+              "unset or name another AZ)",
               anchors="RDS.15", severity="medium", types=(CLUSTER,),
               source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.15; pulumi-aws Cluster.availability_zones", tags=("availability",)),
     StackRule("rds-aurora-mysql-audit-logging", "Aurora MySQL clusters audit through their cluster parameter group",
