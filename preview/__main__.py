@@ -237,7 +237,10 @@ def _write(path: str, text: str) -> Optional[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.no_policy and (args.compliance or args.compliance_markdown):
+        parser.error("--compliance and --compliance-markdown need the policy pack: drop --no-policy")
     stacks = stack_names(args.project_dir) if args.all else [args.stack]
     # The pack starts first: it imports while the program runs (two cores, half the wait).
     pack = None if args.no_policy else PolicyPackProcess().start()

@@ -63,8 +63,7 @@ SHIPPED = [
     ("prod", "RDS.7", "notApplicable", set()),               # no cluster in the plan
     ("prod", "RDS.23", "fail", {"appdb-prod-db-instance", "appdb-prod-replica-reporting-instance",
                                 "appdb-prod-replica-dr-instance"}),  # port 5432, advisory
-    ("prod", "RDS.26", "fail", {"appdb-prod-db-instance", "appdb-prod-replica-reporting-instance",
-                                "appdb-prod-replica-dr-instance"}),
+    ("prod", "RDS.26", "fail", {"appdb-prod-db-instance"}),  # no AWS Backup plan; replicas are not asked
     ("prod", "RDS.31", "notApplicable", set()),
     ("prod", "RDS.33", "pass", {"appdb-prod-network-subnets", "appdb-prod-dr-network-subnets"}),
     ("prod", "RDS.38", "pass", {"appdb-prod-db-instance", "appdb-prod-replica-reporting-instance",
@@ -174,6 +173,13 @@ def test_preview_writes_the_report_its_markdown_and_links_the_schema(tmp_path):
     assert "## dev" in md.read_text() and "| RDS.5 |" in md.read_text()
     assert f"]({preview_compliance.SCHEMA_PATH})" in summary.read_text()
     assert (PROJECT_DIR / preview_compliance.SCHEMA_PATH).exists()
+
+
+def test_a_report_without_the_pack_is_refused_before_planning(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "preview", "--stack", "dev", "--no-policy", "--compliance",
+                          str(tmp_path / "c.json")], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert run.returncode == 2 and "--compliance and --compliance-markdown need the policy pack" in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "c.json").exists()
 
 
 def test_the_live_audit_writes_the_same_report(tmp_path):

@@ -136,10 +136,12 @@ class StackRule:
     # The types whose presence makes the rule apply to a stack (the compliance report's "not
     # applicable" when none is present); the problems name resources of these types.
     types: tuple[str, ...] = (INSTANCE, CLUSTER)
+    # Which of those it judges (e.g. primaries only), as Rule.applies: the report's resources.
+    applies: Callable[[Any], bool] = lambda props: True
 
     def applies_to(self, resource: Resource) -> bool:
         """Whether the resource is one this rule judges (a stack without any: not applicable)."""
-        return resource.type in self.types
+        return resource.type in self.types and bool(self.applies(resource.props))
 
     @property
     def full_description(self) -> str:

@@ -447,6 +447,7 @@ RULES = [
               _cluster_multi_az, fix="add a reader instance in another Availability Zone (leave its availabilityZone "
               "unset or name another AZ)",
               anchors="RDS.15", severity="medium", types=(CLUSTER,),
+              applies=lambda props: replica_source(props) is None and get(props, "dbClusterInstanceClass") is None,
               source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.15; pulumi-aws Cluster.availability_zones", tags=("availability",)),
     StackRule("rds-aurora-mysql-audit-logging", "Aurora MySQL clusters audit through their cluster parameter group",
               _aurora_mysql_audit, fix="set server_audit_logging=1 and server_audit_events (e.g. CONNECT,QUERY_DCL,"
@@ -459,5 +460,6 @@ RULES = [
     StackRule("rds-backup-plan", "Every primary instance is named by an AWS Backup selection (advisory by default)",
               _backup_plan, fix="add an aws.backup.Selection whose resources name the instance's ARN",
               anchors="RDS.26", severity="medium", types=(INSTANCE,), enforcement_level=ADVISORY,
+              applies=lambda props: replica_source(props) is None,
               source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.26", tags=("backup",)),
 ]
