@@ -54,6 +54,7 @@ def removed_unless_kept(backend: Optional[BackendStack], *, keep_on_success: boo
         problem = _remove(backend)
         if not problem:
             raise
+        assert backend is not None  # _remove found a problem: there was a stack to remove
         if isinstance(exc, AutomationError):
             exc.args = (f"{exc}\n{problem}",)
             raise

@@ -65,7 +65,7 @@ STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 # A config key as `pulumi config set` takes it: [namespace:]name.
 CONFIG_KEY = re.compile(r"([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+")
 
-EventSink = Callable[[dict], None]
+EventSink = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -183,7 +183,7 @@ class Deployer:
             return "its settings cannot be read, so it is treated as one"
         return "deletion protection on" if protected else None
 
-    def _policy(self, stack: str) -> dict[str, list[str]]:
+    def _policy(self, stack: str) -> dict[str, Any]:
         config = self.work_dir / "policies" / "config" / f"{stack}.json"
         return {"policy_packs": [str(self.work_dir / "policies")],
                 "policy_pack_configs": [str(config)] if config.exists() else []}
@@ -242,7 +242,8 @@ class Deployer:
                 op.mask.add(v.value for v in s.get_all_config().values() if v.secret)
             return s
 
-        return self._cli(op, select)
+        selected: auto.Stack = self._cli(op, select)
+        return selected
 
     def _preview(self, op: _Operation, s: auto.Stack, on_event: Optional[EventSink],
                  cancel: Optional[threading.Event]) -> EventCollector:

@@ -6,6 +6,7 @@ success and INTERNAL_ERROR anything this package did not expect.
 
 from __future__ import annotations
 
+from typing import Any, Callable
 INTERNAL_ERROR = 8
 
 
@@ -14,7 +15,7 @@ class AutomationError(Exception):
 
     exit_code = INTERNAL_ERROR
 
-    def masked_with(self, mask) -> "AutomationError":
+    def masked_with(self, mask: Callable[[str], str]) -> "AutomationError":
         """The same error with its message passed through `mask` (known secret values hidden)."""
         self.args = (mask(str(self)),)
         return self
@@ -45,7 +46,7 @@ class DataLossRefusedError(AutomationError):
 
     exit_code = 3
 
-    def __init__(self, stack: str, changes: list) -> None:
+    def __init__(self, stack: str, changes: list[Any]) -> None:
         self.changes = changes
         lines = "\n".join(f"  - {c.op} {c.type} {c.name}" for c in changes)
         super().__init__(f"stack {stack}: refused, the update would replace or delete data-bearing or "
@@ -83,7 +84,7 @@ class OperationCancelledError(AutomationError):
 class PolicyViolationError(GuardRailRefusedError):
     """The preview found mandatory policy violations; nothing was changed."""
 
-    def __init__(self, stack: str, findings: list) -> None:
+    def __init__(self, stack: str, findings: list[Any]) -> None:
         self.findings = findings
         lines = "\n".join(f"  - {f.policy} on {f.resource}: {f.message}" for f in findings)
         super().__init__(f"stack {stack}: refused, {len(findings)} mandatory policy violation(s):\n{lines}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from pulumi.automation import EngineEvent, OutputValue
 
@@ -73,7 +73,8 @@ class EventCollector:
     long enough, containing) a secret value the Deployer knows (`mask`).
     """
 
-    def __init__(self, forward=None, mask: Optional[Masker] = None) -> None:
+    def __init__(self, forward: Optional[Callable[[dict[str, Any]], None]] = None,
+                 mask: Optional[Masker] = None) -> None:
         self.forward = forward
         self.mask = mask or Masker()
         self.findings: list[PolicyFinding] = []
@@ -125,7 +126,7 @@ def event_to_dict(obj: Any) -> Any:
     return obj
 
 
-def outputs_from(stack_outputs: dict[str, OutputValue], mask: Optional[Masker] = None) -> dict[str, Output]:
+def outputs_from(stack_outputs: Mapping[str, OutputValue], mask: Optional[Masker] = None) -> dict[str, Output]:
     """The stack outputs without secret values (engine secrets and known secret strings)."""
     mask = mask or Masker()
     return {k: Output(None if v.secret else mask(v.value), v.secret) for k, v in sorted(stack_outputs.items())}

@@ -76,7 +76,7 @@ class StackFileKept:
             raise OperationFailedError(f"cannot keep a copy of {self.stack_file.name}: {exc}") from None
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         try:
             changed = not self.stack_file.exists() or self.stack_file.read_bytes() != self.original
             if not self._persist and changed:

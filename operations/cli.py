@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import os
 import sys
 import traceback
-from dataclasses import dataclass
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 from operations.clients import AWS_ERRORS, Clients, describe_error
 from operations.errors import RunbookError
 from operations.identifiers import endpoint_url, positive_seconds, region
 from operations.output import Output
+# Context and require_confirm are named here too: callers and tests import them from the CLI.
+from operations.runbook import Context, require_confirm  # noqa: F401
+from operations.runbooks import RUNBOOKS as MODULES
 from operations.waiting import poll_seconds
 
 
@@ -32,27 +33,17 @@ EXIT_CODES = {
     EXIT_REFUSED: "bad input, refused or AWS error",
 }
 
-RUNBOOKS = ["audit", "snapshot", "restore_drill", "failover_drill", "promote_replica", "metrics",
-            "rightsizing", "rotate_credentials", "sync_connection", "blue_green", "upgrade_check"]
-
-
-@dataclass
-class Context:
-    """What every runbook gets: its arguments, AWS clients and the output channel."""
-
-    args: argparse.Namespace
-    clients: Clients
-    out: Output
+RUNBOOKS = list(MODULES)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but with --json a usage error is the contract's one JSON error line (exit 2)."""
 
-    def __init__(self, *args, json_mode: bool = False, **kwargs):
+    def __init__(self, *args: Any, json_mode: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.json_mode = json_mode
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         if not self.json_mode:
             super().error(message)
         Output(as_json=True).error(f"{self.prog}: {message}")
@@ -75,11 +66,11 @@ def parser(json_mode: bool = False) -> argparse.ArgumentParser:
     top = _Parser(prog=f"python -m {__package__}", json_mode=json_mode,
                                   description="Day-2 runbooks for RDS instances and clusters, with boto3.",
                                   epilog="Exit codes: " + ", ".join(f"{c} {m}" for c, m in EXIT_CODES.items()) + ".")
+    # typeshed wants a parser class here; a partial of one makes the same parsers (with json_mode).
     subs = top.add_subparsers(dest="runbook", required=True, metavar="RUNBOOK",
-                              parser_class=functools.partial(_Parser, json_mode=json_mode))
+                              parser_class=functools.partial(_Parser, json_mode=json_mode))  # type: ignore[call-overload]
     common = _common()
-    for name in RUNBOOKS:
-        module = importlib.import_module(f"{__package__}.{name}")
+    for name, module in MODULES.items():
         sub = subs.add_parser(name.replace("_", "-"), parents=[common], help=module.HELP,
                               description=module.HELP)
         module.add_arguments(sub)
@@ -93,12 +84,6 @@ def failed_operation(exc: Exception, clients: Optional[Clients]) -> str:
     return getattr(exc, "operation_name", None) or (clients.last_operation if clients else "AWS")
 
 
-def require_confirm(args: argparse.Namespace, identifier: str) -> None:
-    """Refuse a destructive runbook unless --confirm repeats the identifier it acts on."""
-    if not identifier or getattr(args, "confirm", None) != identifier:
-        raise RunbookError(f"refusing to act on '{identifier}' without --confirm {identifier}")
-
-
 def main(argv: Optional[list[str]] = None) -> int:
     """Run one runbook; turn every refusal or AWS error into one message and exit code 2."""
     argv = sys.argv[1:] if argv is None else argv
@@ -108,7 +93,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         poll_seconds()  # a bad OPS_POLL_SECONDS stops the run here, not after a change was made
         clients = Clients(args.region, args.endpoint_url)
-        return args.module.run(Context(args, clients, out))
+        code: int = args.module.run(Context(args, clients, out))
+        return code
     except RunbookError as exc:
         out.error(str(exc))
     except AWS_ERRORS as exc:

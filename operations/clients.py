@@ -38,7 +38,7 @@ class Clients:
             raise RunbookError("no AWS region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
         self.endpoint_url = endpoint_url
         self.last_operation = "?"
-        self._cache: dict[tuple[str, str], Any] = {}
+        self._cache: dict[tuple[str, str, bool], Any] = {}
 
     def client(self, service: str, region: Optional[str] = None, *, may_be_down: bool = False) -> Any:
         """The boto3 client of `service` in `region` (default: the run's region), made once;

@@ -34,7 +34,8 @@ def free_port() -> int:
     """A free TCP port on the loopback address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _client(endpoint: str, service: str, region: str = REGION) -> Any:
@@ -42,7 +43,7 @@ def _client(endpoint: str, service: str, region: str = REGION) -> Any:
         "aws_access_key_id": "testing", "aws_secret_access_key": "testing"})
 
 
-def _tags(tags: dict) -> list[dict]:
+def _tags(tags: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
@@ -60,7 +61,7 @@ def _private_network(endpoint: str, region: str, cidr: str, name: str) -> tuple[
     return ec2, vpc, group
 
 
-def _network(endpoint: str) -> dict:
+def _network(endpoint: str) -> dict[str, Any]:
     ec2, vpc, private = _private_network(endpoint, REGION, "10.60.0.0/16", "appdb-prod")
     public = ec2.create_security_group(GroupName="legacy-open", Description="open", VpcId=vpc)["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=public, IpPermissions=[{
@@ -69,7 +70,7 @@ def _network(endpoint: str) -> dict:
     return {"private_sg": private, "public_sg": public, "dr_sg": dr}
 
 
-def _keys(endpoint: str) -> dict:
+def _keys(endpoint: str) -> dict[str, Any]:
     kms = _client(endpoint, "kms")
     key = kms.create_key(Description="appdb-prod")["KeyMetadata"]["Arn"]
     kms.enable_key_rotation(KeyId=key)
@@ -103,14 +104,14 @@ def _program_secret(endpoint: str, key: str, password: str) -> str:
     """The secret a `credentialsMode: generated` stack keeps (the primary has replicas, and RDS
     manages no master password of a replica's source), with a 30-day rotation schedule."""
     sm = _client(endpoint, "secretsmanager")
-    arn = sm.create_secret(Name="appdb-prod-credentials", KmsKeyId=key, Tags=_tags(PROD_TAGS),
+    arn: str = sm.create_secret(Name="appdb-prod-credentials", KmsKeyId=key, Tags=_tags(PROD_TAGS),
                            SecretString=json.dumps({"username": "dbadmin", "password": password}))["ARN"]
     # moto: a schedule without a rotation function (invoking one needs Docker); AWS needs the function.
     sm.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
     return arn
 
 
-def seed(endpoint: str) -> dict:
+def seed(endpoint: str) -> dict[str, Any]:
     """Create the estate; returns the identifiers the demo and the tests use."""
     rds = _client(endpoint, "rds")
     net, keys = _network(endpoint), _keys(endpoint)
@@ -176,7 +177,7 @@ def seed(endpoint: str) -> dict:
     return {**net, **keys, "program_secret": program_secret}
 
 
-def _commands(keys: dict) -> list[str]:
+def _commands(keys: dict[str, Any]) -> list[str]:
     """What the demo runs, in order (the estate changes as it goes)."""
     return [
         "audit --policy-config policies/config/prod.json",
@@ -242,7 +243,7 @@ def _blue_green_flow() -> list[Any]:
     ]
 
 
-def _run_all(endpoint: str, keys: dict) -> None:
+def _run_all(endpoint: str, keys: dict[str, Any]) -> None:
     env = {**os.environ, **FAKE_CREDENTIALS, "OPS_POLL_SECONDS": "0.2", "COLUMNS": os.environ.get("COLUMNS", "150")}
     for step in [*_commands(keys), *_blue_green_flow()]:
         if callable(step):

@@ -102,10 +102,10 @@ def response_xml(action: str, result: dict[str, Any]) -> bytes:
             f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></{action}Response>").encode()
 
 
-def with_recorded(app: Callable, recorded: Recorded) -> Callable:
+def with_recorded(app: Callable[..., Any], recorded: Recorded) -> Callable[..., Any]:
     """WSGI middleware: the recorded RDS calls answered here, every other request passed to `app`."""
 
-    def middleware(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             raw = environ["wsgi.input"].read(length) if length else b""
@@ -120,7 +120,8 @@ def with_recorded(app: Callable, recorded: Recorded) -> Callable:
                 body = response_xml(params["Action"], result)
                 start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
                 return [body]
-        return app(environ, start_response)
+        answer: Iterable[bytes] = app(environ, start_response)
+        return answer
 
     return middleware
 
@@ -138,7 +139,7 @@ def _unique_resource_ids() -> None:
         self.dbi_resource_id = "db-" + base64.b32encode(os.urandom(20)).decode()[:26]
 
     __init__.unique_resource_ids = True  # type: ignore[attr-defined]
-    models.DBInstance.__init__ = __init__
+    models.DBInstance.__init__ = __init__  # type: ignore[method-assign]
 
 
 def server(ip_address: str, port: int, recorded: Recorded | None = None) -> Any:
@@ -149,6 +150,8 @@ def server(ip_address: str, port: int, recorded: Recorded | None = None) -> Any:
     from werkzeug.serving import make_server
 
     class RecordedMotoServer(ThreadedMotoServer):
+        recorded: Recorded
+
         def _server_entry(self) -> None:  # ThreadedMotoServer's own, with the app wrapped
             app = with_recorded(DomainDispatcherApplication(create_backend_app), self.recorded)
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)

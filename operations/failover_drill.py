@@ -19,12 +19,13 @@ AWS rules relied on (RDS API Reference):
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any, Optional
 
 from operations.identifiers import add_target, db_identifier
 from operations import failover_evidence as evidence, lookup
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.clients import AWS_ERRORS, describe_error
 from operations.errors import RunbookError
 from operations.waiting import WaitTimeout, poll_seconds, wait_for
@@ -34,13 +35,13 @@ EVIDENCE_POLLS = 4
 HELP = "reboot with failover (Multi-AZ instance) or fail a cluster over to a reader, measured; refuses single-AZ"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --target-instance."""
     add_target(p, confirm="the drill interrupts connections")
     p.add_argument("--target-instance", metavar="ID", type=db_identifier, help="cluster: the reader to promote")
 
 
-def _instance(ctx: Any) -> int:
+def _instance(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     db = lookup.instance(clients, args.db_instance)
     if not db.get("MultiAZ"):
@@ -54,18 +55,18 @@ def _instance(ctx: Any) -> int:
     asked = datetime.datetime.now(datetime.timezone.utc)
     probe = clients.rds().describe_events(SourceIdentifier=args.db_instance, SourceType="db-instance",
                                           EventCategories=[evidence.CATEGORY], Duration=1)
-    bounds = evidence.request_time(probe, asked), None
+    bounds: tuple[datetime.datetime, Optional[datetime.datetime]] = evidence.request_time(probe, asked), None
     out.note(f"rebooting {args.db_instance} with failover (primary in {before[0]}, standby in {before[1] or '?'})")
     response = clients.rds().reboot_db_instance(DBInstanceIdentifier=args.db_instance, ForceFailover=True)
     bounds = bounds[0], evidence.request_time(response, asked)
     # Back once the instance is available again after the reboot began: a status other than
     # `available` seen, or (an endpoint that reboots instantly) three polls in a row available.
-    seen = {"other": False, "polls": 0}
+    seen: dict[str, Any] = {"other": False, "polls": 0}
 
-    def back(d: dict) -> bool:
+    def back(d: dict[str, Any]) -> bool:
         seen["polls"] += 1
         seen["other"] = seen["other"] or d.get("DBInstanceStatus") != "available"
-        return d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3)
+        return bool(d.get("DBInstanceStatus") == "available" and (seen["other"] or seen["polls"] >= 3))
 
     try:
         after, seconds = wait_for(out, f"{args.db_instance} available again", lambda: lookup.instance(clients, args.db_instance),
@@ -91,7 +92,7 @@ def _instance(ctx: Any) -> int:
     return 0 if verdict.confirmed else 1
 
 
-def _unconfirmed(ctx: Any, exc: WaitTimeout, **result: Any) -> int:
+def _unconfirmed(ctx: Context, exc: WaitTimeout, **result: Any) -> int:
     """AWS accepted the failover but the wait gave up: exit 1 with what was checked, not exit 2."""
     checked = f"{exc} (--wait-timeout {ctx.args.wait_timeout:g}s)"
     ctx.out.note(f"RDS accepted the failover, but it was not confirmed: {checked}. Check the database and its "
@@ -100,11 +101,11 @@ def _unconfirmed(ctx: Any, exc: WaitTimeout, **result: Any) -> int:
     return 1
 
 
-def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) -> tuple[evidence.Verdict, dict, Optional[str]]:
+def _evidence(ctx: Context, bounds: tuple[Any, ...], az_before: Optional[str], after: dict[str, Any]) -> tuple[evidence.Verdict, dict[str, Any], Optional[str]]:
     """Look for evidence for a few polls (RDS may record the event, or show the new AZ, a little after
     `available`); events that cannot be read (best effort) leave the AZ as the evidence."""
     clients, name = ctx.clients, ctx.args.db_instance
-    looked: dict = {"db": after, "unread": None}
+    looked: dict[str, Any] = {"db": after, "unread": None}
 
     def read() -> evidence.Verdict:
         looked["db"] = lookup.instance(clients, name)
@@ -112,8 +113,9 @@ def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) ->
             events, looked["unread"] = evidence.failover_events(clients.rds(), name, bounds[0]), None
         except AWS_ERRORS as exc:
             events, looked["unread"] = [], describe_error(exc, "DescribeEvents")
-        looked["verdict"] = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"), completed_since=bounds[1])
-        return looked["verdict"]
+        verdict = evidence.judge(events, az_before, looked["db"].get("AvailabilityZone"), completed_since=bounds[1])
+        looked["verdict"] = verdict
+        return verdict
 
     try:
         wait_for(ctx.out, f"evidence that {name} failed over (RDS events, Availability Zone)", read,
@@ -125,7 +127,7 @@ def _evidence(ctx: Any, bounds: tuple, az_before: Optional[str], after: dict) ->
     return looked["verdict"], looked["db"], looked["unread"]
 
 
-def _cluster(ctx: Any) -> int:
+def _cluster(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     cluster = lookup.cluster(clients, args.db_cluster)
     if cluster.get("Status") != "available":
@@ -143,11 +145,12 @@ def _cluster(ctx: Any) -> int:
     out.note(f"failing cluster {args.db_cluster} over from writer {writer} to "
              f"{args.target_instance or 'the reader RDS picks'}")
     clients.rds().failover_db_cluster(**request)
-    last: dict = {}
+    last: dict[str, Any] = {}
 
-    def read() -> dict:
-        last["cluster"] = lookup.cluster(clients, args.db_cluster)
-        return last["cluster"]
+    def read() -> dict[str, Any]:
+        cluster = lookup.cluster(clients, args.db_cluster)
+        last["cluster"] = cluster
+        return cluster
 
     try:
         after, seconds = wait_for(out, f"a new writer in {args.db_cluster}", read,
@@ -162,7 +165,7 @@ def _cluster(ctx: Any) -> int:
     return 0
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm, then drill the instance or the cluster."""
     require_confirm(ctx.args, ctx.args.db_cluster or ctx.args.db_instance)
     return _cluster(ctx) if ctx.args.db_cluster else _instance(ctx)

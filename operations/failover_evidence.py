@@ -47,10 +47,10 @@ class Verdict:
     confirmed: bool
     evidence: list[str] = field(default_factory=list)
     refusal: Optional[str] = None
-    events: list[dict] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def request_time(response: dict, fallback: datetime.datetime) -> datetime.datetime:
+def request_time(response: dict[str, Any], fallback: datetime.datetime) -> datetime.datetime:
     """When AWS answered the request (its Date header: no local clock skew), else `fallback`."""
     header = ((response.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}).get("date")
     try:
@@ -59,7 +59,7 @@ def request_time(response: dict, fallback: datetime.datetime) -> datetime.dateti
         return fallback
 
 
-def failover_events(rds: Any, identifier: str, since: datetime.datetime) -> list[dict]:
+def failover_events(rds: Any, identifier: str, since: datetime.datetime) -> list[dict[str, Any]]:
     """The instance's `failover` events dated `since` or later, filtered here too (an endpoint may ignore the filters)."""
     found = []
     pages = rds.get_paginator("describe_events").paginate(
@@ -73,7 +73,7 @@ def failover_events(rds: Any, identifier: str, since: datetime.datetime) -> list
     return found
 
 
-def judge(events: list[dict], az_before: Optional[str], az_after: Optional[str],
+def judge(events: list[dict[str, Any]], az_before: Optional[str], az_after: Optional[str],
           completed_since: Optional[datetime.datetime] = None) -> Verdict:
     """Confirmed by a completed-failover event (dated `completed_since` or later) or a new primary AZ;
     refused by RDS's "not attempting" event."""

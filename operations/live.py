@@ -23,16 +23,16 @@ CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
 
 
-def pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict]:
+def pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
     """Every item of a paginated describe_* call."""
     return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page.get(key, [])]
 
 
-def _drop_none(props: dict) -> dict:
+def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None}
 
 
-def _common(db: dict, keys: live_related.Keys, region: str) -> dict:
+def _common(db: dict[str, Any], keys: live_related.Keys, region: str) -> dict[str, Any]:
     secret = db.get("MasterUserSecret") or {}
     tags = tag_dict(db)
     return {
@@ -53,13 +53,13 @@ def _common(db: dict, keys: live_related.Keys, region: str) -> dict:
     }
 
 
-def _inherited(props: dict, keys_: tuple[str, ...]) -> dict:
+def _inherited(props: dict[str, Any], keys_: tuple[str, ...]) -> dict[str, Any]:
     """A live replica reports settings it inherits from its source, which a program would not
     set on it (and the deployability controls say so): those get no verdict."""
     return {**props, **{k: live_related.UNKNOWN for k in keys_ if k in props}}
 
 
-def instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
+def instance_props(db: dict[str, Any], keys: live_related.Keys, region: str) -> dict[str, Any]:
     """describe_db_instances -> aws.rds.Instance inputs."""
     props = _instance_props(db, keys, region)
     source = props.get("replicateSourceDb")
@@ -70,7 +70,7 @@ def instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
     return _inherited(props, ("username",) + (("kmsKeyId", "dbSubnetGroupName") if same_region else ()))
 
 
-def _instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
+def _instance_props(db: dict[str, Any], keys: live_related.Keys, region: str) -> dict[str, Any]:
     return _drop_none({
         **_common(db, keys, region),
         "identifier": db["DBInstanceIdentifier"], "arn": db.get("DBInstanceArn"),
@@ -90,7 +90,7 @@ def _instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
     })
 
 
-def cluster_instance_props(db: dict, keys: live_related.Keys, region: str) -> dict:
+def cluster_instance_props(db: dict[str, Any], keys: live_related.Keys, region: str) -> dict[str, Any]:
     """An Aurora member -> aws.rds.ClusterInstance inputs (the cluster owns storage, backups, keys)."""
     tags = tag_dict(db)
     return _drop_none({
@@ -105,7 +105,7 @@ def cluster_instance_props(db: dict, keys: live_related.Keys, region: str) -> di
     })
 
 
-def cluster_props(cluster: dict, keys: live_related.Keys, region: str, writer_of_global: dict[str, str]) -> dict:
+def cluster_props(cluster: dict[str, Any], keys: live_related.Keys, region: str, writer_of_global: dict[str, str]) -> dict[str, Any]:
     """describe_db_clusters -> aws.rds.Cluster inputs; a global secondary names its writer as source."""
     source = cluster.get("ReplicationSourceIdentifier") or writer_of_global.get(cluster["DBClusterArn"])
     props = _drop_none({
@@ -125,7 +125,7 @@ def cluster_props(cluster: dict, keys: live_related.Keys, region: str, writer_of
     return _inherited(props, ("masterUsername",)) if source else props
 
 
-def _snapshots(clients: Clients) -> Iterable[tuple[str, str, dict]]:
+def _snapshots(clients: Clients) -> Iterable[tuple[str, str, dict[str, Any]]]:
     """(type, name, props) of every manual snapshot, with the accounts it is shared with."""
     rds = clients.rds()
     for snap in pages(rds, "describe_db_snapshots", "DBSnapshots", SnapshotType="manual"):
@@ -143,14 +143,14 @@ def _snapshots(clients: Clients) -> Iterable[tuple[str, str, dict]]:
             "storageEncrypted": snap.get("StorageEncrypted"), "tagsAll": tag_dict(snap)}
 
 
-def _restore_accounts(attributes: dict) -> list[str]:
+def _restore_accounts(attributes: dict[str, Any]) -> list[str]:
     # The "restore" attribute lists the accounts allowed to copy or restore; "all" means public
     # (ModifyDBSnapshotAttribute, AttributeName "restore", value "all").
     key = "DBSnapshotAttributes" if "DBSnapshotAttributes" in attributes else "DBClusterSnapshotAttributes"
     return [v for a in attributes.get(key, []) if a.get("AttributeName") == "restore" for v in a.get("AttributeValues") or []]
 
 
-def _proxies(clients: Clients) -> Iterable[tuple[str, str, dict]]:
+def _proxies(clients: Clients) -> Iterable[tuple[str, str, dict[str, Any]]]:
     for proxy in pages(clients.rds(), "describe_db_proxies", "DBProxies"):
         yield "aws:rds/proxy:Proxy", proxy["DBProxyName"], {
             "requireTls": proxy.get("RequireTLS"), "engineFamily": proxy.get("EngineFamily"),
@@ -162,7 +162,7 @@ def _proxies(clients: Clients) -> Iterable[tuple[str, str, dict]]:
 rotations = live_related.rotations
 
 
-def _backup_protected(clients: Clients) -> list[tuple[str, str, dict]]:
+def _backup_protected(clients: Clients) -> list[tuple[str, str, dict[str, Any]]]:
     """What AWS Backup protects in the region, as one selection naming those ARNs (rds-backup-plan);
     its resources are unknown (no verdict) when AWS Backup does not answer."""
     from botocore.exceptions import BotoCoreError, ClientError
@@ -183,7 +183,7 @@ def collect(clients: Clients, resource_type: Any) -> list[Any]:
                                         for k in ("KmsKeyId", "PerformanceInsightsKMSKeyId")]
                              + [(d.get("MasterUserSecret") or {}).get("KmsKeyId") for d in instances + clusters])
     writer_of_global = live_related.global_sources(clients)
-    found: list[tuple[str, str, dict]] = []
+    found: list[tuple[str, str, dict[str, Any]]] = []
     for db in instances:
         if db.get("DBClusterIdentifier"):
             found.append((CLUSTER_INSTANCE, db["DBInstanceIdentifier"], cluster_instance_props(db, keys, region)))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from operations.clients import Clients, error_code
-from operations.pack import UNKNOWN  # the pack's "no verdict" marker
+from operations.pack import UNKNOWN as UNKNOWN  # the pack's "no verdict" marker
 
 
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict]:
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
     return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page.get(key, [])]
 
 
@@ -21,7 +21,7 @@ class Keys:
         self.kms = clients.client("kms")
         self.aliases = {a["TargetKeyId"]: a["AliasName"] for a in _pages(self.kms, "list_aliases", "Aliases")
                         if a.get("TargetKeyId")}
-        self.meta: dict[str, dict] = {}
+        self.meta: dict[str, dict[str, Any]] = {}
         for key in {k for k in key_ids if k}:
             try:
                 self.meta[key] = self.kms.describe_key(KeyId=key)["KeyMetadata"]
@@ -30,7 +30,7 @@ class Keys:
                     raise
                 self.meta[key] = {}  # another account's key, or no permission: shown as named
 
-    def aws_managed(self, meta: dict) -> bool:
+    def aws_managed(self, meta: dict[str, Any]) -> bool:
         """True for a key AWS manages (KeyManager AWS or an alias/aws/* alias)."""
         # KMS reserves the alias/aws/ prefix for AWS managed keys (KMS Developer Guide, "Aliases in
         # AWS KMS"); an endpoint that reports such a key as CUSTOMER (moto) is still AWS's key.
@@ -40,10 +40,11 @@ class Keys:
         """The key as a program would name it: an AWS-managed key by its alias/aws/* alias."""
         meta = self.meta.get(key or "", {})
         if meta and self.aws_managed(meta):
-            return self.aliases.get(meta.get("KeyId"), "alias/aws/rds")
+            alias: str = self.aliases.get(meta.get("KeyId"), "alias/aws/rds")
+            return alias
         return key
 
-    def resources(self) -> list[tuple[str, str, dict]]:
+    def resources(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Each customer-managed key as an aws.kms.Key with its rotation status."""
         found = []
         for arn, meta in sorted(self.meta.items()):
@@ -69,7 +70,7 @@ def global_sources(clients: Clients) -> dict[str, str]:
     return sources
 
 
-def parameter_groups(clients: Clients, instances: list[dict], clusters: list[dict]) -> list[tuple[str, str, dict]]:
+def parameter_groups(clients: Clients, instances: list[dict[str, Any]], clusters: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
     """The non-default parameter groups in use, with their parameters (for the TLS control)."""
     rds, found = clients.rds(), []
     names = {g["DBParameterGroupName"] for db in instances if not db.get("DBClusterIdentifier")
@@ -78,7 +79,7 @@ def parameter_groups(clients: Clients, instances: list[dict], clusters: list[dic
         params = _pages(rds, "describe_db_parameters", "Parameters", DBParameterGroupName=name)
         found.append(("aws:rds/parameterGroup:ParameterGroup", name, {"name": name, "parameters": [
             {"name": p["ParameterName"], "value": p["ParameterValue"]} for p in params if "ParameterValue" in p]}))
-    cluster_names = {c.get("DBClusterParameterGroup") for c in clusters} - {None}
+    cluster_names: set[str] = {c["DBClusterParameterGroup"] for c in clusters if c.get("DBClusterParameterGroup") is not None}
     for name in sorted(n for n in cluster_names if not n.startswith("default.")):
         params = _pages(rds, "describe_db_cluster_parameters", "Parameters", DBClusterParameterGroupName=name)
         found.append(("aws:rds/clusterParameterGroup:ClusterParameterGroup", name, {"name": name, "parameters": [
@@ -86,7 +87,7 @@ def parameter_groups(clients: Clients, instances: list[dict], clusters: list[dic
     return found
 
 
-def _rule(permission: dict) -> dict:
+def _rule(permission: dict[str, Any]) -> dict[str, Any]:
     """An EC2 IpPermission -> an aws.ec2.SecurityGroup ingress block."""
     rule = {"protocol": permission.get("IpProtocol"), "fromPort": permission.get("FromPort"),
             "toPort": permission.get("ToPort"),
@@ -96,7 +97,7 @@ def _rule(permission: dict) -> dict:
     return {k: v for k, v in rule.items() if v is not None}
 
 
-def security_groups(clients: Clients, props: list[dict]) -> list[tuple[str, str, dict]]:
+def security_groups(clients: Clients, props: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
     """The security groups the databases and proxies use, with their ingress rules."""
     ids = sorted({g for p in props for g in p.get("vpcSecurityGroupIds") or []})
     if not ids:
@@ -107,7 +108,7 @@ def security_groups(clients: Clients, props: list[dict]) -> list[tuple[str, str,
         "ingress": [_rule(p) for p in g.get("IpPermissions") or []]}) for g in groups]
 
 
-def alarms(clients: Clients) -> list[tuple[str, str, dict]]:
+def alarms(clients: Clients) -> list[tuple[str, str, dict[str, Any]]]:
     """Metric alarms whose actions are enabled (a disabled alarm notifies no one)."""
     found = []
     for alarm in _pages(clients.client("cloudwatch"), "describe_alarms", "MetricAlarms"):
@@ -119,14 +120,14 @@ def alarms(clients: Clients) -> list[tuple[str, str, dict]]:
     return found
 
 
-def event_subscriptions(clients: Clients) -> list[tuple[str, str, dict]]:
+def event_subscriptions(clients: Clients) -> list[tuple[str, str, dict[str, Any]]]:
     """Enabled RDS event subscriptions and the sources they cover."""
     return [("aws:rds/eventSubscription:EventSubscription", s["CustSubscriptionId"], {
         "sourceType": s.get("SourceType"), "sourceIds": s.get("SourceIdsList") or [], "snsTopic": s.get("SnsTopicArn")})
         for s in _pages(clients.rds(), "describe_event_subscriptions", "EventSubscriptionsList") if s.get("Enabled", True)]
 
 
-def rotations(clients: Clients) -> list[tuple[str, str, dict]]:
+def rotations(clients: Clients) -> list[tuple[str, str, dict[str, Any]]]:
     """Secrets with rotation on, as aws.secretsmanager.SecretRotation resources, with the secret's
     tags (ListSecrets; the values are never read)."""
     found = []

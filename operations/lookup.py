@@ -23,7 +23,8 @@ def instance(clients: Clients, identifier: str, region: str | None = None, *, ma
     match = [db for db in found if same_identifier(db.get("DBInstanceIdentifier", ""), identifier)]
     if not match:
         raise RunbookError(f"no DB instance '{identifier}' in {region or clients.region}")
-    return match[0]
+    result: dict[str, Any] = match[0]
+    return result
 
 
 def instance_or_none(clients: Clients, identifier: str) -> dict[str, Any] | None:
@@ -46,7 +47,8 @@ def cluster(clients: Clients, identifier: str) -> dict[str, Any]:
     match = [db for db in found if same_identifier(db.get("DBClusterIdentifier", ""), identifier)]
     if not match:
         raise RunbookError(f"no DB cluster '{identifier}' in {clients.region}")
-    return match[0]
+    result: dict[str, Any] = match[0]
+    return result
 
 
 def writer(cluster_description: dict[str, Any]) -> str | None:

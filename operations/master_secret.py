@@ -11,19 +11,20 @@ AWS rules relied on:
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from operations import lookup
 from operations.errors import RunbookError
 
 
-def add_secret_id(p: Any) -> None:
+def add_secret_id(p: argparse.ArgumentParser) -> None:
     """--secret-id: the program's own secret."""
     p.add_argument("--secret-id", metavar="ARN",
                    help="the program's own secret (credentialsMode generated): `pulumi stack output masterSecretArn`")
 
 
-def secret_of(clients: Any, args: Any) -> tuple[str, bool, dict]:
+def secret_of(clients: Any, args: Any) -> tuple[str, bool, dict[str, Any]]:
     """(secret ARN, managed by RDS, the database) of --db-instance / --db-cluster and --secret-id."""
     db = lookup.cluster(clients, args.db_cluster) if args.db_cluster else lookup.instance(clients, args.db_instance)
     managed = (db.get("MasterUserSecret") or {}).get("SecretArn")
@@ -37,7 +38,7 @@ def secret_of(clients: Any, args: Any) -> tuple[str, bool, dict]:
     return args.secret_id, False, db
 
 
-def require_same_stack(identifier: str, db: dict, secret: dict, nothing_done: str) -> None:
+def require_same_stack(identifier: str, db: dict[str, Any], secret: dict[str, Any], nothing_done: str) -> None:
     """Refuse a secret that is not tagged with the database's stack (Environment and Project)."""
     db_stack = lookup.stack_of(lookup.tags(db))
     secret_stack = lookup.stack_of(lookup.tags({"TagList": secret.get("Tags")}))
@@ -47,6 +48,6 @@ def require_same_stack(identifier: str, db: dict, secret: dict, nothing_done: st
                            f"secret and does not carry its Environment/Project tags ({wanted}); {nothing_done}")
 
 
-def version_with(secret: dict, stage: str) -> str | None:
+def version_with(secret: dict[str, Any], stage: str) -> str | None:
     """The version id carrying `stage` in a DescribeSecret answer (VersionIdsToStages), or None."""
     return next((v for v, stages in (secret.get("VersionIdsToStages") or {}).items() if stage in stages), None)

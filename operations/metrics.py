@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from operations.identifiers import db_identifier, positive_hours
 from operations import lookup, stats
 from operations.errors import RunbookError
+from operations.runbook import Context
 
 HELP = "CloudWatch CPU, connections, free storage/memory, latency, replica lag: min/avg/max/p95"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance and --hours."""
     p.add_argument("--db-instance", metavar="ID", type=db_identifier, required=True, help="the DB instance")
     p.add_argument("--hours", type=positive_hours, default=24, help="window ending now (default 24, at most 455 days)")
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Print the instance's CloudWatch figures over the window."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     if args.hours > 455 * 24:  # zero, negative and non-finite values are refused by the parser

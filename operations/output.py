@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow"}
+LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow", "waived": "cyan"}
 
 
 def _plain(value: Any) -> Any:
@@ -47,12 +47,14 @@ class Output:
         else:
             self.console.print(message, markup=False)
 
-    def finding(self, resource: str, policy: str, level: str, message: str) -> None:
-        """One control that failed on one resource."""
+    def finding(self, resource: str, policy: str, level: str, message: str, waiver: dict[str, Any] | None = None) -> None:
+        """One control that failed on one resource; `waiver`: the exception that waives it."""
         if self.as_json:
-            self._line("finding", resource=resource, policy=policy, level=level, message=message)
+            self._line("finding", resource=resource, policy=policy, level=level, message=message,
+                       **({"waiver": waiver} if waiver else {}))
         else:
-            self.console.print(f"[{LEVEL_STYLE.get(level, '')}]{escape(f'{level:9}')}[/] "
+            shown = "waived" if waiver else level
+            self.console.print(f"[{LEVEL_STYLE.get(shown, '')}]{escape(f'{shown:9}')}[/] "
                                f"{escape(f'{policy:45}')} {escape(resource)}")
             self.console.print(f"          {message}", markup=False, style="dim")
 

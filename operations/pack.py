@@ -14,7 +14,8 @@ if str(POLICY_DIR) not in sys.path:
     sys.path.insert(0, str(POLICY_DIR))
 
 from rds_guardrails import compliance, lifecycle  # noqa: E402  (support dates: the same table as the pack's)
-from rds_guardrails.evaluate import Finding, Resource, evaluate, levels_from_config  # noqa: E402
+from rds_guardrails.evaluate import Finding, Resource, evaluate, levels_from_config, stale_exceptions  # noqa: E402
 from rds_guardrails.values import UNKNOWN  # noqa: E402
 
-__all__ = ["Finding", "POLICY_DIR", "Resource", "UNKNOWN", "compliance", "evaluate", "levels_from_config", "lifecycle"]
+__all__ = ["Finding", "POLICY_DIR", "Resource", "UNKNOWN", "compliance", "evaluate", "levels_from_config", "lifecycle",
+           "stale_exceptions"]

@@ -18,11 +18,12 @@ AWS rules relied on (RDS API Reference):
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from operations.identifiers import add_target, retention_days
 from operations import lookup
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.clients import AWS_ERRORS, not_answering
 from operations.errors import RunbookError
 from operations.waiting import WaitTimeout, wait_for
@@ -30,7 +31,7 @@ from operations.waiting import WaitTimeout, wait_for
 HELP = "promote a read replica (or switch/fail over an Aurora global database) and print the stack changes"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --backup-retention, --allow-data-loss."""
     add_target(p, confirm="promotion cannot be undone", instance_help="a read replica instance",
                cluster_help="an Aurora secondary or cross-region replica cluster")
@@ -40,7 +41,7 @@ def add_arguments(p: Any) -> None:
                    help="global database: fail over (unplanned, may lose writes) instead of a switchover")
 
 
-def _stack_steps(out: Any, db: dict, identifier: str) -> list[str]:
+def _stack_steps(out: Any, db: dict[str, Any], identifier: str) -> list[str]:
     """What the Pulumi stack that declared this replica must do now (tags tell which stack)."""
     tags = lookup.tags(db)
     stack, primary = tags.get("Environment", "<stack>"), tags.get("ReplicaOf", "<primary>")
@@ -59,7 +60,7 @@ def _stack_steps(out: Any, db: dict, identifier: str) -> list[str]:
     return steps
 
 
-def _instance(ctx: Any) -> int:
+def _instance(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     db = lookup.instance(clients, args.db_instance)
     source = db.get("ReadReplicaSourceDBInstanceIdentifier")
@@ -86,7 +87,7 @@ def _instance(ctx: Any) -> int:
     return 0 if confirmed else 1
 
 
-def _source_retention(ctx: Any, db: dict, source: str) -> tuple[int | None, str]:
+def _source_retention(ctx: Context, db: dict[str, Any], source: str) -> tuple[int | None, str]:
     """The source's backup retention, read in its own region; when that region does not answer,
     say so and go on with the replica's own retention (or PromoteReadReplica's default)."""
     clients, out = ctx.clients, ctx.out
@@ -117,7 +118,7 @@ def _source_retention(ctx: Any, db: dict, source: str) -> tuple[int | None, str]
     return origin.get("BackupRetentionPeriod"), "source"
 
 
-def _wait(ctx: Any, what: str, read: Any, done: Any, describe: Any) -> tuple[bool, float]:
+def _wait(ctx: Context, what: str, read: Any, done: Any, describe: Any) -> tuple[bool, float]:
     """Wait for the promotion; a timeout is reported, not raised: RDS has accepted it already."""
     try:
         _, seconds = wait_for(ctx.out, what, read, done, ctx.args.wait_timeout, describe)
@@ -137,7 +138,7 @@ def _global_cluster(clients: Any, arn: str) -> tuple[str, bool] | None:
     return None
 
 
-def _cluster(ctx: Any) -> int:
+def _cluster(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     cluster = lookup.cluster(clients, args.db_cluster)
     arn, started = cluster["DBClusterArn"], "promotion"
@@ -169,7 +170,7 @@ def _cluster(ctx: Any) -> int:
     return 0 if confirmed else 1
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm, then promote the instance or the cluster."""
     require_confirm(ctx.args, ctx.args.db_cluster or ctx.args.db_instance)
     return _cluster(ctx) if ctx.args.db_cluster else _instance(ctx)

@@ -20,32 +20,34 @@ from typing import Any
 from operations import lookup
 from operations.errors import RunbookError
 from operations.waiting import wait_for
+from operations.runbook import Context
 
 DRILL_TAG = "operations-restore-drill"
 INSTANCE_SUFFIX = "-1"  # the Aurora drill cluster's one instance: "<drill-id>-1"
 
 
-def _ours(resource: dict, what: str) -> None:
+def _ours(resource: dict[str, Any], what: str) -> None:
     if lookup.tags(resource).get("CreatedBy") != DRILL_TAG:
         raise RunbookError(f"{what} does not carry CreatedBy={DRILL_TAG}; not deleting it")
 
 
-def cluster_or_none(clients: Any, identifier: str) -> dict | None:
+def cluster_or_none(clients: Any, identifier: str) -> dict[str, Any] | None:
     try:
         return lookup.cluster(clients, identifier)
     except RunbookError:
         return None
 
 
-def delete(ctx: Any, drill_id: str, instance_id: str | None) -> float:
+def delete(ctx: Context, drill_id: str, instance_id: str | None) -> float:
     """Delete the drill's instance, then its cluster -- each only if this run tagged it."""
     clients, out, start = ctx.clients, ctx.out, datetime.datetime.now(datetime.timezone.utc)
     instance = lookup.instance_or_none(clients, instance_id) if instance_id else None
-    if instance is not None:
+    if instance is not None and instance_id:
+        drill_instance: str = instance_id
         _ours(instance, f"instance '{instance_id}'")
         out.note(f"deleting the drill instance {instance_id}")
         clients.rds().delete_db_instance(DBInstanceIdentifier=instance_id, SkipFinalSnapshot=True)
-        wait_for(out, f"deletion of {instance_id}", lambda: lookup.instance_or_none(clients, instance_id),
+        wait_for(out, f"deletion of {instance_id}", lambda: lookup.instance_or_none(clients, drill_instance),
                  lambda db: db is None, ctx.args.wait_timeout)
     cluster = cluster_or_none(clients, drill_id)
     if cluster is not None:
@@ -59,9 +61,9 @@ def delete(ctx: Any, drill_id: str, instance_id: str | None) -> float:
     return (datetime.datetime.now(datetime.timezone.utc) - start).total_seconds()
 
 
-def checks(source: dict, drill: dict, same: Any) -> list[dict]:
+def checks(source: dict[str, Any], drill: dict[str, Any], same: Any) -> list[dict[str, Any]]:
     """What the restored cluster must share with its source."""
-    def sgs(c: dict) -> list:
+    def sgs(c: dict[str, Any]) -> list[Any]:
         return sorted(g["VpcSecurityGroupId"] for g in c.get("VpcSecurityGroups") or [])
 
     return [
@@ -75,7 +77,7 @@ def checks(source: dict, drill: dict, same: Any) -> list[dict]:
     ]
 
 
-def restore(ctx: Any, source: dict, drill_id: str, point: datetime.datetime | None, tags: list[dict]) -> tuple[dict, float, str | None]:
+def restore(ctx: Context, source: dict[str, Any], drill_id: str, point: datetime.datetime | None, tags: list[dict[str, Any]]) -> tuple[dict[str, Any], float, str | None]:
     """Restore, wait, add an instance where Aurora needs one; (cluster, seconds, instance id)."""
     clients, out, args = ctx.clients, ctx.out, ctx.args
     request: dict[str, Any] = dict(

@@ -15,12 +15,13 @@ AWS rules relied on (RDS API Reference, RestoreDBInstanceToPointInTime):
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any, Optional
 
 from operations.identifiers import DB_IDENTIFIER_MAX, add_target, db_identifier, derived_name
 from operations import lookup, restore_cluster
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.waiting import wait_for
@@ -32,7 +33,7 @@ DRILL_TAG = restore_cluster.DRILL_TAG
 AURORA_DRILL_ID_MAX = DB_IDENTIFIER_MAX - len(restore_cluster.INSTANCE_SUFFIX)
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --to-time, --drill-id."""
     add_target(p, confirm="the drill creates and deletes an instance")
     p.add_argument("--to-time", metavar="ISO8601", help="restore this UTC time instead of the latest restorable time")
@@ -45,7 +46,7 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _restore_point(args: Any, source: dict) -> Optional[datetime.datetime]:
+def _restore_point(args: Any, source: dict[str, Any]) -> Optional[datetime.datetime]:
     if not args.to_time:
         return None
     try:
@@ -61,18 +62,18 @@ def _restore_point(args: Any, source: dict) -> Optional[datetime.datetime]:
     return point
 
 
-def _same(name: str, value: Any, expected: Any) -> dict:
+def _same(name: str, value: Any, expected: Any) -> dict[str, Any]:
     return {"check": name, "ok": value == expected, "value": value, "expected": expected}
 
 
-def _checks(source: dict, drill: dict) -> list[dict]:
+def _checks(source: dict[str, Any], drill: dict[str, Any]) -> list[dict[str, Any]]:
     """What a restored copy must share with its source, and must not be."""
     same = _same
 
-    def sgs(db: dict) -> list:
+    def sgs(db: dict[str, Any]) -> list[Any]:
         return sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or [])
 
-    def subnet_group(db: dict) -> Any:
+    def subnet_group(db: dict[str, Any]) -> Any:
         return (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName")
 
     return [
@@ -91,7 +92,7 @@ def _shown(value: Any) -> str:
     return " ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
 
 
-def _delete(ctx: Any, drill_id: str) -> float:
+def _delete(ctx: Context, drill_id: str) -> float:
     """Delete the drill's instance -- after checking it is the one this run tagged."""
     clients, out = ctx.clients, ctx.out
     current = lookup.instance_or_none(clients, drill_id)
@@ -111,13 +112,13 @@ def _delete(ctx: Any, drill_id: str) -> float:
     return seconds
 
 
-def _table(ctx: Any, drill_id: str, checks: list[dict]) -> None:
+def _table(ctx: Context, drill_id: str, checks: list[dict[str, Any]]) -> None:
     ctx.out.table(f"checks of {drill_id}", ["check", "ok", "value", "expected"],
                   [[c["check"], "yes" if c["ok"] else "NO", _shown(c["value"]), _shown(c["expected"])] for c in checks])
 
 
-def _report(ctx: Any, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
-            checks: list[dict]) -> int:
+def _report(ctx: Context, source_id: str, drill_id: str, point: Any, rto: float, rpo: Any, deleted: float,
+            checks: list[dict[str, Any]]) -> int:
     failed = [c["check"] for c in checks if not c["ok"]]
     ctx.out.result(source=source_id, drill=drill_id, restore_point=point or "latest", rto_seconds=round(rto, 1),
                    rpo_seconds=round(rpo, 1) if rpo is not None else None, delete_seconds=round(deleted, 1),
@@ -125,7 +126,7 @@ def _report(ctx: Any, source_id: str, drill_id: str, point: Any, rto: float, rpo
     return 0 if not failed else 1
 
 
-def _cluster(ctx: Any) -> int:
+def _cluster(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     source = lookup.cluster(clients, args.db_cluster)
     if not source.get("BackupRetentionPeriod"):
@@ -157,7 +158,7 @@ def _cluster(ctx: Any) -> int:
     return _report(ctx, args.db_cluster, drill_id, point, rto, rpo, deleted, checks)
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm or a --drill-id too long for a cluster drill, then drill the instance or the cluster."""
     args = ctx.args
     require_confirm(args, args.db_cluster or args.db_instance)
@@ -168,7 +169,7 @@ def run(ctx: Any) -> int:
     return _cluster(ctx) if args.db_cluster else _instance(ctx)
 
 
-def _instance(ctx: Any) -> int:
+def _instance(ctx: Context) -> int:
     args, clients, out = ctx.args, ctx.clients, ctx.out
     source = lookup.instance(clients, args.db_instance)
     if source.get("DBClusterIdentifier"):

@@ -19,6 +19,7 @@ Prices come from prices.json: estimates with their source and date, printed with
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any, Optional
 from operations import stats
 from operations.errors import RunbookError
 from operations.identifiers import age_days, percent, positive_days
+from operations.runbook import Context
 
 HELP = "downsizing/upsizing within the family, gp2->gp3, idle instances, old snapshots; estimated monthly savings"
 PRICES = json.loads((Path(__file__).parent / "prices.json").read_text())
@@ -34,7 +36,7 @@ SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge"]
 CONNECTION_DIVISOR = {"postgres": 9531392, "mysql": 12582880, "mariadb": 12582880}
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--days and the thresholds of the heuristics."""
     p.add_argument("--days", type=positive_days, default=14, help="utilization window ending now (default 14)")
     p.add_argument("--low-cpu", type=percent, default=30, help="p95 CPU %% under which to downsize (default 30)")
@@ -85,7 +87,7 @@ def max_connections(engine: str, instance_class: str) -> Optional[float]:
     return min(value, 5000) if "postgres" in engine else value
 
 
-def _change(db: dict, proposed: str, kind: str, reason: str) -> dict:
+def _change(db: dict[str, Any], proposed: str, kind: str, reason: str) -> dict[str, Any]:
     multi_az = bool(db.get("MultiAZ"))
     now, then = monthly(db["DBInstanceClass"], multi_az), monthly(proposed, multi_az)
     saving = None if now is None or then is None else round(now - then, 2)
@@ -93,7 +95,7 @@ def _change(db: dict, proposed: str, kind: str, reason: str) -> dict:
             "proposed": proposed, "reason": reason, "monthly_savings_usd": saving}
 
 
-def _instance_class(args: Any, db: dict, m: dict) -> Optional[dict]:
+def _instance_class(args: Any, db: dict[str, Any], m: dict[str, Any]) -> Optional[dict[str, Any]]:
     cls, engine = db["DBInstanceClass"], db.get("Engine", "")
     cpu, conns, free = m["CPUUtilization"], m["DatabaseConnections"], m["FreeableMemory"]
     if not cpu["datapoints"]:
@@ -116,12 +118,13 @@ def _instance_class(args: Any, db: dict, m: dict) -> Optional[dict]:
         return None
     used = memory - (free["min"] if free["datapoints"] else 0)
     small_limit = max_connections(engine, smaller)
-    if used > 0.9 * memory_gib(smaller) or (small_limit and conns["datapoints"] and conns["max"] > 0.5 * small_limit):
+    small_memory = memory_gib(smaller)
+    if small_memory is None or used > 0.9 * small_memory or (small_limit and conns["datapoints"] and conns["max"] > 0.5 * small_limit):
         return None
     return _change(db, smaller, "downsize", f"p95 CPU {cpu['p95']:g}%, peak {cpu['max']:g}%, {used:.1f} GiB memory in use")
 
 
-def _storage(db: dict) -> Optional[dict]:
+def _storage(db: dict[str, Any]) -> Optional[dict[str, Any]]:
     if db.get("StorageType") != "gp2" or db.get("DBClusterIdentifier"):
         return None
     size, copies = int(db.get("AllocatedStorage") or 0), 2 if db.get("MultiAZ") else 1
@@ -132,7 +135,7 @@ def _storage(db: dict) -> Optional[dict]:
             "reason": f"gp3 gives at least 3,000 IOPS at any size; gp2 gives {max(100, 3 * size)} IOPS at {size} GiB"}
 
 
-def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
+def _snapshots(clients: Any, max_age_days: float) -> list[dict[str, Any]]:
     now, found = datetime.datetime.now(datetime.timezone.utc), []
     paginator = clients.rds().get_paginator("describe_db_snapshots")
     for page in paginator.paginate(SnapshotType="manual"):
@@ -148,7 +151,7 @@ def _snapshots(clients: Any, max_age_days: float) -> list[dict]:
     return found
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Recommend class, storage and snapshot changes with estimated monthly savings."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     if args.low_cpu >= args.high_cpu:  # every instance would be both too big and too small

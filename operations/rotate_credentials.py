@@ -19,9 +19,10 @@ The secret's value is never read or printed; only its ARN and version ids are.
 from __future__ import annotations
 
 from typing import Any
+import argparse
 
 from operations.identifiers import add_target
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.master_secret import add_secret_id, require_same_stack, secret_of, version_with
 from operations.errors import RunbookError
 from operations.waiting import wait_for
@@ -29,17 +30,17 @@ from operations.waiting import wait_for
 HELP = "rotate the master secret (RDS-managed, or the program's --secret-id) and wait for the new version"
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --secret-id."""
     add_target(p, confirm="clients must fetch the new password")
     add_secret_id(p)
 
 
-def _current(secret: dict) -> str | None:
+def _current(secret: dict[str, Any]) -> str | None:
     return version_with(secret, "AWSCURRENT")
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm, rotate the secret, wait for the new version."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     identifier = args.db_cluster or args.db_instance

@@ -21,6 +21,7 @@ AWS rules relied on (RDS API Reference):
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import secrets
 from typing import Any
@@ -34,6 +35,7 @@ from operations import lookup
 from operations.clients import AWS_ERRORS, describe_error, error_code
 from operations.errors import RunbookError
 from operations.waiting import wait_for
+from operations.runbook import Context
 
 HELP = "take a manual snapshot, wait until it is available; --copy-to-region copies it with the DR key"
 
@@ -51,7 +53,7 @@ KINDS = {
 }
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --snapshot-id, --copy-to-region, --kms-key-id."""
     add_target(p)
     p.add_argument("--snapshot-id", metavar="ID", type=snapshot_identifier,
@@ -96,7 +98,7 @@ def default_name(source_id: str, now: datetime.datetime | None = None) -> str:
     return derived_name(source_id, f"-ops-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}", CLUSTER_SNAPSHOT_MAX)
 
 
-def _check_copyable(args: Any, db: dict) -> None:
+def _check_copyable(args: Any, db: dict[str, Any]) -> None:
     """A Multi-AZ DB cluster's snapshot cannot be copied: refused before it is taken."""
     if args.copy_to_region and args.db_cluster and not str(db.get("Engine", "")).startswith("aurora"):
         raise RunbookError(f"--copy-to-region: '{args.db_cluster}' is a Multi-AZ DB cluster ({db.get('Engine')}), and "
@@ -104,7 +106,7 @@ def _check_copyable(args: Any, db: dict) -> None:
                            f"Multi-AZ DB clusters for Amazon RDS', {MULTI_AZ_CLUSTER_LIMITS}); nothing was created")
 
 
-def _validate(ctx: Any, encrypted: bool) -> None:
+def _validate(ctx: Context, encrypted: bool) -> None:
     args = ctx.args
     if args.kms_key_id and not args.copy_to_region:
         raise RunbookError("--kms-key-id is the key of the copy: give --copy-to-region too")
@@ -120,18 +122,19 @@ def _validate(ctx: Any, encrypted: bool) -> None:
         raise RunbookError(f"--kms-key-id is a key of {key.split(':')[3]}, not of {args.copy_to_region}")
 
 
-def _wait_available(ctx: Any, kind: dict, snapshot_id: str, region: str) -> tuple[dict, float]:
+def _wait_available(ctx: Context, kind: dict[str, Any], snapshot_id: str, region: str) -> tuple[dict[str, Any], float]:
     client = ctx.clients.rds(region)
 
-    def read() -> dict:
-        return getattr(client, kind["describe"])(**{kind["id"]: snapshot_id})[kind["list"]][0]
+    def read() -> dict[str, Any]:
+        found: dict[str, Any] = getattr(client, kind["describe"])(**{kind["id"]: snapshot_id})[kind["list"]][0]
+        return found
 
     return wait_for(ctx.out, f"snapshot {snapshot_id} in {region}", read,
                     lambda s: s.get("Status") == "available", ctx.args.wait_timeout,
                     lambda s: f"{s.get('Status')} {s.get('PercentProgress', 0)}%")
 
 
-def _create(ctx: Any, kind: dict, kind_name: str, source_id: str) -> str:
+def _create(ctx: Context, kind: dict[str, Any], kind_name: str, source_id: str) -> str:
     """Create the snapshot; a default name that is taken already (another run in the same second
     that drew the same random part) is drawn again, a given --snapshot-id is not."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
@@ -149,7 +152,7 @@ def _create(ctx: Any, kind: dict, kind_name: str, source_id: str) -> str:
                 raise
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Take the snapshot, wait for it, copy it to the DR region when asked."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     kind_name = "cluster" if args.db_cluster else "instance"

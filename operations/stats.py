@@ -34,7 +34,7 @@ def period_for(seconds: float, now: datetime.datetime, start: datetime.datetime)
     return max(floor, fitted)
 
 
-def summary(datapoints: list[dict], divisor: float) -> dict[str, Optional[float]]:
+def summary(datapoints: list[dict[str, Any]], divisor: float) -> dict[str, Optional[float]]:
     """min/avg/max/p95 of GetMetricStatistics datapoints (Minimum, Maximum, Average, SampleCount)."""
     if not datapoints:
         return {"min": None, "avg": None, "max": None, "p95": None, "datapoints": 0}
@@ -51,7 +51,7 @@ def summary(datapoints: list[dict], divisor: float) -> dict[str, Optional[float]
 
 
 def instance_metrics(cloudwatch: Any, identifier: str, hours: float, names: Optional[list[str]] = None,
-                     now: Optional[datetime.datetime] = None) -> dict[str, dict]:
+                     now: Optional[datetime.datetime] = None) -> dict[str, dict[str, Any]]:
     """Every metric of METRICS (or `names`) of one instance over the last `hours`."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     start = now - datetime.timedelta(hours=hours)

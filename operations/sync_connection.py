@@ -46,11 +46,12 @@ No secret value reaches any output: only field names, host, port, dbname, engine
 
 from __future__ import annotations
 
+import argparse
 import json
 import uuid
 from typing import Any
 
-from operations.cli import require_confirm
+from operations.runbook import Context, require_confirm
 from operations.errors import RunbookError
 from operations.identifiers import add_target
 from operations.master_secret import add_secret_id, require_same_stack, secret_of, version_with
@@ -63,7 +64,7 @@ SECRET_ENGINE = {"aurora-postgresql": "postgres", "aurora-mysql": "mysql"}
 SYNCED = ("host", "port", "dbname")
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster, --confirm, --secret-id."""
     add_target(p, confirm="a new version of the secret becomes AWSCURRENT")
     add_secret_id(p)
@@ -74,7 +75,7 @@ def secret_engine(engine: str) -> str:
     return SECRET_ENGINE.get(engine, engine)
 
 
-def reported(db: dict, cluster: bool) -> dict[str, Any]:
+def reported(db: dict[str, Any], cluster: bool) -> dict[str, Any]:
     """host, port, dbname (None when the database has none) and engine, as RDS reports them now."""
     if cluster:
         host, port, dbname = db.get("Endpoint"), db.get("Port"), db.get("DatabaseName")
@@ -91,15 +92,15 @@ def reported(db: dict, cluster: bool) -> dict[str, Any]:
 def _same(field: str, secret_value: Any, now: Any) -> bool:
     if field == "port":
         try:
-            return int(secret_value) == now  # the rotation function reads int(port): "5432" is 5432
+            return bool(int(secret_value) == now)  # the rotation function reads int(port): "5432" is 5432
         except (TypeError, ValueError):
             return False
     if field == "host":
         return isinstance(secret_value, str) and secret_value.lower() == now.lower()  # DNS names ignore case
-    return secret_value == now
+    return bool(secret_value == now)
 
 
-def differences(document: dict, now: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def differences(document: dict[str, Any], now: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{field: {"secret": old, "rds": new}} for host, port and dbname (dbname only when RDS names one)."""
     changed = {}
     for field in SYNCED:
@@ -109,7 +110,7 @@ def differences(document: dict, now: dict[str, Any]) -> dict[str, dict[str, Any]
     return changed
 
 
-def _document(sm: Any, secret_arn: str, current: str) -> dict:
+def _document(sm: Any, secret_arn: str, current: str) -> dict[str, Any]:
     """The AWSCURRENT JSON; refused (without any of its text) unless it is an object with username and password."""
     answer = sm.get_secret_value(SecretId=secret_arn, VersionStage="AWSCURRENT")
     if answer.get("VersionId") != current:
@@ -129,7 +130,7 @@ def _document(sm: Any, secret_arn: str, current: str) -> dict:
     return document
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Refuse without --confirm; compare the secret with RDS; write a new AWSCURRENT version when they differ."""
     args, clients, out = ctx.args, ctx.clients, ctx.out
     identifier = args.db_cluster or args.db_instance

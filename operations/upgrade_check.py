@@ -23,6 +23,7 @@ Support, or due for an upgrade RDS will make).
 
 from __future__ import annotations
 
+import argparse
 import datetime
 from typing import Any, Optional, Sequence
 
@@ -32,6 +33,7 @@ from operations.errors import RunbookError
 from operations.identifiers import db_identifier
 from operations.pack import lifecycle
 from operations.rightsizing import PRICES, SIZES
+from operations.runbook import Context
 
 HELP = ("read-only: upgrade targets, pending maintenance, end of standard support and Extended Support cost, "
         "replica order, blue/green possible")
@@ -47,7 +49,7 @@ POSTGRES_REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide
                          "USER_UpgradeDBInstance.PostgreSQL.MajorVersion.Process.html")
 
 
-def add_arguments(p: Any) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     """--db-instance or --db-cluster (neither: every database of the region)."""
     which = p.add_mutually_exclusive_group()
     which.add_argument("--db-instance", metavar="ID", type=db_identifier, help="one instance (default: all)")
@@ -61,7 +63,7 @@ def vcpus(instance_class: Optional[str]) -> Optional[int]:
 
 
 def extended_support_cost(engine: str, version: str, classes: list[str], multi_az: bool,
-                          today: datetime.date, replicas: Sequence[dict] = ()) -> Optional[dict]:
+                          today: datetime.date, replicas: Sequence[dict[str, Any]] = ()) -> Optional[dict[str, Any]]:
     """What Extended Support adds per month, at the rate of the year it is in (or will start in).
 
     `replicas`: the read replicas on the same major version (`replica`, `instance_class`, `multi_az`).
@@ -72,8 +74,8 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     counts = [vcpus(c) for c in classes]
     # A read replica is a DB instance of its own, charged for its vCPUs (and its standby's).
     charged = [{"replica": r["replica"], "instance_class": r["instance_class"], "multi_az": r["multi_az"],
-                "vcpus": None if vcpus(r["instance_class"]) is None
-                else vcpus(r["instance_class"]) * (2 if r["multi_az"] else 1)} for r in replicas]
+                "vcpus": None if (n := vcpus(r["instance_class"])) is None else n * (2 if r["multi_az"] else 1)}
+               for r in replicas]
     unknown = [c for c, n in zip(classes, counts) if n is None] + [
         f"{r['replica']} ({r['instance_class'] or 'class unknown'})" for r in charged if r["vcpus"] is None]
     if not counts or unknown:
@@ -83,26 +85,26 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     # year-1 rate throughout).
     year_3 = (today - end).days > 2 * 365 and engine != "aurora-mysql"
     rate = PRICES["extended_support_vcpu_hour"]["year_3" if year_3 else "year_1_2"]
-    total = sum(counts) * (2 if multi_az else 1) + sum(r["vcpus"] for r in charged)
+    total = sum(n for n in counts if n is not None) * (2 if multi_az else 1) + sum(r["vcpus"] for r in charged)
     return {"from": end + datetime.timedelta(days=1), "vcpus": total, "year": "3" if year_3 else "1-2",
             "usd_per_vcpu_hour": rate, "usd_per_month": round(total * rate * PRICES["hours_per_month"], 2),
             "replicas": charged}
 
 
-def _targets(ctx: Any, engine: str, version: str) -> dict[str, list[str]]:
+def _targets(ctx: Context, engine: str, version: str) -> dict[str, list[str]]:
     found = ctx.clients.rds().describe_db_engine_versions(Engine=engine, EngineVersion=version).get("DBEngineVersions") or []
     targets = [t for v in found if v.get("EngineVersion") == version for t in v.get("ValidUpgradeTarget") or []]
     return {"minor": [t["EngineVersion"] for t in targets if not t.get("IsMajorVersionUpgrade")],
             "major": [t["EngineVersion"] for t in targets if t.get("IsMajorVersionUpgrade")]}
 
 
-def _pending(ctx: Any, arn: str) -> list[str]:
+def _pending(ctx: Context, arn: str) -> list[str]:
     response = ctx.clients.rds().describe_pending_maintenance_actions(ResourceIdentifier=arn)
     return [f"{a.get('Action')}: {a.get('Description', '')}".rstrip(": ")
             for r in response.get("PendingMaintenanceActions") or [] for a in r.get("PendingMaintenanceActionDetails") or []]
 
 
-def _replicas(ctx: Any, db: dict) -> list[dict]:
+def _replicas(ctx: Context, db: dict[str, Any]) -> list[dict[str, Any]]:
     """The read replicas, their versions and sizes (a cross-region replica read in its own region)."""
     found = []
     for replica in db.get("ReadReplicaDBInstanceIdentifiers") or []:
@@ -118,7 +120,7 @@ def _replicas(ctx: Any, db: dict) -> list[dict]:
     return found
 
 
-def upgrade_order(engine: str, replicas: list[dict], region: str) -> str:
+def upgrade_order(engine: str, replicas: list[dict[str, Any]], region: str) -> str:
     """The order a major version upgrade needs for this engine and these replicas (`region`: the primary's)."""
     if not replicas:
         return "no read replicas"
@@ -138,7 +140,7 @@ def upgrade_order(engine: str, replicas: list[dict], region: str) -> str:
             f"upgrade the primary, then create them again from it (add them back) ({POSTGRES_REPLICAS_DOC})")
 
 
-def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[dict]:
+def _charged_replicas(engine: str, version: str, replicas: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The replicas Extended Support charges with their primary: on its major version, not opted out."""
     major = lifecycle.major_of(engine, version)
     return [r for r in replicas
@@ -146,7 +148,7 @@ def _charged_replicas(engine: str, version: str, replicas: list[dict]) -> list[d
             and (r["instance_class"] is None or lifecycle.major_of(engine, r["engine_version"] or "") == major)]
 
 
-def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
+def check(ctx: Context, kind: str, db: dict[str, Any], today: datetime.date) -> dict[str, Any]:
     """Everything this runbook reports about one instance or cluster."""
     identifier = db["DBClusterIdentifier" if kind == "cluster" else "DBInstanceIdentifier"]
     engine, version = db.get("Engine", ""), db.get("EngineVersion", "")
@@ -178,13 +180,13 @@ def check(ctx: Any, kind: str, db: dict, today: datetime.date) -> dict:
     }
 
 
-def _databases(ctx: Any) -> list[tuple[str, dict]]:
+def _databases(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     args, rds = ctx.args, ctx.clients.rds()
     if args.db_instance:
         return [("instance", lookup.instance(ctx.clients, args.db_instance))]
     if args.db_cluster:
         return [("cluster", lookup.cluster(ctx.clients, args.db_cluster))]
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, Any]]] = []
     for page in rds.get_paginator("describe_db_clusters").paginate():
         found += [("cluster", c) for c in page["DBClusters"]]
     for page in rds.get_paginator("describe_db_instances").paginate():
@@ -194,7 +196,7 @@ def _databases(ctx: Any) -> list[tuple[str, dict]]:
     return found
 
 
-def run(ctx: Any) -> int:
+def run(ctx: Context) -> int:
     """Report every database's upgrade situation; exit 1 when one is past standard support."""
     out, today = ctx.out, datetime.datetime.now(datetime.timezone.utc).date()
     reports = [check(ctx, kind, db, today) for kind, db in _databases(ctx)]

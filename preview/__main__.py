@@ -11,7 +11,9 @@ Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad config, bad baseline 
 error; 3 (with --baseline) a stateful resource would be replaced or deleted and
 --allow-replacement was not given; 4 (with --baseline) AWS would refuse a change (e.g. shrinking
 allocatedStorage): the apply would fail, whatever --allow-replacement says; 141 the reader of
-stdout left (`| head`) before the end. With several problems: 2, then 1, then 4, then 3.
+stdout left (`| head`) before the end; 5 (with --rules git:REF or --baseline git:REF) the
+change weakens the trusted rules of REF and --allow-policy-change was not given. With several
+problems: 2, then 5, then 1, then 4, then 3 (preview/verdict.py).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import yaml
 from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
 from preview.analyzer import (POLICY_DIR, LEVEL_NAMES, PolicyConfigError, PolicyPackProcess, load_policy_config,
-                              policy_config_path)
+                              policy_config_path, stale_waivers, with_waivers)
 from preview.deployed import deployed_from
 from preview.diff import FINGERPRINT_KEY_ENV, Baseline, BaselineError, diff_plans, load, secret_fingerprints
 from preview.harness import run_program
@@ -38,8 +40,11 @@ from preview.report import StackResult, lookups_line, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
+from preview.trusted import RulesError, TrustedRules, head_config_of, judge_with_trusted, load_trusted, rules_source
+from preview.report import policy_change_lines
 from preview.verdict import (EXIT_AT_RISK, EXIT_CLEAN, EXIT_CODES, EXIT_ERROR, EXIT_MANDATORY,  # noqa: F401
-                             EXIT_READER_LEFT, EXIT_REFUSED, policy_config_note, verdict_json, verdict_line)
+                             EXIT_POLICY_WEAKENED, EXIT_READER_LEFT, EXIT_REFUSED, PRECEDENCE, policy_config_note,
+                             verdict_json, verdict_line)
 
 def _override(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
@@ -65,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="diff against a saved --json report or the program at a git ref")
     parser.add_argument("--allow-replacement", action="store_true",
                         help="accept replacing or deleting stateful resources (exit 0 instead of 3)")
+    parser.add_argument("--rules", metavar="git:REF", type=rules_source,
+                        help="judge with the pack and policy config at this git ref, beside the head's own "
+                             "(default: the --baseline's ref when it is git:REF)")
+    parser.add_argument("--allow-policy-change", action="store_true",
+                        help="accept a change that weakens the trusted rules (exit 0 instead of 5): the head's rules judge")
     parser.add_argument("--json", metavar="PATH", help="write the JSON report ('-' for stdout)")
     parser.add_argument("--sarif", metavar="PATH", help="write SARIF 2.1.0 for code scanning")
     parser.add_argument("--markdown", metavar="PATH", help="write the Markdown summary (PR comment, job summary)")
@@ -110,6 +120,14 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
             pack.connect()
         pack.configure(load_policy_config(plan.stack, args.policy_config))
         result.violations = pack.check_plan(plan)
+    if pack is not None:  # the exceptions of the config the pack ran with (Configure checked them)
+        policy_config = load_policy_config(plan.stack, args.policy_config)
+        result.violations = with_waivers(result.violations, policy_config)
+        result.stale_exceptions = stale_waivers(plan, policy_config)
+    trusted: Optional[TrustedRules] = getattr(args, "trusted", None)
+    if trusted is not None and pack is not None:
+        config, from_file = head_config_of(plan.stack, args.policy_config)
+        judge_with_trusted(result, plan, pack, trusted, config, from_file, args.allow_policy_change)
     if args.baseline:
         if baseline is None:
             baseline = load(args.baseline, plan.stack, args.project_dir)
@@ -165,6 +183,8 @@ def _abandon(stream: Optional[PackStream]) -> None:
 def exit_code(result: StackResult, allow_replacement: bool) -> int:
     if result.error:
         return EXIT_ERROR
+    if result.weakened_unapproved:
+        return EXIT_POLICY_WEAKENED
     if result.mandatory:
         return EXIT_MANDATORY
     if result.diff and result.diff.refusals:
@@ -191,10 +211,21 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if not quiet:
         print(render(result.plan), file=out)
     if result.policy_checked:
-        print(f"policy check of {result.stack} ({len(result.violations)} violation(s)):", file=out)
-        for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+        print(f"policy check of {result.stack} ({len(result.unwaived)} violation(s)):", file=out)
+        for v in sorted(result.unwaived, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             print(f"  [{v.level}] {v.policy}: {shown_message(v, result.stack, project_dir, result.overrides)}",
                   file=out)
+        for v in sorted(result.waived, key=lambda v: (v.urn, v.policy)):
+            w = v.waiver
+            if w is not None:
+                ticket = f", ticket {w.ticket}" if w.ticket else ""
+                print(f"  [waived] {v.policy}: {v.urn.rsplit('::', 1)[-1]}: exception {w.id}, owner {w.owner}, "
+                      f"until {w.expires}{ticket}: {w.reason}", file=out)
+        for w in result.stale_exceptions:
+            print(f"  [stale exception] {w.policy}: {w.id} (owner {w.owner}, until {w.expires}) covers no resource "
+                  f"of {result.stack}: {', '.join(w.resources)}; remove it", file=out)
+    for line in policy_change_lines(result):
+        print(line, file=out)
     if result.diff is not None:
         d = result.diff
         no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
@@ -242,6 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_policy and (args.compliance or args.compliance_markdown):
         parser.error("--compliance and --compliance-markdown need the policy pack: drop --no-policy")
     stacks = stack_names(args.project_dir) if args.all else [args.stack]
+    # The trusted rules: --rules, or the --baseline's git ref (preview/trusted.py).
+    source = args.rules or (args.baseline if args.baseline and args.baseline.startswith("git:") else None)
+    args.trusted = None
+    if source and not args.no_policy:
+        try:
+            args.trusted = load_trusted(source, args.project_dir)
+        except RulesError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     # The pack starts first: it imports while the program runs (two cores, half the wait).
     pack = None if args.no_policy else PolicyPackProcess().start()
     try:
@@ -253,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if pack is not None:
             pack.close()
+        if args.trusted is not None:
+            args.trusted.close()
 
     for result in results:
         _print(result, args.quiet or args.json == "-", args.project_dir,
@@ -290,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         config = args.policy_config or policy_config_path(result.stack)
         note = policy_config_note(_shown_path(config) if config else None, advisory)
         print(verdict_line(result, code == EXIT_CLEAN, note), file=sys.stderr if args.json == "-" else sys.stdout)
-    for code in (EXIT_ERROR, EXIT_MANDATORY, EXIT_REFUSED, EXIT_AT_RISK):
+    for code in PRECEDENCE:
         if code in codes:
             return code
     return EXIT_CLEAN

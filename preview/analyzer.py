@@ -8,11 +8,10 @@ reconciled and validated as the CLI does), Analyze per resource (inputs) and Ana
 
 from __future__ import annotations
 
-import difflib
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,8 +25,15 @@ from plan.registration import Plan, Registration
 from plan.stack_config import PROJECT_DIR
 
 POLICY_DIR = PROJECT_DIR / "policies"
-LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
-          "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+# The pack's package, as the policy host puts it on the path: its level resolver is the CLI's.
+if str(POLICY_DIR) not in sys.path:
+    sys.path.append(str(POLICY_DIR))
+
+from rds_guardrails import levels, waivers  # noqa: E402
+from rds_guardrails.waivers import Waiver  # noqa: E402
+
+LEVELS = {levels.ADVISORY: analyzer_pb2.ADVISORY, levels.MANDATORY: analyzer_pb2.MANDATORY,
+          levels.DISABLED: analyzer_pb2.DISABLED, levels.REMEDIATE: analyzer_pb2.REMEDIATE}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 
 
@@ -42,6 +48,8 @@ class Violation:
     message: str
     urn: str
     severity: int = 0
+    # The exception that waived it: the pack reported it at advisory level (never blocks, always listed).
+    waiver: Optional[Waiver] = None
 
 
 def _struct(value: dict) -> struct_pb2.Struct:
@@ -50,45 +58,38 @@ def _struct(value: dict) -> struct_pb2.Struct:
     return s
 
 
-def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
-    """Per policy: its default level and schema defaults, then 'all', then its own entry."""
-    file_config = dict(file_config or {})
-    known = {p.name for p in info.policies}
-    unknown = sorted(set(file_config) - known - {"all"})
-    if unknown:
-        named = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
-            named.append(f"{name} (did you mean {close[0]}?)" if close else name)
-        raise PolicyConfigError(f"policy config names unknown policies: {', '.join(named)}")
-    all_level = file_config.get("all")
-    if isinstance(all_level, dict):
-        all_level = all_level.get("enforcementLevel")
-    result = {}
+def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, tuple[str, dict]]:
+    """Per policy (level, settings): its default level and schema defaults, then 'all', then its
+    own entry (rds_guardrails/levels.py, as the CLI reconciles it), each validated against its schema."""
+    schemas = {p.name: json_format.MessageToDict(p.configSchema.properties) for p in info.policies}
+    defaults = [(p.name, LEVEL_NAMES[p.enforcementLevel],
+                 {k: v["default"] for k, v in schemas[p.name].items() if isinstance(v, dict) and "default" in v})
+                for p in info.policies]
+    try:  # first: a bad exception is named by its id, policy and key
+        waivers.parse_config(file_config, schemas)
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
+    try:
+        resolved = levels.resolve(defaults, file_config)
+    except levels.LevelError as exc:
+        raise PolicyConfigError(str(exc)) from None
     for policy in info.policies:
-        schema = json_format.MessageToDict(policy.configSchema.properties)
-        props = {k: v["default"] for k, v in schema.items() if isinstance(v, dict) and "default" in v}
-        level = LEVEL_NAMES[policy.enforcementLevel]
-        if all_level:
-            level = all_level
-        entry = file_config.get(policy.name)
-        if isinstance(entry, str):
-            level = entry
-        elif isinstance(entry, dict):
-            entry = dict(entry)
-            level = entry.pop("enforcementLevel", level)
-            props.update(entry)
-        if level not in LEVELS:
-            raise PolicyConfigError(f"{policy.name}: enforcement level {level!r} is not one of {', '.join(LEVELS)}")
         try:
-            jsonschema.validate(props, {"type": "object", "properties": schema,
-                                        "required": list(policy.configSchema.required)})
+            jsonschema.validate(resolved[policy.name][1], {"type": "object", "properties": schemas[policy.name],
+                                                           "required": list(policy.configSchema.required)})
         except jsonschema.ValidationError as exc:
             raise PolicyConfigError(f"{policy.name}: {exc.message}") from None
+    return resolved
+
+
+def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """The Configure request's config of each policy (resolve_config)."""
+    result = {}
+    for name, (level, props) in resolve_config(info, file_config).items():
         config = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])
         if props:
             config.properties.update(props)
-        result[policy.name] = config
+        result[name] = config
     return result
 
 
@@ -201,6 +202,34 @@ class PolicyPackProcess:
     def _violation(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Violation:
         return Violation(policy=d.policyName, level=LEVEL_NAMES.get(d.enforcementLevel, "advisory"),
                          message=d.message, urn=d.urn or urn, severity=d.severity)
+
+
+def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
+    """Every exception of a policy config the pack was configured with (reconcile_config checked it)."""
+    config = dict(file_config or {})
+    try:
+        return [w for found in waivers.parse_config(config, set(config) - {"all"}).values() for w in found]
+    except waivers.WaiverError as exc:
+        raise PolicyConfigError(str(exc)) from None
+
+
+def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> list[Violation]:
+    """Each violation the pack waived (advisory, an active exception of the config covers it) with its
+    exception; one the pack kept at its level (an SDK that cannot lower it) stays as it is."""
+    found = exceptions_of(file_config)
+    if not found:
+        return violations
+    result = []
+    for v in violations:
+        waiver = waivers.find([w for w in found if w.policy == v.policy], v.urn, v.urn.rsplit("::", 1)[-1])
+        result.append(replace(v, waiver=waiver) if v.level == "advisory" and waiver and not waiver.expired() else v)
+    return result
+
+
+def stale_waivers(plan: Plan, file_config: Optional[dict]) -> list[Waiver]:
+    """The config's exceptions for this stack that cover none of its resources."""
+    resources = [(r.urn, r.name) for r in plan.resources if is_analyzed(r)]
+    return waivers.stale(exceptions_of(file_config), resources, plan.stack)
 
 
 def policy_config_path(stack: str) -> Optional[Path]:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, Registration, masked
-from preview.analyzer import Violation
+from preview.analyzer import Violation, Waiver
 from preview.diff import Change, PlanDiff, ValueChange
 from preview.hints import shown_message
+from preview.policy_change import PolicyChange
 
 
 @dataclass
@@ -33,10 +34,36 @@ class StackResult:
     error_kind: str = "plan"
     # The run's --config overrides (key as typed -> value): a hint names the one that set its key.
     overrides: dict[str, str] = field(default_factory=dict)
+    # With trusted rules (preview/trusted.py): where they came from, each verdict, what changed.
+    rules_from: Optional[str] = None
+    trusted_violations: list[Violation] = field(default_factory=list)
+    head_violations: list[Violation] = field(default_factory=list)
+    policy_changes: list[PolicyChange] = field(default_factory=list)
+    policy_change_approved: bool = False
+    # The policy config's exceptions for this stack that cover none of its resources.
+    stale_exceptions: list[Waiver] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
         return [v for v in self.violations if v.level == "mandatory"]
+
+    @property
+    def weakened(self) -> list[PolicyChange]:
+        """The changes that weaken the trusted rules (approved or not)."""
+        return [c for c in self.policy_changes if c.weaker]
+
+    @property
+    def weakened_unapproved(self) -> bool:
+        return bool(self.weakened) and not self.policy_change_approved
+
+    @property
+    def waived(self) -> list[Violation]:
+        """Violations an exception waived: listed with it, never counted as advisory or mandatory."""
+        return [v for v in self.violations if v.waiver is not None]
+
+    @property
+    def unwaived(self) -> list[Violation]:
+        return [v for v in self.violations if v.waiver is None]
 
 
 # --- deployed state ---------------------------------------------------------------------------------
@@ -61,6 +88,48 @@ ERROR_VERDICT = {"plan": "the plan could not be built", "policy config": "the po
                  "baseline": "the baseline could not be read"}
 
 
+# How a reviewer accepts a change that weakens the trusted rules (exit 5).
+POLICY_APPROVAL = ("label the pull request `approve-policy-change`, or run the check with `--allow-policy-change`")
+
+
+def verdict_difference(result: StackResult) -> list[tuple[str, str, Optional[str], Optional[str]]]:
+    """(policy, urn, trusted level, head level) where the two rule sets judge a resource differently
+    (None: that set reports nothing)."""
+    def levels_of(violations: list[Violation]) -> dict[tuple[str, str], str]:
+        return {(v.policy, v.urn): v.level for v in violations}
+
+    trusted, head = levels_of(result.trusted_violations), levels_of(result.head_violations)
+    return [(policy, urn, trusted.get((policy, urn)), head.get((policy, urn)))
+            for policy, urn in sorted(set(trusted) | set(head)) if trusted.get((policy, urn)) != head.get((policy, urn))]
+
+
+def policy_change_lines(result: StackResult) -> list[str]:
+    """The text report's policy-change section (empty without trusted rules)."""
+    if result.rules_from is None:
+        return []
+    weaker = len(result.weakened)
+    state = ("" if not weaker else "; approved (--allow-policy-change): the head's rules judge"
+             if result.policy_change_approved else f"; not approved: {POLICY_APPROVAL.replace('`', '')}")
+    lines = [f"policy changes of {result.stack} against the trusted rules {result.rules_from} "
+             f"({weaker} weaker, {len(result.policy_changes) - weaker} stricter{state}):"]
+    lines += [f"  {c.text()}" for c in result.policy_changes] or ["  none"]
+    difference = verdict_difference(result)
+    if difference:
+        lines.append("  the trusted rules and the head's judge differently:")
+        lines += [f"    {policy} {_resource_name(urn)}: trusted {t or 'no violation'}, head {h or 'no violation'}"
+                  for policy, urn, t, h in difference]
+    return lines
+
+
+def _policy_changes_json(result: StackResult) -> Optional[dict[str, Any]]:
+    if result.rules_from is None:
+        return None
+    return {"rulesFrom": result.rules_from, "approved": result.policy_change_approved,
+            "weaker": len(result.weakened), "changes": [c.to_json() for c in result.policy_changes],
+            "verdictDifference": [{"policy": p, "urn": u, "trusted": t, "head": h}
+                                  for p, u, t, h in verdict_difference(result)]}
+
+
 # --- JSON -------------------------------------------------------------------------------------------
 
 def to_json(result: StackResult) -> dict[str, Any]:
@@ -75,8 +144,12 @@ def to_json(result: StackResult) -> dict[str, Any]:
         "policyChecked": result.policy_checked,
         "deployedState": {"from": result.deployed_from, "lookups": plan.lookups if plan else []},
         "diagnostics": [{"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message}
-                        for v in result.violations],
+                        for v in result.unwaived],
+        "waived": [{"policy": v.policy, "urn": v.urn, "message": v.message, "waiver": v.waiver.to_json()}
+                   for v in result.waived if v.waiver is not None],
+        "staleExceptions": [w.to_json() for w in result.stale_exceptions],
         "diff": None if result.diff is None else _diff_json(result.diff),
+        "policyChanges": _policy_changes_json(result),
     }
 
 
@@ -144,13 +217,14 @@ def to_markdown(result: StackResult) -> str:
     if result.error:
         return "\n".join(lines + [f"**Verdict: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}.**", "",
                                    *fenced(result.error), ""])
-    counts = Counter(v.level for v in result.violations)
+    counts = Counter(v.level for v in result.unwaived)
     risks = result.diff.risks if result.diff else []
     refusals = result.diff.refusals if result.diff else []
-    verdict = "❌ refused" if result.mandatory or risks or refusals else "✅ passes"
+    verdict = "❌ refused" if result.mandatory or risks or refusals or result.weakened_unapproved else "✅ passes"
     plan = result.plan
     lines.append(f"**Verdict: {verdict}** — {sum(r.custom for r in plan.resources)} resources, "
                  f"{counts['mandatory']} mandatory, {counts['advisory']} advisory violation(s)"
+                 + (f", {len(result.waived)} waived by an exception" if result.waived else "")
                  + (f", {len(risks)} stateful resource(s) at risk" if result.diff else "")
                  + (f", {len(refusals)} resource(s) with a change AWS refuses" if refusals else "") + ".")
     if not result.policy_checked:
@@ -162,11 +236,13 @@ def to_markdown(result: StackResult) -> str:
     note = lookups_line(result)
     if note:
         lines += ["", f"_Deployed state:_ {code(note)}"]
-    if result.violations:
+    if result.unwaived:
         lines += ["", "### Violations", "", "| level | policy | resource | message |", "|---|---|---|---|"]
-        for v in sorted(result.violations, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
+        for v in sorted(result.unwaived, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
             lines.append(f"| {v.level} | {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | "
                          f"{_cell(shown_message(v, result.stack, overrides=result.overrides))} |")
+    lines += _policy_changes_markdown(result)
+    lines += _exceptions_markdown(result)
     if result.diff is not None:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
@@ -194,6 +270,48 @@ def to_markdown(result: StackResult) -> str:
             lines += ["", f"To accept losing this data: {APPROVAL}."]
     lines += ["", "### Components", "", "```mermaid", mermaid(plan), "```", ""]
     return "\n".join(lines)
+
+
+def _policy_changes_markdown(result: StackResult) -> list[str]:
+    if result.rules_from is None:
+        return []
+    lines = ["", f"### Policy changes against the trusted rules {code(result.rules_from)}", ""]
+    if not result.policy_changes:
+        return lines + ["None: the head's rules are the trusted ones."]
+    lines += ["| | change | subject | old | new |", "|---|---|---|---|---|"]
+    for c in result.policy_changes:
+        mark = "⚠️ weaker" if c.weaker else "stricter"
+        lines.append(f"| {mark} | {c.kind} | {_cell(c.subject)} | {_cell(c.old) if c.old is not None else ''} | "
+                     f"{_cell(c.new) if c.new is not None else ''} |")
+    difference = verdict_difference(result)
+    if difference:
+        lines += ["", "| policy | resource | trusted rules | head's rules |", "|---|---|---|---|"]
+        lines += [f"| {_cell(p)} | {_cell(_resource_name(u))} | {t or 'no violation'} | {h or 'no violation'} |"
+                  for p, u, t, h in difference]
+    if result.weakened:
+        lines += ["", "Approved (`--allow-policy-change`): the head's rules judge." if result.policy_change_approved
+                  else f"To accept weakening the rules: {POLICY_APPROVAL}."]
+    return lines
+
+
+def _exceptions_markdown(result: StackResult) -> list[str]:
+    """The waived violations with their exceptions, and the stale exceptions."""
+    lines = []
+    if result.waived:
+        lines += ["", "### Waived by an exception", "",
+                  "| policy | resource | exception | owner | reason | expires | ticket |", "|---|---|---|---|---|---|---|"]
+        for v in sorted(result.waived, key=lambda v: (v.urn, v.policy)):
+            w = v.waiver
+            if w is not None:
+                lines.append(f"| {_cell(v.policy)} | {_cell(_resource_name(v.urn))} | {_cell(w.id)} | {_cell(w.owner)} | "
+                             f"{_cell(w.reason)} | {_cell(w.expires)} | {_cell(w.ticket) if w.ticket else ''} |")
+    if result.stale_exceptions:
+        lines += ["", "### Stale exceptions", "", "These cover no resource of the stack: remove them.", "",
+                  "| policy | exception | owner | resources | expires |", "|---|---|---|---|---|"]
+        for w in result.stale_exceptions:
+            lines.append(f"| {_cell(w.policy)} | {_cell(w.id)} | {_cell(w.owner)} | {_cell(', '.join(w.resources))} | "
+                         f"{_cell(w.expires)} |")
+    return lines
 
 
 # --- Mermaid ------------------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ as its logical location. A stateful
 resource that the plan diff would replace or delete is a result of the rule
 `stateful-resource-at-risk`; a change AWS refuses, of `aws-refuses-change` (error); every other
 change of a stateful resource, a note of `stateful-change` saying each value (`old → new`,
-secrets only as changed) and what AWS does with it.
+secrets only as changed) and what AWS does with it. With trusted rules, each change to them
+is a result of `policy-weakened` (error; a warning once approved) or `policy-stricter` (note),
+located at the stack's policy config file, or the pack's file that changed.
+A violation waived by an exception of the policy config is a result with an `external`
+suppression justified by its reason, owner, expiry and id.
 """
 
 from __future__ import annotations
@@ -24,13 +28,16 @@ from plan import replacements
 from preview.analyzer import Violation
 from preview.diff import Change
 from preview.hints import shown_message
-from preview.report import APPROVAL, StackResult
+from preview.policy_change import PolicyChange
+from preview.report import APPROVAL, POLICY_APPROVAL, StackResult
 from preview.sources import Source
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 AT_RISK_RULE = "stateful-resource-at-risk"
 REFUSED_RULE = "aws-refuses-change"
 STATEFUL_CHANGE_RULE = "stateful-change"
+# A change to the trusted rules (preview/policy_change.py): weaker needs approval, stricter is a note.
+WEAKENED_RULE, STRICTER_RULE = "policy-weakened", "policy-stricter"
 LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none", "remediate": "warning"}
 
 
@@ -98,6 +105,22 @@ def _diff_result(c: Change) -> tuple[Optional[str], str, str]:
     return None, "", ""
 
 
+def _policy_change_result(result: StackResult, c: PolicyChange, index: dict[str, int]) -> om.Result:
+    rule = WEAKENED_RULE if c.weaker else STRICTER_RULE
+    level = "note" if not c.weaker else "warning" if result.policy_change_approved else "error"
+    text = f"Stack {result.stack}, against the trusted rules {result.rules_from}: {c.text()}."
+    if c.weaker:
+        text += (" Approved (--allow-policy-change)." if result.policy_change_approved
+                 else f" To accept it, {POLICY_APPROVAL.replace('`', '')}.")
+    path = c.subject if c.kind == "code" else f"policies/config/{result.stack}.json"
+    return om.Result(
+        rule_id=rule, rule_index=index[rule], level=level, message=om.Message(text=sarif_text(text)),
+        locations=[om.Location(physical_location=om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=path, uri_base_id="%SRCROOT%"), region=om.Region(start_line=1)))],
+        partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, rule, c.kind, c.subject)},
+    )
+
+
 def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str,
              locate: Optional[Callable[[str, Violation], Source]] = None) -> dict:
     """One run per stack. `policies` maps a policy name to (description, default level);
@@ -123,6 +146,15 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
         short_description=om.MultiformatMessageString(
             text="A stateful resource changes in place: its values and what AWS does with each"),
         default_configuration=om.ReportingConfiguration(level="note"),
+    ), om.ReportingDescriptor(
+        id=WEAKENED_RULE, name=WEAKENED_RULE,
+        short_description=om.MultiformatMessageString(
+            text="The change weakens the trusted rules (a level, setting, policy, exception or the pack's code)"),
+        default_configuration=om.ReportingConfiguration(level="error"),
+    ), om.ReportingDescriptor(
+        id=STRICTER_RULE, name=STRICTER_RULE,
+        short_description=om.MultiformatMessageString(text="The change makes the trusted rules stricter"),
+        default_configuration=om.ReportingConfiguration(level="note"),
     )]
     index = {r.id: i for i, r in enumerate(rules)}
     runs = []
@@ -134,6 +166,9 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 message=om.Message(text=sarif_text(shown_message(v, result.stack, overrides=result.overrides))),
                 locations=[_location(result.stack, v.urn, locate(result.stack, v) if locate else None)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, v.policy, v.urn)},
+                # A waived violation stays a result, suppressed by its exception (SARIF 2.1.0 §3.35).
+                suppressions=[om.Suppression(kind="external", justification=" ".join(v.waiver.justification.split()))]
+                if v.waiver is not None else None,
             ))
         for c in result.diff.changes if result.diff else []:
             rule, level, text = _diff_result(c)
@@ -144,6 +179,7 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
                 locations=[_location(result.stack, c.urn)],
                 partial_fingerprints={"resourcePolicy/v1": _fingerprint(result.stack, rule, c.urn)},
             ))
+        items += [_policy_change_result(result, c, index) for c in result.policy_changes]
         runs.append(om.Run(
             tool=om.Tool(driver=om.ToolComponent(
                 name="rds-guardrails", semantic_version=version, rules=rules,

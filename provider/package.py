@@ -43,7 +43,7 @@ class UnresolvedInput(Exception):
         self.path = path
 
 
-def resolve(value: Any, path: str, found: dict[str, set]) -> Any:
+def resolve(value: Any, path: str, found: dict[str, set[Any]]) -> Any:
     """A plain value for an input the engine sent; records secret paths and dependencies.
 
     `Provider.construct` is synchronous, but the server hands over inputs as outputs built
@@ -98,7 +98,7 @@ class PlatformProvider(ComponentProvider):
         component = resource_type.rsplit(":", maxsplit=1)[-1]
         definition = self._component_defs[component]
         mapped = self.map_inputs(inputs, definition)
-        found: dict[str, set] = {"secret": set(), "resources": set()}
+        found: dict[str, set[Any]] = {"secret": set(), "resources": set()}
         try:
             args = {k: resolve(v, k, found) for k, v in mapped.items()}
         except UnresolvedInput as exc:
@@ -122,7 +122,7 @@ class PlatformProvider(ComponentProvider):
             options = (options or pulumi.ResourceOptions()).merge(
                 pulumi.ResourceOptions(depends_on=[by_urn[u] for u in sorted(by_urn)]))
         try:
-            instance = self._components[component](name, args, options)  # type: ignore[call-arg]
+            instance = self._components[component](name, args, options)  # type: ignore[arg-type]  # the SDK types it as ComponentResource's own __init__
         except Exception as exc:  # noqa: BLE001 - the SDK's way to tell user code errors from its own
             raise ComponentInitError(exc) from exc
         return ConstructResult(instance.urn, self.get_state(instance, definition))

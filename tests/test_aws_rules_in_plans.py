@@ -153,7 +153,7 @@ def test_a_rotated_password_is_never_sent_to_the_database_again(prod_plan):
     assert "password" in primary.inputs and "password" in primary.options["ignoreChanges"]
     unrotated = plan_with("dev").named("appdb-dev-db-instance")
     assert "password" in unrotated.inputs and "password" not in unrotated.options["ignoreChanges"]
-    from tests.test_clusters import AURORA_PROD
+    from tests.stack_cases import AURORA_PROD
     aurora = plan_with("prod", **{**AURORA_PROD, "credentialsMode": "generated"})
     writer = next(c for c in aurora.of_type("aws:rds/cluster:Cluster") if "masterPassword" in c.inputs)
     assert "masterPassword" in writer.options["ignoreChanges"]

@@ -222,7 +222,7 @@ def test_a_secret_is_never_shown_and_compares_by_fingerprint():
 # --- no registered input is silent ---------------------------------------------------------------------
 
 def _every_plan(tmp_path):
-    from tests.test_stack_examples import EXAMPLES
+    from tests.stack_cases import EXAMPLES
 
     plans = [run_program("dev"), run_program("prod")]
     for i, example in enumerate(EXAMPLES):

@@ -6,20 +6,10 @@ import pytest
 
 from preview.analyzer import load_policy_config
 from preview.harness import run_program
+from tests.stack_cases import AURORA_PROD, DR, MULTI_AZ_DEV, SERVERLESS_DEV
 
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
-DR = {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16", "azCount": 3, "allowedCidrs": ["10.61.0.0/16"],
-      "replicateBackups": False}
-AURORA_PROD = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "instanceClass": "db.r7g.large",
-               "replicas": [], "disasterRecovery": DR,
-               "cluster": {"readers": 2, "readerAutoScaling": {"minReaders": 0, "maxReaders": 4}}}
-SERVERLESS_DEV = {"deploymentOption": "aurora", "engine": "aurora-mysql", "engineVersion": "8.0",
-                  "alarms": {"enabled": True},
-                  "cluster": {"readers": 1, "serverlessMinAcu": 0.5, "serverlessMaxAcu": 16, "backtrackHours": 24}}
-MULTI_AZ_DEV = {"deploymentOption": "multi-az-cluster", "engine": "mysql", "engineVersion": "8.0",
-                "instanceClass": "db.m6gd.large", "storageType": "io1", "allocatedStorage": 400, "iops": 4000,
-                "maxAllocatedStorage": 0, "alarms": {"enabled": True}, "proxy": {}}
 
 
 def _plan(stack, overrides):

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from preview import compliance as preview_compliance
-from preview.analyzer import load_policy_config
+from preview.analyzer import load_policy_config, with_waivers
 from preview.harness import PROJECT_DIR
 from preview.report import StackResult
 from rds_guardrails import compliance, fsbp
@@ -197,3 +197,36 @@ def test_the_live_audit_writes_the_same_report(tmp_path):
     assert controls["RDS.2"]["result"] == "fail" and "legacy-mysql" in public
     assert controls["RDS.1"]["result"] == "fail"  # a manual snapshot anyone may restore
     assert "# Compliance evidence" in md.read_text()
+
+
+# --- end to end: an exception of the policy config (rds_guardrails/waivers.py) makes a control "waived" ------------
+
+def test_an_exception_in_the_policy_config_makes_the_control_waived_with_its_owner(stack_plans, running_pack):
+    from datetime import date, timedelta
+
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    config = load_policy_config("prod")
+    config["rds-backup-plan"] = {"enforcementLevel": "advisory", "exceptions": [{
+        "id": "prod-backups-by-org-policy", "resources": ["appdb-prod-db-instance"], "stacks": ["prod"],
+        "reason": "AWS Backup is assigned by the organization's backup policy", "owner": "dba@example.com",
+        "expires": expires, "ticket": "OPS-42"}]}
+    running_pack.configure(config)
+    try:
+        plan = stack_plans["prod"]
+        # As the gate does (preview/__main__.py): the pack's advisory report, matched to its exception.
+        result = StackResult(stack="prod", plan=plan, violations=with_waivers(running_pack.check_plan(plan), config))
+    finally:
+        running_pack.configure(None)
+    assert any(v.waiver is not None for v in result.violations)
+    entry = preview_compliance.stack_entry(result, None, PROJECT_DIR)
+    entry["policyConfig"]["hash"] = compliance.config_hash(config)  # the config in force, not the file
+    report = _valid(compliance.report([entry], "preview", None))
+    rds26 = _by_id(report["stacks"][0])["RDS.26"]
+    assert rds26["result"] == "waived"
+    [waived] = rds26["resources"]
+    shown = {k: waived["waiver"][k] for k in ("id", "owner", "reason", "expires", "ticket")}
+    assert shown == {"id": "prod-backups-by-org-policy", "owner": "dba@example.com", "expires": expires,
+                     "reason": "AWS Backup is assigned by the organization's backup policy", "ticket": "OPS-42"}
+    assert waived["name"] == "appdb-prod-db-instance" and waived["level"] == "advisory"
+    # The other advisory gap stays a failure: only the exception's policy is waived.
+    assert _by_id(report["stacks"][0])["RDS.23"]["result"] == "fail"

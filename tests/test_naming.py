@@ -6,7 +6,7 @@ import pytest
 from components.settings import Settings, naming, parse_config_text
 from plan.stack_config import stack_config
 from preview.harness import run_program
-from tests.test_clusters import AURORA_PROD, MULTI_AZ_DEV
+from tests.stack_cases import AURORA_PROD, MULTI_AZ_DEV
 
 # (resource type, input) -> the rule of that name
 NAMED = {

@@ -16,10 +16,11 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from operations import blue_green
+from operations import blue_green, blue_green_steps
 from operations.cli import Context, parser
 from operations.clients import Clients
 from operations.output import Output
+from plan.aliases import engine_urns
 from preview.diff import diff_plans
 from preview.harness import run_program
 from tests.ops_estate import served_estate
@@ -373,7 +374,7 @@ def test_a_switchover_not_seen_completing_is_reported_not_guessed(fast_polls, ca
         stub.add_response("describe_blue_green_deployments",
                           {"BlueGreenDeployments": [{**DEPLOYMENT, "Status": status, "StatusDetails": "guardrail"}]})
     with stub:
-        code = blue_green._switchover(ctx, {**DEPLOYMENT, "Status": "AVAILABLE"}, {"engine_version": "17.2"})
+        code = blue_green_steps.switchover(ctx, {**DEPLOYMENT, "Status": "AVAILABLE"}, {"engine_version": "17.2"})
     out = capsys.readouterr().out
     assert code == 1 and message in out
     assert '"switched": true' not in out
@@ -388,19 +389,6 @@ def _stack_copy(tmp_path: Path, stack: str, config_changes: dict) -> Path:
     copy = tmp_path / f"Pulumi.{stack}.yaml"
     copy.write_text(yaml.safe_dump(document, sort_keys=False))
     return copy
-
-
-def _engine_urn(resources: list, resource) -> str:
-    """The URN the Pulumi engine gives `resource`: every ancestor's type below the stack, then its own
-    (pkg/resource/urn.go NewURN with the parent's QualifiedType; the SDK's mock engine keeps only the
-    parent's last type, so the plan's URNs are not the state's)."""
-    by_urn = {r.urn: r for r in resources}
-    types, parent = [resource.type], by_urn.get(resource.parent)
-    while parent is not None and parent.type != "pulumi:pulumi:Stack":
-        types.insert(0, parent.type)
-        parent = by_urn.get(parent.parent)
-    stack, project = resource.urn.split("::")[0].removeprefix("urn:pulumi:"), resource.urn.split("::")[1]
-    return f"urn:pulumi:{stack}::{project}::{'$'.join(types)}::{resource.name}"
 
 
 def _shell(step: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -435,11 +423,12 @@ def test_the_printed_config_change_gives_the_new_version_and_no_replacement(esta
     assert [s.split()[:3] for s in steps[1:]] == [
         ["pulumi", "stack", "export"], ["jq", "-e", "--argjson"], ["jq", "--argjson", steps[3].split()[2]],
         ["pulumi", "stack", "import"], ["pulumi", "refresh", "--stack"], ["pulumi", "preview", "--stack"]]
-    ids = json.dumps({_engine_urn(before_plan.resources, instance): green_id}, separators=(",", ":"))
+    urns = engine_urns(before_plan.resources)
+    ids = json.dumps({urns[instance.urn]: green_id}, separators=(",", ":"))
     assert f"--argjson ids '{ids}' " in steps[2] and f"--argjson ids '{ids}' " in steps[3]
 
     # The printed edit, on an export of the state as the engine names it: only the instance's ID changes.
-    state = [{"urn": _engine_urn(before_plan.resources, r), "type": r.type, "custom": r.custom,
+    state = [{"urn": urns[r.urn], "type": r.type, "custom": r.custom,
               "id": blue_id if r is instance else f"id-of-{r.name}"} for r in before_plan.resources]
     export = {"version": 3, "deployment": {"manifest": {}, "resources": state}}
     (tmp_path / "dev-state.json").write_text(json.dumps(export))
@@ -469,7 +458,7 @@ def test_the_printed_urns_are_the_ones_the_engine_gives_the_programs_instances()
     instances = {r.inputs["identifier"]: r for r in plan.resources if r.type == "aws:rds/instance:Instance"}
     assert set(instances) == {"appdb-prod", "appdb-prod-reporting", "appdb-prod-dr"}
     for identifier, resource in instances.items():
-        assert blue_green.instance_urn("prod", "appdb-prod", identifier) == _engine_urn(plan.resources, resource)
+        assert blue_green.instance_urn("prod", "appdb-prod", identifier) == engine_urns(plan.resources)[resource.urn]
 
 
 def test_an_instance_not_read_back_gets_no_guessed_id():

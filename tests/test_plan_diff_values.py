@@ -7,7 +7,7 @@ import re
 import pytest
 
 from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_REFUSED, main
-from tests.test_reports import _git, _preview_in
+from tests.preview_runs import git, preview_in
 
 PRIMARY = "appdb-prod-db-instance"
 
@@ -160,10 +160,10 @@ def test_a_git_baseline_compares_secrets_by_fingerprint_and_never_shows_them(tmp
     stack_file.write_text(stack_file.read_text().replace(
         "config:\n", 'config:\n  rdsplatform:parameters:\n    log_min_duration_statement: "4321987"\n'
                       '  aws:secretKey:\n    secure: v1:AAAAciphertext\n', 1))
-    _git(repo, "commit", "-qam", "a secret parameter")
+    git(repo, "commit", "-qam", "a secret parameter")
     stack_file.write_text(stack_file.read_text().replace('"4321987"', '"8765123"'))
     out = tmp_path / "changed.json"
-    code, report = _preview_in(repo, out, "--baseline", "git:HEAD", "--markdown", str(tmp_path / "m.md"))
+    code, report = preview_in(repo, out, "--baseline", "git:HEAD", "--markdown", str(tmp_path / "m.md"))
     assert code == EXIT_CLEAN
     changes = [(c["name"], c["properties"]) for c in report["diff"]["changes"]]
     assert changes == [("appdb-dev-db-params", ["parameters"])]
@@ -181,7 +181,7 @@ def test_a_conditional_replacement_is_a_replacement_at_risk(tmp_path):
     # force-new property): the diff must call it a replacement, data at risk, not an update.
     from preview.diff import diff_plans
     from preview.harness import run_program
-    from tests.test_stack_examples import EXAMPLES
+    from tests.stack_cases import EXAMPLES
 
     [example] = [e for e in EXAMPLES if "deploymentOption: multi-az-cluster" in e]
     stack_file = tmp_path / "Pulumi.example.yaml"

@@ -12,7 +12,7 @@ from preview.diff import diff_plans, registrations_from_report
 from preview.harness import run_program
 from preview.mock_resources import COMPUTED
 from preview.report import StackResult, to_json
-from tests.test_clusters import AURORA_PROD
+from tests.stack_cases import AURORA_PROD
 
 # Import boundaries (automation never loads the mock engine, the product never imports tooling):
 # tests/test_architecture.py.

@@ -12,7 +12,7 @@ import pytest
 
 from preview.analyzer import load_policy_config
 from preview.harness import UNKNOWN, Registration
-from tests.test_policy_pack import BASELINE, DR_KEY, IGNORED, KEY, REPLICA, _live, _verdicts
+from tests.policy_cases import BASELINE, DR_KEY, IGNORED, KEY, REPLICA, live, verdicts
 
 INSTANCE, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
@@ -443,9 +443,9 @@ def test_evaluate_gives_the_packs_deployability_verdicts(pack, change, expected)
     for r in resources:
         r.outputs = r.inputs
     names = _names(pack)
-    by_pack = [v for v in _verdicts(pack.analyze_many(resources) + pack.analyze_stack(resources)) if v[0] in names]
-    live = [f for f in evaluate([_live(r) for r in resources]) if f.policy in names]
-    assert by_pack == _verdicts(live)
+    by_pack = [v for v in verdicts(pack.analyze_many(resources) + pack.analyze_stack(resources)) if v[0] in names]
+    found = [f for f in evaluate([live(r) for r in resources]) if f.policy in names]
+    assert by_pack == verdicts(found)
     assert expected in {p for p, _, _ in by_pack}
 
 

@@ -10,68 +10,17 @@ import subprocess
 import sys
 
 import pytest
-from google.protobuf import json_format, struct_pb2
 
 from preview.analyzer import PolicyConfigError, load_policy_config, reconcile_config
 from preview.harness import UNKNOWN, Registration, run_program
+from tests.policy_cases import BASELINE, DR_KEY, IGNORED, PROTECTED, REPLICA
+from tests.policy_cases import live as _live
+from tests.policy_cases import verdicts as _verdicts
+from tests.policy_cases import KEY
 
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-DR_KEY = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-
-BASELINE = {
-    "aws:rds/instance:Instance": {
-        "region": "eu-west-1", "identifier": "db1", "engine": "postgres", "storageEncrypted": True,
-        "kmsKeyId": KEY, "publiclyAccessible": False, "dbSubnetGroupName": "private",
-        "deletionProtection": True, "skipFinalSnapshot": False, "deleteAutomatedBackups": False,
-        "backupRetentionPeriod": 7, "multiAz": True, "monitoringInterval": 60,
-        "monitoringRoleArn": "arn:aws:iam::123456789012:role/mon", "performanceInsightsEnabled": True,
-        "performanceInsightsKmsKeyId": KEY, "enabledCloudwatchLogsExports": ["postgresql", "upgrade"],
-        "autoMinorVersionUpgrade": True, "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True,
-        "username": "dbadmin", "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
-        "engineLifecycleSupport": "open-source-rds-extended-support-disabled", "port": 5433,
-    },
-    "aws:rds/cluster:Cluster": {
-        "clusterIdentifier": "c1", "engine": "aurora-postgresql", "storageEncrypted": True, "kmsKeyId": KEY,
-        "dbSubnetGroupName": "private", "deletionProtection": True, "skipFinalSnapshot": False,
-        "deleteAutomatedBackups": False, "backupRetentionPeriod": 7, "enabledCloudwatchLogsExports": ["postgresql"],
-        "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True, "masterUsername": "dbadmin",
-        "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
-        "engineLifecycleSupport": "open-source-rds-extended-support-disabled", "port": 5433,
-    },
-    "aws:rds/clusterInstance:ClusterInstance": {
-        "clusterIdentifier": "c1", "engine": "aurora-postgresql", "publiclyAccessible": False,
-        "monitoringInterval": 60, "monitoringRoleArn": "arn:aws:iam::123456789012:role/mon",
-        "performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": KEY, "autoMinorVersionUpgrade": True,
-    },
-    "aws:kms/key:Key": {"enableKeyRotation": True},
-    "aws:secretsmanager/secret:Secret": {"kmsKeyId": KEY, "recoveryWindowInDays": 30},
-    "aws:sns/topic:Topic": {"kmsMasterKeyId": KEY},
-    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": {
-        "sourceDbInstanceArn": "arn:aws:rds:eu-west-1:123456789012:db:db1", "kmsKeyId": DR_KEY,
-        "retentionPeriod": 7, "region": "eu-central-1"},
-    "aws:ec2/securityGroup:SecurityGroup": {"ingress": [
-        {"protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["10.0.0.0/16"]},
-        {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]},
-    "aws:ec2/securityGroupRule:SecurityGroupRule": {"type": "ingress", "protocol": "tcp", "fromPort": 5432,
-                                                    "toPort": 5432, "cidrBlocks": ["10.0.0.0/8"]},
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"ipProtocol": "tcp", "fromPort": 5432,
-                                                                  "toPort": 5432, "cidrIpv4": "10.0.0.0/8"},
-    "aws:rds/proxy:Proxy": {"requireTls": True, "auths": [{"iamAuth": "REQUIRED", "secretArn": "arn:x"}]},
-    "aws:rds/snapshot:Snapshot": {"sharedAccounts": ["123456789012"]},
-    "aws:cloudwatch/logGroup:LogGroup": {"retentionInDays": 30},
-    "aws:rds/eventSubscription:EventSubscription": {
-        "sourceType": "db-instance", "eventCategories": ["failure", "maintenance", "configuration change"],
-        "enabled": True},
-    "aws:rds/globalCluster:GlobalCluster": {"engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.08.0"},
-}
 AURORA_MYSQL = {"engine": "aurora-mysql", "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}
 MULTI_AZ_CLUSTER = {"dbClusterInstanceClass": "db.m6gd.large", "engine": "postgres",
                     "enabledCloudwatchLogsExports": ["postgresql"]}
-PROTECTED = {"aws:rds/instance:Instance", "aws:rds/cluster:Cluster"}
-
-# What a read replica does not set: credentials and a final snapshot are its source's business
-# (deployability.py); with these a replica change below is judged only on what the case changes.
-REPLICA = {"username": None, "manageMasterUserPassword": None, "skipFinalSnapshot": True}
 
 # (type, change to the baseline (None removes the key), policy expected to fire, or None)
 CASES = [
@@ -221,10 +170,6 @@ CASES = [
     ("aws:rds/globalCluster:GlobalCluster", {"engineVersion": "8.0"}, None),
     ("aws:rds/globalCluster:GlobalCluster", {"engine": "aurora-postgresql", "engineVersion": "15.4"}, None),
 ]
-
-
-# A cluster that joins a global database lets AWS own replicationSourceIdentifier.
-IGNORED = {"aws:rds/cluster:Cluster": ["replicationSourceIdentifier"]}
 
 
 def _resource(type_, change, protect=True, ignore_changes=None):
@@ -711,23 +656,6 @@ def test_an_unknown_output_is_never_a_stack_violation(pack, role, key):
 
 
 # --- one rule, two front ends: rds_guardrails.evaluate gives the pack's verdicts ------------------
-
-def _live(r):
-    """The Resource the shared evaluation sees for a registration, options included."""
-    from rds_guardrails.evaluate import Resource
-    # Through a protobuf Struct, as the pack receives it (every number a float).
-    wire = struct_pb2.Struct()
-    wire.update(r.inputs)
-    props = json_format.MessageToDict(wire)
-    return Resource(r.type, r.name, props, r.urn, {"protect": r.options.get("protect", False),
-                                                   "ignoreChanges": r.options.get("ignoreChanges", [])},
-                    tuple(r.options.get("dependencies", [])))
-
-
-def _verdicts(violations):
-    # The SDK puts the policy's description on the line before the message.
-    return sorted((v.policy, v.level, v.message.splitlines()[-1]) for v in violations)
-
 
 def _has_unknown(value):
     # Unknowns exist only in a plan; the live front end never sees them.

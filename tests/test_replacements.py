@@ -9,7 +9,7 @@ from plan import replacements
 from plan.registration import Registration
 from preview.diff import diff_plans
 from preview.report import StackResult, to_markdown
-from tests.test_stack_examples import EXAMPLES
+from tests.stack_cases import EXAMPLES
 from preview.harness import run_program
 
 

@@ -8,7 +8,7 @@ from components import alarm_catalog
 from components.alarm_catalog import InstanceFacts
 from components.catalog import ENGINES
 from tests.conftest import plan_with
-from tests.test_clusters import AURORA_PROD, SERVERLESS_DEV
+from tests.stack_cases import AURORA_PROD, SERVERLESS_DEV
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 REPLICAS = [{"name": "reporting"}, {"name": "dr", "region": "eu-central-1"}]
@@ -47,7 +47,7 @@ def test_postgres_replicas_have_no_stopped_alarm_their_lag_grows_instead(prod_pl
 
 
 def test_the_primary_and_multi_az_cluster_members_get_no_stopped_alarm():
-    from tests.test_clusters import MULTI_AZ_DEV
+    from tests.stack_cases import MULTI_AZ_DEV
     mysql_primary = plan_with("dev", engine="mysql", engineVersion="8.0", instanceClass="db.r7g.large",
                               parameters={}, alarms={"enabled": True})
     multi_az = plan_with("dev", **MULTI_AZ_DEV)

@@ -1,8 +1,6 @@
 """The offline check's reports and exit codes: JSON, SARIF, Markdown, the plan diff."""
 
 import json
-import subprocess
-import sys
 
 import attr
 import pytest
@@ -12,6 +10,7 @@ from preview.__main__ import EXIT_AT_RISK, EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATOR
 from preview.diff import diff_plans
 from preview.harness import run_program
 from preview.mock_resources import MOCK_SECRET_VALUE
+from tests.preview_runs import preview_in
 
 
 def _check(tmp_path, *args):
@@ -89,6 +88,7 @@ NESTED = {
     (om.Result, "message"): om.Message, (om.Result, "locations"): om.Location,
     (om.Location, "physicalLocation"): om.PhysicalLocation, (om.Location, "logicalLocations"): om.LogicalLocation,
     (om.PhysicalLocation, "artifactLocation"): om.ArtifactLocation, (om.PhysicalLocation, "region"): om.Region,
+    (om.Result, "suppressions"): om.Suppression,
 }
 
 
@@ -226,28 +226,16 @@ def test_baseline_from_a_file_and_the_at_risk_exit(tmp_path):
     assert main(["--stack", "prod", "--quiet", "--no-policy", "--baseline", str(tmp_path / "none.json")]) == EXIT_ERROR
 
 
-def _git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
-                   check=True, capture_output=True)
-
-
-def _preview_in(repo, out, *args):
-    """`python -m preview` run in `repo`: its own program against a ref of its own history."""
-    run = subprocess.run([sys.executable, "-m", "preview", "--stack", "dev", "--no-policy", "--quiet",
-                          "--json", str(out), *args], cwd=repo, capture_output=True, text=True)
-    return run.returncode, json.loads(out.read_text()) if out.exists() else None
-
-
 def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committed_copy):
     repo = committed_copy
 
-    code, report = _preview_in(repo, tmp_path / "same.json", "--baseline", "git:HEAD")
+    code, report = preview_in(repo, tmp_path / "same.json", "--baseline", "git:HEAD")
     assert code == EXIT_CLEAN
     assert (report["diff"]["baseline"], report["diff"]["changes"]) == ("git:HEAD", [])
 
     stack_file = repo / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text().replace("config:\n", "config:\n  rdsplatform:dbName: orders\n", 1))
-    code, report = _preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
+    code, report = preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
     assert code == EXIT_AT_RISK
     changes = [(c["action"], c["name"], c["properties"], c["atRisk"]) for c in report["diff"]["changes"]]
     # The connection document names the database too: a secret, compared by its fingerprint; a new
@@ -260,7 +248,7 @@ def test_baseline_from_a_git_ref_plans_the_program_at_that_ref(tmp_path, committ
     assert (connection["before"], connection["after"], connection["text"]) == ("[secret]", "[secret]",
                                                                                "[secret] changed")
 
-    code, _ = _preview_in(repo, tmp_path / "none.json", "--baseline", "git:no-such-ref")
+    code, _ = preview_in(repo, tmp_path / "none.json", "--baseline", "git:no-such-ref")
     assert code == EXIT_ERROR
 
 
@@ -272,7 +260,7 @@ def test_a_git_ref_baseline_runs_that_refs_components_not_the_checkouts(tmp_path
     assert 'description=f"Master credentials of the ' in source
     credentials.write_text(source.replace('description=f"Master credentials of the ',
                                           'description=f"Admin credentials of the ', 1))
-    code, report = _preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
+    code, report = preview_in(repo, tmp_path / "changed.json", "--baseline", "git:HEAD")
     assert code == EXIT_CLEAN
     changes = [(c["action"], c["name"], c["properties"]) for c in report["diff"]["changes"]]
     assert changes == [("update", "appdb-dev-credentials-secret", ["description"])]

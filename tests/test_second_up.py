@@ -16,7 +16,7 @@ from components.credentials import FIRST_VERSION_LABEL
 from plan.registration import Registration
 from preview.diff import diff_plans
 from preview.harness import run_program
-from tests.test_stack_examples import EXAMPLES
+from tests.stack_cases import EXAMPLES
 
 INSTANCE, CLUSTER = "aws:rds/instance:Instance", "aws:rds/cluster:Cluster"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"

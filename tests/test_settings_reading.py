@@ -1,13 +1,12 @@
-"""reading.py's tables that mirror other sources: UNSET mirrors Pulumi.yaml's defaults and
-PATTERN_TEXT the settings models' patterns, so neither can drift silently."""
+"""reading.py's words for the models' patterns: PATTERN_TEXT has one entry per pattern of a
+settings model, so none can drift silently. (UNSET is derived from the model:
+tests/test_gen_settings.py.)"""
 
 import pytest
-import yaml
 
 from components.settings.base import SettingsError, SettingsModel
-from components.settings.model import Settings
-from components.settings.reading import PATTERN_TEXT, UNSET, parse_config_text
-from plan.stack_config import PROJECT_DIR, stack_config
+from components.settings.reading import PATTERN_TEXT, parse_config_text
+from plan.stack_config import stack_config
 
 
 def _models(cls=SettingsModel):
@@ -19,15 +18,6 @@ def _models(cls=SettingsModel):
 def _patterns() -> set[str]:
     return {m.pattern for model in _models() for field in model.model_fields.values()
             for m in field.metadata if getattr(m, "pattern", None)}
-
-
-def test_unset_is_every_pulumi_yaml_default_standing_for_a_model_none():
-    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
-    by_alias = {f.alias or name: f for name, f in Settings.model_fields.items()}
-    expected = {key: spec["default"] for key, spec in declared.items()
-                if "default" in spec and key in by_alias and by_alias[key].default is None}
-    assert expected  # Pulumi.yaml cannot declare None: some keys need a stand-in
-    assert UNSET == expected
 
 
 def test_every_model_pattern_has_words_and_every_text_a_pattern():

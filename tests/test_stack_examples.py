@@ -4,12 +4,10 @@ import re
 
 import pytest
 
-from plan.stack_config import PROJECT_DIR
 from preview.harness import run_program
+from tests.stack_cases import EXAMPLES
 
-PAGE = PROJECT_DIR / "docs" / "configuration.md"
-# tools/plan_snapshot.sh reads the same blocks, in the same order, as Pulumi.example<N>.yaml.
-EXAMPLES = [block for block in re.findall(r"```yaml\n(.*?)```", PAGE.read_text(), flags=re.S) if "config:" in block]
+
 
 
 def test_there_is_an_example_per_deployment_option():

@@ -1,4 +1,6 @@
-"""The strict type check (mypy, configured in pyproject.toml) over components/, policies/ and plan/."""
+"""The strict type check (mypy, configured in pyproject.toml) over components/, policies/, plan/,
+operations/ (the runbooks: the code that deletes databases), automation/ and provider/. preview/ is
+not in it yet."""
 
 import shutil
 import subprocess
@@ -21,24 +23,24 @@ def test_mypy_strict_finds_nothing(tmp_path):
     assert "Success: no issues found" in run.stdout, run.stdout
 
 
-def test_the_configuration_checks_the_three_packages_strictly():
+def test_the_configuration_checks_the_packages_strictly():
     config = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["tool"]["mypy"]
     assert config["strict"] is True
-    assert set(config["files"]) == {"components", "policies/__main__.py", "policies/rds_guardrails", "plan"}
+    assert set(config["files"]) == {"components", "policies/__main__.py", "policies/rds_guardrails", "plan", "operations",
+                                    "automation", "provider"}
 
 
 def test_the_projects_configuration_refuses_untyped_code_in_each_package(tmp_path):
     shutil.copy(PROJECT_DIR / "pyproject.toml", tmp_path / "pyproject.toml")
-    packages = ("components", "plan", "policies/rds_guardrails")
-    for package in packages:
-        (tmp_path / package).mkdir(parents=True)
-        (tmp_path / package / "__init__.py").write_text("")
-        (tmp_path / package / "untyped.py").write_text("def f(x):\n    return x\n\n\ndef g() -> dict:\n    return {}\n")
+    checked = ("components/untyped.py", "plan/untyped.py", "policies/rds_guardrails/untyped.py", "automation/untyped.py",
+               "provider/untyped.py", "operations/untyped.py")
+    for path in checked:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).parent.joinpath("__init__.py").write_text("")
+        (tmp_path / path).write_text("def f(x):\n    return x\n\n\ndef g() -> dict:\n    return {}\n")
     (tmp_path / "policies" / "__main__.py").write_text("")
     run = _mypy(tmp_path, tmp_path / "cache")
     assert run.returncode == 1, run.stdout + run.stderr
-    for package in packages:
-        assert f"{package}/untyped.py:1: error: Function is missing a type annotation  [no-untyped-def]" in run.stdout, \
-            run.stdout
-        assert f"{package}/untyped.py:5: error: Missing type arguments for generic type \"dict\"  [type-arg]" in run.stdout, \
-            run.stdout
+    for path in checked:
+        assert f"{path}:1: error: Function is missing a type annotation  [no-untyped-def]" in run.stdout, run.stdout
+        assert f"{path}:5: error: Missing type arguments for generic type \"dict\"  [type-arg]" in run.stdout, run.stdout

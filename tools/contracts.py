@@ -4,6 +4,7 @@ Each item is `<kind>:<name>` -> what a consumer relies on:
   config:<key>[.<field>...]     a config key or a field of a structured one, with its type/default
   output:<name>                 a stack output of __main__.py
   policy:<name>                 the policy's level with no config, and per shipped stack
+  policy:*.<key>                a key every policy's config entry takes (exceptions), with its schema
   exit:<cli>:<code>             what each exit code of each CLI means
   json:<shape>                  the top-level keys of a JSON report or line
 
@@ -87,33 +88,24 @@ def outputs() -> dict[str, Any]:
     return {f"output:{name}": "exported" for name in names}
 
 
-def _level(config: dict[str, Any], name: str, default: str) -> str:
-    value = config.get(name, config.get("all", default))
-    if isinstance(value, dict):
-        return value.get("enforcementLevel", config.get("all", default))
-    return value
-
-
-def _pack_level() -> str:
-    """The level policies/__main__.py gives the PolicyPack (a policy without its own takes it)."""
-    for node in ast.walk(ast.parse((ROOT / "policies" / "__main__.py").read_text())):
-        if isinstance(node, ast.keyword) and node.arg == "enforcement_level" and isinstance(node.value, ast.Attribute):
-            return node.value.attr.lower()
-    raise SystemExit("policies/__main__.py: no PolicyPack(enforcement_level=...)")
-
-
 def policies() -> dict[str, Any]:
     """Each policy's level with no config (the pack's), and with each shipped stack's config."""
     from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
+    from rds_guardrails.levels import resolve_rules
 
-    pack_default = _pack_level()
+    rules = [*RESOURCE_RULES, *STACK_RULES]
     configs = {p.stem: json.loads(p.read_text()) for p in sorted((ROOT / "policies" / "config").glob("*.json"))}
-    items = {}
-    for rule in [*RESOURCE_RULES, *STACK_RULES]:
-        default = rule.enforcement_level or pack_default
-        items[f"policy:{rule.name}"] = {"default": default,
-                                        **{stack: _level(c, rule.name, default) for stack, c in configs.items()}}
-    return items
+    resolved = {"default": resolve_rules(rules, None), **{s: resolve_rules(rules, c) for s, c in configs.items()}}
+    return {f"policy:{rule.name}": {column: levels[rule.name][0] for column, levels in resolved.items()}
+            for rule in rules}
+
+
+def policy_config() -> dict[str, Any]:
+    """The keys every policy's config schema declares beside its thresholds (rds_guardrails/waivers.py)."""
+    from rds_guardrails.waivers import SCHEMA_PROPERTIES
+
+    return {f"policy:*.{key}": {k: v for k, v in schema.items() if k != "description"}
+            for key, schema in SCHEMA_PROPERTIES.items()}
 
 
 def exit_codes() -> dict[str, Any]:
@@ -162,7 +154,7 @@ def json_shapes() -> dict[str, Any]:
 
 def contract() -> dict[str, Any]:
     """The whole contract, sorted by item."""
-    items = {**config_keys(), **outputs(), **policies(), **exit_codes(), **json_shapes()}
+    items = {**config_keys(), **outputs(), **policies(), **policy_config(), **exit_codes(), **json_shapes()}
     return dict(sorted(items.items()))
 
 

@@ -174,9 +174,6 @@ def config_page() -> str:
 
 # --- policies -----------------------------------------------------------------------------------------------------
 
-# The pack's own level (policies/__main__.py: PolicyPack(enforcement_level=MANDATORY)) for rules that set none.
-PACK_LEVEL = "mandatory"
-
 ANCHORS = [
     ("`CKV_AWS_<n>`, `CKV2_AWS_<n>`", "Checkov check ids (the scanner the benchmarks compare against)"),
     ("`RDS.<n>`, `KMS.<n>`, `SecretsManager.<n>`", "AWS Security Hub control ids (AWS Foundational Security Best Practices)"),
@@ -190,16 +187,6 @@ ANCHORS = [
 def _short_type(token: str) -> str:
     module, cls = token.split(":")[1].split("/")[0], token.split(":")[-1]
     return f"{module}.{cls}"
-
-
-def _level_of(entry: Any) -> Any:
-    return entry.get("enforcementLevel") if isinstance(entry, dict) else entry
-
-
-def _stack_level(rule: Any, config: dict) -> str:
-    """As the offline gate resolves it (preview/analyzer.py): the rule's own level, then "all", then its entry."""
-    return (_level_of(config.get(rule.name)) or _level_of(config.get("all"))
-            or rule.enforcement_level or PACK_LEVEL)
 
 
 def _schema(rule: Any) -> str:
@@ -223,16 +210,29 @@ def _overrides(rule: Any, configs: dict[str, dict]) -> str:
     return "; ".join(found)
 
 
+def _exceptions_note() -> str:
+    """The config keys every policy takes beside its thresholds (rds_guardrails/waivers.py)."""
+    from rds_guardrails import waivers
+
+    return (f"Every policy's config also takes `{waivers.EXCEPTIONS_KEY}` (records with "
+            f"{', '.join(f'`{k}`' for k in waivers.REQUIRED)}, optional {', '.join(f'`{k}`' for k in waivers.OPTIONAL)}) "
+            f"and `{waivers.HORIZON_KEY}` (default {waivers.DEFAULT_HORIZON_DAYS}, at most "
+            f"{waivers.MAX_HORIZON_DAYS}): [Exceptions](../policies.md#exceptions).")
+
+
 def policies_page() -> str:
     """Every policy: what it checks, where, its level per stack, its config schema and its anchors."""
     from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
+    from rds_guardrails.levels import PACK_LEVEL, resolve_rules
 
     configs = {p.stem: json.loads(p.read_text()) for p in sorted((ROOT / "policies" / "config").glob("*.json"))}
     stacks = list(configs)
+    resolved = {stack: resolve_rules([*RESOURCE_RULES, *STACK_RULES], config) for stack, config in configs.items()}
     lines = [HEADER + "# Policies", "",
              f"The {len(RESOURCE_RULES) + len(STACK_RULES)} policies of the `rds-guardrails` pack, from "
              "`policies/rds_guardrails/` (what each control inspects: [Controls](../controls.md)). \"default\" is the",
              "level without a config; the stack columns are the levels `policies/config/<stack>.json` gives.", "",
+             _exceptions_note(), "",
              "## Resource policies", ""]
     head = ["policy", "checks", "resources", "unset means", "default"] + stacks + ["config", "anchors"]
 
@@ -240,7 +240,7 @@ def policies_page() -> str:
         config = _schema(rule)
         overrides = _overrides(rule, configs)
         return ([f"`{rule.name}`", rule.description, resources, unset, rule.enforcement_level or PACK_LEVEL]
-                + [_stack_level(rule, configs[s]) for s in stacks]
+                + [resolved[s][rule.name][0] for s in stacks]
                 + [config + (f" — {overrides}" if overrides else ""), rule.anchors or "no peer check"])
 
     lines += _table(head, [row(r, ", ".join(_short_type(t) for t in r.types), r.unset_means) for r in RESOURCE_RULES])
@@ -383,10 +383,13 @@ def exit_codes_page() -> str:
     """The exit codes of every command, from the module that returns them."""
     from operations.cli import EXIT_CODES as OPERATIONS
     from preview.__main__ import EXIT_CODES as PREVIEW
+    from preview.verdict import PRECEDENCE
 
     lines = [HEADER + "# Exit codes", "", "Every command's exit codes in one place. `make` reports a failing command as",
              "`Error N` and itself exits 2.", "", "## python -m preview", ""]
     lines += _table(["code", "meaning"], [[c, m] for c, m in sorted(PREVIEW.items())])
+    lines += ["", "With several problems (in one stack or across stacks) the code is the first found of "
+              + ", ".join(str(c) for c in PRECEDENCE) + "."]
     lines += ["", "## python -m automation", "",
               "The last JSON line is a `result`, or an `error` line whose `error` is the kind below and whose",
               "`exitCode` is the code.", ""]

@@ -5,7 +5,7 @@
 #   tools/plan_snapshot.sh /tmp/after    # on the new one
 #   diff -r /tmp/before /tmp/after       # empty: the same plans and verdicts
 # Runs in a copy of the tree (the examples become Pulumi.example<N>.yaml there, in page order, as
-# tests/test_stack_examples.py reads them), with this checkout's .venv (make setup).
+# tests/stack_cases.py reads them), with this checkout's .venv (make setup).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)

@@ -20,21 +20,13 @@ from pydantic.alias_generators import to_camel
 from components.settings import engine_parameters, naming, regions, secrets, tagging
 from components.settings.base import PROJECT, REGION_PATTERN, SettingsError, SettingsModel, config_key
 from components.settings.model import Settings
+# UNSET: Pulumi.yaml's stand-ins for keys the model leaves unset ("" or 0), dropped on reading;
+# STRUCTURED: keys whose values are objects or lists, JSON as pulumi.Config hands them over.
+from components.settings.project_config import STRUCTURED, UNSET
 from components.settings.rules import cross_field_problems
 
-# Pulumi.yaml declares "unset" as "" or 0 (project config needs a default of the key's type):
-# each key whose model default is None, with its Pulumi.yaml default (tests/test_settings_package.py
-# keeps the two equal).
-UNSET = {"engineVersion": "", "vpcId": "", "iops": 0, "storageThroughput": 0, "port": 0,
-         "azCount": 0, "databaseInsights": "", "engineLifecycleSupport": ""}
-
-# Keys whose values are structured (objects or lists); pulumi.Config hands them over as JSON.
-STRUCTURED = frozenset({
-    "subnetIds", "allowedCidrs", "allowedSecurityGroupIds", "tags", "parameters",
-    "replicas", "disasterRecovery", "proxy", "alarms", "restore", "cluster", "alarmHttpsEndpoints",
-})
 # What the models' patterns mean, for people (pydantic would print the regular expression);
-# one entry per pattern of a settings model (tests/test_settings_package.py keeps them equal).
+# one entry per pattern of a settings model (tests/test_settings_reading.py keeps them equal).
 PATTERN_TEXT = {
     r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$": "must be 2-40 lowercase letters, digits and hyphens, starting with a "
                                        "letter and not ending with a hyphen",

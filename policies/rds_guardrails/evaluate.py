@@ -9,16 +9,15 @@ pack's per-stack config file (policies/config/<stack>.json), read as the CLI rea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
+from rds_guardrails import waivers
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
-from rds_guardrails.rule import ADVISORY, DISABLED, MANDATORY, Resource, Rule, StackRule
+from rds_guardrails.levels import DISABLED, REMEDIATE, resolve_rules
+from rds_guardrails.rule import ADVISORY, MANDATORY, Resource, Rule, StackRule
+from rds_guardrails.waivers import Waiver
 
-__all__ = ["Finding", "Resource", "evaluate", "levels_from_config"]
-
-# The pack's own level (policies/__main__.py): every control without a level of its own.
-PACK_LEVEL = MANDATORY
-_LEVELS = (ADVISORY, MANDATORY, DISABLED)
+__all__ = ["Finding", "Resource", "Waiver", "evaluate", "levels_from_config", "stale_exceptions"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,8 @@ class Finding:
     level: str
     resource: str
     message: str
+    # The exception that waives it (then `level` is advisory and the message names it), as the pack does.
+    waiver: Optional[Waiver] = None
 
 
 def _rules() -> list[Union[Rule, StackRule]]:
@@ -36,33 +37,33 @@ def _rules() -> list[Union[Rule, StackRule]]:
 
 
 def levels_from_config(config: Optional[Mapping[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Per policy (level, config) from the pack's config JSON; None: every default."""
-    config = dict(config or {})
-    names = [r.name for r in _rules()]
-    unknown = sorted(set(config) - set(names) - {"all"})
-    if unknown:
-        raise ValueError(f"policy config names unknown policies: {', '.join(unknown)}")
-    # As the CLI reconciles it: the policy's own level, then "all", then the policy's entry.
-    all_level = config.get("all")
-    if isinstance(all_level, Mapping):
-        all_level = all_level.get("enforcementLevel")
-    result = {}
-    for rule in _rules():
-        level, settings = all_level or rule.enforcement_level or PACK_LEVEL, rule.defaults()
-        entry = config.get(rule.name)
-        if isinstance(entry, str):
-            level = entry
-        elif isinstance(entry, Mapping):
-            entry = dict(entry)
-            level = entry.pop("enforcementLevel", level)
-            settings.update(entry)
-        if level not in _LEVELS:
-            raise ValueError(f"{rule.name}: enforcement level {level!r} is not one of {', '.join(_LEVELS)}")
-        result[rule.name] = (level, settings)
-    return result
+    """Per policy (level, config) from the pack's config JSON; None: every default (levels.py)."""
+    # A WaiverError (a ValueError) names the exception and the key.
+    waivers.parse_config(config, [r.name for r in _rules()])
+    return resolve_rules(_rules(), config)
 
 
-def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None) -> list[Finding]:
+# The stack a resource belongs to, for an exception's `stacks`: the URN's by default.
+StackOf = Callable[[Resource], Optional[str]]
+
+
+def _urn_stack(resource: Resource) -> Optional[str]:
+    return waivers.stack_of(resource.urn)
+
+
+def _finding(policy: str, level: str, settings: Mapping[str, Any], resource: Resource, message: str,
+             stack_of: StackOf) -> Finding:
+    """The finding as the pack reports it (pack.py): waived by an active exception, or naming an expired one."""
+    waiver = waivers.find(waivers.parse_policy(policy, settings), resource.urn, resource.name, stack_of(resource))
+    if waiver is None:
+        return Finding(policy, level, resource.name, message)
+    if waiver.expired():
+        return Finding(policy, level, resource.name, f"{waiver.expired_note()} {message}")
+    return Finding(policy, ADVISORY, resource.name, f"{waiver.waived_note()} {message}", waiver)
+
+
+def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None,
+             stack_of: StackOf = _urn_stack) -> list[Finding]:
     """Every resource control on every resource, then every stack control on the whole list."""
     levels = levels_from_config(config)
     findings = []
@@ -70,14 +71,25 @@ def evaluate(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] 
         level, settings = levels[rule.name]
         if level == DISABLED:
             continue
+        # No rule of the pack remediates: pulumi-policy reports a remediate-level violation as mandatory.
+        level = MANDATORY if level == REMEDIATE else level
         for resource in resources:
             message = rule.judge(resource, settings)
             if message:
-                findings.append(Finding(rule.name, level, resource.name, message))
+                findings.append(_finding(rule.name, level, settings, resource, message, stack_of))
     for stack_rule in STACK_RULES:
         level, settings = levels[stack_rule.name]
         if level == DISABLED:
             continue
-        findings += [Finding(stack_rule.name, level, r.name, message)
+        level = MANDATORY if level == REMEDIATE else level
+        findings += [_finding(stack_rule.name, level, settings, r, message, stack_of)
                      for r, message in stack_rule.judge(resources, settings)]
     return findings
+
+
+def stale_exceptions(resources: Sequence[Resource], config: Optional[Mapping[str, Any]] = None,
+                     stack_of: StackOf = _urn_stack) -> list[Waiver]:
+    """The exceptions of the config that cover none of the resources (of their stacks)."""
+    by_policy = waivers.parse_config(config, [r.name for r in _rules()])
+    return [w for found in by_policy.values() for w in found
+            if not any(w.covers(r.urn, r.name, stack_of(r)) for r in resources)]

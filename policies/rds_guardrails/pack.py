@@ -17,13 +17,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from rds_guardrails import metadata
+from rds_guardrails import metadata, waivers
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
 from rds_guardrails.rule import Resource, Rule, StackRule
-
-_LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY,
-           "disabled": EnforcementLevel.DISABLED}
-
+from rds_guardrails.waived_level import report_waived
 
 def _options(opts: Any) -> dict[str, Any]:
     # Only what a control reads; the SDK always passes the options of a planned resource.
@@ -32,11 +29,29 @@ def _options(opts: Any) -> dict[str, Any]:
 
 
 def _level(rule: Union[Rule, StackRule]) -> Optional[EnforcementLevel]:
-    return _LEVELS[rule.enforcement_level] if rule.enforcement_level else None
+    return EnforcementLevel(rule.enforcement_level) if rule.enforcement_level else None
 
 
-def _schema(rule: Union[Rule, StackRule]) -> Optional[PolicyConfigSchema]:
-    return PolicyConfigSchema(properties=rule.config) if rule.config else None
+def _schema(rule: Union[Rule, StackRule]) -> PolicyConfigSchema:
+    # Every policy takes exceptions (waivers.py); some also thresholds.
+    return PolicyConfigSchema(properties={**rule.config, **waivers.SCHEMA_PROPERTIES})
+
+
+def _report(report: ReportViolation, policy: str, config: Any, message: str, resource: Resource,
+            urn: Optional[str]) -> None:
+    """Report a violation (at `urn`); one an exception of the policy covers is reported at advisory
+    level with a note naming it, one whose exception has expired as usual with a note saying so."""
+    try:
+        waiver = waivers.find(waivers.parse_policy(policy, config), resource.urn, resource.name)
+    except waivers.WaiverError as exc:  # the gate refuses such a file first; under the CLI, fail closed
+        report(f"[exceptions not applied: {exc}] {message}", urn)
+        return
+    if waiver is None:
+        report(message, urn)
+    elif waiver.expired():
+        report(f"{waiver.expired_note()} {message}", urn)
+    else:
+        report_waived(report, f"{waiver.waived_note()} {message}", urn)
 
 
 def _metadata(rule: Union[Rule, StackRule]) -> dict[str, Any]:
@@ -58,9 +73,11 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
         if not rule.applies(resource.props):
             # One of its types, but not judged (a replica, another engine): the run records it.
             args.not_applicable(f"{rule.name} does not judge this {resource.type.split(':')[-1]} ({rule.description})")
-        message = rule.judge(resource, args.get_config())
+        config = args.get_config()
+        message = rule.judge(resource, config)
         if message:
-            report(message, None)  # the SDK's reporter defaults urn to None; its type says it is required
+            # The SDK's reporter defaults urn to None; its type says it is required.
+            _report(report, rule.name, config, message, resource, None)
 
     return ResourceValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
                                     enforcement_level=_level(rule), config_schema=_schema(rule), **_metadata(rule))
@@ -74,8 +91,9 @@ def stack_policy(rule: StackRule) -> StackValidationPolicy:
                               tuple(d.urn for d in (r.dependencies or []))) for r in args.resources]
         if not any(rule.applies_to(r) for r in resources):
             args.not_applicable(f"the stack has no {', '.join(t.split(':')[-1] for t in rule.types)}")
-        for resource, message in rule.judge(resources, args.get_config()):
-            report(message, resource.urn)
+        config = args.get_config()
+        for resource, message in rule.judge(resources, config):
+            _report(report, rule.name, config, message, resource, resource.urn)
 
     return StackValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
                                  enforcement_level=_level(rule), config_schema=_schema(rule), **_metadata(rule))
