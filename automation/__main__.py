@@ -3,14 +3,18 @@
     python -m automation preview --stack dev
     python -m automation up --stack prod --config instanceClass=db.r7g.xlarge
     python -m automation destroy --stack prod --confirm-destroy prod
+    python -m automation drift --stack prod
 
-Each engine event is a line {"type": "event", "event": {...}}; the last line is always exactly
+Each engine event is a line {"type": "event", "event": {...}}; drift adds one line per drifted
+property {"type": "drift", "urn", "resourceType", "name", "property", "old", "live"} (a read-only
+refresh: nothing is written; secrets masked). The last line is always exactly
 one {"type": "result", ...} or {"type": "error", "error": "<kind>", "message": "..."}.
 Exit codes (docs/reference/exit-codes.md): 0 done; 1 refused by a guard rail (policy violation,
 production destroy); 2 bad input (unknown stack, bad key or value, malformed override or
 arguments); 3 data at risk (a stateful or protected resource would be replaced or deleted);
 4 the Pulumi CLI is unusable (missing, too old, cannot execute); 5 the CLI or the engine
-failed; 6 the stack is busy; 7 cancelled; 8 an unexpected error (a bug: please report it).
+failed; 6 the stack is busy; 7 cancelled; 8 an unexpected error (a bug: please report it);
+9 drift found (drift only: live resources differ from the stack's state).
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ def _seconds(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     # `python -m automation` in the checkout, `python -m rdsplatform.automation` installed.
     parser = _Parser(prog=f"python -m {__package__}", description=__doc__.splitlines()[0])
-    parser.add_argument("operation", choices=("preview", "up", "refresh", "destroy"))
+    parser.add_argument("operation", choices=("preview", "up", "refresh", "drift", "destroy"))
     parser.add_argument("--stack", required=True)
     parser.add_argument("--config", action="append", type=_override, default=[], metavar="KEY=VALUE",
                         help="override a config key for this operation (validated like the stack file; "
@@ -124,6 +128,12 @@ def _main(argv: list[str] | None, deployer: Deployer | None) -> int:
     if args.operation == "destroy":
         kwargs["confirm_stack"] = args.confirm_destroy
     result = getattr(deployer, args.operation)(args.stack, **kwargs)
+    if args.operation == "drift":
+        for d in result.drifted:
+            _line({"type": "drift", "urn": d.urn, "resourceType": d.type, "name": d.name, "property": d.property,
+                   "old": d.old, "live": d.live})
+        if result.drifted:
+            raise errors.DriftFoundError(args.stack, result.drifted)
     _line({"type": "result", **dataclasses.asdict(result)})
     return EXIT_OK
 

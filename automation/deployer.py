@@ -1,4 +1,4 @@
-"""preview, up, refresh and destroy of this project's stacks through the Automation API.
+"""preview, up, refresh, drift and destroy of this project's stacks through the Automation API.
 
 Guard rails, in the order they act:
 1. The stack must be one of this project's (a Pulumi.<stack>.yaml), else UnknownStackError.
@@ -20,7 +20,7 @@ Guard rails, in the order they act:
 8. Nothing is created in the backend before 1-3 (and 6) pass: the stack is selected, and created
    only by preview and up, which need it for the engine's policy verdict; a stack created so is
    removed again after a preview and when an up stops before `pulumi up` (automation/backend_stack.py).
-   refresh and destroy of a stack the backend has never seen are UnknownStackError.
+   refresh, drift and destroy of a stack the backend has never seen are UnknownStackError.
 Known secret values (secret overrides, the stack's decrypted secret config) are masked in
 every event, result and error message.
 """
@@ -40,6 +40,7 @@ from pulumi.automation.errors import CommandError, ConcurrentUpdateError
 
 from automation.backend_stack import BackendStack, open_stack, removed_unless_kept
 from automation.cli_seam import cancellation, cli_unusable, first_error_line, pulumi_cli, try_cancel
+from automation.drift import DriftCollector
 from automation.errors import (
     AutomationError,
     ConfigRejectedError,
@@ -52,7 +53,7 @@ from automation.errors import (
     UnknownStackError,
 )
 from automation.masking import Masker
-from automation.results import EventCollector, OperationResult, outputs_from
+from automation.results import DriftResult, EventCollector, OperationResult, outputs_from
 from automation.stack_guard import LOCK_DIR_NAME, StackFileKept, stack_lock
 import components.settings as settings
 from components.settings import SettingsError, parse_config_text
@@ -135,6 +136,16 @@ class Deployer:
             self._run(op, cancel, s, lambda: s.refresh(on_event=collector, color="never"))
             outputs = self._cli(op, lambda: outputs_from(s.outputs(), op.mask))
             return OperationResult(stack, "refresh", collector.summary or {}, outputs=outputs)
+
+    def drift(self, stack: str, *, on_event: Optional[EventSink] = None,
+              cancel: Optional[threading.Event] = None) -> DriftResult:
+        """A read-only refresh (`pulumi refresh --preview-only`): each property whose live value
+        differs from the state's. Writes neither the state nor the stack file."""
+        with self._operation(stack) as op:
+            s = self._select(op, None, create=False)
+            collector = DriftCollector(on_event, op.mask)
+            self._run(op, cancel, s, lambda: s.preview_refresh(on_event=collector, color="never"))
+            return DriftResult(stack, "drift", collector.summary or {}, drifted=collector.drifted)
 
     def destroy(self, stack: str, *, confirm_stack: Optional[str] = None, on_event: Optional[EventSink] = None,
                 cancel: Optional[threading.Event] = None) -> OperationResult:
@@ -310,6 +321,10 @@ def up(stack: str, **kwargs: Any) -> OperationResult:
 
 def refresh(stack: str, **kwargs: Any) -> OperationResult:
     return _default.refresh(stack, **kwargs)
+
+
+def drift(stack: str, **kwargs: Any) -> DriftResult:
+    return _default.drift(stack, **kwargs)
 
 
 def destroy(stack: str, **kwargs: Any) -> OperationResult:

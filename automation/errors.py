@@ -81,6 +81,19 @@ class OperationCancelledError(AutomationError):
     exit_code = 7
 
 
+class DriftFoundError(AutomationError):
+    """Drift found: live resources differ from the stack's state (drift only; nothing was written)."""
+
+    exit_code = 9
+
+    def __init__(self, stack: str, drifted: list[Any]) -> None:
+        self.drifted = drifted
+        resources = sorted({d.name for d in drifted})
+        super().__init__(f"stack {stack}: {len(drifted)} drifted propert{'y' if len(drifted) == 1 else 'ies'} on "
+                         f"{len(resources)} resource(s): {', '.join(resources)}; the next up sets the program's "
+                         "values back (see the drift lines), a refresh records the live ones")
+
+
 class PolicyViolationError(GuardRailRefusedError):
     """The preview found mandatory policy violations; nothing was changed."""
 

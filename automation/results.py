@@ -66,6 +66,13 @@ class OperationResult:
     outputs: dict[str, Output] = field(default_factory=dict)
 
 
+@dataclass
+class DriftResult(OperationResult):
+    """The result of a read-only refresh: every drifted property (automation/drift.py), masked."""
+
+    drifted: list[Any] = field(default_factory=list)
+
+
 class EventCollector:
     """Keeps what the results need from the event stream and forwards every event, masked.
 

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cluster import ClusterArgs, DatabaseCluster
-from components.instance_parts import CA_CERTIFICATE
+from components.catalog import CA_CERTIFICATE
 
 
 @dataclass

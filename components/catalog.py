@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from rds_guardrails.facts import auto_pause, least_max_allocated_storage, limit
+from rds_guardrails.facts.engine_version import EngineVersion
+
 
 @dataclass(frozen=True)
 class EngineSpec:
@@ -18,8 +21,11 @@ class EngineSpec:
 
     name: str
     default_version: str
-    # Major versions RDS still offers. A version is the major alone ("16", "8.0") or pinned
-    # to a minor ("16.4", "8.0.39"); the family is "<engine><major>".
+    # Major versions AWS offers (the release calendars of rds_guardrails/facts/calendar.json, read
+    # 2026-12-07; a major past its end of standard support only with Extended Support enabled,
+    # engine_rules.past_standard_support_problems). A version is the major alone ("16", "8.0") or pinned
+    # to a minor ("16.4", "8.0.39"); `version_pattern` is the form a stack file may give (the
+    # project's choice); reading it is EngineVersion's (rds_guardrails.facts.engine_version).
     majors: tuple[str, ...]
     version_pattern: str
     default_port: int
@@ -42,8 +48,10 @@ class EngineSpec:
 
     def major_of(self, version: str) -> str | None:
         """The major version ('16', '8.0', '10.11') of a version string, or None if malformed."""
-        match = re.fullmatch(self.version_pattern, version)
-        return match.group("major") if match else None
+        if re.fullmatch(self.version_pattern, version) is None:
+            return None
+        parsed = EngineVersion.parse(self.name, version)
+        return parsed.major if parsed else None
 
     def is_major_only(self, version: str) -> bool:
         """True for "16" or "8.0": RDS picks the minor and auto minor upgrades cause no drift."""
@@ -55,7 +63,8 @@ class EngineSpec:
 
     def parameter_group_family(self, version: str) -> str:
         """The DB parameter group family for a version, e.g. postgres16 or mysql8.0."""
-        return f"{self.name}{self.major_of(version)}"
+        parsed = EngineVersion.parse(self.name, version) if self.major_of(version) else None
+        return parsed.family if parsed else f"{self.name}None"
 
 
 # Every engine's default admin names are refused on every engine: scanners (Security Hub RDS.24/25,
@@ -67,7 +76,7 @@ ENGINES: dict[str, EngineSpec] = {
     "postgres": EngineSpec(
         name="postgres",
         default_version="16",
-        majors=("13", "14", "15", "16", "17"),
+        majors=("13", "14", "15", "16", "17", "18"),
         version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
         default_port=5432,
         tls_parameter=("rds.force_ssl", "1"),
@@ -82,8 +91,8 @@ ENGINES: dict[str, EngineSpec] = {
     ),
     "mysql": EngineSpec(
         name="mysql",
-        # 8.0 left RDS standard support on 2026-07-31 (MySQL release calendar): a new database on
-        # it is billed for Extended Support, or refused with Extended Support disabled.
+        # 8.0 is past its end of standard support (calendar.json): a new database on it is billed
+        # for Extended Support, or refused with Extended Support disabled.
         default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
@@ -101,7 +110,7 @@ ENGINES: dict[str, EngineSpec] = {
     "mariadb": EngineSpec(
         name="mariadb",
         default_version="10.11",
-        majors=("10.5", "10.6", "10.11", "11.4"),
+        majors=("10.6", "10.11", "11.4", "11.8", "12.3"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
         default_port=3306,
         tls_parameter=("require_secure_transport", "1"),
@@ -127,7 +136,7 @@ ENGINES["aurora-postgresql"] = replace(
 ENGINES["aurora-mysql"] = replace(
     ENGINES["mysql"],
     name="aurora-mysql",
-    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support until 2028-04-30.
+    # Aurora MySQL version 3 (MySQL 8.0) is in Aurora standard support (calendar.json).
     default_version="8.0",
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
@@ -159,35 +168,20 @@ MULTI_AZ_CLUSTER_STORAGE = ("gp3", "io1", "io2")
 # Logs a Multi-AZ DB cluster can export (no option groups there, so no MySQL audit log).
 MULTI_AZ_CLUSTER_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "general", "slowquery")}
 # Aurora Serverless v2 capacity in ACUs (0 pauses when idle), in steps of 0.5.
-SERVERLESS_ACU = (0.0, 256.0)
-# Serverless v2 auto-pause (min 0 ACU) needs at least these engine versions (Aurora UG "Scaling
-# to Zero ACUs with automatic pause and resume for Aurora Serverless v2", Prerequisites and
-# Limitations): Aurora PostgreSQL 16.3, 15.7, 14.12 or 13.15 (17 and later: any), Aurora MySQL
-# 3.08.0 (engine version 8.0.mysql_aurora.3.08.0). A major-only engineVersion lets AWS pick the
-# latest minor, which is above them.
-AUTO_PAUSE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html"
-AUTO_PAUSE_POSTGRES_MINORS = {13: 15, 14: 12, 15: 7, 16: 3}
-AUTO_PAUSE_AURORA_MYSQL = (3, 8, 0)
+SERVERLESS_ACU: tuple[float, float] = tuple(limit("serverlessAcu"))
+# Serverless v2 auto-pause (min 0 ACU): the engine versions that support it are facts of the pack
+# (rds_guardrails/facts/auto_pause.json, with its source).
+AUTO_PAUSE_DOC = auto_pause.DOC
+AUTO_PAUSE_FLOORS = auto_pause.FLOORS_TEXT
 
 
 def auto_pause_supported(engine: str, version: str) -> bool:
     """Whether this engine version can scale to 0 ACUs (major-only versions: AWS picks a later minor)."""
-    numbers = [int(n) for n in re.findall(r"\d+", version)]
-    if engine == "aurora-postgresql":
-        if len(numbers) < 2 or numbers[0] >= 17:
-            return bool(numbers) and numbers[0] >= 13
-        floor = AUTO_PAUSE_POSTGRES_MINORS.get(numbers[0])
-        return floor is not None and numbers[1] >= floor
-    if engine == "aurora-mysql":
-        aurora = re.search(r"mysql_aurora\.(\d+)\.(\d+)\.(\d+)", version)
-        if aurora is None:
-            return numbers[:2] != [5, 7]
-        return tuple(int(n) for n in aurora.groups()) >= AUTO_PAUSE_AURORA_MYSQL
-    return False
+    return auto_pause.supported(engine, version) is True
 
 
 # Aurora MySQL backtrack window: up to 72 hours.
-BACKTRACK_HOURS = (0, 72)
+BACKTRACK_HOURS: tuple[int, int] = tuple(limit("backtrackHours"))
 
 
 # Instance classes are "db.<family>.<size>". These families run all three engines above;
@@ -261,10 +255,8 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_settable=True,
         iops_required=True,
         iops_range=(1000, 256000),
-        # RDS API CreateDBInstance, Iops: "For RDS for Db2, MariaDB, MySQL, Oracle, and PostgreSQL -
-        # Must be a multiple between .5 and 50 of the storage amount" (1 and 50 for SQL Server,
-        # which this program does not run); the pack's rds-io1-iops-ratio uses the same bounds.
-        iops_per_gib=(0.5, 50),
+        # IOPS per GiB: limits.json io1IopsPerGib (the pack's rds-io1-iops-ratio reads the same row).
+        iops_per_gib=tuple(limit("io1IopsPerGib")),
     ),
     "io2": StorageSpec(
         name="io2",
@@ -272,7 +264,7 @@ STORAGE_TYPES: dict[str, StorageSpec] = {
         iops_settable=True,
         iops_required=True,
         iops_range=(1000, 256000),
-        iops_per_gib=(0.5, 1000),
+        iops_per_gib=tuple(limit("io2IopsPerGib")),
     ),
 }
 
@@ -303,13 +295,23 @@ def final_snapshot_longest(identifier: str, kind: str) -> str:
     return f"{final_snapshot_stem(identifier, kind)}-{'f' * 2 * FINAL_SNAPSHOT_SUFFIX_BYTES}"
 
 
+# Storage autoscaling: the maximum storage threshold is at least 10 % above the allocated storage
+# (limits.json maxAllocatedStorageMinHeadroom, with its source).
+MAX_STORAGE_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html"
+least_max_storage = least_max_allocated_storage
+MAX_STORAGE_HEADROOM_PERCENT = round(limit("maxAllocatedStorageMinHeadroom") * 100)
+
 # gp3: throughput (MiB/s) may be at most a quarter of the provisioned IOPS.
 GP3_MAX_THROUGHPUT_PER_IOPS = 0.25
 
-BACKUP_RETENTION_DAYS = (1, 35)
-MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+BACKUP_RETENTION_DAYS: tuple[int, int] = tuple(limit("backupRetentionDays"))
+MONITORING_INTERVALS: tuple[int, ...] = tuple(limit("monitoringIntervals"))
+# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
+CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 # Performance Insights keeps 7 days free, or whole months (31 days each) up to 2 years.
-PERFORMANCE_INSIGHTS_RETENTION_DAYS = tuple([7] + [31 * m for m in range(1, 24)] + [731])
+_PI = limit("performanceInsightsRetentionDays")
+PERFORMANCE_INSIGHTS_RETENTION_DAYS: tuple[int, ...] = tuple(
+    [_PI["free"]] + [_PI["monthDays"] * m for m in range(_PI["months"][0], _PI["months"][1] + 1)] + [_PI["longest"]])
 # The values CloudWatch Logs accepts for a log group's retention.
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -336,7 +338,7 @@ INSIGHTS_DOC = {
 # Database Insights advanced mode keeps Performance Insights data at least 15 months (RDS/Aurora
 # User Guide, "Considerations for Database Insights": "set the Performance Insights retention
 # period to at least 465 days").
-DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION_DAYS = 465
+DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION_DAYS: int = limit("databaseInsightsAdvancedMinRetentionDays")
 
 
 # The "engine" of a connection secret: what AWS's rotation templates expect (Secrets Manager UG,

@@ -70,7 +70,7 @@ class DatabaseCluster(pulumi.ComponentResource):
             else None
         )
         monitoring_role_arn = self.monitoring_role.arn if self.monitoring_role else None
-        # What replaces an aws.rds.Cluster (plan/forcenew.json): a new cluster, a new final snapshot name.
+        # What replaces an aws.rds.Cluster (policies/rds_guardrails/facts/forcenew.json): a new cluster, a new final snapshot name.
         replaced_by: dict[str, pulumi.Input[str]] = {
             "clusterIdentifier": args.basics.identifier, "engine": args.basics.engine.name,
             "region": args.basics.region, "kmsKeyId": args.basics.kms_key_arn,

@@ -40,6 +40,8 @@ class DatabaseArgs(InstanceBasics):
     password_rotated: bool = False
     # Its read replicas: a major upgrade is judged against what they run (components/upgrades.py).
     replicas: tuple[upgrades.ReplicaRef, ...] = ()
+    # An existing instance to adopt (Pulumi's import option) instead of creating one.
+    import_id: Optional[str] = None
 
 
 class Database(pulumi.ComponentResource):
@@ -74,7 +76,7 @@ class Database(pulumi.ComponentResource):
             ignore.append("password")
         credentials = dict(args.credentials)
         identity: dict[str, Any] = {"db_name": args.db_name}
-        # What replaces an aws.rds.Instance (plan/forcenew.json) and the identifier (renamed in place,
+        # What replaces an aws.rds.Instance (policies/rds_guardrails/facts/forcenew.json) and the identifier (renamed in place,
         # but then the old final snapshot name no longer applies). Not the restore source: it is
         # ignored after create, so adding it to a live stack must change nothing.
         replaced_by: dict[str, pulumi.Input[str]] = {
@@ -115,6 +117,7 @@ class Database(pulumi.ComponentResource):
                 protect=args.basics.protect,
                 retain_on_delete=args.basics.protect,
                 ignore_changes=ignore,
+                import_=args.import_id,
             ),
         )
 

@@ -15,12 +15,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.catalog import FINAL_SNAPSHOT_SUFFIX_BYTES, EngineSpec, final_snapshot_stem
+from components.catalog import CA_CERTIFICATE, FINAL_SNAPSHOT_SUFFIX_BYTES, EngineSpec, final_snapshot_stem
 from components.database_basics import DatabaseBasics
-
-
-# Current RDS CA; the engine default may still be the retiring rds-ca-2019 in old accounts.
-CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -19,6 +20,8 @@ class KeysArgs:
     description: str
     # protect + retain_on_delete: data encrypted with a deleted key is gone for good.
     protect: bool = True
+    # An existing key to adopt (Pulumi's import option) instead of creating one.
+    import_id: Optional[str] = None
 
 
 def key_policy(account_id: str, partition: str, region: str) -> str:
@@ -73,7 +76,7 @@ class Keys(pulumi.ComponentResource):
                 lambda v: key_policy(v[0], v[1], args.region)
             ),
             opts=pulumi.ResourceOptions(
-                parent=self, protect=args.protect, retain_on_delete=args.protect
+                parent=self, protect=args.protect, retain_on_delete=args.protect, import_=args.import_id
             ),
         )
         self.alias = aws.kms.Alias(

@@ -12,7 +12,7 @@ from typing import Any, Optional
 import pulumi
 
 from components.cluster import ClusterArgs, DatabaseCluster
-from components.instance_parts import CA_CERTIFICATE
+from components.catalog import CA_CERTIFICATE
 
 
 @dataclass

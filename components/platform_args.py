@@ -64,6 +64,19 @@ class StorageType(str, Enum):
     IO2 = "io2"
 
 
+class ImportIdArgs(TypedDict):
+    """The IDs of resources that exist already; each is imported by the first `up`."""
+
+    database: NotRequired[str]
+    """The DB instance identifier to adopt: must be <name>-<stack>."""
+
+    kms_key: NotRequired[str]
+    """The customer managed KMS key ID the database is encrypted with."""
+
+    replicas: NotRequired[dict[str, str]]
+    """Replica name of `replicas` -> identifier of the live replica."""
+
+
 class ReaderAutoScalingArgs(TypedDict):
     """Aurora readers added and removed by Application Auto Scaling on average reader CPU."""
 
@@ -356,3 +369,6 @@ class DatabasePlatformArgs(TypedDict):
     restore: NotRequired[RestoreArgs]
 
     cluster: NotRequired[ClusterArgs]
+
+    import_ids: NotRequired[ImportIdArgs]
+    """Resources that exist already: the first `up` imports them (components/settings/adoption.py)."""

@@ -27,6 +27,8 @@ class ReadReplicaArgs(InstanceBasics):
     # The primary's parameter group, reusable in the same region; None builds one here.
     parameter_group_name: Optional[pulumi.Input[str]] = None
     tags: dict[str, str] = field(default_factory=dict)
+    # An existing read replica to adopt (Pulumi's import option) instead of creating one.
+    import_id: Optional[str] = None
 
 
 class ReadReplica(pulumi.ComponentResource):
@@ -76,6 +78,7 @@ class ReadReplica(pulumi.ComponentResource):
                 protect=args.basics.protect,
                 # Storage is inherited from the source and grown in the cloud by autoscaling.
                 ignore_changes=["allocatedStorage"],
+                import_=args.import_id,
             ),
         )
 

@@ -51,7 +51,7 @@ TEMPLATES = {
 # the new template (`aws serverlessrepo get-application ... --semantic-version <v>`: it must still
 # take the parameters set below), change the version here, in docs/aws-rules.md (rule 24) and in
 # the tests that assert it (tests/test_aws_rules_in_plans.py, tests/test_second_up.py);
-# the preview then shows an in-place update of the stack's semanticVersion (plan/forcenew.json).
+# the preview then shows an in-place update of the stack's semanticVersion (policies/rds_guardrails/facts/forcenew.json).
 TEMPLATE_VERSIONS = {
     "SecretsManagerRDSPostgreSQLRotationSingleUser": "1.1.671",
     "SecretsManagerRDSMySQLRotationSingleUser": "1.1.671",

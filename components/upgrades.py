@@ -11,7 +11,6 @@ whose read replicas RDS would not carry along.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -19,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.catalog import EngineSpec
+from rds_guardrails.facts.engine_version import numbers
 
 
 def config_key(name: str) -> str:
@@ -27,8 +27,15 @@ def config_key(name: str) -> str:
 
 # RDS UG, "Upgrades of the MariaDB DB engine": "If your MariaDB DB instance is using read
 # replicas, you must upgrade all of the read replicas before upgrading the source instance";
-# the MySQL page says the same of MySQL read replicas.
+# the MySQL page says the same of MySQL read replicas. For majors, RDS for PostgreSQL upgrades
+# in-Region replicas with their source instead.
 REPLICAS_FIRST = ("mysql", "mariadb")
+# Minor versions: replicas first on all three engines. RDS UG, "Upgrades of the RDS for PostgreSQL DB
+# engine", Minor version upgrades: "If your database has read replicas, you must first upgrade all of
+# the read replicas before you upgrade the source instance or cluster"; the MySQL and MariaDB pages
+# above; ModifyDBInstance EngineVersion: a replica's version must be "the same or higher than the
+# version that the source DB instance or cluster is running".
+MINOR_REPLICAS_FIRST = ("postgres", "mysql", "mariadb")
 
 
 @dataclass(frozen=True)
@@ -40,18 +47,13 @@ class ReplicaRef:
     cross_region: bool
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """The numbers of a version, in order: 16.4 -> (16, 4); 8.0.mysql_aurora.3.05.2 -> (8, 0, 3, 5, 2)."""
-    return tuple(int(n) for n in re.findall(r"\d+", version))
-
-
 def is_below(target: str, deployed: str) -> bool:
     """True when asking RDS for `target` would be a downgrade of `deployed`.
 
     A prefix is no downgrade: "16" on 16.8 is what the provider accepts as is (pulumi-aws
     Instance.engine_version: "you can provide a prefix of the version such as 8.0 (for 8.0.36)").
     """
-    wanted, running = version_key(target), version_key(deployed)
+    wanted, running = numbers(target), numbers(deployed)
     return wanted < running[:len(wanted)]
 
 
@@ -113,16 +115,34 @@ def _replica_problem(identifier: str, engine: EngineSpec, target: str, running: 
                 "upgraded before its source, and this program creates replicas from their source, so one update "
                 f"cannot order that. Remove them from {config_key('replicas')} and run, then upgrade, then add "
                 "them back (or upgrade each replica first with aws rds modify-db-instance; see docs/upgrades.md)")
-    # RDS UG, "How to perform a major version upgrade for RDS for PostgreSQL", Handle read replicas:
-    # "An upgrade also upgrades the in-Region read replicas along with the primary DB instance. You
-    # can't upgrade read replicas separately." A cross-Region replica is neither.
+    # RDS UG, "Upgrades of the RDS for PostgreSQL DB engine", Major version upgrades: "If you upgrade
+    # a DB instance that has in-Region read replicas, Amazon RDS upgrades the replicas along with the
+    # primary DB instance." A cross-Region replica is not upgraded with it; refusing the upgrade until
+    # it is removed is this project's choice (AWS documents no refusal): left behind on the old major,
+    # it would stop replicating, a broken DR copy nobody asked for.
     left = [r.identifier for r, v in deployed if r.cross_region and engine.major_of(v) != major]
     if not left:
         return None
     return (f"{config_key('engineVersion')} = {target!r} is a major upgrade of {identifier} ({running}): RDS "
             f"upgrades in-Region read replicas with their source, but not the cross-Region replicas {left}, which "
-            f"cannot be upgraded on their own. Remove them from {config_key('replicas')} and run, then upgrade, "
-            "then add them back (they are created again from the upgraded source)")
+            f"would stay on the old major and stop replicating; this program refuses it rather than leave them "
+            f"broken. Remove them from {config_key('replicas')} and run, then upgrade, then add them back (they are "
+            "created again from the upgraded source)")
+
+
+def _minor_replica_problem(identifier: str, engine: EngineSpec, target: str, running: str,
+                           replicas: Sequence[ReplicaRef], versions: Sequence[Optional[str]]) -> Optional[str]:
+    """Why RDS would refuse this minor upgrade while these deployed replicas run an older minor."""
+    if engine.name not in MINOR_REPLICAS_FIRST:
+        return None
+    behind = [f"{r.identifier} ({v})" for r, v in zip(replicas, versions) if v and numbers(v) < numbers(target)]
+    if not behind:
+        return None
+    return (f"{config_key('engineVersion')} = {target!r} is a minor upgrade of {identifier} ({running}) while its read "
+            f"replicas {behind} run an older version: RDS needs every {engine.name} read replica upgraded first, "
+            f"minor versions too. Upgrade each replica to {target} first (aws rds modify-db-instance "
+            f"--db-instance-identifier <replica> --engine-version {target} --apply-immediately; the replicas state "
+            "no engineVersion here, so nothing drifts), then run again (see docs/upgrades.md)")
 
 
 def checked_version(*, kind: str, identifier: str, region: str, engine: EngineSpec, target_version: str,
@@ -142,8 +162,8 @@ def crosses_major_version(*, kind: str, identifier: str, region: str, engine: En
                           replicas: Sequence[ReplicaRef] = ()) -> pulumi.Output[bool]:
     """True only when the deployed instance or cluster (`kind`) is on another major version.
 
-    Fails the run (before the database is registered) on a downgrade, or on a major upgrade
-    that RDS would refuse or leave half done because of the instance's read replicas.
+    Fails the run (before the database is registered) on a downgrade, or on an upgrade (major, or
+    minor) that RDS would refuse or leave half done because of the instance's read replicas.
     """
     invoke = pulumi.InvokeOutputOptions(parent=parent)
     target = engine.major_of(target_version)
@@ -152,17 +172,19 @@ def crosses_major_version(*, kind: str, identifier: str, region: str, engine: En
         if not running:
             return False
         _floor(identifier, engine, target_version, running)
-        if engine.major_of(running) == target:
-            return False
+        minor = engine.major_of(running) == target
+        if minor and numbers(target_version) <= numbers(running)[:len(numbers(target_version))]:
+            return False  # the version it runs (or its major alone): nothing to upgrade
         if not replicas:
-            return True
+            return not minor
         found = [deployed_version("instance", r.identifier, r.region, invoke) for r in replicas]
 
         def allowed(versions: list[Optional[str]]) -> bool:
-            problem = _replica_problem(identifier, engine, target_version, running, replicas, versions)
+            judge_ = _minor_replica_problem if minor else _replica_problem
+            problem = judge_(identifier, engine, target_version, running, replicas, versions)
             if problem:
                 raise pulumi.RunError(problem)
-            return True
+            return not minor
 
         return pulumi.Output.all(*found).apply(allowed)
 

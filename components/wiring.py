@@ -39,7 +39,8 @@ def keys_args(s: Settings, *, dr: bool, account_id: pulumi.Input[str], partition
     region = s.disaster_recovery.region if dr and s.disaster_recovery else s.region
     purpose = "cross-region replicas and backups" if dr else "storage, secrets, logs, Performance Insights, alarms"
     return KeysArgs(region=region, account_id=account_id, partition=partition,
-                    description=f"{s.identifier} in {region}: {purpose}", protect=s.protect_resources)
+                    description=f"{s.identifier} in {region}: {purpose}", protect=s.protect_resources,
+                    import_id=None if dr else s.import_ids.kms_key)
 
 
 def network_args(s: Settings, *, dr: bool) -> NetworkArgs:
@@ -173,6 +174,7 @@ def database_args(s: Settings, *, keys: Keys, network: Network, credentials: dic
         password_rotated=s.rotates_secret,
         replicas=tuple(ReplicaRef(s.replica_identifier(r), s.replica_region(r), s.is_cross_region(r))
                        for r in s.replicas),
+        import_id=s.import_ids.database,
     )
 
 
@@ -197,6 +199,7 @@ def replica_args(s: Settings, replica: ReplicaSettings, *, keys: Keys, network: 
         monitoring_role_arn=primary.monitoring_role_arn,
         parameter_group_name=None if cross_region else primary.parameter_group.name,
         tags={"ReplicaOf": s.identifier, **replica.tags},
+        import_id=s.import_ids.replicas.get(replica.name),
     )
 
 

@@ -4,7 +4,7 @@ For one database (--db-instance / --db-cluster) or every primary instance and cl
 - the valid upgrade targets (DescribeDBEngineVersions, ValidUpgradeTarget), minor and major;
 - the pending maintenance actions (DescribePendingMaintenanceActions);
 - the end of standard support and the Extended Support phase from the one table the policy pack
-  uses too (rds_guardrails.lifecycle), the database's EngineLifecycleSupport, and what Extended
+  uses too (rds_guardrails.facts.lifecycle), the database's EngineLifecycleSupport, and what Extended
   Support adds per month in the rightsizing runbook's units (prices.json: USD per month, 730 hours,
   per vCPU-hour, the standby of a Multi-AZ deployment charged too, each read replica on the same
   major version too: it is a DB instance running it);
@@ -69,7 +69,7 @@ def extended_support_cost(engine: str, version: str, classes: list[str], multi_a
     `replicas`: the read replicas on the same major version (`replica`, `instance_class`, `multi_az`).
     """
     end = lifecycle.standard_support_end(engine, version)
-    if end is None:
+    if end is None or not lifecycle.has_extended_support(engine):  # MariaDB: a calendar, no Extended Support
         return None
     counts = [vcpus(c) for c in classes]
     # A read replica is a DB instance of its own, charged for its vCPUs (and its standby's).
@@ -221,7 +221,7 @@ def run(ctx: Context) -> int:
         if r["engine_lifecycle_support"] == lifecycle.EXTENDED_SUPPORT_DISABLED and r["standard_support_end"]:
             out.note(f"{r['database']}: not enrolled in Extended Support (open-source-rds-extended-support-disabled): "
                      f"upgrade before {r['standard_support_end']}")
-    out.note(f"support dates: rds_guardrails.lifecycle as of {lifecycle.AS_OF}; prices: {PRICES['region']} estimates "
+    out.note(f"support dates: rds_guardrails.facts.lifecycle as of {lifecycle.AS_OF}; prices: {PRICES['region']} estimates "
              f"of {PRICES['date']} ({PRICES['extended_support_source']})")
     past = [r["database"] for r in reports if r["phase"] in ("extended", "ended")]
     out.result(databases=reports, past_standard_support=past, lifecycle_as_of=lifecycle.AS_OF,

@@ -1,10 +1,10 @@
 """What RDS does with a change to one input of a stateful resource, with the page that says so.
 
-The table is data, `plan/change_effects.json`: per Pulumi type and input, the outcome (`in-place`,
+The table is data, `policies/rds_guardrails/facts/change_effects.json`: per Pulumi type and input, the outcome (`in-place`,
 `downtime`, `reboot`, `no-effect`; `parameters` for a parameter group's list, judged per
 parameter), when AWS applies it (`immediately`, or `apply-immediately`: now with the resource's
 applyImmediately, else in the next maintenance window), a note, and a key of `_sources`.
-Replacement comes from plan/forcenew.json (the provider), not from this table. A few rules need
+Replacement comes from policies/rds_guardrails/facts/forcenew.json (the provider), not from this table. A few rules need
 both values and are code here: storage that shrinks or grows by less than AWS's minimum step,
 an instance made a replica, a cluster joining or moving between global clusters, backtracking
 turned on later (all refused); a major engine upgrade, backups turned on or off, promotions.
@@ -15,21 +15,25 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Optional
 
-TABLE_FILE = Path(__file__).with_name("change_effects.json")
-_TABLE: dict[str, Any] = json.loads(TABLE_FILE.read_text())
+from rds_guardrails.facts import DATA_DIR, limit
+from rds_guardrails.facts.engine_version import major_of
+
+TABLE_FILE = DATA_DIR / "change_effects.json"
+# A note may quote a limit of limits.json as {limit:NAME}: the number has one home.
+_TABLE: dict[str, Any] = json.loads(re.sub(r"\{limit:(\w+)\}", lambda m: str(limit(m.group(1))), TABLE_FILE.read_text()))
 SOURCES: dict[str, str] = _TABLE["_sources"]
 TYPES: dict[str, dict[str, dict[str, str]]] = {t: rows for t, rows in _TABLE.items() if not t.startswith("_")}
 
 OUTCOMES = ("in-place", "downtime", "reboot", "replacement", "refused", "no-effect")
 _LABEL = {"in-place": "in place", "downtime": "downtime", "reboot": "takes effect at the next reboot",
           "replacement": "replacement", "refused": "REFUSED by AWS", "no-effect": "no effect"}
-# RDS UG, Increasing DB instance storage capacity: "it must be by at least 10 percent".
-STORAGE_MIN_STEP = Fraction(1, 10)
+# limits.json allocatedStorageMinIncrease (10 percent), as an exact fraction.
+STORAGE_MIN_STEP = Fraction(str(limit("allocatedStorageMinIncrease")))
 AUTOSCALING_OWNS = ("storage autoscaling owns it (raise maxAllocatedStorage, or set maxAllocatedStorage "
                     "to 0 to size storage by allocatedStorage)")
 
@@ -68,8 +72,15 @@ def is_judged(type_: str) -> bool:
     return type_ in TYPES
 
 
-def replacement(source: str) -> Effect:
-    """A force-new input: a new resource is created and the old one deleted (plan/forcenew.json)."""
+def replacement(source: str, type_: str = "", prop: str = "", inputs: Optional[dict[str, Any]] = None) -> Effect:
+    """A force-new input: a new resource is created and the old one deleted (policies/rds_guardrails/facts/forcenew.json).
+
+    Where AWS itself would change the input in place (a `replacement` row of the table for `prop`),
+    both are said: what the provider does and what AWS does, with the AWS page.
+    """
+    row = row_for(type_, prop, inputs or {}) if type_ else None
+    if row is not None and row["outcome"] == "replacement":
+        return Effect("replacement", f"replacement: {row['note']}", cite(row))
     return Effect("replacement", "replacement: a new resource is created and this one deleted", source)
 
 
@@ -88,10 +99,7 @@ def _number(value: Any) -> float:
 
 def major_version(engine: str, version: str) -> str:
     """The major part of an RDS engine version: '16' of PostgreSQL 16.4 (10 and later), '8.0' of MySQL 8.0.39."""
-    parts = str(version).split(".")
-    if str(engine).startswith(("postgres", "aurora-postgresql")) and parts[0].isdigit() and int(parts[0]) >= 10:
-        return parts[0]
-    return ".".join(parts[:2])
+    return major_of(engine, version) or str(version)
 
 
 def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any],
@@ -103,13 +111,20 @@ def effect(type_: str, prop: str, before: Any, after: Any, inputs: dict[str, Any
         return None
     now = bool(inputs.get("applyImmediately", False))
     row = row_for(type_, prop, inputs)
-    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule}.get(type_)
+    rule = {"aws:rds/instance:Instance": _instance_rule, "aws:rds/cluster:Cluster": _cluster_rule,
+            "aws:rds/globalCluster:GlobalCluster": _global_rule}.get(type_)
     special = rule(prop, before, after, inputs, now, row, before_inputs) if rule else None
     if special is not None:
         return special
     if row is None or row["outcome"] == "parameters":
         return None
-    return _say(row["outcome"], row["when"], row["note"], row["source"], now)
+    return _say(row["outcome"], row["when"], row["note"], cite(row), now)
+
+
+def cite(row: dict[str, str]) -> str:
+    """A row's source in words: the page (from `_sources`) and, when the row names one, its section."""
+    page = SOURCES.get(row["source"], row["source"])
+    return f"{page} → {row['section']}" if row.get("section") else page
 
 
 def row_for(type_: str, prop: str, inputs: dict[str, Any]) -> Optional[dict[str, str]]:
@@ -147,6 +162,18 @@ def _cluster_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], no
     return None
 
 
+def _global_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
+                 row: Optional[dict[str, str]], before_inputs: Optional[dict[str, Any]]) -> Optional[Effect]:
+    if prop == "engineVersion" and isinstance(before, str) and isinstance(after, str) and row:
+        engine = str(inputs.get("engine", ""))
+        if major_version(engine, before) != major_version(engine, after):
+            return _say(row["outcome"], row["when"], row["note"], cite(row), now, prefix="major upgrade")
+        minor = TYPES["aws:rds/globalCluster:GlobalCluster"].get(f"engineVersion:minor-{engine}")
+        if minor is not None:
+            return _say(minor["outcome"], minor["when"], minor["note"], cite(minor), now, prefix="minor upgrade")
+    return None
+
+
 def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], now: bool,
                    row: Optional[dict[str, str]], before_inputs: Optional[dict[str, Any]]) -> Optional[Effect]:
     if prop == "allocatedStorage" and _number(before) > 0 and _number(after) > 0:
@@ -155,15 +182,19 @@ def _instance_rule(prop: str, before: Any, after: Any, inputs: dict[str, Any], n
                         "storage", now)
         least = math.ceil(Fraction(before) * (1 + STORAGE_MIN_STEP))  # exact: 400 GiB needs 440, not 441
         if after < least:
-            return _say("refused", None, f"an increase must be at least 10 % ({before} GiB → at least {least} GiB)",
+            return _say("refused", None, f"an increase must be at least {STORAGE_MIN_STEP * 100} % ({before} GiB → at "
+                        f"least {least} GiB)",
                         "storage", now)
     if prop == "engineVersion" and isinstance(before, str) and isinstance(after, str) and row:
         engine = str(inputs.get("engine", ""))
         major = major_version(engine, before) != major_version(engine, after)
         note = row["note"] + ("; the program allows it when it finds the deployed database on the older "
                               "major version" if major else "")
-        return _say(row["outcome"], row["when"], note, row["source"], now,
+        return _say(row["outcome"], row["when"], note, cite(row), now,
                     prefix="major upgrade" if major else "minor upgrade")
+    if prop == "storageType" and isinstance(before, str) and isinstance(after, str) and "standard" in (before, after):
+        magnetic = TYPES["aws:rds/instance:Instance"]["storageType:magnetic"]
+        return _say(magnetic["outcome"], magnetic["when"], magnetic["note"], cite(magnetic), now)
     if prop == "backupRetentionPeriod" and isinstance(before, int) and isinstance(after, int):
         if (before == 0) != (after == 0):
             return _say("downtime", "apply-immediately", "an outage occurs when automated backups are turned "

@@ -1,6 +1,6 @@
 """Which property changes replace a resource, for every type the program registers.
 
-The table is data, `plan/forcenew.json`: per Pulumi type, the inputs the provider schema marks
+The table is data, `policies/rds_guardrails/facts/forcenew.json`: per Pulumi type, the inputs the provider schema marks
 "forces new resource" (Terraform `ForceNew: true` / `RequiresReplace`), the optional inputs the
 provider computes when unset (removing one from the program keeps the deployed value), the
 conditional replacements a CustomizeDiff adds, and the source file each list was read from
@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-TABLE_FILE = Path(__file__).with_name("forcenew.json")
+from rds_guardrails.facts import DATA_DIR
+
+TABLE_FILE = DATA_DIR / "forcenew.json"
 
 
 @dataclass(frozen=True)

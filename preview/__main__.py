@@ -66,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-policy", action="store_true", help="plan only, no policy pack")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="the policy config for every stack checked (default: policies/config/<stack>.json)")
-    parser.add_argument("--baseline", metavar="FILE|git:REF",
-                        help="diff against a saved --json report or the program at a git ref")
+    parser.add_argument("--baseline", metavar="FILE|git:REF|state:FILE",
+                        help="diff against a saved --json report, the program at a git ref, "
+                             "or a `pulumi stack export` file (what is deployed)")
     parser.add_argument("--allow-replacement", action="store_true",
                         help="accept replacing or deleting stateful resources (exit 0 instead of 3)")
     parser.add_argument("--rules", metavar="git:REF", type=rules_source,
@@ -131,7 +132,8 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
     if args.baseline:
         if baseline is None:
             baseline = load(args.baseline, plan.stack, args.project_dir)
-        result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key)
+        result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key,
+                                 baseline.unset_is_kept)
         # Both plans carry the same placeholder for an encrypted stack-file value: never comparable.
         result.diff.uncompared += [f"config {key} (encrypted: planned with a placeholder)" for key in plan.encrypted]
     if args.secret_fingerprints and os.environ.get(FINGERPRINT_KEY_ENV):
@@ -229,7 +231,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if result.diff is not None:
         d = result.diff
         no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
-        print(f"diff of {result.stack} against {d.baseline}: {len(d.of('create'))} to create, "
+        imports = f"{len(d.of('import'))} to import, " if d.of("import") else ""
+        print(f"diff of {result.stack} against {d.baseline}: {imports}{len(d.of('create'))} to create, "
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete"
               f"{no_effect}", file=out)
         print(f"  capacity: {d.capacity}", file=out)

@@ -1,6 +1,7 @@
 """Compare two plans of a stack: added, removed and changed resources, and data at risk.
 
-The baseline is a plan saved with `python -m preview --json` or the plan of a git ref.
+The baseline is a plan saved with `python -m preview --json`, the plan of a git ref, or the
+state of a `pulumi stack export` (`state:FILE`, preview/stack_export.py).
 A resource is the same one in both plans when its URN, or one of its aliases, matches
 (plan/aliases.py). A stateful resource (plan/replacements.py) that would be deleted, or replaced because a
 force-new property changed, is a *risk* a reviewer must approve before merge.
@@ -42,7 +43,9 @@ from preview.values import Secret, describe
 FINGERPRINT_KEY_ENV = "RDSPLATFORM_PREVIEW_FINGERPRINT_KEY"
 
 # The harness that plans a git ref's program: these packages of this checkout.
-_HARNESS = ("preview", "plan")
+# Today's harness, and the AWS facts it reads (plan/ imports them; the ref's program reads them too:
+# what AWS does is today's reading, whatever the ref).
+_HARNESS = ("preview", "plan", "policies/rds_guardrails/facts")
 _HARNESS_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,7 +75,9 @@ class Change:
     urn: str
     type: str
     name: str
-    action: str  # "create", "delete", "update", "replace"; "no-effect": only ignored inputs differ
+    # "create", "import" (created with an import ID: adopted, not created), "delete", "update",
+    # "replace"; "no-effect": only ignored inputs differ
+    action: str
     properties: tuple[str, ...] = ()
     # Properties whose new value is unknown until deploy (a first preview): they may change.
     unknown: tuple[str, ...] = ()
@@ -197,10 +202,11 @@ def _contains_unknown(value: Any) -> bool:
 
 
 def diff_plans(baseline: list[Registration], current: list[Registration], label: str,
-               key: Optional[bytes] = None) -> PlanDiff:
+               key: Optional[bytes] = None, unset_is_kept: bool = False) -> PlanDiff:
     """What applying `current` over `baseline` would do, resource by resource. `key` fingerprints
     the secrets of both plans (the baseline's may carry theirs already); without it they compare
-    by presence and are listed as uncompared."""
+    by presence and are listed as uncompared. With `unset_is_kept` (a deployed state, whose inputs
+    carry the provider's defaults), an input `current` does not set is not a change."""
     old = {r.urn: r for r in baseline if r.custom}
     new = {r.urn: r for r in current if r.custom}
     # Current URN -> baseline URN: the same URN, or an alias of a resource that moved.
@@ -208,14 +214,14 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
     result = PlanDiff(baseline=label)
     for urn in sorted(new.keys() - previous.keys()):
         r = new[urn]
-        result.changes.append(Change(urn, r.type, r.name, "create"))
+        result.changes.append(Change(urn, r.type, r.name, "import" if r.options.get("importId") else "create"))
     for urn in sorted(old.keys() - set(previous.values())):
         r = old[urn]
         result.changes.append(Change(urn, r.type, r.name, "delete", protected=r.options.get("protect", False),
                                      retained=r.options.get("retainOnDelete", False)))
     for urn in sorted(previous):
         before, after = old[previous[urn]], new[urn]
-        change = _compared(before, after, key, result.uncompared)
+        change = _compared(before, after, key, result.uncompared, unset_is_kept)
         if change is not None:
             result.changes.append(change)
     result.capacity_before = capacity.capacity(baseline)
@@ -228,7 +234,7 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
 
 
 def _compared(before: Registration, after: Registration, key: Optional[bytes],
-              uncompared: list[str]) -> Optional[Change]:
+              uncompared: list[str], unset_is_kept: bool = False) -> Optional[Change]:
     """The change of one resource in both plans, or None when nothing differs."""
     ignored = set(after.options.get("ignoreChanges", []))
     changed, unknown, skipped = set(), set(), set()
@@ -237,7 +243,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
         a, b = _normal(before.inputs.get(prop), key), _normal(after.inputs.get(prop), key)
         if a is not None and b is not None and (_has_uncomparable_secret(a) or _has_uncomparable_secret(b)):
             uncompared.append(f"{after.name} {prop}")
-        if a == b or (b is None and replacements.kept_when_unset(after.type, prop)):
+        if a == b or (b is None and (unset_is_kept or replacements.kept_when_unset(after.type, prop))):
             continue
         normal[prop] = (a, b)
         if prop in ignored:
@@ -267,7 +273,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
 def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[str, Any], forcing: bool) -> ValueChange:
     """One known change with its effect: replacement (force-new), the table's, or none known."""
     if forcing:
-        effect = change_effects.replacement(replacements.RULES[after.type].source)
+        effect = change_effects.replacement(replacements.RULES[after.type].source, after.type, prop, after.inputs)
     elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
         effect = _parameters_effect(after, a, b)
     else:
@@ -303,6 +309,8 @@ class Baseline:
 
     resources: list[Registration]
     key: Optional[bytes] = None
+    # A deployed state (state:FILE): inputs the program does not set are the provider's to keep.
+    unset_is_kept: bool = False
 
 
 def load_baseline(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> list[Registration]:
@@ -311,7 +319,16 @@ def load_baseline(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> l
 
 
 def load(source: str, stack: str, project_dir: Path = PROJECT_DIR) -> Baseline:
-    """The baseline of `source`; a git ref's with its secrets fingerprinted under a fresh key."""
+    """The baseline of `source`; a git ref's with its secrets fingerprinted under a fresh key,
+    `state:FILE` (a `pulumi stack export`) with its readable secrets fingerprinted the same way."""
+    if source.startswith("state:"):
+        from preview.stack_export import StackExportError, registrations
+
+        key = secrets.token_bytes(32)
+        try:
+            return Baseline(registrations(source[6:], stack, key, fingerprint), key, unset_is_kept=True)
+        except StackExportError as exc:
+            raise BaselineError(str(exc)) from None
     if source.startswith("git:"):
         key = secrets.token_bytes(32)
         report = plan_of_git_ref(source[4:], stack, project_dir, key)
@@ -362,7 +379,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: 
         # The subprocess starts in the export, which `python -m` puts first on sys.path: every
         # import of `components` is the ref's. (Started in this checkout, the ref's __main__.py ran
         # this checkout's components: a change there never showed in the diff.) Today's harness
-        # (preview/, plan/) replaces the ref's, so the two plans differ only by the program.
+        # (preview/, plan/, the pack's facts) replaces the ref's, so the two plans differ only by the program.
         for package in _HARNESS:
             shutil.rmtree(Path(tmp) / package, ignore_errors=True)
             shutil.copytree(_HARNESS_ROOT / package, Path(tmp) / package,

@@ -87,8 +87,10 @@ class PlanMocks(pulumi_mocks.Mocks):
             defaults = self._default_tags.get(provider_name, {})
             outputs["tagsAll"] = {**defaults, **(inputs.get("tags") or {})}
         if self.first_preview:
-            return "", outputs
+            return args.resource_id or "", outputs
         resource_id, computed_outputs = computed(args.typ, name, region, inputs)
+        # An imported resource (the import option) keeps the ID it is imported by.
+        resource_id = args.resource_id or resource_id
         service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else "custom"
         outputs.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{name}")
         outputs.update(computed_outputs)
@@ -195,6 +197,8 @@ def _options(request) -> dict[str, Any]:
         "dependencies": sorted(request.dependencies),
         # Only when there are some: plans without aliases keep their JSON as it was.
         **({"aliases": [json_format.MessageToDict(a) for a in request.aliases]} if request.aliases else {}),
+        # The import option: the ID of an existing resource the first `up` adopts (only when set).
+        **({"importId": request.importId} if request.importId else {}),
     }
 
 

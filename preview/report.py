@@ -247,7 +247,8 @@ def to_markdown(result: StackResult) -> str:
         lines += ["", f"### Plan diff against {code(result.diff.baseline)}", ""]
         d = result.diff
         no_effect = f", {len(d.of('no-effect'))} with no effect" if d.of("no-effect") else ""
-        lines.append(f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
+        lines.append(f"{len(d.of('import'))} to import, " * bool(d.of("import"))
+                     + f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
                      f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete{no_effect}.")
         lines += ["", f"Capacity: {code(d.capacity)}"]
         if d.changes:

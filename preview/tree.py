@@ -68,6 +68,8 @@ def render(plan: Plan) -> str:
     def walk(parent: str, depth: int) -> None:
         for r in children.get(parent, []):
             flags = [f for f in ("protect", "retainOnDelete") if r.options.get(f)]
+            if r.options.get("importId"):
+                flags.append(f"import {r.options['importId']}")
             flag_text = f"  [{', '.join(flags)}]" if flags else ""
             lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{flag_text}")
             for prop in KEY_PROPERTIES.get(r.type, ()):

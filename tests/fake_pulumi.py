@@ -48,6 +48,9 @@ class Script:
     errors: dict[str, str] = field(default_factory=dict)
     # Called when an operation starts (e.g. to cancel from "outside").
     on_operation: Optional[Callable[[str], None]] = None
+    # A read-only refresh (`refresh --preview-only`) reads these: (type, name, outputs in the
+    # state, outputs as read; None: the resource is gone), each a refresh step's two events.
+    reads: list[tuple[str, str, dict, Optional[dict]]] = field(default_factory=list)
 
 
 class FakePulumi(PulumiCommand):
@@ -128,6 +131,15 @@ class FakePulumi(PulumiCommand):
                 "new": None if step.op == "delete" else {"type": step.type, "urn": step.urn(stack),
                                                          "inputs": {}, "outputs": {}},
             }}})
+        for type_, name, state, live in self.script.reads if "--preview-only" in args else []:
+            step = Step("refresh", type_, name)
+            old = {"type": type_, "urn": step.urn(stack), "inputs": {}, "outputs": state}
+            new = None if live is None else {"type": type_, "urn": step.urn(stack), "inputs": {}, "outputs": live}
+            events.append({"resourcePreEvent": {"metadata": {"op": "refresh", "urn": step.urn(stack), "type": type_,
+                                                             "provider": "", "old": old, "new": None}}})
+            events.append({"resOutputsEvent": {"metadata": {"op": "refresh", "urn": step.urn(stack), "type": type_,
+                                                            "provider": "", "old": old, "new": new},
+                                               "planning": True}})
         mandatory = False
         for policy, level, name, message in self.script.policy_events:
             mandatory |= level == "mandatory"

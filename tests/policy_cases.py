@@ -3,7 +3,11 @@ leaves unset, the ignoreChanges AWS owns, and the pack's verdicts as plain tuple
 tests/test_policy_pack.py and tests/test_policy_deployability.py (one change per case on these).
 """
 
+import copy
+
 from google.protobuf import json_format, struct_pb2
+
+from plan.registration import Registration
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 DR_KEY = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -79,3 +83,67 @@ def live(r):
 def verdicts(violations):
     # The SDK puts the policy's description on the line before the message.
     return sorted((v.policy, v.level, v.message.splitlines()[-1]) for v in violations)
+
+
+def resource(type_, change, protect=True, ignore_changes=None):
+    """A Registration of the type's compliant baseline with one change (None removes a key)."""
+    props = copy.deepcopy(BASELINE[type_])
+    for key, value in change.items():
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    name = type_.split(":")[-1].lower()
+    return Registration(urn=f"urn:pulumi:test::proj::{type_}::{name}", type=type_, name=name, custom=True,
+                        parent="", provider="", inputs=props,
+                        options={"protect": protect and type_ in PROTECTED,
+                                 "ignoreChanges": IGNORED.get(type_, []) if ignore_changes is None else ignore_changes})
+
+
+# A compliant stack: one primary with its TLS group, backups copied to another region and named by
+# an AWS Backup selection, an alarm to SNS, an event subscription, required tags, a snapshot, and a
+# subnet group whose subnet routes to a NAT gateway. Each case changes one thing (AnalyzeStack).
+DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENTS = "aws:rds/eventSubscription:EventSubscription"
+BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+GROUP = "aws:rds/parameterGroup:ParameterGroup"
+ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+TAGS = {"Environment": "prod", "Owner": "team"}
+SNAPSHOT = "aws:rds/snapshot:Snapshot"
+SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy"
+CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
+CLUSTER_SNAPSHOT_COPY = "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"
+KEY_B = KEY.replace("1234abcd-12ab", "9999abcd-12ab")
+
+
+def reg(urn, type_, name, props):
+    """A registration of the stack cases (a custom resource with inputs only)."""
+    return Registration(f"urn:{urn}", type_, name, True, "", "", props, {})
+
+
+def stack_baseline():
+    db = resource("aws:rds/instance:Instance", {"parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": TAGS})
+    return {
+        "db": db,
+        "group": reg("pg", GROUP, "pg", {
+            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}], "tagsAll": TAGS}),
+        "backups": reg("backups", BACKUPS, "backups", {"sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}),
+        "alarm": reg("alarm", ALARM, "cpu", {
+            "dimensions": {"DBInstanceIdentifier": "db1"},
+            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}),
+        "events": reg("events", EVENTS, "events", {"sourceType": "db-instance", "sourceIds": ["db1"], "tagsAll": TAGS}),
+        # RDS.26: an AWS Backup selection names the instance.
+        "backup_plan": reg("selection", "aws:backup/selection:Selection", "selection", {"resources": [DB_ARN]}),
+        # RDS.4, RDS.32: a tagged snapshot of the (encrypted) instance.
+        "snapshot": reg("snap", SNAPSHOT, "snap", {"dbInstanceIdentifier": "db1", "dbSnapshotIdentifier": "snap1",
+                                                   "tagsAll": TAGS}),
+        # RDS.46: the instance's subnet group holds one subnet, routed to a NAT gateway.
+        "subnet_group": reg("subnets", "aws:rds/subnetGroup:SubnetGroup", "private", {
+            "name": "private", "subnetIds": ["subnet-a"], "tagsAll": TAGS}),
+        "subnet": reg("subnet-a", "aws:ec2/subnet:Subnet", "a", {"id": "subnet-a", "vpcId": "vpc-1"}),
+        "route_table": reg("rtb", "aws:ec2/routeTable:RouteTable", "private-rt", {
+            "id": "rtb-private", "vpcId": "vpc-1", "routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]}),
+        "association": reg("assoc", "aws:ec2/routeTableAssociation:RouteTableAssociation", "a-rt", {
+            "subnetId": "subnet-a", "routeTableId": "rtb-private"}),
+    }

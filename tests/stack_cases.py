@@ -13,7 +13,9 @@ AURORA_PROD = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "ins
 SERVERLESS_DEV = {"deploymentOption": "aurora", "engine": "aurora-mysql", "engineVersion": "8.0",
                   "alarms": {"enabled": True},
                   "cluster": {"readers": 1, "serverlessMinAcu": 0.5, "serverlessMaxAcu": 16, "backtrackHours": 24}}
+# MySQL 8.0 is past its end of standard support (2026-07-31): only with Extended Support enabled.
 MULTI_AZ_DEV = {"deploymentOption": "multi-az-cluster", "engine": "mysql", "engineVersion": "8.0",
+                "engineLifecycleSupport": "open-source-rds-extended-support",
                 "instanceClass": "db.m6gd.large", "storageType": "io1", "allocatedStorage": 400, "iops": 4000,
                 "maxAllocatedStorage": 0, "alarms": {"enabled": True}, "proxy": {}}
 

@@ -13,13 +13,13 @@ TOOLING = {"plan", "preview", "automation", "operations", "benchmarks", "tests"}
 # engine (preview) unless it measures or tests it.
 ALLOWED = {
     "program": {"components"},
-    "components": set(),
+    "components": {"policies"},
     "provider": {"components"},
     "policies": set(),
-    "plan": set(),
+    "plan": {"policies"},
     "preview": {"plan", "components", "policies"},
     "automation": {"plan", "components"},
-    "operations": {"policies"},
+    "operations": {"policies", "plan", "components"},
     "benchmarks": {"plan", "preview"},
     "tests": {"program", "components", "provider", "policies", "plan", "preview", "automation", "operations", "benchmarks"},
 }
@@ -42,6 +42,19 @@ def test_each_room_imports_only_what_it_may(room):
     assert modules, room
     wrong = sorted(f"{m} -> {t}" for r, m, tr, t in _arrows() if r == room and tr != room and tr not in ALLOWED[room])
     assert wrong == [], f"{room} may import only {sorted(ALLOWED[room])}"
+
+
+# Rooms that may import the pack only for its AWS facts (one home each: rds_guardrails.facts), never
+# its rules: the program and the plan model know what AWS does, not what the pack judges.
+FACTS_ONLY = {"components", "plan"}
+FACTS = "rds_guardrails.facts"
+
+
+@pytest.mark.parametrize("room", sorted(FACTS_ONLY))
+def test_the_program_and_the_plan_model_take_only_the_packs_facts(room):
+    taken = {t for r, _, tr, t in _arrows() if r == room and tr == "policies"}
+    assert taken, f"{room} reads its AWS facts from {FACTS}"
+    assert {t for t in taken if t != FACTS and not t.startswith(FACTS + ".")} == set()
 
 
 def test_the_product_never_imports_its_tooling():

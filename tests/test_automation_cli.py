@@ -313,7 +313,7 @@ def test_the_exit_code_reference_matches_the_errors():
     assert raised and documented.pop("(a result line)") == 0
     assert documented == {**raised, "BadArguments": 2, "InternalError": INTERNAL_ERROR}
     codes = sorted(set(documented.values()))
-    assert codes == list(range(1, INTERNAL_ERROR + 1))  # each outcome its own code, none left out
+    assert codes == list(range(1, max(codes) + 1))  # each outcome its own code, none left out
 
 
 def test_a_pulumi_root_without_the_cli_names_the_path_it_tried(standin, tmp_path):

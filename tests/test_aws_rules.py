@@ -41,6 +41,7 @@ STORAGE = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.h
 GLOBAL_DB = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html"
 BLUE_GREEN_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html"
 PROXY_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html"
+AUTOSCALING_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html"
 PARTITIONS = "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"
 BACKUPS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html, AWS Region support"
 REPLICAS_DOC = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html, "
@@ -102,6 +103,18 @@ CASES = [
      "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"),
     ("stack-name-is-an-identifier", {}, {}, "Prod_1",
      "stack name 'Prod_1': the RDS identifier is <name>-<stack>", INSTANCE_API),
+    ("max-storage-headroom", {"allocatedStorage": 400, "maxAllocatedStorage": 440}, {"maxAllocatedStorage": 439},
+     "dev", "rdsplatform:maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so 440",
+     AUTOSCALING_DOC),
+    ("replica-max-storage-headroom", {**INSTANCE_WITH_REPLICAS, "allocatedStorage": 400, "maxAllocatedStorage": 440,
+                                      "replicas": [{"name": "ro", "maxAllocatedStorage": 440}]},
+     {"replicas": [{"name": "ro", "maxAllocatedStorage": 439}]}, "dev",
+     "rdsplatform:replicas.0 (ro).maxAllocatedStorage = 439: must be at least 10 % above allocatedStorage (400), so "
+     "440", AUTOSCALING_DOC),
+    ("create-past-standard-support", {"engineVersion": "14"}, {"engineVersion": "13"}, "dev",
+     "rdsplatform:engineVersion = '13': standard support of postgres 13 ended on 2026-02-28 and "
+     "rdsplatform:engineLifecycleSupport is 'open-source-rds-extended-support-disabled', so AWS refuses to create the "
+     "database", INSTANCE_API),
     ("io1-ratio-at-max-storage", IO1, {"maxAllocatedStorage": 4000}, "dev",
      "rdsplatform:iops = 1000 with rdsplatform:maxAllocatedStorage = 4000 is 0.25 IOPS/GiB at the autoscaling "
      "ceiling: io1 needs at least 0.5 IOPS per GiB", STORAGE),
@@ -262,3 +275,20 @@ def test_io1_takes_half_an_iops_per_gib_as_the_pack_does(overrides):
     """CreateDBInstance Iops: "a multiple between .5 and 50 of the storage amount" (not SQL Server)."""
     settings = _settle({**IO1, **overrides}, "dev")
     assert settings.iops / max(settings.allocated_storage, settings.max_allocated_storage) == 0.5
+
+
+def test_a_global_database_may_pin_a_minor_with_automatic_minor_upgrades_on():
+    # Aurora UG, Limitations of Amazon Aurora Global Database: automatic minor upgrades do not apply to
+    # its clusters, so AWS never moves the pin; alone, the same Aurora cluster's pin would drift.
+    pinned = {"engineVersion": "16.4", "autoMinorVersionUpgrade": True}
+    _settle({**AURORA_GLOBAL, **pinned}, "dev")
+    alone = {k: v for k, v in AURORA_GLOBAL.items() if k != "disasterRecovery"}
+    with pytest.raises(SettingsError) as refused:
+        _settle({**alone, **pinned}, "dev")
+    assert [p for p in refused.value.problems if "pins a minor version" in p], refused.value.problems
+
+
+def test_a_major_past_standard_support_is_offered_with_extended_support_enabled():
+    _settle({"engineVersion": "13", "engineLifecycleSupport": "open-source-rds-extended-support"}, "dev")
+    _settle({"engine": "mysql", "engineVersion": "8.0", "engineLifecycleSupport": "open-source-rds-extended-support",
+             "instanceClass": "db.t4g.medium"}, "dev")

@@ -3,6 +3,8 @@ said in words (preview/values.py), as pure functions."""
 
 import json
 
+import re
+
 import pytest
 
 from plan import capacity, change_effects, replacements
@@ -28,8 +30,13 @@ def test_every_row_has_a_known_outcome_a_time_and_a_source():
         assert row["when"] in ("immediately", "apply-immediately"), (type_, prop)
         assert row["source"] in change_effects.SOURCES, (type_, prop)
         assert row["note"], (type_, prop)
+        assert "UNCONFIRMED" not in row["note"], (type_, prop)
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["read"]), (type_, prop)  # the day its source was read
     for source in change_effects.SOURCES.values():
         assert "https://" in source or "docstring" in source, source
+    used = {row["source"] for props in change_effects.TYPES.values() for row in props.values()}
+    # The sources the code cites itself (its rules with both values).
+    assert set(change_effects.SOURCES) - used <= {"storage", "autoscaling"}, set(change_effects.SOURCES) - used
 
 
 def test_the_table_covers_every_stateful_rds_type_and_the_parameter_groups():
@@ -55,10 +62,13 @@ BASE = {"engine": "postgres", "applyImmediately": False, "maxAllocatedStorage": 
     ("engineVersion", "16.4", "17.2", {}, "downtime", "major upgrade, downtime"),
     ("engineVersion", "16.3", "16.4", {}, "downtime", "minor upgrade, downtime"),
     ("engineVersion", "8.0.39", "8.4.3", {"engine": "mysql"}, "downtime", "major upgrade"),
+    ("storageType", "gp2", "gp3", {}, "in-place", "between SSD types (gp2, gp3, io1, io2): no outage"),
+    ("storageType", "io1", "io2", {"applyImmediately": True}, "in-place", "applied immediately: between SSD types"),
+    ("storageType", "standard", "gp3", {}, "downtime", "to or from magnetic (standard) storage: a reboot"),
+    ("storageType", "io1", "standard", {}, "downtime", "nightly backups are suspended"),
     ("backupRetentionPeriod", 7, 14, {}, "in-place", "applied immediately"),
     ("backupRetentionPeriod", 0, 7, {}, "downtime", "automated backups are turned on"),
     ("backupRetentionPeriod", 7, 0, {"applyImmediately": True}, "downtime", "turned off"),
-    ("storageType", "gp2", "gp3", {}, "downtime", "a brief downtime while the change starts"),
     ("port", 5432, 5433, {}, "downtime", "restarts immediately, whatever applyImmediately says"),
     ("dbSubnetGroupName", "a", "b", {}, "downtime", "an outage occurs during the move"),
     ("replicateSourceDb", None, "arn:aws:rds:eu-west-1:123456789012:db:src", {}, "refused", "can only be created new"),
@@ -252,7 +262,12 @@ def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row
 
 
 @pytest.mark.parametrize("type_, prop, inputs, outcome, words", [
-    (INSTANCE, "monitoringInterval", BASE, "in-place", "applied in the next maintenance window"),
+    (INSTANCE, "monitoringInterval", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "performanceInsightsEnabled", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "maxAllocatedStorage", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (INSTANCE, "copyTagsToSnapshot", BASE, "in-place", "applied immediately: whatever applyImmediately says"),
+    (CLUSTER, "copyTagsToSnapshot", MULTI_AZ, "in-place", "applied immediately: whatever applyImmediately says"),
+    (CLUSTER_INSTANCE, "monitoringInterval", {}, "in-place", "the Aurora UG gives no time"),
     (INSTANCE, "backupWindow", BASE, "in-place", "no outage"),
     (INSTANCE, "enabledCloudwatchLogsExports", BASE, "in-place", "whatever applyImmediately says"),
     (INSTANCE, "engineLifecycleSupport", BASE, "in-place", "Extended Support"),
@@ -261,10 +276,10 @@ def test_every_input_registered_on_a_judged_type_forces_replacement_or_has_a_row
     (INSTANCE, "skipFinalSnapshot", BASE, "no-effect", "when the DB instance is deleted"),
     (INSTANCE, "tags", BASE, "in-place", "tagging API"),
     (CLUSTER_INSTANCE, "copyTagsToSnapshot", {}, "no-effect", "the DB cluster's copyTagsToSnapshot"),
-    (CLUSTER, "storageType", MULTI_AZ, "replacement", "replaces a Multi-AZ DB cluster"),
+    (CLUSTER, "storageType", MULTI_AZ, "replacement", "but the provider replaces the cluster"),
     (CLUSTER, "deleteAutomatedBackups", AURORA, "no-effect", "when the DB cluster is deleted"),
     (CLUSTER, "masterUserSecretKmsKeyId", {**MULTI_AZ, "manageMasterUserPassword": True}, "refused", "while RDS manages"),
-    ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "in-place", "UNCONFIRMED"),
+    ("aws:rds/globalCluster:GlobalCluster", "engineLifecycleSupport", {}, "no-effect", "shows again on every up"),
 ])
 def test_what_aws_does_with_inputs_that_were_silent(type_, prop, inputs, outcome, words):
     found = effect(type_, prop, "a", "b", inputs)

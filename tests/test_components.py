@@ -75,7 +75,7 @@ def test_network_args_refuse_subnets_without_their_vpc():
         NetworkArgs(region="eu-west-1", port=5432, subnet_ids=subnets)
 
 def test_ingress_reaches_only_the_db_port_from_configured_sources():
-    plan = plan_with(engine="mysql", engineVersion="8.0", performanceInsights=False,
+    plan = plan_with(engine="mysql", engineVersion="8.4", performanceInsights=False,
                      allowedCidrs=["10.1.0.0/16", "fd00::/8"])
     group = plan.one("aws:ec2/securityGroup:SecurityGroup")
     assert "ingress" not in group.inputs and "egress" not in group.inputs  # rules are separate
@@ -191,9 +191,9 @@ def test_parameter_group_enforces_tls_and_keeps_custom_parameters(prod_plan):
 
 
 def test_mysql_requires_secure_transport_and_exports_its_logs():
-    plan = plan_with(engine="mysql", engineVersion="8.0", performanceInsights=False)
+    plan = plan_with(engine="mysql", engineVersion="8.4", performanceInsights=False)
     params = {p["name"]: p["value"] for p in plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["parameters"]}
-    assert plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["family"] == "mysql8.0"
+    assert plan.one("aws:rds/parameterGroup:ParameterGroup").inputs["family"] == "mysql8.4"
     assert params["require_secure_transport"] == "1" and params["slow_query_log"] == "1"
     db = plan.one(INSTANCE).inputs
     assert db["enabledCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]

@@ -1,11 +1,11 @@
-"""The end-of-support table (rds_guardrails.lifecycle): version parsing, look-ups, phases."""
+"""The end-of-support table (rds_guardrails.facts.lifecycle): version parsing, look-ups, phases."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from rds_guardrails import lifecycle
-from rds_guardrails.lifecycle import (
+from rds_guardrails.facts import lifecycle
+from rds_guardrails.facts.lifecycle import (
     TABLE, days_to_standard_support_end, extended_support_end, has_extended_support, major_of, phase,
     standard_support_end,
 )
@@ -49,9 +49,14 @@ def test_major_of(engine, version, major):
         ("aurora-mysql", "5.7.mysql_aurora.2.12.1", date(2024, 10, 31), date(2029, 6, 30)),
         # Announced standard end, Extended Support date not yet published.
         ("aurora-mysql", "8.4", date(2032, 4, 1), None),
-        # A major the table does not list, and MariaDB (no Extended Support): unknown.
+        # MySQL 5.7: Extended Support ends before Aurora MySQL version 2's.
+        ("mysql", "5.7.44-rds.20240408", date(2024, 2, 29), date(2027, 2, 28)),
+        # MariaDB: standard support only ("February 2028" taken as its first day).
+        ("mariadb", "10.11", date(2028, 2, 1), None),
+        ("mariadb", "10.6.22", date(2026, 12, 31), None),
+        # A major the table does not list: unknown.
         ("postgres", "99", None, None),
-        ("mariadb", "10.11", None, None),
+        ("mariadb", "10.4", None, None),
     ],
 )
 def test_support_dates(engine, version, standard, extended):
@@ -84,13 +89,16 @@ def test_phase_boundaries(today, expected):
 
 def test_phase_without_announced_extended_end_stays_extended():
     assert phase("aurora-mysql", "8.4", date(2040, 1, 1)) == "extended"
-    assert phase("mariadb", "10.11", date(2026, 1, 1)) is None
+    assert phase("mariadb", "10.11", date(2026, 1, 1)) == "standard"
+    assert phase("mariadb", "10.6", date(2027, 1, 1)) == "ended"  # no Extended Support to fall into
+    assert phase("sqlserver-ee", "16.00", date(2026, 1, 1)) is None
 
 
 def test_days_to_standard_support_end_counts_from_today():
     assert days_to_standard_support_end("postgres", "16", date(2029, 2, 27)) == 1
     assert days_to_standard_support_end("postgres", "16", date(2029, 3, 2)) == -2
-    assert days_to_standard_support_end("mariadb", "10.11", date(2029, 3, 2)) is None
+    assert days_to_standard_support_end("mariadb", "10.6", date(2026, 12, 7)) == 24
+    assert days_to_standard_support_end("sqlserver-ee", "16.00", date(2029, 3, 2)) is None
 
 
 def test_table_is_ordered_and_sourced():

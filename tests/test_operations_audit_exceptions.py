@@ -13,7 +13,7 @@ import pytest
 from preview.analyzer import reconcile_config, with_waivers
 from rds_guardrails import waivers
 from tests.ops_estate import served_estate
-from tests.test_policy_pack import _resource
+from tests.policy_cases import resource as _resource
 
 TODAY = waivers.today()
 SOON = (TODAY + timedelta(days=30)).isoformat()

@@ -98,8 +98,9 @@ def test_a_replacement_shows_its_values_in_the_at_risk_result(tmp_path, capsys, 
 @pytest.mark.parametrize("size, code, words", [
     ("30", EXIT_REFUSED, "allocatedStorage 40 → 30: REFUSED by AWS: allocated storage cannot shrink"),
     ("43", EXIT_REFUSED, "allocatedStorage 40 → 43: REFUSED by AWS: an increase must be at least 10 % (40 GiB → at least 44 GiB)"),
-    ("44", EXIT_CLEAN, "allocatedStorage 40 → 44: in place, applied immediately: no downtime, performance may degrade; "
-                       "then storage-optimization: no further storage change for 6 hours"),
+    ("44", EXIT_CLEAN, "allocatedStorage 40 → 44: in place, applied immediately: no outage, performance may degrade; "
+                       "then storage-optimization (elevated latency); a further storage change only once it completes, and at "
+                       "most 4 storage modifications in any 24 hours"),
 ])
 def test_storage_aws_refuses_fails_the_gate_whatever_allow_replacement_says(tmp_path, capsys, dev_base, size, code, words):
     found, diff, sarif, markdown, text = _diff(tmp_path, capsys, "dev", dev_base, "maxAllocatedStorage=0",

@@ -80,6 +80,15 @@ CASES = [
     ("primary", {**IO1, "storageType": None, "iops": 6000}, "rds-io1-iops-ratio"),  # io1 when iops is set
     ("primary", {"storageType": "gp3", "allocatedStorage": 400, "iops": 12000}, None),
     ("maz", {"iops": 40000}, "rds-io1-iops-ratio"),
+    ("primary", {"allocatedStorage": 400, "maxAllocatedStorage": 439}, "rds-max-allocated-storage-headroom"),
+    ("primary", {"allocatedStorage": 400, "maxAllocatedStorage": 440}, None),
+    ("primary", {"allocatedStorage": 400, "maxAllocatedStorage": 0}, None),  # autoscaling off
+    ("primary", {"engineVersion": "13", "engineLifecycleSupport": "open-source-rds-extended-support-disabled"},
+     "rds-engine-version-past-standard-support"),
+    ("primary", {"engineVersion": "13", "engineLifecycleSupport": "open-source-rds-extended-support"}, None),
+    ("cluster", {"engine": "aurora-postgresql", "engineVersion": "13.15",
+                 "engineLifecycleSupport": "open-source-rds-extended-support-disabled"},
+     "rds-engine-version-past-standard-support"),
     ("primary", {"identifier": "1db"}, "rds-identifier-format"),
     ("primary", {"identifier": "db--1"}, "rds-identifier-format"),
     ("primary", {"identifier": "db1-"}, "rds-identifier-format"),

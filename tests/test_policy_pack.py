@@ -4,7 +4,6 @@ Table style: a compliant baseline per resource type, then one change per case. O
 serves the session (tests/conftest.py); each test configures it through Configure first.
 """
 
-import copy
 import json
 import subprocess
 import sys
@@ -13,10 +12,14 @@ import pytest
 
 from preview.analyzer import PolicyConfigError, load_policy_config, reconcile_config
 from preview.harness import UNKNOWN, Registration, run_program
-from tests.policy_cases import BASELINE, DR_KEY, IGNORED, PROTECTED, REPLICA
+from tests.policy_cases import (ALARM, BASELINE, DB_ARN, DR_KEY, REPLICA,
+                                 ROTATION)
+from tests.policy_cases import resource as _resource
+from tests.policy_cases import stack_baseline as _stack_baseline
 from tests.policy_cases import live as _live
 from tests.policy_cases import verdicts as _verdicts
-from tests.policy_cases import KEY
+from tests.policy_cases import (CLUSTER_SNAPSHOT, CLUSTER_SNAPSHOT_COPY, KEY_B, SNAPSHOT_COPY, TAGS,
+                                 reg)
 
 AURORA_MYSQL = {"engine": "aurora-mysql", "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}
 MULTI_AZ_CLUSTER = {"dbClusterInstanceClass": "db.m6gd.large", "engine": "postgres",
@@ -172,19 +175,6 @@ CASES = [
 ]
 
 
-def _resource(type_, change, protect=True, ignore_changes=None):
-    props = copy.deepcopy(BASELINE[type_])
-    for key, value in change.items():
-        if value is None:
-            props.pop(key, None)
-        else:
-            props[key] = value
-    name = type_.split(":")[-1].lower()
-    return Registration(urn=f"urn:pulumi:test::proj::{type_}::{name}", type=type_, name=name, custom=True,
-                        parent="", provider="", inputs=props,
-                        options={"protect": protect and type_ in PROTECTED,
-                                 "ignoreChanges": IGNORED.get(type_, []) if ignore_changes is None else ignore_changes})
-
 
 def test_analyzer_info_lists_every_policy_mandatory_by_default(pack):
     info = pack.info
@@ -287,58 +277,8 @@ def test_broken_prod_variants_are_caught(overrides, policy, pack):
     assert found, f"{overrides} was not caught by {policy}"
 
 
-# A compliant stack: one primary with its TLS group, backups copied to another region, an alarm
-# to SNS, an event subscription, required tags. Each case changes one thing (AnalyzeStack).
-DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-EVENTS = "aws:rds/eventSubscription:EventSubscription"
-BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
-GROUP = "aws:rds/parameterGroup:ParameterGroup"
-ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
-
-
-TAGS = {"Environment": "prod", "Owner": "team"}
-SNAPSHOT = "aws:rds/snapshot:Snapshot"
-SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy"
-CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
-CLUSTER_SNAPSHOT_COPY = "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"
-KEY_B = KEY.replace("1234abcd-12ab", "9999abcd-12ab")
-
-
-def _reg(urn, type_, name, props):
-    return Registration(f"urn:{urn}", type_, name, True, "", "", props, {})
-
-
-def _stack_baseline():
-    db = _resource("aws:rds/instance:Instance", {
-        "parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": TAGS})
-    return {
-        "db": db,
-        "group": _reg("pg", GROUP, "pg", {
-            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}], "tagsAll": TAGS}),
-        "backups": _reg("backups", BACKUPS, "backups", {"sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}),
-        "alarm": _reg("alarm", ALARM, "cpu", {
-            "dimensions": {"DBInstanceIdentifier": "db1"},
-            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}),
-        "events": _reg("events", EVENTS, "events", {"sourceType": "db-instance", "sourceIds": ["db1"], "tagsAll": TAGS}),
-        # RDS.26: an AWS Backup selection names the instance.
-        "backup_plan": _reg("selection", "aws:backup/selection:Selection", "selection", {"resources": [DB_ARN]}),
-        # RDS.4, RDS.32: a tagged snapshot of the (encrypted) instance.
-        "snapshot": _reg("snap", SNAPSHOT, "snap", {"dbInstanceIdentifier": "db1", "dbSnapshotIdentifier": "snap1",
-                                                    "tagsAll": TAGS}),
-        # RDS.46: the instance's subnet group holds one subnet, routed to a NAT gateway.
-        "subnet_group": _reg("subnets", "aws:rds/subnetGroup:SubnetGroup", "private", {
-            "name": "private", "subnetIds": ["subnet-a"], "tagsAll": TAGS}),
-        "subnet": _reg("subnet-a", "aws:ec2/subnet:Subnet", "a", {"id": "subnet-a", "vpcId": "vpc-1"}),
-        "route_table": _reg("rtb", "aws:ec2/routeTable:RouteTable", "private-rt", {
-            "id": "rtb-private", "vpcId": "vpc-1", "routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]}),
-        "association": _reg("assoc", "aws:ec2/routeTableAssociation:RouteTableAssociation", "a-rt", {
-            "subnetId": "subnet-a", "routeTableId": "rtb-private"}),
-    }
-
-
 def _add(role, type_, props):
-    return lambda stack: stack.update({role: _reg(role, type_, role, props)})
+    return lambda stack: stack.update({role: reg(role, type_, role, props)})
 
 
 def _unencrypted_db(stack):
@@ -352,10 +292,10 @@ def _aurora(engine="aurora-postgresql", members=2, zones=(None, None), params=No
     def change(stack):
         stack["cluster"] = _resource("aws:rds/cluster:Cluster", {
             "engine": engine, "dbClusterParameterGroupName": "cpg", "tagsAll": TAGS, "backtrackWindow": 3600})
-        stack["cluster_group"] = _reg("cpg", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "cpg", {
+        stack["cluster_group"] = reg("cpg", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "cpg", {
             "name": "cpg", "tagsAll": TAGS, "parameters": [{"name": tls[0], "value": tls[1]}] + [
                 {"name": k, "value": v} for k, v in (params or {}).items()]})
-        stack["cluster_alarm"] = _reg("alarm-c1", ALARM, "cpu-c1", {
+        stack["cluster_alarm"] = reg("alarm-c1", ALARM, "cpu-c1", {
             "dimensions": {"DBClusterIdentifier": "c1"}, "alarmActions": ["arn:aws:sns:eu-west-1:1:alerts"]})
         stack["events"].inputs["sourceIds"] = []
         for i in range(members):
@@ -789,12 +729,23 @@ def test_the_program_refuses_every_user_name_the_pack_refuses():
     ("aws:rds/cluster:Cluster", "2029-03-01", 180, "16.4", None,
      "standard support of aurora-postgresql 16 ended on 2029-02-28: RDS bills Extended Support for it"),
     ("aws:rds/instance:Instance", "2026-12-05", 180, "99", "open-source-rds-extended-support-disabled", None),
+    # MariaDB 10.6: standard support ends on 2026-12-31, and RDS for MariaDB has no Extended Support.
+    ("mariadb", "2026-12-07", 180, "10.6", None,
+     "standard support of mariadb 10.6 ends on 2026-12-31, within the 180-day warning: after that mariadb 10.6 has "
+     "no RDS Extended Support"),
+    ("mariadb", "2026-12-07", 180, "11.4", None, None),
 ])
 def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_, today, warning_days, version,
                                                                       lifecycle_value, expected):
     pack.configure({"rds-standard-support-ending": {"today": today, "warningDays": warning_days},
-                    "rds-extended-support-disabled": "disabled"})
+                    "rds-extended-support-disabled": "disabled",
+                    "rds-engine-version-past-standard-support": "disabled"})
     change = {"engineVersion": version, "engineLifecycleSupport": lifecycle_value}
+    if type_ == "mariadb":  # an RDS for MariaDB instance takes no engineLifecycleSupport
+        type_, change = "aws:rds/instance:Instance", {"engine": "mariadb", "engineVersion": version,
+                                                      "engineLifecycleSupport": None,
+                                                      "enabledCloudwatchLogsExports": ["audit", "error", "general",
+                                                                                       "slowquery"]}
     messages = [v.message for v in pack.analyze(_resource(type_, change))]
     if expected is None:
         assert messages == []

@@ -11,7 +11,8 @@ from google.protobuf import json_format
 
 from preview.analyzer import PolicyConfigError, reconcile_config, with_waivers
 from rds_guardrails import waived_level, waivers
-from tests.test_policy_pack import _resource, _stack_baseline
+from tests.policy_cases import resource as _resource
+from tests.policy_cases import stack_baseline as _stack_baseline
 
 TODAY = waivers.today()
 SOON = (TODAY + timedelta(days=30)).isoformat()

@@ -18,7 +18,7 @@ from plan.stack_config import PROJECT_DIR
 from preview.__main__ import EXIT_CLEAN, EXIT_ERROR, EXIT_MANDATORY, main
 from preview.analyzer import load_policy_config
 from rds_guardrails import waivers
-from tests.test_reports import _conforms
+from tests.sarif_model import conforms as _conforms
 
 TODAY = waivers.today()
 SOON = (TODAY + timedelta(days=30)).isoformat()

@@ -1,4 +1,4 @@
-"""The replacement table (plan/replacements.py, plan/forcenew.json) against the program and the provider."""
+"""The replacement table (plan/replacements.py, policies/rds_guardrails/facts/forcenew.json) against the program and the provider."""
 
 import importlib
 import re
@@ -32,7 +32,7 @@ def test_every_registered_type_has_a_rule_with_its_source(tmp_path):
     types = _registered_types(tmp_path)
     assert "aws:rds/instance:Instance" in types and "aws:rds/cluster:Cluster" in types
     missing = sorted(types - replacements.RULES.keys())
-    assert missing == [], f"add these types to plan/forcenew.json (from the provider's schema): {missing}"
+    assert missing == [], f"add these types to policies/rds_guardrails/facts/forcenew.json (from the provider's schema): {missing}"
     for type_ in types:
         # The provider source file the force-new list was read from, at a named version.
         assert re.fullmatch(r"hashicorp/terraform-provider-(aws|random) internal/(service|provider)/\S+\.go@v\d+\.\d+\.\d+", replacements.RULES[type_].source), type_

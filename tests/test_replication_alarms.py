@@ -19,7 +19,7 @@ def _alarms(plan, metric):
     return {a.inputs["name"]: a for a in plan.of_type(ALARM) if a.inputs["metricName"] == metric}
 
 
-@pytest.mark.parametrize("engine, version", [("mysql", "8.0"), ("mariadb", "10.11")])
+@pytest.mark.parametrize("engine, version", [("mysql", "8.4"), ("mariadb", "10.11")])
 def test_a_stopped_mysql_or_mariadb_replica_raises_its_own_alarm(engine, version):
     plan = plan_with("prod", engine=engine, engineVersion=version, parameters={})
     lag = _alarms(plan, "ReplicaLag")
@@ -48,7 +48,7 @@ def test_postgres_replicas_have_no_stopped_alarm_their_lag_grows_instead(prod_pl
 
 def test_the_primary_and_multi_az_cluster_members_get_no_stopped_alarm():
     from tests.stack_cases import MULTI_AZ_DEV
-    mysql_primary = plan_with("dev", engine="mysql", engineVersion="8.0", instanceClass="db.r7g.large",
+    mysql_primary = plan_with("dev", engine="mysql", engineVersion="8.4", instanceClass="db.r7g.large",
                               parameters={}, alarms={"enabled": True})
     multi_az = plan_with("dev", **MULTI_AZ_DEV)
     for plan in (mysql_primary, multi_az):

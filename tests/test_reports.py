@@ -2,7 +2,6 @@
 
 import json
 
-import attr
 import pytest
 import sarif_om as om
 
@@ -11,6 +10,7 @@ from preview.diff import diff_plans
 from preview.harness import run_program
 from preview.mock_resources import MOCK_SECRET_VALUE
 from tests.preview_runs import preview_in
+from tests.sarif_model import conforms as _conforms
 
 
 def _check(tmp_path, *args):
@@ -79,35 +79,6 @@ def test_json_has_each_resource_as_the_analyzer_sees_it_and_no_secret(tmp_path):
 
 # --- SARIF against the sarif-om object model ----------------------------------------------------------
 
-NESTED = {
-    (om.SarifLog, "runs"): om.Run, (om.Run, "tool"): om.Tool, (om.Run, "results"): om.Result,
-    (om.Run, "automationDetails"): om.RunAutomationDetails, (om.Tool, "driver"): om.ToolComponent,
-    (om.ToolComponent, "rules"): om.ReportingDescriptor,
-    (om.ReportingDescriptor, "shortDescription"): om.MultiformatMessageString,
-    (om.ReportingDescriptor, "defaultConfiguration"): om.ReportingConfiguration,
-    (om.Result, "message"): om.Message, (om.Result, "locations"): om.Location,
-    (om.Location, "physicalLocation"): om.PhysicalLocation, (om.Location, "logicalLocations"): om.LogicalLocation,
-    (om.PhysicalLocation, "artifactLocation"): om.ArtifactLocation, (om.PhysicalLocation, "region"): om.Region,
-    (om.Result, "suppressions"): om.Suppression,
-}
-
-
-def _conforms(value, cls, path="$"):
-    """Every property is one the SARIF 2.1.0 object model defines, and required ones are present."""
-    fields = {f.metadata["schema_property_name"]: f for f in attr.fields(cls)}
-    assert isinstance(value, dict), path
-    unknown = set(value) - set(fields)
-    assert not unknown, f"{path}: {cls.__name__} has no properties {unknown}"
-    required = {name for name, f in fields.items() if f.default is attr.NOTHING}
-    assert required <= set(value), f"{path}: {cls.__name__} misses {required - set(value)}"
-    for name, item in value.items():
-        nested = NESTED.get((cls, name))
-        if nested is None:
-            continue
-        for i, element in enumerate(item if isinstance(item, list) else [item]):
-            _conforms(element, nested, f"{path}.{name}[{i}]")
-
-
 def test_sarif_follows_the_2_1_0_object_model(tmp_path):
     code, _, sarif, _ = _check(tmp_path, "--all")
     assert code == EXIT_CLEAN
@@ -160,7 +131,7 @@ def prod_baseline():
     ({"name": "orders"}, None),                        # every URN changes: deletes and creates
     ({"dbName": "orders"}, ["dbName"]),
     # prod's parameters are PostgreSQL's: a MySQL stack must drop them (settings refuse them).
-    ({"engine": "mysql", "engineVersion": "8.0", "parameters": {}}, ["engine"]),
+    ({"engine": "mysql", "engineVersion": "8.4", "parameters": {}}, ["engine"]),
     ({"masterUsername": "orders_admin"}, ["username"]),
 ])
 def test_changes_that_replace_the_database_are_flagged(prod_baseline, overrides, replaced):

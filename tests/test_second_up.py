@@ -109,7 +109,7 @@ def test_the_baseline_carries_what_aws_fills_in(tmp_path):
             r.options["ignoreChanges"] = []
     changed = {(c.type, p) for c in diff_plans(state, stripped, "after create").changes for p in c.properties}
     # Only the secondary's filled-in source shows: the secret version's stages are
-    # Optional+Computed (kept when unset, plan/forcenew.json), and a rotated secret value compares
+    # Optional+Computed (kept when unset, policies/rds_guardrails/facts/forcenew.json), and a rotated secret value compares
     # by presence here (its ignore_changes is checked in test_aws_rules_in_plans.py).
     assert changed == {(CLUSTER, "replicationSourceIdentifier")}
 

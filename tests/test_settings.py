@@ -9,7 +9,7 @@ from preview.harness import run_program
 # (overrides on top of the dev stack, text the message must contain)
 BAD_CONFIG = [
     ({"engine": "oracle-ee"}, "rdsplatform:engine = \"oracle-ee\": Input should be 'postgres', 'mysql', 'mariadb', 'aurora-postgresql' or 'aurora-mysql'"),
-    ({"engineVersion": "9.6"}, "postgres 9 is not offered; allowed major versions: 13, 14, 15, 16, 17"),
+    ({"engineVersion": "9.6"}, "postgres 9.6 is not offered; allowed major versions: 13, 14, 15, 16, 17, 18"),
     ({"engineVersion": "sixteen"}, "not a postgres version"),
     ({"engine": "mysql", "engineVersion": "5.7.44"}, "mysql 5.7 is not offered"),
     ({"instanceClass": "m5.large"}, "must look like db.<family>.<size>"),
@@ -24,7 +24,7 @@ BAD_CONFIG = [
     ({"storageThroughput": 600}, "gp3 below 400 GiB runs at its baseline"),
     ({"allocatedStorage": 400, "iops": 12000, "storageThroughput": 4000}, "at most 0.25 MiB/s per provisioned IOPS"),
     ({"storageType": "gp2", "iops": 3000}, "gp2 storage has no provisioned IOPS"),
-    ({"allocatedStorage": 60, "maxAllocatedStorage": 50}, "must be above allocatedStorage (60)"),
+    ({"allocatedStorage": 60, "maxAllocatedStorage": 50}, "must be at least 10 % above allocatedStorage (60), so 66"),
     ({"backupRetentionDays": 0}, "backupRetentionDays = 0: Input should be greater than or equal to 1"),
     ({"backupRetentionDays": 36}, "backupRetentionDays = 36: Input should be less than or equal to 35"),
     ({"backupWindow": "3am-4am"}, "must be hh24:mi-hh24:mi"),
@@ -59,7 +59,7 @@ BAD_CONFIG = [
     ({"replicas": [{"name": "a"}]}, "rdsplatform:replicas.0.name = \"a\""),
     ({"replicas": [{"name": "ro"}, {"name": "ro"}]}, "names ['ro'] are used twice"),
     ({"replicas": [{"name": "ro", "instanceClass": "db.t2.micro"}]}, "rdsplatform:replicas.0.instanceClass"),
-    ({"replicas": [{"name": "ro", "maxAllocatedStorage": 10}]}, "replicas.0 (ro).maxAllocatedStorage = 10: must be above"),
+    ({"replicas": [{"name": "ro", "maxAllocatedStorage": 10}]}, "replicas.0 (ro).maxAllocatedStorage = 10: must be at least 10 % above"),
     ({"replicas": [{"name": "dr", "region": "eu-central-1"}]},
      "a cross-region replica needs a key and a network in that region"),
     ({"replicas": [{"name": "dr", "region": "us-east-1"}], "disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.9.0.0/16"}},

@@ -164,10 +164,30 @@ def test_postgres_refuses_a_major_upgrade_with_a_deployed_cross_region_replica(d
     if refused:
         assert plan.error is not None
         assert ("RDS upgrades in-Region read replicas with their source, but not the cross-Region replicas "
-                "['appdb-prod-dr'], which cannot be upgraded on their own") in plan.error
+                "['appdb-prod-dr'], which would stay on the old major and stop replicating; this program refuses it "
+                "rather than leave them broken") in plan.error
     else:
         assert plan.error is None, plan.error
         assert plan.named("appdb-prod-db-instance").inputs["allowMajorVersionUpgrade"] is True
+
+
+# --- read replicas in a minor upgrade: replicas first, all three engines ------------------------------------
+
+@pytest.mark.parametrize("engine, running, target", [("postgres", "16.8", "16.9"), ("mysql", "8.4.6", "8.4.7"),
+                                                     ("mariadb", "11.4.8", "11.4.9")])
+def test_a_minor_upgrade_waits_for_the_read_replicas(engine, running, target):
+    config = {"engine": engine, "engineVersion": target, "autoMinorVersionUpgrade": False,
+              "instanceClass": "db.t4g.medium", "replicas": [{"name": "ro"}]}
+    plan = run_program("dev", config, deployed={"appdb-dev": running, "appdb-dev-ro": running})
+    assert plan.error is not None
+    assert (f"rdsplatform:engineVersion = '{target}' is a minor upgrade of appdb-dev ({running}) while its read "
+            f"replicas ['appdb-dev-ro ({running})'] run an older version: RDS needs every {engine} read replica "
+            "upgraded first, minor versions too") in plan.error
+    assert not any(r.type == INSTANCE for r in plan.resources)
+    upgraded = run_program("dev", config, deployed={"appdb-dev": running, "appdb-dev-ro": target})
+    assert upgraded.error is None, upgraded.error
+    assert upgraded.named(PRIMARY).inputs["engineVersion"] == target
+    assert upgraded.named(PRIMARY).inputs["allowMajorVersionUpgrade"] is False
 
 
 # --- blue/green beside RDS Proxy -----------------------------------------------------------------

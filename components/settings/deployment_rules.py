@@ -144,7 +144,7 @@ def auto_pause_problems(s: Settings) -> list[str]:
     problems = []
     if not catalog.auto_pause_supported(s.engine, s.version):
         problems.append(f"{zero} with {key('engineVersion')} = {s.version!r}: {s.engine} scales to 0 ACUs from "
-                        "Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or Aurora MySQL 3.08.0; use a major-only "
+                        f"{catalog.AUTO_PAUSE_FLOORS}; use a major-only "
                         f"engineVersion or a later minor (see {doc}, Prerequisites and Limitations)")
     # Same page, "Situations where Aurora Serverless v2 doesn't auto-pause".
     if s.proxy is not None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
+from components import catalog
 from components.settings import windows
 from components.settings.base import config_key
 from components.settings.model import Settings
+from rds_guardrails.facts import lifecycle
 
 EXTENDED_SUPPORT_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 
@@ -27,7 +31,26 @@ def version_problems(s: Settings) -> list[str]:
                 f"{key('engineVersion')} = {s.engine_version!r}: {s.engine} {major} is not offered; "
                 f"allowed major versions: {', '.join(spec.majors)}"
             )
+    problems += past_standard_support_problems(s, datetime.now(timezone.utc).date())
     return problems
+
+
+def past_standard_support_problems(s: Settings, today: date) -> list[str]:
+    """A new database on a major past its end of standard support, with Extended Support disabled:
+    AWS refuses to create it (CreateDBInstance / CreateDBCluster, EngineLifecycleSupport: "creating the
+    DB instance will fail if the DB major version is past its end of standard support date")."""
+    end = lifecycle.standard_support_end(s.engine, s.version)
+    if s.lifecycle_support != catalog.EXTENDED_SUPPORT_DISABLED or end is None or today <= end:
+        return []
+    spec = s.engine_spec
+    open_majors = [m for m in spec.majors if (lifecycle.standard_support_end(s.engine, m) or today) >= today]
+    return [
+        f"{config_key('engineVersion')} = {s.version!r}: standard support of {s.engine} {spec.major_of(s.version)} "
+        f"ended on {end.isoformat()} and {config_key('engineLifecycleSupport')} is "
+        f"{catalog.EXTENDED_SUPPORT_DISABLED!r}, so AWS refuses to create the database (and upgrades an existing "
+        f"one); set engineVersion to a major in standard support ({', '.join(open_majors)}) or engineLifecycleSupport "
+        f"to {catalog.EXTENDED_SUPPORT!r} (billed; see {EXTENDED_SUPPORT_DOC}, EngineLifecycleSupport)"
+    ]
 
 
 def operation_problems(s: Settings) -> list[str]:
@@ -90,8 +113,12 @@ def operation_problems(s: Settings) -> list[str]:
             f"platform; {tls_name} must stay {spec.tls_parameter[1]!r} (or be left out)"
         )
 
+    # Aurora UG, Limitations of Amazon Aurora Global Database: "Automatic minor version upgrade doesn't
+    # apply to Aurora MySQL and Aurora PostgreSQL clusters that are part of a global database": there,
+    # AWS never moves a pinned minor, so the pin is no drift.
+    global_database = s.is_aurora and s.disaster_recovery is not None
     if s.engine_version is not None and s.auto_minor_version_upgrade and spec.major_of(s.engine_version) \
-            and not spec.is_major_only(s.engine_version):
+            and not spec.is_major_only(s.engine_version) and not global_database:
         major = spec.major_of(s.engine_version)
         problems.append(
             f"{key('engineVersion')} = {s.engine_version!r} pins a minor version while "

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from components import catalog
 from components.settings import checks, windows
 from components.settings.alarms import AlarmSettings
+from components.settings.adoption import ImportIdSettings
 from components.settings.base import DEFAULT_TAG_KEYS, PROJECT, SettingsModel
 from components.settings.clusters import ClusterSettings
 from components.settings.proxy import ProxySettings
@@ -142,6 +143,8 @@ class Settings(SettingsModel):
     alarms: AlarmSettings = AlarmSettings()
     restore: Optional[RestoreSettings] = None
     cluster: ClusterSettings = ClusterSettings()
+    # Resources that exist already: the first `up` imports them (components/settings/adoption.py).
+    import_ids: ImportIdSettings = ImportIdSettings()
 
     # --- single-field rules -----------------------------------------------------------------
 

@@ -35,6 +35,10 @@ PATTERN_TEXT = {
     r"^[A-Za-z][A-Za-z0-9_]{0,62}$": "must be 1-63 letters, digits and underscores, starting with a letter",
     r"^[A-Za-z][A-Za-z0-9_]{0,15}$": "must be 1-16 letters, digits and underscores, starting with a letter",
     r"^vpc-[0-9a-f]{8,17}$": "must be a VPC id (vpc-0123abcd...)",
+    r"^[a-z][a-z0-9-]{0,62}$": "must be an RDS identifier: 1-63 lowercase letters, digits and hyphens, "
+                               "starting with a letter",
+    r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$":
+        "must be a KMS key ID (1234abcd-12ab-34cd-56ef-1234567890ab, or mrk-... for a multi-Region key), not an ARN or alias",
     REGION_PATTERN: "must be an AWS region code such as eu-west-1",
 }
 # Shape errors in the words of a stack file (pydantic speaks of tuples and model instances).

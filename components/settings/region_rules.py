@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Optional
 
+from components import catalog
 from components.settings import regions
 from components.settings.base import config_key
 from components.settings.model import Settings
@@ -47,10 +48,12 @@ def replica_problems(s: Settings) -> list[str]:
         if len(s.replica_identifier(replica)) > 63:
             problems.append(f"{where}: identifier {s.replica_identifier(replica)!r} is longer than 63 characters")
         storage = replica.max_allocated_storage
-        if storage and storage <= s.allocated_storage:
+        if storage and storage < catalog.least_max_storage(s.allocated_storage):
             problems.append(
-                f"{where}.maxAllocatedStorage = {storage}: must be above allocatedStorage "
-                f"({s.allocated_storage}) or 0 to turn storage autoscaling off"
+                f"{where}.maxAllocatedStorage = {storage}: must be at least {catalog.MAX_STORAGE_HEADROOM_PERCENT} % above "
+                f"allocatedStorage "
+                f"({s.allocated_storage}), so {catalog.least_max_storage(s.allocated_storage)}, or 0 to turn storage "
+                f"autoscaling off (AWS refuses less: {catalog.MAX_STORAGE_DOC})"
             )
         if not s.is_cross_region(replica):
             continue

@@ -32,7 +32,38 @@ def cross_field_problems(s: Settings) -> list[str]:
         *restore_problems(s),
         *alarm_problems(s),
         *proxy_problems(s),
+        *import_problems(s),
     ]
+
+
+def import_problems(s: Settings) -> list[str]:
+    """Import IDs name what the program would register: the identifiers it derives, the key it
+    encrypts with, and only resources it builds."""
+    ids, key = s.import_ids, config_key("importIds")
+    problems: list[str] = []
+    if ids.database is not None and s.is_cluster:
+        problems.append(f"{key}.database with deploymentOption {s.deployment_option}: only a DB instance "
+                        "(deploymentOption instance) can be adopted so far")
+    elif ids.database is not None and ids.database != s.identifier:
+        # The provider renames an instance in place (plan/forcenew.json notes): the first up would
+        # change its endpoint. The program names it <name>-<stack>.
+        problems.append(f"{key}.database = {ids.database!r}: the program names the database {s.identifier!r} "
+                        f"(name-stack); set {config_key('name')} (and the stack name) so that they give "
+                        f"{ids.database!r}, else the first up renames it and its endpoint changes")
+    if ids.database is not None and ids.kms_key is None:
+        problems.append(f"{key}.kmsKey: needed with {key}.database; an instance's KMS key cannot change "
+                        "without replacing it (plan/forcenew.json: kmsKeyId)")
+    if ids.database is None and (ids.kms_key is not None or ids.replicas):
+        problems.append(f"{key}: kmsKey and replicas are adopted with their database; set {key}.database")
+    names = {r.name: r for r in s.replicas}
+    for name, identifier in sorted(ids.replicas.items()):
+        if name not in names:
+            problems.append(f"{key}.replicas.{name}: no replica of that name in {config_key('replicas')} "
+                            f"(replicas: {', '.join(sorted(names)) or 'none'})")
+        elif identifier != s.replica_identifier(names[name]):
+            problems.append(f"{key}.replicas.{name} = {identifier!r}: the program names that replica "
+                            f"{s.replica_identifier(names[name])!r}; else the first up renames it")
+    return problems
 
 
 def restore_problems(s: Settings) -> list[str]:
@@ -79,12 +110,14 @@ def proxy_problems(s: Settings) -> list[str]:
     if s.proxy and s.port and s.port != s.engine_spec.default_port:
         # RDS User Guide, "Quotas and limitations for RDS Proxy": MySQL/MariaDB "all proxies listen
         # on port 3306", PostgreSQL "all proxies listen on port 5432"; "The proxies still connect to
-        # your database using the port that you specified in the database settings."
+        # your database using the port that you specified in the database settings." AWS does not
+        # refuse a non-default port beside a proxy: refusing it is this project's choice.
         problems.append(
             f"{key('port')} = {s.port} with {key('proxy')}: RDS Proxy listens on the engine's port "
-            f"({s.engine_spec.default_port}), not the database's, and clients are allowed on one port here; "
-            "leave port unset or remove proxy (see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, "
-            "Quotas and limitations)")
+            f"({s.engine_spec.default_port}), not the database's, and clients are allowed on one port here, so "
+            "this program refuses the pair (its own choice: AWS accepts it, the proxy connects on the database's "
+            "port, but clients would then need two ports); leave port unset or remove proxy (see "
+            "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html, Quotas and limitations)")
     if s.proxy and s.engine_spec.proxy_engine_family == "MYSQL" and s.parameters.get("read_only") in ("1", "ON", "on"):
         # Same section: "You can't use RDS Proxy with an RDS for MySQL DB instance that has the
         # read_only parameter in its DB parameter group set to 1."

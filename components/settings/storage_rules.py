@@ -25,13 +25,13 @@ def storage_problems(s: Settings) -> list[str]:
             f"{key('allocatedStorage')} = {s.allocated_storage}: {s.storage_type} needs "
             f"{storage.min_gib}..{storage.max_gib} GiB"
         )
-    if s.max_allocated_storage and not (
-        s.allocated_storage < s.max_allocated_storage <= storage.max_gib
-    ):
+    least = catalog.least_max_storage(s.allocated_storage)
+    if s.max_allocated_storage and not least <= s.max_allocated_storage <= storage.max_gib:
         problems.append(
-            f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: must be above "
-            f"allocatedStorage ({s.allocated_storage}) and at most {storage.max_gib}, "
-            "or 0 to turn storage autoscaling off"
+            f"{key('maxAllocatedStorage')} = {s.max_allocated_storage}: must be at least "
+            f"{catalog.MAX_STORAGE_HEADROOM_PERCENT} % above "
+            f"allocatedStorage ({s.allocated_storage}), so {least}, and at most {storage.max_gib}, "
+            f"or 0 to turn storage autoscaling off (AWS refuses less: {catalog.MAX_STORAGE_DOC})"
         )
     problems += storage_performance_problems(s, storage)
     return problems

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from rds_guardrails import lifecycle
+from rds_guardrails.facts import lifecycle, limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true
 from rds_guardrails.values import UNKNOWN, get, is_primary, items
 
@@ -28,11 +28,15 @@ ENGINE_LOGS = {
 DEFAULT_USERNAMES = ["admin", "administrator", "postgres", "root", "sa", "master", "mysql", "user", "rdsadmin"]
 
 
+# The intervals that turn Enhanced Monitoring on (limits.json monitoringIntervals, without 0).
+_INTERVALS_ON = tuple(i for i in limit("monitoringIntervals") if i)
+
+
 def _monitoring(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     interval, role = get(props, "monitoringInterval", 0), get(props, "monitoringRoleArn")
     if interval is UNKNOWN or role is UNKNOWN:
         return None
-    if int(interval) not in (1, 5, 10, 15, 30, 60):
+    if int(interval) not in _INTERVALS_ON:
         return f"enhanced monitoring is off (monitoringInterval is {int(interval)})"
     if not role:
         return "enhanced monitoring has no role (monitoringRoleArn unset)"
@@ -70,7 +74,7 @@ def _username(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional
 EXTENDED_SUPPORT_SOURCE = ("RDS API Reference, CreateDBInstance / CreateDBCluster / CreateGlobalCluster, "
                            "EngineLifecycleSupport; RDS User Guide, 'Amazon RDS Extended Support' "
                            "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html); "
-                           "release calendars in rds_guardrails/lifecycle.py")
+                           "release calendars in rds_guardrails/facts/calendar.json")
 
 
 def _lifecycle_applies(props: Any) -> bool:
@@ -79,6 +83,12 @@ def _lifecycle_applies(props: Any) -> bool:
     if source not in (None, "") or engine is UNKNOWN:
         return False
     return lifecycle.has_extended_support(str(engine))
+
+
+def _states_a_version(props: Any) -> bool:
+    """Databases whose own engine version counts: not instance read replicas (they follow their source)."""
+    engine, source = get(props, "engine"), get(props, "replicateSourceDb")
+    return source in (None, "") and engine is not UNKNOWN
 
 
 def _end_phrase(engine: str, version: Any) -> str:
@@ -119,9 +129,14 @@ def _standard_support_ending(props: Any, config: dict[str, Any], _opts: Any = No
     disabled = value == lifecycle.EXTENDED_SUPPORT_DISABLED
     # RDS UG 'Amazon RDS Extended Support': with it disabled, creating a database past the end
     # of standard support fails (CreateDBInstance, EngineLifecycleSupport) and RDS upgrades an
-    # existing one's major version; enabled (or unset), RDS bills Extended Support.
-    then = ("RDS refuses to create it and upgrades an existing one to a supported major version"
-            if disabled else "RDS bills Extended Support for it")
+    # existing one's major version; enabled (or unset), RDS bills Extended Support. RDS for MariaDB
+    # has none (calendar.json).
+    if not lifecycle.has_extended_support(str(engine)):
+        then = f"{engine} {major} has no RDS Extended Support"
+    elif disabled:
+        then = "RDS refuses to create it and upgrades an existing one to a supported major version"
+    else:
+        then = "RDS bills Extended Support for it"
     # No day count in the message: a plan's verdict stays the same text from one day to the next.
     if days < 0:
         return f"standard support of {engine} {major} ended on {end.isoformat()}: {then} (engineVersion)"
@@ -248,7 +263,7 @@ RULES = [
     Rule("rds-standard-support-ending", "The engine's major version is not within warningDays of the end of "
          "standard support", (INSTANCE, CLUSTER), _standard_support_ending,
          fix="upgrade to a major version in standard support (engineVersion)",
-         unset_means="the catalog's default version", severity="medium", applies=_lifecycle_applies,
+         unset_means="the catalog's default version", severity="medium", applies=_states_a_version,
          enforcement_level=ADVISORY, source=EXTENDED_SUPPORT_SOURCE, tags=("cost",),
          config={"warningDays": {"type": "integer", "minimum": 0, "default": 180,
                                  "description": "Warn this many days before the end of standard support"},

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Optional
 
+from rds_guardrails.availability import today
+from rds_guardrails.facts import least_max_allocated_storage, lifecycle
+from rds_guardrails.facts import limit as aws_limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Check, Rule
 from rds_guardrails.values import UNKNOWN, arn_region, get, items
 
@@ -124,6 +127,11 @@ def _insights_class(props: Any, _config: dict[str, Any], _opts: Any = None) -> O
     return f"{what} is on for {engine} on {cls}, a class it does not support"
 
 
+_ADVANCED_DAYS: int = aws_limit("databaseInsightsAdvancedMinRetentionDays")
+_IO1_LOW, _IO1_HIGH = aws_limit("io1IopsPerGib")
+_INTERVALS: tuple[int, ...] = tuple(aws_limit("monitoringIntervals"))
+
+
 def _advanced_insights(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     # RDS UG, 'Considerations for Database Insights': "To enable the Advanced mode of Database
     # Insights, you must enable Performance Insights and set the Performance Insights retention
@@ -134,10 +142,45 @@ def _advanced_insights(props: Any, _config: dict[str, Any], _opts: Any = None) -
         return None
     if pi is not True:
         return "Database Insights advanced mode without Performance Insights (performanceInsightsEnabled is not true)"
-    if days < 465:
-        return f"Database Insights advanced mode keeps Performance Insights {days:g} days, below 465 " \
+    if days < _ADVANCED_DAYS:
+        return f"Database Insights advanced mode keeps Performance Insights {days:g} days, below {_ADVANCED_DAYS} " \
                "(performanceInsightsRetentionPeriod)"
     return None
+
+
+def _max_storage_headroom(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    # limits.json maxAllocatedStorageMinHeadroom: RDS UG, storage autoscaling, "You must set the
+    # maximum storage threshold to at least 10% more than the current allocated storage."
+    size, ceiling = get(props, "allocatedStorage"), get(props, "maxAllocatedStorage")
+    if UNKNOWN in (size, ceiling) or not isinstance(size, (int, float)) or not isinstance(ceiling, (int, float)) \
+            or not ceiling or not size:
+        return None
+    least = least_max_allocated_storage(size)
+    if ceiling < least:
+        return (f"maxAllocatedStorage {ceiling:g} GiB is less than {_HEADROOM_PERCENT} % above allocatedStorage "
+                f"{size:g} GiB (at least {least}); AWS refuses it")
+    return None
+
+
+_HEADROOM_PERCENT = round(aws_limit("maxAllocatedStorageMinHeadroom") * 100)
+
+
+def _past_standard_support(props: Any, config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    # RDS API CreateDBInstance / CreateDBCluster, EngineLifecycleSupport: with
+    # open-source-rds-extended-support-disabled, "creating the DB instance will fail if the DB major
+    # version is past its end of standard support date"; RDS UG 'Creating a DB instance or a Multi-AZ
+    # DB cluster with Amazon RDS Extended Support': "will always fail". Dates: facts/calendar.json.
+    engine, version, value = get(props, "engine"), get(props, "engineVersion"), get(props, "engineLifecycleSupport")
+    if UNKNOWN in (engine, version, value) or get(props, "replicateSourceDb") not in (None, ""):
+        return None
+    if value != lifecycle.EXTENDED_SUPPORT_DISABLED or not lifecycle.has_extended_support(str(engine)):
+        return None
+    end = lifecycle.standard_support_end(str(engine), version)
+    if end is None or today(config) <= end:
+        return None
+    return (f"standard support of {engine} {lifecycle.major_of(str(engine), version)} ended on {end.isoformat()} and "
+            f"Extended Support is disabled (engineLifecycleSupport): AWS refuses to create it, and upgrades an "
+            "existing one to a supported major version")
 
 
 def _io1_ratio(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
@@ -151,9 +194,10 @@ def _io1_ratio(props: Any, _config: dict[str, Any], _opts: Any = None) -> Option
     size, ceiling = get(props, "allocatedStorage"), get(props, "maxAllocatedStorage")
     if UNKNOWN in (iops, engine, kind, size, ceiling) or kind != "io1" or not iops or not size:
         return None
-    low = 1 if str(engine).startswith("sqlserver") else 0.5
-    if not low <= iops / size <= 50:
-        return f"io1 with {iops:g} IOPS on {size:g} GiB is {iops / size:g} IOPS per GiB, outside {low:g}-50 (iops)"
+    low = 1 if str(engine).startswith("sqlserver") else _IO1_LOW
+    if not low <= iops / size <= _IO1_HIGH:
+        return (f"io1 with {iops:g} IOPS on {size:g} GiB is {iops / size:g} IOPS per GiB, outside {low:g}-{_IO1_HIGH:g} "
+                "(iops)")
     if ceiling and ceiling > size and iops / ceiling < low:
         return (f"io1 with {iops:g} IOPS is {iops / ceiling:g} IOPS per GiB of the autoscaling ceiling "
                 f"{ceiling:g} GiB, below {low:g} (maxAllocatedStorage)")
@@ -224,8 +268,8 @@ def _monitoring_settings(props: Any, _config: dict[str, Any], _opts: Any = None)
     interval, role = get(props, "monitoringInterval", 0), get(props, "monitoringRoleArn")
     if interval is UNKNOWN or role is UNKNOWN:
         return None
-    if interval not in (0, 1, 5, 10, 15, 30, 60):
-        return f"monitoringInterval {interval:g} is not one of 0, 1, 5, 10, 15, 30, 60"
+    if interval not in _INTERVALS:
+        return f"monitoringInterval {interval:g} is not one of {', '.join(map(str, _INTERVALS))}"
     # Replicas and Multi-AZ DB clusters: what rds-enhanced-monitoring (primaries) does not judge.
     if interval and not role and (_is_replica(props) or get(props, "dbClusterInstanceClass") not in (None, UNKNOWN)):
         return f"Enhanced Monitoring every {interval:g} s has no role (monitoringRoleArn)"
@@ -278,14 +322,30 @@ RULES = [
           "Insights', Instance class restrictions "
           "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DatabaseInsights.Engines.html)"),
     _rule("rds-database-insights-advanced", "Database Insights advanced mode has Performance Insights on with at "
-          "least 465 days", (INSTANCE, CLUSTER), _advanced_insights,
-          "set performanceInsightsEnabled: true and performanceInsightsRetentionPeriod of 465 or more",
+          f"least {_ADVANCED_DAYS} days", (INSTANCE, CLUSTER), _advanced_insights,
+          f"set performanceInsightsEnabled: true and performanceInsightsRetentionPeriod of {_ADVANCED_DAYS} or more",
           "standard mode; retention 7 days", "RDS User Guide, 'Considerations for Database Insights'",
           applies=lambda p: get(p, "engine") not in ("aurora-mysql", "aurora-postgresql", "aurora")),
-    _rule("rds-io1-iops-ratio", "io1 storage keeps 0.5-50 IOPS per GiB, also against the autoscaling ceiling",
+    _rule("rds-io1-iops-ratio", f"io1 storage keeps {_IO1_LOW:g}-{_IO1_HIGH:g} IOPS per GiB, also against the autoscaling ceiling",
           (INSTANCE, CLUSTER), _io1_ratio, "change iops, allocatedStorage or maxAllocatedStorage",
           "gp2 (io1 when iops is set)", "RDS API Reference, CreateDBInstance, Iops; RDS User Guide, 'Amazon RDS "
           "DB instance storage', Provisioned IOPS SSD storage"),
+    _rule("rds-max-allocated-storage-headroom", f"Storage autoscaling's maximum is at least {_HEADROOM_PERCENT} % "
+          "above the allocated storage", (INSTANCE,), _max_storage_headroom,
+          f"set maxAllocatedStorage to at least allocatedStorage + {_HEADROOM_PERCENT} % (26 % avoids the "
+          "approaching-the-threshold event), or 0 to turn storage autoscaling off", "0 (storage autoscaling off)",
+          "RDS User Guide, 'Managing capacity automatically with Amazon RDS storage autoscaling' "
+          "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html)"),
+    _rule("rds-engine-version-past-standard-support", "No new database on a major version past its end of standard "
+          "support with Extended Support disabled", (INSTANCE, CLUSTER), _past_standard_support,
+          "set engineVersion to a major version in standard support, or engineLifecycleSupport to "
+          f"{lifecycle.EXTENDED_SUPPORT} (billed)", "the provider's default version",
+          "RDS API Reference, CreateDBInstance / CreateDBCluster, EngineLifecycleSupport; RDS User Guide, 'Creating a "
+          "DB instance or a Multi-AZ DB cluster with Amazon RDS Extended Support', Considerations "
+          "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-creating-db-instance.html); "
+          "release calendars in rds_guardrails/facts/calendar.json",
+          config={"today": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "default": "",
+                            "description": "Judge as of this day (YYYY-MM-DD); empty: the current UTC date"}}),
     _rule("rds-identifier-format", "RDS identifiers respect AWS's length and character rules",
           (INSTANCE, CLUSTER, CLUSTER_INSTANCE), _identifier_format,
           "rename it: start with a letter, letters, digits and single hyphens, at most 63 characters (52 for a "
@@ -298,7 +358,8 @@ RULES = [
           "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.monitoring.html)"),
     _rule("rds-enhanced-monitoring-settings", "Enhanced Monitoring uses a valid interval and, when on, a role",
           (INSTANCE, CLUSTER_INSTANCE, CLUSTER), _monitoring_settings,
-          "set monitoringInterval to 0, 1, 5, 10, 15, 30 or 60 and monitoringRoleArn when it is not 0", "0 (off)",
+          f"set monitoringInterval to {', '.join(map(str, _INTERVALS[:-1]))} or {_INTERVALS[-1]} and monitoringRoleArn "
+          "when it is not 0", "0 (off)",
           "pulumi-aws Instance.monitoring_interval docstring; RDS User Guide, 'Setting up and enabling Enhanced "
           "Monitoring'"),
     _rule("rds-event-subscription-source-type", "An RDS event subscription that names sources names their type",

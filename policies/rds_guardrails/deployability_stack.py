@@ -8,11 +8,12 @@ before deploy) gives no verdict. Advisory by default; the prod config makes them
 from __future__ import annotations
 
 import json
-import re
 from fnmatch import fnmatchcase
 from typing import Any, Optional, Sequence
 
 from rds_guardrails.deployability import SECRETS_MANAGER_RDS
+from rds_guardrails.facts import auto_pause
+from rds_guardrails.facts.engine_version import EngineVersion, numbers
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Problem, Resource, StackCheck, StackRule
 from rds_guardrails.values import AWS_MANAGED_ALIASES, UNKNOWN, arn_region, get, items, replica_source
 
@@ -280,14 +281,8 @@ CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 
 def version_family(engine: Any, version: Any) -> Optional[str]:
     """The parameter group family of an engine version: postgres16, mysql8.0, aurora-mysql8.0."""
-    if not isinstance(engine, str) or not isinstance(version, str):
-        return None
-    numbers = re.findall(r"\d+", version)
-    # PostgreSQL 10 and later: the first number is the major; MySQL and MariaDB: the first two.
-    size = 1 if engine in ("postgres", "aurora-postgresql") else 2
-    if len(numbers) < size:
-        return None
-    return f"{engine}{'.'.join(numbers[:size])}"
+    parsed = EngineVersion.parse(engine, version)
+    return parsed.family if parsed else None
 
 
 def _family_matches_version(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
@@ -315,10 +310,6 @@ def _family_matches_version(resources: Sequence[Resource], _config: dict[str, An
     return found
 
 
-def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", version))
-
-
 def _replica_version(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
     # RDS API Reference, ModifyDBInstance, EngineVersion: "If the instance that you're modifying is
     # acting as a read replica, the engine version that you specify must be the same or higher than
@@ -332,7 +323,7 @@ def _replica_version(resources: Sequence[Resource], _config: dict[str, Any]) -> 
         theirs = get(source.props, "engineVersion") if source is not None else None
         if not isinstance(mine, str) or not isinstance(theirs, str) or not mine or not theirs:
             continue
-        wanted, running = _numbers(mine), _numbers(theirs)
+        wanted, running = numbers(mine), numbers(theirs)
         if wanted < running[:len(wanted)]:
             found.append(Problem(replica, f"its engineVersion {mine} is below its source's ({theirs}); a read "
                                           "replica runs its source's version or a later one"))
@@ -342,33 +333,13 @@ def _replica_version(resources: Sequence[Resource], _config: dict[str, Any]) -> 
     return found
 
 
-# Aurora UG, 'Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2',
-# Prerequisites and Limitations: "If you're using Aurora PostgreSQL, the database engine must be
-# running at least version 16.3, 15.7, 14.12, or 13.15"; Aurora MySQL "3.08.0 or higher" (a
-# major-only version lets AWS pick a later minor). Same page, 'Situations where Aurora Serverless v2
+# Aurora UG, 'Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2': the
+# version floors are rds_guardrails/facts/auto_pause.json; 'Situations where Aurora Serverless v2
 # doesn't auto-pause': an associated RDS Proxy; the primary or a secondary of a global database;
 # provisioned instances in the cluster (its Serverless v2 writer stays up).
 AUTO_PAUSE = ("Aurora User Guide, 'Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2', "
               "Prerequisites and Limitations; Situations where Aurora Serverless v2 doesn't auto-pause "
               "(https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html)")
-_PAUSE_POSTGRES_MINORS = {13: 15, 14: 12, 15: 7, 16: 3}
-
-
-def _pause_version_ok(engine: Any, version: Any) -> Optional[bool]:
-    """Whether the engine version can scale to 0 ACUs; None when it cannot be told."""
-    if not isinstance(version, str) or engine not in ("aurora-postgresql", "aurora-mysql"):
-        return None
-    numbers = [int(n) for n in re.findall(r"\d+", version)]
-    if not numbers:
-        return None
-    if engine == "aurora-postgresql":
-        if len(numbers) < 2 or numbers[0] >= 17:
-            return numbers[0] >= 13
-        return numbers[1] >= _PAUSE_POSTGRES_MINORS.get(numbers[0], 10 ** 6)
-    aurora = re.search(r"mysql_aurora\.(\d+)\.(\d+)\.(\d+)", version)
-    if aurora is None:
-        return numbers[:2] != [5, 7]
-    return tuple(int(n) for n in aurora.groups()) >= (3, 8, 0)
 
 
 def _auto_pause(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
@@ -379,9 +350,9 @@ def _auto_pause(resources: Sequence[Resource], _config: dict[str, Any]) -> list[
         if scaling in (None, UNKNOWN) or get(scaling, "minCapacity") != 0:
             continue
         name, reasons = get(cluster.props, "clusterIdentifier"), []
-        if _pause_version_ok(get(cluster.props, "engine"), get(cluster.props, "engineVersion")) is False:
+        if auto_pause.supported(get(cluster.props, "engine"), get(cluster.props, "engineVersion")) is False:
             reasons.append(f"engine version {get(cluster.props, 'engineVersion')} cannot scale to 0 ACUs, so AWS "
-                           "refuses it (Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or Aurora MySQL 3.08.0 and later)")
+                           f"refuses it ({auto_pause.FLOORS_TEXT} and later)")
         if isinstance(name, str) and name in proxied:
             reasons.append("an RDS Proxy targets it and keeps a connection open to every instance")
         if get(cluster.props, "globalClusterIdentifier") not in (None, "", UNKNOWN):

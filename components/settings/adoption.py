@@ -1,0 +1,32 @@
+"""Import IDs: resources that already exist, adopted by the first `up` instead of created.
+
+Each ID is passed as Pulumi's `import` resource option (pulumi.com, Resource option `import`,
+read 2026-12-07): the engine reads the resource with that ID into the stack, and, where the
+program's inputs differ from what it read, updates it to them ("the import will succeed, and
+the resource will then be modified to reflect the inputs in your Pulumi program"). `python -m
+operations adopt` writes these from a live database; docs/adopting.md is the procedure.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import Field
+
+from components.settings.base import SettingsModel
+
+# An RDS identifier (letters, digits, single hyphens, starting with a letter; settings `naming`
+# checks what the program derives, rule 40) and a KMS key ID (a key's UUID or a multi-Region key's mrk-).
+IDENTIFIER = r"^[a-z][a-z0-9-]{0,62}$"
+KMS_KEY_ID = r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+
+
+class ImportIdSettings(SettingsModel):
+    """The IDs of resources that exist already; each is imported by the first `up`."""
+
+    database: Optional[str] = Field(None, pattern=IDENTIFIER,
+                                    description="The DB instance identifier to adopt: must be <name>-<stack>.")
+    kms_key: Optional[str] = Field(None, pattern=KMS_KEY_ID,
+                                   description="The customer managed KMS key ID the database is encrypted with.")
+    # Replica name (of `replicas`) -> the identifier of the live read replica, <name>-<stack>-<replica>.
+    replicas: dict[str, str] = Field({}, description="Replica name of `replicas` -> identifier of the live replica.")

@@ -1,0 +1,456 @@
+"""adopt (read-only): the stack file that brings an existing DB instance under the platform.
+
+Given a DB instance (its read replicas come with it), it reads the live database and writes
+`Pulumi.<stack>.yaml` with:
+- the settings that reproduce it (engine, version, class, storage, network, backups, monitoring,
+  credentials mode, tags), checked by the program's own settings code (components/settings/);
+- `importIds`: the instance, its KMS key and its replicas, which the program creates with Pulumi's
+  `import` option, so the first `up` adopts them instead of creating new ones.
+
+It then says what it cannot express (each with what to do), what the first `up` changes on the
+live database because the platform always sets it (a new parameter group with TLS forced, the
+platform's subnet and security groups, ...), each with what AWS does with that change as the
+day-N gate says it (plan/change_effects.py), and which platform defaults the stack file keeps
+off because the database has them off today (each with the outcome of turning it on).
+
+It refuses (exit 2, nothing written) what the platform cannot adopt without replacing the
+database: an engine or major version it does not run, storage that is not encrypted with a
+customer managed key (the key of an instance cannot change in place: plan/forcenew.json
+kmsKeyId, storageEncrypted), no initial database name or a master user name the platform
+refuses (dbName and username force replacement), a read replica or cluster member (adopt its
+source), an identifier that is not `<name>-<stack>`, and a database of another account or region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from components import catalog
+from components.settings import SettingsError, parse_config_text
+from components.settings.model import Settings
+from operations import lookup
+from operations.clients import AWS_ERRORS
+from operations.errors import RunbookError
+from operations.runbook import Context
+from plan import change_effects
+
+HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance; "
+        "say what the first up changes and what cannot be adopted")
+
+INSTANCE = "aws:rds/instance:Instance"
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+NAMESPACE = "rdsplatform"
+# A Pulumi stack name (Pulumi docs, Concepts > Stacks: alphanumerics, hyphens, underscores, periods).
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+\Z")
+ARN = re.compile(r"arn:(?P<partition>[a-z-]+):rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<kind>db|cluster):"
+                 r"(?P<identifier>[A-Za-z0-9-]+)\Z")
+# Platform tags the program sets itself (settings refuse them in `tags`), and AWS's own.
+PLATFORM_TAGS = ("Environment", "Project", "ManagedBy")
+
+
+def _stack(value: str) -> str:
+    if not STACK_NAME.match(value):
+        raise ValueError(value)
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--db-instance", metavar="ID|ARN", help="the DB instance to adopt (its replicas come with it)")
+    which.add_argument("--db-cluster", metavar="ID|ARN", help="a DB cluster: refused, clusters cannot be adopted yet")
+    p.add_argument("--stack", required=True, type=_stack, help="the stack to write (Pulumi.<stack>.yaml)")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR",
+                   help="where to write Pulumi.<stack>.yaml (default: the current directory); never overwritten")
+
+
+def _key(name: str) -> str:
+    return f"{NAMESPACE}:{name}"
+
+
+def _default(field: str) -> Any:
+    """The platform's default of a setting (the model's), for what a stack file leaves unset."""
+    return Settings.model_fields[field].default
+
+
+class Adoption:
+    """What one live instance becomes: settings, import IDs, and what cannot be said or kept."""
+
+    def __init__(self, ctx: Context, db: dict[str, Any], stack: str) -> None:
+        self.ctx, self.db, self.stack = ctx, db, stack
+        self.identifier: str = db["DBInstanceIdentifier"]
+        self.config: dict[str, Any] = {"aws:region": ctx.clients.region}
+        self.import_ids: dict[str, Any] = {}
+        self.cannot_express: list[dict[str, Any]] = []
+        self.changes: list[dict[str, Any]] = []
+        self.defaults_kept_off: list[dict[str, Any]] = []
+        self.refusals: list[str] = []
+
+    # --- reading the live database --------------------------------------------------------------
+
+    def build(self) -> None:
+        db = self.db
+        engine = db["Engine"]
+        if engine not in catalog.DEPLOYMENT_ENGINES["instance"]:
+            raise RunbookError(f"{self.identifier}: engine {engine} is not one the platform runs as a DB instance "
+                               f"(it runs {', '.join(catalog.DEPLOYMENT_ENGINES['instance'])}: components/catalog.py); "
+                               "it cannot be adopted")
+        spec = catalog.ENGINES[engine]
+        version = db["EngineVersion"]
+        major = spec.major_of(version)
+        if major not in spec.majors:
+            raise RunbookError(f"{self.identifier}: {engine} {version} is not a major version the platform runs "
+                               f"({', '.join(spec.majors)}); upgrade it first (python -m operations upgrade-check)")
+        self._identity(spec)
+        self._encryption()
+        auto_minor = bool(db.get("AutoMinorVersionUpgrade", True))
+        self._set("engine", engine)
+        self._set("engineVersion", major if auto_minor else version)
+        self._set("autoMinorVersionUpgrade", auto_minor)
+        self._set("instanceClass", db["DBInstanceClass"])
+        self._storage()
+        self._set("multiAz", bool(db.get("MultiAZ")))
+        self._backups()
+        self._set("maintenanceWindow", db.get("PreferredMaintenanceWindow"))
+        self._set("deletionProtection", bool(db.get("DeletionProtection")))
+        # Adopted data is real data: protect and retain it (a `pulumi destroy` leaves it in AWS).
+        self._set("protectResources", True)
+        port = (db.get("Endpoint") or {}).get("Port") or db.get("DbInstancePort")
+        if port and port != spec.default_port:
+            self._set("port", port)
+        self._set("iamAuth", bool(db.get("IAMDatabaseAuthenticationEnabled")))
+        self._monitoring()
+        self._set("credentialsMode", "managed" if db.get("MasterUserSecret") else "generated")
+        if db.get("EngineLifecycleSupport") and engine in catalog.EXTENDED_SUPPORT_ENGINES:
+            self._set("engineLifecycleSupport", db["EngineLifecycleSupport"])
+        self._network()
+        self._tags()
+        self._replicas()
+        self._around()
+        self.config[_key("importIds")] = self.import_ids
+        self._forced_changes(spec)
+        self._kept_off()
+
+    def _set(self, name: str, value: Any) -> None:
+        if value is not None:
+            self.config[_key(name)] = value
+
+    def _express(self, what: str, live: Any, do: str) -> None:
+        self.cannot_express.append({"what": what, "live": live, "do": do})
+
+    def _identity(self, spec: catalog.EngineSpec) -> None:
+        suffix = f"-{self.stack}"
+        name = self.identifier[:-len(suffix)] if self.identifier.endswith(suffix) else ""
+        if not name:
+            raise RunbookError(f"{self.identifier}: the program names a database <name>-<stack>; run adopt with "
+                               f"--stack {self.identifier.rsplit('-', 1)[-1]} (the identifier's last part), or "
+                               "rename the instance (ModifyDBInstance NewDBInstanceIdentifier) first")
+        self._set("name", name)
+        self.import_ids["database"] = self.identifier
+        if not self.db.get("DBName"):
+            raise RunbookError(f"{self.identifier}: it has no initial database name (DBName); the program always sets "
+                               "dbName, and a change of dbName replaces an instance (plan/forcenew.json): it cannot be "
+                               "adopted without replacement")
+        self._set("dbName", self.db["DBName"])
+        username = self.db["MasterUsername"]
+        if username.lower() in spec.reserved_usernames:
+            raise RunbookError(f"{self.identifier}: master user name {username!r} is one the platform refuses (a "
+                               "default name scanners flag, rds-no-default-master-username), and a change of username "
+                               "replaces an instance (plan/forcenew.json): it cannot be adopted as it is")
+        self._set("masterUsername", username)
+
+    def _encryption(self) -> None:
+        key_id = self.db.get("KmsKeyId")
+        if not self.db.get("StorageEncrypted") or not key_id:
+            raise RunbookError(
+                f"{self.identifier}: its storage is not encrypted. The platform encrypts with a customer managed key, "
+                "and RDS encrypts a DB instance only when it is created (docs/aws-rules.md row 86): snapshot it, copy "
+                "the snapshot with a customer managed key, restore it, then adopt the restored instance")
+        key = self.ctx.clients.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]
+        if key.get("KeyManager") == "AWS":
+            raise RunbookError(
+                f"{self.identifier}: it is encrypted with the AWS managed key (aws/rds); the platform needs a customer "
+                "managed key it can govern, and a change of kmsKeyId replaces an instance (plan/forcenew.json): copy "
+                "a snapshot with a customer managed key, restore it, then adopt the restored instance")
+        self.import_ids["kmsKey"] = key["KeyId"]
+
+    def _storage(self) -> None:
+        db = self.db
+        storage_type = db.get("StorageType", "gp2")
+        if storage_type not in ("gp2", "gp3", "io1", "io2"):
+            self._express("storageType", storage_type, "the platform runs gp2, gp3, io1 or io2: change the storage "
+                                                        "type first (ModifyDBInstance StorageType)")
+        else:
+            self._set("storageType", storage_type)
+        self._set("allocatedStorage", db["AllocatedStorage"])
+        self._set("maxAllocatedStorage", db.get("MaxAllocatedStorage") or 0)
+        if storage_type in ("io1", "io2") and db.get("Iops"):
+            self._set("iops", db["Iops"])
+        elif storage_type == "gp3" and (db.get("Iops") or db.get("StorageThroughput")):
+            self._express("iops, storageThroughput (gp3)", {"iops": db.get("Iops"), "throughput": db.get("StorageThroughput")},
+                          "set rdsplatform:iops and rdsplatform:storageThroughput if they are above gp3's baseline for "
+                          "this size; the plan diff shows any change")
+
+    def _backups(self) -> None:
+        retention = self.db.get("BackupRetentionPeriod", 0)
+        if retention < 1:
+            # Settings refuse 0 (backups are always on): the platform's default turns them on.
+            self.changes.append(self._change(INSTANCE, "backupRetentionPeriod", retention, _default("backup_retention_days")))
+        else:
+            self._set("backupRetentionDays", retention)
+        self._set("backupWindow", self.db.get("PreferredBackupWindow"))
+
+    def _monitoring(self) -> None:
+        db = self.db
+        interval = db.get("MonitoringInterval", 0)
+        self._set("monitoringInterval", interval if interval in catalog.MONITORING_INTERVALS else _default("monitoring_interval"))
+        pi = bool(db.get("PerformanceInsightsEnabled"))
+        self._set("performanceInsights", pi)
+        days = db.get("PerformanceInsightsRetentionPeriod")
+        if pi and days in catalog.PERFORMANCE_INSIGHTS_RETENTION_DAYS:
+            self._set("performanceInsightsRetentionDays", days)
+        if db.get("DatabaseInsightsMode") in ("standard", "advanced") and pi:
+            self._set("databaseInsights", db["DatabaseInsightsMode"])
+
+    def _network(self) -> None:
+        group = self.db.get("DBSubnetGroup") or {}
+        subnets = [s["SubnetIdentifier"] for s in group.get("Subnets", [])]
+        if group.get("VpcId") and len(subnets) >= 2:
+            self._set("vpcId", group["VpcId"])
+            self._set("subnetIds", sorted(subnets))
+        else:
+            self._express("network", group.get("DBSubnetGroupName"),
+                          "the platform places a database in at least 2 private subnets of a VPC: set vpcId and subnetIds")
+        groups = [g["VpcSecurityGroupId"] for g in self.db.get("VpcSecurityGroups", [])]
+        self._express("security groups", groups,
+                      "the platform builds its own security group; set allowedSecurityGroupIds (client security "
+                      "groups) and allowedCidrs (private client ranges) to the sources these groups allow today")
+
+    def _tags(self) -> None:
+        tags = lookup.tags(self.db)
+        kept = {k: v for k, v in tags.items() if k not in PLATFORM_TAGS and not k.lower().startswith("aws:")}
+        self._set("tags", kept)
+        added = {k: v for k, v in {"Environment": self.stack, "Project": NAMESPACE, "ManagedBy": "pulumi"}.items()
+                 if tags.get(k) != v}
+        if added:
+            self.changes.append(self._change(INSTANCE, "tags", {k: tags.get(k) for k in added}, added))
+
+    def _replicas(self) -> None:
+        rds = self.ctx.clients.rds()
+        replicas: list[dict[str, Any]] = []
+        imported: dict[str, str] = {}
+        for ref in self.db.get("ReadReplicaDBInstanceIdentifiers", []):
+            if ref.startswith("arn:"):
+                self._express(f"cross-Region read replica {ref}", ref,
+                              "not adopted: it keeps running, unmanaged; the platform's cross-Region replicas need "
+                              "disasterRecovery (docs/configuration.md); add one there, then delete this one")
+                continue
+            prefix = f"{self.identifier}-"
+            name = ref[len(prefix):] if ref.startswith(prefix) else ""
+            if not re.fullmatch(r"[a-z][a-z0-9-]{0,14}[a-z0-9]", name):
+                self._express(f"read replica {ref}", ref, f"not adopted: the program names replicas {prefix}<name> "
+                              "(2-16 characters); rename it (ModifyDBInstance NewDBInstanceIdentifier) and run adopt again")
+                continue
+            live = rds.describe_db_instances(DBInstanceIdentifier=ref)["DBInstances"][0]
+            replica: dict[str, Any] = {"name": name, "instanceClass": live["DBInstanceClass"],
+                                       "multiAz": bool(live.get("MultiAZ")),
+                                       "performanceInsights": bool(live.get("PerformanceInsightsEnabled"))}
+            if live.get("MonitoringInterval", 0) in catalog.MONITORING_INTERVALS:
+                replica["monitoringInterval"] = live.get("MonitoringInterval", 0)
+            replicas.append(replica)
+            imported[name] = ref
+        if replicas:
+            self._set("replicas", replicas)
+            self.import_ids["replicas"] = imported
+
+    def _around(self) -> None:
+        """The proxy and alarms of the database: not adopted, said with what to do."""
+        rds = self.ctx.clients.rds()
+        try:
+            proxies = rds.describe_db_proxies().get("DBProxies", [])
+        except AWS_ERRORS:
+            proxies = []
+        for proxy in proxies:
+            try:
+                targets = rds.describe_db_proxy_targets(DBProxyName=proxy["DBProxyName"]).get("Targets", [])
+            except AWS_ERRORS:
+                targets = []
+            if any(t.get("RdsResourceId") == self.identifier for t in targets):
+                self._express(f"RDS Proxy {proxy['DBProxyName']}", proxy["DBProxyName"],
+                              "not adopted: set proxy: {} for the platform's proxy (a new endpoint), move the clients "
+                              "to it, then delete this one")
+        try:
+            alarms = self.ctx.clients.client("cloudwatch").describe_alarms().get("MetricAlarms", [])
+        except AWS_ERRORS:
+            alarms = []
+        mine = sorted(a["AlarmName"] for a in alarms
+                      if any(d.get("Name") == "DBInstanceIdentifier" and d.get("Value") == self.identifier
+                             for d in a.get("Dimensions", [])))
+        if mine:
+            self._express("CloudWatch alarms", mine, "not adopted: the platform creates its own (alarms.enabled); "
+                                                     "delete these once its alarms notify the right people")
+
+    # --- what the first up changes ----------------------------------------------------------------
+
+    def _change(self, type_: str, prop: str, live: Any, planned: Any, effect: Optional[change_effects.Effect] = None,
+                resource: Optional[str] = None) -> dict[str, Any]:
+        inputs = {"applyImmediately": _default("apply_immediately"), "engine": self.db["Engine"],
+                  "maxAllocatedStorage": self.config.get(_key("maxAllocatedStorage"), 0)}
+        found = effect or change_effects.effect(type_, prop, live, planned, inputs)
+        return {"resource": resource or self.identifier, "property": prop, "live": live, "planned": planned,
+                "outcome": found.outcome if found else None, "effect": found.text if found else "not judged",
+                "source": found.source if found else None}
+
+    def _forced_changes(self, spec: catalog.EngineSpec) -> None:
+        db, stack_group = self.db, "(the stack's own, TLS required)"
+        groups = [g.get("DBParameterGroupName") for g in db.get("DBParameterGroups", [])]
+        self.changes.append(self._change(INSTANCE, "parameterGroupName", groups[0] if groups else None, stack_group))
+        name, value = spec.tls_parameter
+        live_tls = self._parameter(groups[0], name) if groups else None
+        if live_tls != value:
+            self.changes.append(self._change(
+                PARAMETER_GROUP, "parameters", {name: live_tls}, {name: value},
+                change_effects.parameter_effect(PARAMETER_GROUP, "pending-reboot", {}), resource=f"{name} (TLS)"))
+        self.changes.append(self._change(INSTANCE, "dbSubnetGroupName", (db.get("DBSubnetGroup") or {}).get(
+            "DBSubnetGroupName"), "(the stack's own, same subnets)"))
+        self.changes.append(self._change(INSTANCE, "vpcSecurityGroupIds", [g["VpcSecurityGroupId"] for g in
+                                                                           db.get("VpcSecurityGroups", [])],
+                                         ["(the stack's own)"]))
+        for prop, live, planned in (
+            ("publiclyAccessible", bool(db.get("PubliclyAccessible")), False),
+            ("copyTagsToSnapshot", bool(db.get("CopyTagsToSnapshot")), True),
+            ("caCertIdentifier", db.get("CACertificateIdentifier"), catalog.CA_CERTIFICATE),
+            ("enabledCloudwatchLogsExports", sorted(db.get("EnabledCloudwatchLogsExports", [])), sorted(spec.log_exports)),
+        ):
+            if live != planned:
+                self.changes.append(self._change(INSTANCE, prop, live, planned))
+        if self.config[_key("monitoringInterval")]:
+            self.changes.append(self._change(INSTANCE, "monitoringRoleArn", db.get("MonitoringRoleArn"),
+                                             "(the stack's own role)"))
+        if db.get("PerformanceInsightsEnabled") and db.get("PerformanceInsightsKMSKeyId") != db.get("KmsKeyId"):
+            self.changes.append(self._change(INSTANCE, "performanceInsightsKmsKeyId",
+                                             db.get("PerformanceInsightsKMSKeyId"), db.get("KmsKeyId")))
+        secret = db.get("MasterUserSecret") or {}
+        if secret and secret.get("KmsKeyId") != db.get("KmsKeyId"):
+            self.changes.append(self._change(INSTANCE, "masterUserSecretKmsKeyId", secret.get("KmsKeyId"),
+                                             db.get("KmsKeyId")))
+        if not secret:
+            self.changes.append(self._change(INSTANCE, "password", "[secret]", "[secret] (a new generated password)"))
+
+    def _parameter(self, group: str, name: str) -> Optional[str]:
+        rds = self.ctx.clients.rds()
+        try:
+            pages = rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName=group)
+            for page in pages:
+                for p in page.get("Parameters", []):
+                    if p.get("ParameterName") == name:
+                        value = p.get("ParameterValue")
+                        return None if value is None else str(value)
+        except AWS_ERRORS:
+            return None
+        return None
+
+    def _kept_off(self) -> None:
+        """Platform defaults the stack file keeps as the database has them, each with the outcome
+        of turning it on (the stack file's value: the next change is yours)."""
+        for key, field, prop in (("deletionProtection", "deletion_protection", "deletionProtection"),
+                                 ("multiAz", "multi_az", "multiAz"),
+                                 ("iamAuth", "iam_auth", "iamDatabaseAuthenticationEnabled"),
+                                 ("performanceInsights", "performance_insights", "performanceInsightsEnabled"),
+                                 ("autoMinorVersionUpgrade", "auto_minor_version_upgrade", "autoMinorVersionUpgrade"),
+                                 ("monitoringInterval", "monitoring_interval", "monitoringInterval")):
+            live, platform = self.config.get(_key(key)), _default(field)
+            if live != platform:
+                change = self._change(INSTANCE, prop, live, platform)
+                self.defaults_kept_off.append({"key": _key(key), "live": live, "platform_default": platform,
+                                               "outcome": change["outcome"], "effect": change["effect"],
+                                               "source": change["source"]})
+
+    # --- checking and writing ---------------------------------------------------------------------
+
+    def checked(self) -> None:
+        """The settings as the program reads them: any problem stops the run, nothing written."""
+        values = {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()}
+        try:
+            parse_config_text(values, environment=self.stack)
+        except SettingsError as exc:
+            raise RunbookError(f"{self.identifier}: the settings that reproduce it are ones the platform refuses, so "
+                               f"it cannot be adopted as it is:\n" + "\n".join(f"  - {p}" for p in exc.problems)) from None
+
+    def text(self) -> str:
+        header = (f"# Written by `python -m operations adopt --db-instance {self.identifier} --stack {self.stack}`:\n"
+                  "# the settings that reproduce the live database, and the import IDs the first `up` adopts.\n"
+                  "# Before the first `up`, read docs/adopting.md: what it changes, and how to roll back.\n")
+        return header + yaml.safe_dump({"config": self.config}, sort_keys=False, default_flow_style=False)
+
+
+def _target(ctx: Context) -> tuple[str, str]:
+    """(kind, identifier) of the database asked for; an ARN of another account or region refused."""
+    args = ctx.args
+    kind, value = ("instance", args.db_instance) if args.db_instance else ("cluster", args.db_cluster)
+    account = ctx.clients.client("sts").get_caller_identity()["Account"]
+    match = ARN.match(value)
+    if value.startswith("arn:") and not match:
+        raise RunbookError(f"--db-{kind} {value!r}: not an RDS {kind} ARN (arn:aws:rds:REGION:ACCOUNT:"
+                           f"{'db' if kind == 'instance' else 'cluster'}:ID) or identifier")
+    if match:
+        if match["account"] != account:
+            raise RunbookError(f"{value}: is in account {match['account']}, these credentials are account {account}; "
+                               "the program deploys to the account of its credentials: run adopt (and the stack) "
+                               f"with credentials of account {match['account']}")
+        if match["region"] != ctx.clients.region:
+            raise RunbookError(f"{value}: is in region {match['region']}, not {ctx.clients.region}: pass "
+                               f"--region {match['region']}")
+        value = match["identifier"]
+    if kind == "cluster":
+        raise RunbookError(f"--db-cluster {value}: DB clusters (Aurora, Multi-AZ DB clusters) cannot be adopted yet, "
+                           "only DB instances (importIds.database); see docs/adopting.md")
+    return kind, value
+
+
+def run(ctx: Context) -> int:
+    out, args = ctx.out, ctx.args
+    _, identifier = _target(ctx)
+    db = lookup.instance(ctx.clients, identifier)
+    account = ctx.clients.client("sts").get_caller_identity()["Account"]
+    arn = ARN.match(db.get("DBInstanceArn", ""))
+    if arn and arn["account"] != account:
+        raise RunbookError(f"{identifier}: is in account {arn['account']}, not {account}")
+    if db.get("ReadReplicaSourceDBInstanceIdentifier"):
+        raise RunbookError(f"{identifier}: is a read replica of {db['ReadReplicaSourceDBInstanceIdentifier']}; adopt "
+                           "its source, and its replicas come with it")
+    if db.get("DBClusterIdentifier"):
+        raise RunbookError(f"{identifier}: is a member of DB cluster {db['DBClusterIdentifier']}: clusters cannot be "
+                           "adopted yet")
+    path = args.out / f"Pulumi.{args.stack}.yaml"
+    if path.exists():
+        raise RunbookError(f"{path} exists: adopt never overwrites a stack file; choose another --stack or --out")
+    adoption = Adoption(ctx, db, args.stack)
+    adoption.build()
+    adoption.checked()
+    try:
+        path.write_text(adoption.text())
+    except OSError as exc:
+        raise RunbookError(f"cannot write {path}: {exc.strerror or exc}") from None
+    out.note(f"wrote {path}: the settings of {identifier} and the import IDs of "
+             + ", ".join(f"{k} {v}" for k, v in adoption.import_ids.items() if k != "replicas")
+             + "".join(f", replica {v}" for v in adoption.import_ids.get("replicas", {}).values()))
+    out.table("what the first up changes on the live database", ["resource", "property", "live", "planned", "effect"],
+              [[c["resource"], c["property"], c["live"], c["planned"], c["effect"]] for c in adoption.changes])
+    out.table("platform defaults kept as the database has them (set them to change it)",
+              ["key", "live", "platform default", "effect of the change"],
+              [[d["key"], d["live"], d["platform_default"], d["effect"]] for d in adoption.defaults_kept_off])
+    out.table("what the stack file cannot express", ["what", "live", "what to do"],
+              [[c["what"], c["live"], c["do"]] for c in adoption.cannot_express])
+    out.note(f"next: python -m preview --stack {args.stack} (offline: the adopted resources plan as import), then "
+             f"pulumi preview --stack {args.stack}; docs/adopting.md")
+    out.result(database=identifier, stack=args.stack, stack_file=str(path), import_ids=adoption.import_ids,
+               settings={k: v for k, v in adoption.config.items() if k != _key("importIds")},
+               first_up_changes=adoption.changes, defaults_kept_off=adoption.defaults_kept_off,
+               cannot_express=adoption.cannot_express)
+    return 0

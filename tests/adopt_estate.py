@@ -1,0 +1,47 @@
+"""Databases to adopt, seeded into the runbooks' moto server (tests/ops_estate.py): a compliant one,
+a non-compliant one and one with a read replica, each in private subnets of a VPC with a customer
+managed key; plus the databases adopt refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PASSWORD = "moto-only-Pw-3817"
+
+
+def seed(estate: Any) -> dict[str, Any]:
+    """Create the databases; the IDs the tests need."""
+    ec2, kms, rds = estate.client("ec2"), estate.client("kms"), estate.client("rds")
+    vpc = ec2.create_vpc(CidrBlock="10.70.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.70.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"]
+               for i, z in enumerate("ab")]
+    rds.create_db_subnet_group(DBSubnetGroupName="legacy-subnets", DBSubnetGroupDescription="console-made",
+                               SubnetIds=subnets)
+    key = kms.create_key(Description="made in the console")["KeyMetadata"]
+    role = estate.client("iam").create_role(RoleName="rds-monitoring-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    common = dict(Engine="postgres", EngineVersion="16.4", MasterUsername="dbadmin", MasterUserPassword=PASSWORD,
+                  AllocatedStorage=100, DBSubnetGroupName="legacy-subnets", StorageEncrypted=True,
+                  KmsKeyId=key["Arn"], DBName="app", StorageType="gp3")
+    rds.create_db_instance(DBInstanceIdentifier="ledger-live", DBInstanceClass="db.r7g.large", MultiAZ=True,
+                           DeletionProtection=True, BackupRetentionPeriod=14, EnableIAMDatabaseAuthentication=True,
+                           EnablePerformanceInsights=True, MonitoringInterval=60, MonitoringRoleArn=role, CopyTagsToSnapshot=True,
+                           AutoMinorVersionUpgrade=True, MaxAllocatedStorage=500,
+                           Tags=[{"Key": "CostCenter", "Value": "ledger"}, {"Key": "Owner", "Value": "payments"}],
+                           **common)
+    rds.create_db_instance(DBInstanceIdentifier="legacy-live", DBInstanceClass="db.t4g.medium", MultiAZ=False,
+                           DeletionProtection=False, BackupRetentionPeriod=1, PubliclyAccessible=True,
+                           AutoMinorVersionUpgrade=True,
+                           Tags=[{"Key": "CostCenter", "Value": "legacy"}, {"Key": "Owner", "Value": "nobody"}],
+                           **common)
+    rds.create_db_instance(DBInstanceIdentifier="shop-live", DBInstanceClass="db.r7g.large", MultiAZ=True,
+                           DeletionProtection=True, BackupRetentionPeriod=7, AutoMinorVersionUpgrade=True,
+                           Tags=[{"Key": "CostCenter", "Value": "shop"}, {"Key": "Owner", "Value": "web"}], **common)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="shop-live-ro", SourceDBInstanceIdentifier="shop-live",
+                                        DBInstanceClass="db.r7g.large")
+    # What adopt refuses: an engine the platform does not run, storage not encrypted.
+    rds.create_db_instance(DBInstanceIdentifier="ora-live", DBInstanceClass="db.r7g.large", Engine="oracle-ee",
+                           MasterUsername="dbadmin", MasterUserPassword=PASSWORD, AllocatedStorage=100, DBName="ORCL")
+    rds.create_db_instance(DBInstanceIdentifier="plain-live", DBInstanceClass="db.t4g.medium", Engine="postgres",
+                           EngineVersion="16.4", MasterUsername="dbadmin", MasterUserPassword=PASSWORD,
+                           AllocatedStorage=20, DBName="app")
+    return {"vpc": vpc, "subnets": sorted(subnets), "key": key["KeyId"]}

@@ -1,0 +1,162 @@
+"""adopt: a seeded moto estate (tests/adopt_estate.py) goes from the live database to a stack file
+whose offline preview adopts (import) and replaces nothing; what the first up changes is said with
+the day-N gate's outcomes; what cannot be adopted is refused, with why, and nothing is written."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from plan import change_effects
+from tests.adopt_estate import seed
+from tests.ops_estate import served_estate
+
+INSTANCE = "aws:rds/instance:Instance"
+
+
+@pytest.fixture(scope="module")
+def estate():
+    with served_estate() as served:
+        served.ids.update(seed(served))
+        yield served
+
+
+@pytest.fixture(scope="module")
+def adopted(estate, tmp_path_factory):
+    """Each database adopted into a directory of its own: the run and its stack file."""
+    before = estate.instances()
+    found = {}
+    for db in ("ledger-live", "legacy-live", "shop-live"):
+        out = tmp_path_factory.mktemp(db)
+        run = estate.run("adopt", "--db-instance", db, "--stack", "live", "--out", str(out))
+        assert run.code == 0, run.lines
+        found[db] = (run, out / "Pulumi.live.yaml")
+    assert estate.instances() == before  # read-only
+    return found
+
+
+def _config(path):
+    return yaml.safe_load(path.read_text())["config"]
+
+
+def test_the_stack_file_reproduces_the_live_database(adopted, estate):
+    run, path = adopted["ledger-live"]
+    config = _config(path)
+    assert run.result["stack_file"] == str(path)
+    expected = {"name": "ledger", "engine": "postgres", "engineVersion": "16", "instanceClass": "db.r7g.large",
+                "storageType": "gp3", "allocatedStorage": 100, "maxAllocatedStorage": 500, "multiAz": True,
+                "backupRetentionDays": 14, "deletionProtection": True, "iamAuth": True, "monitoringInterval": 60,
+                "credentialsMode": "generated", "dbName": "app", "masterUsername": "dbadmin",
+                "vpcId": estate.ids["vpc"], "subnetIds": estate.ids["subnets"],
+                "tags": {"CostCenter": "ledger", "Owner": "payments"}}
+    assert {k: config[f"rdsplatform:{k}"] for k in expected} == expected
+    assert config["rdsplatform:importIds"] == {"database": "ledger-live", "kmsKey": estate.ids["key"]}
+    assert config["aws:region"] == "eu-west-1"
+
+
+def test_what_the_first_up_changes_has_the_day_n_gates_outcome(adopted):
+    run, _ = adopted["ledger-live"]
+    changes = {c["property"]: c for c in run.result["first_up_changes"]}
+    group = changes["parameterGroupName"]
+    effect = change_effects.effect(INSTANCE, "parameterGroupName", group["live"], group["planned"],
+                                   {"applyImmediately": False})
+    assert (group["live"], group["outcome"], group["effect"]) == ("default.postgres16", "reboot", effect.text)
+    tls = changes["parameters"]
+    assert (tls["resource"], tls["planned"], tls["outcome"]) == ("rds.force_ssl (TLS)", {"rds.force_ssl": "1"}, "reboot")
+    # Generated credentials: the first up sets the stack's own password, said without a value.
+    assert changes["password"]["live"] == "[secret]" and changes["password"]["outcome"] is not None
+    assert changes["tags"]["planned"] == {"Environment": "live", "Project": "rdsplatform", "ManagedBy": "pulumi"}
+
+
+def test_platform_defaults_a_non_compliant_database_has_off_are_kept_and_said(adopted):
+    run, path = adopted["legacy-live"]
+    config = _config(path)
+    assert (config["rdsplatform:deletionProtection"], config["rdsplatform:multiAz"]) == (False, False)
+    kept = {d["key"]: d for d in run.result["defaults_kept_off"]}
+    protection = kept["rdsplatform:deletionProtection"]
+    assert (protection["live"], protection["platform_default"], protection["outcome"]) == (False, True, "in-place")
+    assert protection["effect"] == change_effects.effect(INSTANCE, "deletionProtection", False, True,
+                                                         {"applyImmediately": False}).text
+    assert kept["rdsplatform:multiAz"]["outcome"] is not None
+    public = next(c for c in run.result["first_up_changes"] if c["property"] == "publiclyAccessible")
+    assert (public["live"], public["planned"]) == (True, False)
+
+
+def test_replicas_come_with_their_source(adopted):
+    run, path = adopted["shop-live"]
+    config = _config(path)
+    assert [r["name"] for r in config["rdsplatform:replicas"]] == ["ro"]
+    assert config["rdsplatform:importIds"]["replicas"] == {"ro": "shop-live-ro"}
+    assert run.result["import_ids"]["replicas"] == {"ro": "shop-live-ro"}
+
+
+def test_what_cannot_be_expressed_says_what_to_do(adopted):
+    run, _ = adopted["ledger-live"]
+    said = {c["what"]: c["do"] for c in run.result["cannot_express"]}
+    assert "allowedSecurityGroupIds" in said["security groups"]
+
+
+def _preview(repo, stack_file, out, *extra):
+    (repo / "Pulumi.live.yaml").write_text(stack_file.read_text())
+    run = subprocess.run([sys.executable, "-m", "preview", "--stack", "live", "--baseline", "git:HEAD", "--json",
+                          str(out), "--quiet", *extra], cwd=repo, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in run.stderr, run.stderr
+    return run.returncode, json.loads(out.read_text()), run.stdout
+
+
+@pytest.mark.parametrize("db, adopted_names", [
+    ("ledger-live", {"ledger-live-db-instance", "ledger-live-keys-key"}),
+    ("shop-live", {"shop-live-db-instance", "shop-live-keys-key", "shop-live-replica-ro-instance"}),
+])
+def test_the_stack_file_previews_offline_as_import_and_replaces_nothing(adopted, committed_copy, tmp_path, db,
+                                                                        adopted_names):
+    _, path = adopted[db]
+    code, report, text = _preview(committed_copy, path, tmp_path / "out.json", "--no-policy")
+    assert code == 0, report.get("error")
+    actions = {c["name"]: c["action"] for c in report["diff"]["changes"]}
+    assert {n for n, a in actions.items() if a == "import"} == adopted_names
+    assert set(actions.values()) == {"import", "create"}  # nothing replaced or deleted
+    instance = next(r for r in report["resources"] if r["name"] == f"{db}-db-instance")
+    assert (instance["options"]["importId"], instance["id"]) == (db, db)
+    assert "to import, " in text
+
+
+def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(adopted, committed_copy, tmp_path):
+    _, path = adopted["legacy-live"]
+    code, report, _ = _preview(committed_copy, path, tmp_path / "out.json")
+    assert code == 1  # a mandatory violation (the pack's own levels: no policies/config/live.json)
+    found = {(v["policy"], v["level"]) for v in report["diagnostics"]}
+    assert ("rds-deletion-protection", "mandatory") in found
+    assert "legacy-live-db-instance" in {c["name"] for c in report["diff"]["changes"] if c["action"] == "import"}
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--db-instance", "ora-live"], "engine oracle-ee is not one the platform runs"),
+    (["--db-instance", "plain-live"], "its storage is not encrypted"),
+    (["--db-instance", "shop-live-ro"], "is a read replica of shop-live; adopt its source"),
+    (["--db-instance", "arn:aws:rds:eu-west-1:999999999999:db:ledger-live"],
+     "is in account 999999999999, these credentials are account 123456789012"),
+    (["--db-instance", "arn:aws:rds:eu-central-1:123456789012:db:ledger-live"], "pass --region eu-central-1"),
+    (["--db-cluster", "orders"], "DB clusters (Aurora, Multi-AZ DB clusters) cannot be adopted yet"),
+    (["--db-instance", "ledger-live", "--stack-override", "dev"], "run adopt with --stack live"),
+    (["--db-instance", "no-such-db"], "no-such-db"),
+])
+def test_what_cannot_be_adopted_is_refused_with_why_and_nothing_is_written(estate, tmp_path, args, said):
+    stack = "live"
+    if "--stack-override" in args:
+        stack = args[args.index("--stack-override") + 1]
+        args = args[:args.index("--stack-override")]
+    run = estate.run("adopt", *args, "--stack", stack, "--out", str(tmp_path))
+    assert run.code == 2
+    assert run.result["kind"] == "error" and said in run.result["message"], run.result
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_stack_file_is_never_overwritten(estate, tmp_path):
+    existing = tmp_path / "Pulumi.live.yaml"
+    existing.write_text("config: {}\n")
+    run = estate.run("adopt", "--db-instance", "ledger-live", "--stack", "live", "--out", str(tmp_path))
+    assert run.code == 2 and "adopt never overwrites a stack file" in run.result["message"]
+    assert existing.read_text() == "config: {}\n"
