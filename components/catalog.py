@@ -141,8 +141,12 @@ ENGINES["aurora-mysql"] = replace(
     majors=("8.0",),
     version_pattern=r"(?P<major>\d+\.\d+)(?:\.mysql_aurora\.\d+\.\d+\.\d+)?",
     tls_parameter=("require_secure_transport", "ON"),
-    # The audit export is empty unless the server audits.
-    log_parameters=ENGINES["mysql"].log_parameters + (("server_audit_logging", "1"),),
+    # The audit export is empty unless the server audits, and Advanced Auditing logs nothing
+    # unless server_audit_events names events (Aurora UG "Using Advanced Auditing with an Amazon
+    # Aurora MySQL DB cluster", server_audit_logging; Security Hub RDS.45 fails it empty): logins
+    # and the DDL/DCL statements that change schema and grants.
+    log_parameters=ENGINES["mysql"].log_parameters + (("server_audit_logging", "1"),
+                                                      ("server_audit_events", "CONNECT,QUERY_DCL,QUERY_DDL")),
     max_connections_cap=16000,
     cross_region_replicas=False,
     cross_region_automated_backups=False,

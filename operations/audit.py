@@ -31,6 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """--policy-config."""
     p.add_argument("--policy-config", metavar="FILE",
                    help="the pack's per-stack config JSON (e.g. policies/config/prod.json); default: every control mandatory")
+    p.add_argument("--compliance", metavar="FILE",
+                   help="also write the compliance report (JSON, per Security Hub RDS control; docs/compliance.md)")
+    p.add_argument("--compliance-markdown", metavar="FILE", help="also write the compliance report as Markdown")
 
 
 EVERY_CONTROL_MANDATORY = {"all": "mandatory"}
@@ -95,11 +98,32 @@ def run(ctx: Context) -> int:
                  f"of the region: remove it", exception=w.to_json())
     levels = Counter(f.level for f in findings if f.waiver is None)
     kinds = Counter(r.type.split(":")[-1] for r in resources)
+    _write_compliance(args, clients.region, resources, findings, config)
     out.result(region=clients.region, resources=len(resources), resource_types=dict(sorted(kinds.items())),
                findings=len(findings), mandatory=levels.get("mandatory", 0), advisory=levels.get("advisory", 0),
                waived=sum(f.waiver is not None for f in findings), stale_exceptions=[w.id for w in stale],
                policy_config=args.policy_config)
     return 1 if levels.get("mandatory") else 0
+
+
+def _write_compliance(args: Any, region: str, resources: list[Any], findings: list[Any], config: dict[str, Any]) -> None:
+    """--compliance / --compliance-markdown: the pack's report builder on the live estate."""
+    if not (args.compliance or args.compliance_markdown):
+        return
+    from operations.pack import POLICY_DIR, compliance, levels_from_config
+
+    levels = {name: level for name, (level, _) in levels_from_config(config).items()}
+    judged = [compliance.Judged(f.policy, f.resource, f.message, f.level, getattr(f, "waiver", None)) for f in findings]
+    stack = compliance.stack_report(f"live:{region}", resources, judged, levels, config, args.policy_config)
+    report = compliance.report([stack], "operations audit", compliance.current_commit(POLICY_DIR.parent))
+    for path, text in ((args.compliance, json.dumps(report, indent=1, sort_keys=True) + "\n"),
+                       (args.compliance_markdown, compliance.to_markdown(report))):
+        if path:
+            try:
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            except OSError as exc:
+                raise RunbookError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _stack(resource: Any) -> str | None:

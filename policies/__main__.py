@@ -2,7 +2,8 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from rds_guardrails import sdk_speedup, waived_level
+from rds_guardrails import metadata, sdk_speedup, waived_level
+from rds_guardrails.rule import TAGS
 from rds_guardrails.controls import RESOURCE_RULES
 from rds_guardrails.levels import PACK_LEVEL
 from rds_guardrails.pack import all_policies
@@ -20,4 +21,10 @@ PolicyPack(
     name="rds-guardrails",
     enforcement_level=EnforcementLevel(PACK_LEVEL),
     policies=all_policies(),
+    display_name="RDS guard rails",
+    description=metadata.PACK_DESCRIPTION,
+    readme=metadata.pack_readme(),
+    provider="aws",
+    tags=list(TAGS),
+    repository=metadata.REPOSITORY,
 )

@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="PATH", help="write the JSON report ('-' for stdout)")
     parser.add_argument("--sarif", metavar="PATH", help="write SARIF 2.1.0 for code scanning")
     parser.add_argument("--markdown", metavar="PATH", help="write the Markdown summary (PR comment, job summary)")
+    parser.add_argument("--compliance", metavar="PATH",
+                        help="write the compliance report (JSON, per Security Hub RDS control and stack)")
+    parser.add_argument("--compliance-markdown", metavar="PATH", help="write the compliance report as Markdown")
     parser.add_argument("--quiet", action="store_true", help="no tree on stdout, only errors and the verdict")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     # For a git-ref baseline's subprocess (preview/diff.py): the plan's secret fingerprints, keyed
@@ -269,7 +272,10 @@ def _write(path: str, text: str) -> Optional[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.no_policy and (args.compliance or args.compliance_markdown):
+        parser.error("--compliance and --compliance-markdown need the policy pack: drop --no-policy")
     stacks = stack_names(args.project_dir) if args.all else [args.stack]
     # The trusted rules: --rules, or the --baseline's git ref (preview/trusted.py).
     source = args.rules or (args.baseline if args.baseline and args.baseline.startswith("git:") else None)
@@ -301,12 +307,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     codes = [exit_code(r, args.allow_replacement) for r in results]
     problems = []
+    compliance_path = args.compliance or args.compliance_markdown
+    if compliance_path:
+        from preview import compliance
+
+        report_json, report_md = compliance.texts(compliance.build(results, args.policy_config, args.project_dir))
+        problems += [_write(args.compliance, report_json) if args.compliance else None,
+                     _write(args.compliance_markdown, report_md) if args.compliance_markdown else None]
     if args.json:
         reports = [{**to_json(r), "verdict": verdict_json(code)} for r, code in zip(results, codes)]
         problems.append(_write(args.json, json.dumps(reports[0] if len(reports) == 1 else {"stacks": reports},
                                                      indent=1, sort_keys=True) + "\n"))
     if args.markdown:
-        problems.append(_write(args.markdown, "\n".join(to_markdown(r) for r in results)))
+        problems.append(_write(args.markdown, "\n".join(to_markdown(r) for r in results)
+                               + (f"\n{compliance.summary_line(compliance_path)}" if compliance_path else "")))
     if args.sarif:
         from preview.sarif import to_sarif  # sarif-om and attrs: only when asked for
 

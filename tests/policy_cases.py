@@ -22,7 +22,7 @@ BASELINE = {
         "performanceInsightsKmsKeyId": KEY, "enabledCloudwatchLogsExports": ["postgresql", "upgrade"],
         "autoMinorVersionUpgrade": True, "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True,
         "username": "dbadmin", "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
-        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled", "port": 5433,
     },
     "aws:rds/cluster:Cluster": {
         "clusterIdentifier": "c1", "engine": "aurora-postgresql", "storageEncrypted": True, "kmsKeyId": KEY,
@@ -30,7 +30,7 @@ BASELINE = {
         "deleteAutomatedBackups": False, "backupRetentionPeriod": 7, "enabledCloudwatchLogsExports": ["postgresql"],
         "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True, "masterUsername": "dbadmin",
         "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY,
-        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled", "port": 5433,
     },
     "aws:rds/clusterInstance:ClusterInstance": {
         "clusterIdentifier": "c1", "engine": "aurora-postgresql", "publiclyAccessible": False,
@@ -53,6 +53,10 @@ BASELINE = {
     "aws:rds/proxy:Proxy": {"requireTls": True, "auths": [{"iamAuth": "REQUIRED", "secretArn": "arn:x"}]},
     "aws:rds/snapshot:Snapshot": {"sharedAccounts": ["123456789012"]},
     "aws:cloudwatch/logGroup:LogGroup": {"retentionInDays": 30},
+    "aws:rds/eventSubscription:EventSubscription": {
+        "sourceType": "db-instance", "eventCategories": ["failure", "maintenance", "configuration change"],
+        "enabled": True},
+    "aws:rds/globalCluster:GlobalCluster": {"engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.08.0"},
 }
 PROTECTED = {"aws:rds/instance:Instance", "aws:rds/cluster:Cluster"}
 
@@ -96,28 +100,50 @@ def resource(type_, change, protect=True, ignore_changes=None):
                                  "ignoreChanges": IGNORED.get(type_, []) if ignore_changes is None else ignore_changes})
 
 
-# A compliant stack: one primary with its TLS group, backups copied to another region, an alarm
-# to SNS, an event subscription, required tags. Each case changes one thing (AnalyzeStack).
+# A compliant stack: one primary with its TLS group, backups copied to another region and named by
+# an AWS Backup selection, an alarm to SNS, an event subscription, required tags, a snapshot, and a
+# subnet group whose subnet routes to a NAT gateway. Each case changes one thing (AnalyzeStack).
 DB_ARN = "arn:aws:rds:eu-west-1:123456789012:db:db1"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 EVENTS = "aws:rds/eventSubscription:EventSubscription"
 BACKUPS = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
 GROUP = "aws:rds/parameterGroup:ParameterGroup"
 ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+TAGS = {"Environment": "prod", "Owner": "team"}
+SNAPSHOT = "aws:rds/snapshot:Snapshot"
+SNAPSHOT_COPY = "aws:rds/snapshotCopy:SnapshotCopy"
+CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
+CLUSTER_SNAPSHOT_COPY = "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"
+KEY_B = KEY.replace("1234abcd-12ab", "9999abcd-12ab")
+
+
+def reg(urn, type_, name, props):
+    """A registration of the stack cases (a custom resource with inputs only)."""
+    return Registration(f"urn:{urn}", type_, name, True, "", "", props, {})
 
 
 def stack_baseline():
-    db = resource("aws:rds/instance:Instance", {
-        "parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": {"Environment": "prod", "Owner": "team"}})
+    db = resource("aws:rds/instance:Instance", {"parameterGroupName": "pg", "arn": DB_ARN, "tagsAll": TAGS})
     return {
         "db": db,
-        "group": Registration("urn:pg", GROUP, "pg", True, "", "", {
-            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}, {}),
-        "backups": Registration("urn:backups", BACKUPS, "backups", True, "", "", {
-            "sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}, {}),
-        "alarm": Registration("urn:alarm", ALARM, "cpu", True, "", "", {
+        "group": reg("pg", GROUP, "pg", {
+            "name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}], "tagsAll": TAGS}),
+        "backups": reg("backups", BACKUPS, "backups", {"sourceDbInstanceArn": DB_ARN, "region": "eu-central-1"}),
+        "alarm": reg("alarm", ALARM, "cpu", {
             "dimensions": {"DBInstanceIdentifier": "db1"},
-            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}, {}),
-        "events": Registration("urn:events", EVENTS, "events", True, "", "", {
-            "sourceType": "db-instance", "sourceIds": ["db1"]}, {}),
+            "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}),
+        "events": reg("events", EVENTS, "events", {"sourceType": "db-instance", "sourceIds": ["db1"], "tagsAll": TAGS}),
+        # RDS.26: an AWS Backup selection names the instance.
+        "backup_plan": reg("selection", "aws:backup/selection:Selection", "selection", {"resources": [DB_ARN]}),
+        # RDS.4, RDS.32: a tagged snapshot of the (encrypted) instance.
+        "snapshot": reg("snap", SNAPSHOT, "snap", {"dbInstanceIdentifier": "db1", "dbSnapshotIdentifier": "snap1",
+                                                   "tagsAll": TAGS}),
+        # RDS.46: the instance's subnet group holds one subnet, routed to a NAT gateway.
+        "subnet_group": reg("subnets", "aws:rds/subnetGroup:SubnetGroup", "private", {
+            "name": "private", "subnetIds": ["subnet-a"], "tagsAll": TAGS}),
+        "subnet": reg("subnet-a", "aws:ec2/subnet:Subnet", "a", {"id": "subnet-a", "vpcId": "vpc-1"}),
+        "route_table": reg("rtb", "aws:ec2/routeTable:RouteTable", "private-rt", {
+            "id": "rtb-private", "vpcId": "vpc-1", "routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": "nat-1"}]}),
+        "association": reg("assoc", "aws:ec2/routeTableAssociation:RouteTableAssociation", "a-rt", {
+            "subnetId": "subnet-a", "routeTableId": "rtb-private"}),
     }

@@ -149,6 +149,7 @@ def test_serverless_v2_scales_in_acus_and_backtracks(serverless):
     assert {i.inputs["instanceClass"] for i in serverless.of_type(CLUSTER_INSTANCE)} == {"db.serverless"}
     params = {p["name"]: p["value"] for p in serverless.one("aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs["parameters"]}
     assert params["require_secure_transport"] == "ON" and params["server_audit_logging"] == "1"
+    assert params["server_audit_events"] == "CONNECT,QUERY_DCL,QUERY_DDL"  # RDS.45: audits something
     assert _alarms(serverless)["appdb-dev"]["ACUUtilization"] == ("DBClusterIdentifier", "eu-west-1")
 
 

@@ -22,25 +22,27 @@ def _db(**changes):
         "copyTagsToSnapshot": True, "iamDatabaseAuthenticationEnabled": True, "username": "dbadmin",
         "manageMasterUserPassword": True, "masterUserSecretKmsKeyId": KEY, "parameterGroupName": "pg",
         "arn": "arn:aws:rds:eu-west-1:123456789012:db:db1", "tagsAll": {"Environment": "prod", "Owner": "team"},
-        "engineLifecycleSupport": "open-source-rds-extended-support-disabled",
+        "engineLifecycleSupport": "open-source-rds-extended-support-disabled", "port": 5433,
     }
     props.update(changes)
     return Resource(INSTANCE, "db1", {k: v for k, v in props.items() if v is not None})
 
 
 def _stack(db):
-    """A compliant account around `db`: TLS group, backups copied away, an alarm, a subscription."""
+    """A compliant account around `db`: TLS group, backups copied away and in a backup plan, an alarm, a subscription."""
+    tags = {"Environment": "prod", "Owner": "team"}
     return [
         db,
         Resource("aws:rds/parameterGroup:ParameterGroup", "pg",
-                 {"name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}),
+                 {"name": "pg", "parameters": [{"name": "rds.force_ssl", "value": "1"}], "tagsAll": tags}),
+        Resource("aws:backup/selection:Selection", "plan", {"resources": [db.props.get("arn")]}),
         Resource("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "copy",
                  {"sourceDbInstanceArn": db.props.get("arn"), "kmsKeyId": KEY, "retentionPeriod": 7}),
         Resource("aws:cloudwatch/metricAlarm:MetricAlarm", "cpu",
                  {"dimensions": {"DBInstanceIdentifier": "db1"},
                   "alarmActions": ["arn:aws:sns:eu-west-1:123456789012:alerts"]}),
         Resource("aws:rds/eventSubscription:EventSubscription", "events",
-                 {"sourceType": "db-instance", "sourceIds": ["db1"]}),
+                 {"sourceType": "db-instance", "sourceIds": ["db1"], "tagsAll": tags}),
     ]
 
 
@@ -64,7 +66,7 @@ def test_the_stack_config_sets_levels_thresholds_and_disables():
     assert [(f.policy, f.level) for f in evaluate([db], {**dev, "rds-cross-region-backups": "disabled"})
             if f.policy != "rds-tls-required"] == [
         ("rds-backup-retention", "mandatory"), ("rds-multi-az", "advisory"),
-        ("rds-alarms-notify", "advisory"), ("rds-event-subscription", "advisory")]
+        ("rds-alarms-notify", "advisory"), ("rds-event-subscription", "advisory"), ("rds-backup-plan", "advisory")]
     # A threshold moves the verdict: 10 days pass the default 7 and fail a 14-day minimum.
     tuned = _db(backupRetentionPeriod=10)
     assert evaluate([tuned], {"all": "disabled", "rds-backup-retention": {"enforcementLevel": "advisory",

@@ -18,6 +18,12 @@ from tests.policy_cases import resource as _resource
 from tests.policy_cases import stack_baseline as _stack_baseline
 from tests.policy_cases import live as _live
 from tests.policy_cases import verdicts as _verdicts
+from tests.policy_cases import (CLUSTER_SNAPSHOT, CLUSTER_SNAPSHOT_COPY, KEY_B, SNAPSHOT_COPY, TAGS,
+                                 reg)
+
+AURORA_MYSQL = {"engine": "aurora-mysql", "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}
+MULTI_AZ_CLUSTER = {"dbClusterInstanceClass": "db.m6gd.large", "engine": "postgres",
+                    "enabledCloudwatchLogsExports": ["postgresql"]}
 
 # (type, change to the baseline (None removes the key), policy expected to fire, or None)
 CASES = [
@@ -121,6 +127,51 @@ CASES = [
                                  "enabledCloudwatchLogsExports": ["error", "general", "slowquery"],
                                  "engineLifecycleSupport": "open-source-rds-extended-support"},
      "rds-extended-support-disabled"),
+    # RDS.23: the engine's default port, set or unset; a replica or a restore takes its source's port.
+    ("aws:rds/instance:Instance", {"port": 5432}, "rds-no-default-port"),
+    ("aws:rds/instance:Instance", {"port": None}, "rds-no-default-port"),
+    ("aws:rds/instance:Instance", {"port": None, "storageEncrypted": None, "snapshotIdentifier": "snap"}, None),
+    ("aws:rds/instance:Instance", {**REPLICA, "replicateSourceDb": "db1", "dbSubnetGroupName": None, "kmsKeyId": None,
+                                   "port": None}, None),
+    ("aws:rds/instance:Instance", {"engine": "mariadb", "engineLifecycleSupport": None, "port": 5432,
+                                   "enabledCloudwatchLogsExports": ["audit", "error", "general", "slowquery"]}, None),
+    ("aws:rds/cluster:Cluster", {"port": 5432}, "rds-no-default-port"),
+    # A cluster's point-in-time restore takes the engine's port (RestoreDBClusterToPointInTime, Port).
+    ("aws:rds/cluster:Cluster", {"port": None, "restoreToPointInTime": {"sourceClusterIdentifier": "c0",
+                                                                       "useLatestRestorableTime": True}},
+     "rds-no-default-port"),
+    ("aws:rds/cluster:Cluster", {"port": None, "snapshotIdentifier": "snap"}, None),
+    # RDS.14: Aurora MySQL only, a window at least minimumHours (0: any).
+    ("aws:rds/cluster:Cluster", {**AURORA_MYSQL}, "rds-aurora-mysql-backtracking"),
+    ("aws:rds/cluster:Cluster", {**AURORA_MYSQL, "backtrackWindow": 0}, "rds-aurora-mysql-backtracking"),
+    ("aws:rds/cluster:Cluster", {**AURORA_MYSQL, "backtrackWindow": 3600}, None),
+    ("aws:rds/cluster:Cluster", {"backtrackWindow": 0}, None),  # Aurora PostgreSQL cannot backtrack
+    # RDS.35: a Multi-AZ DB cluster's own switch (unset: true); Aurora clusters set it per instance.
+    ("aws:rds/cluster:Cluster", {**MULTI_AZ_CLUSTER, "autoMinorVersionUpgrade": False},
+     "rds-cluster-auto-minor-version-upgrade"),
+    ("aws:rds/cluster:Cluster", {**MULTI_AZ_CLUSTER}, None),
+    ("aws:rds/cluster:Cluster", {"autoMinorVersionUpgrade": False}, None),
+    # RDS.19-22: the critical categories of each source type; unset categories mean all.
+    ("aws:rds/eventSubscription:EventSubscription", {"eventCategories": ["failure", "maintenance"]},
+     "rds-event-subscription-categories"),
+    ("aws:rds/eventSubscription:EventSubscription", {"eventCategories": None}, None),
+    ("aws:rds/eventSubscription:EventSubscription", {"eventCategories": []}, None),
+    ("aws:rds/eventSubscription:EventSubscription", {"enabled": False}, "rds-event-subscription-categories"),
+    ("aws:rds/eventSubscription:EventSubscription", {"sourceType": "db-cluster", "eventCategories": ["maintenance",
+                                                                                                   "failure"]}, None),
+    ("aws:rds/eventSubscription:EventSubscription", {"sourceType": "db-parameter-group", "eventCategories": ["failure"]},
+     "rds-event-subscription-categories"),
+    ("aws:rds/eventSubscription:EventSubscription", {"sourceType": "db-security-group",
+                                                     "eventCategories": ["configuration change"]},
+     "rds-event-subscription-categories"),
+    ("aws:rds/eventSubscription:EventSubscription", {"sourceType": "db-snapshot", "eventCategories": ["creation"]}, None),
+    # RDS.51: at least 3.08.0, or a 3.04 long-term support release; a major alone lets AWS choose.
+    ("aws:rds/globalCluster:GlobalCluster", {"engineVersion": "8.0.mysql_aurora.3.05.2"},
+     "rds-global-cluster-supported-version"),
+    ("aws:rds/globalCluster:GlobalCluster", {"engineVersion": "8.0.mysql_aurora.3.04.3"}, None),
+    ("aws:rds/globalCluster:GlobalCluster", {"engineVersion": "8.0.mysql_aurora.3.10.0"}, None),
+    ("aws:rds/globalCluster:GlobalCluster", {"engineVersion": "8.0"}, None),
+    ("aws:rds/globalCluster:GlobalCluster", {"engine": "aurora-postgresql", "engineVersion": "15.4"}, None),
 ]
 
 
@@ -226,6 +277,50 @@ def test_broken_prod_variants_are_caught(overrides, policy, pack):
     assert found, f"{overrides} was not caught by {policy}"
 
 
+def _add(role, type_, props):
+    return lambda stack: stack.update({role: reg(role, type_, role, props)})
+
+
+def _unencrypted_db(stack):
+    stack["db"].inputs["storageEncrypted"] = False
+
+
+def _aurora(engine="aurora-postgresql", members=2, zones=(None, None), params=None):
+    """An Aurora cluster with its TLS group, alarm and tagged members (the events cover every instance)."""
+    tls = ("require_secure_transport", "ON") if engine == "aurora-mysql" else ("rds.force_ssl", "1")
+
+    def change(stack):
+        stack["cluster"] = _resource("aws:rds/cluster:Cluster", {
+            "engine": engine, "dbClusterParameterGroupName": "cpg", "tagsAll": TAGS, "backtrackWindow": 3600})
+        stack["cluster_group"] = reg("cpg", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "cpg", {
+            "name": "cpg", "tagsAll": TAGS, "parameters": [{"name": tls[0], "value": tls[1]}] + [
+                {"name": k, "value": v} for k, v in (params or {}).items()]})
+        stack["cluster_alarm"] = reg("alarm-c1", ALARM, "cpu-c1", {
+            "dimensions": {"DBClusterIdentifier": "c1"}, "alarmActions": ["arn:aws:sns:eu-west-1:1:alerts"]})
+        stack["events"].inputs["sourceIds"] = []
+        for i in range(members):
+            member = _resource("aws:rds/clusterInstance:ClusterInstance", {"tagsAll": TAGS, "engine": engine})
+            member.urn += f"-{i}"
+            if zones[i % len(zones)]:
+                member.inputs["availabilityZone"] = zones[i % len(zones)]
+            stack[f"member{i}"] = member
+    return change
+
+
+_AUDITED = {"server_audit_logging": "1", "server_audit_events": "CONNECT,QUERY_DDL"}
+
+
+def _members(stack, cluster, count):
+    for i in range(count):
+        member = _resource("aws:rds/clusterInstance:ClusterInstance", {"tagsAll": TAGS, "clusterIdentifier": cluster})
+        member.urn += f"-{cluster}-{i}"
+        stack[f"{cluster}-member{i}"] = member
+
+
+def _route(destination, gateway, key="cidrBlock"):
+    return _set("route_table", "routes", [{key: destination, "gatewayId": gateway}])
+
+
 def _set(role, key, value):
     def change(stack):
         if value is None:
@@ -264,7 +359,7 @@ def _global_secondary(stack):
         "manageMasterUserPassword": None, "masterUserSecretKmsKeyId": None, "region": "eu-central-1",
         "dbClusterParameterGroupName": "cpg", "tagsAll": {"Environment": "prod", "Owner": "t"}})
     stack["secondary_group"] = Registration("urn:cpg", "aws:rds/clusterParameterGroup:ClusterParameterGroup", "cpg",
-                                            True, "", "", {"name": "cpg", "parameters": [
+                                            True, "", "", {"name": "cpg", "tagsAll": TAGS, "parameters": [
                                                 {"name": "rds.force_ssl", "value": "1"}]}, {})
     stack["secondary_alarm"] = Registration("urn:alarm-c1-dr", ALARM, "cpu-c1-dr", True, "", "", {
         "dimensions": {"DBClusterIdentifier": "c1-dr"}, "alarmActions": ["arn:aws:sns:eu-central-1:1:alerts"]}, {})
@@ -308,10 +403,84 @@ STACK_CASES = [
     ("events: every instance", _set("events", "sourceIds", []), None, None),
     ("global: a secondary cluster needs no credentials", _global_secondary, None, None),
     ("global: a primary cluster still must rotate", lambda s: (_global_secondary(s), s["secondary"].inputs.update(
-        masterUsername="dbadmin")), None, "rds-credentials-rotate"),
+        masterUsername="dbadmin"), _members(s, "c1-dr", 2)), None, "rds-credentials-rotate"),
     ("tags: Owner missing", _set("db", "tagsAll", {"Environment": "prod"}), None, "rds-required-tags"),
     ("tags: unknown", _set("db", "tagsAll", UNKNOWN), None, None),
     ("tags: configured keys", lambda s: None, {"rds-required-tags": {"keys": ["CostCenter"]}}, "rds-required-tags"),
+    # RDS.28-33: snapshots, subnet groups, parameter groups and event subscriptions too.
+    ("tags: snapshot untagged", _set("snapshot", "tagsAll", None), None, "rds-required-tags"),
+    ("tags: subnet group untagged", _set("subnet_group", "tagsAll", {"Owner": "team"}), None, "rds-required-tags"),
+    ("tags: parameter group untagged", _set("group", "tagsAll", None), None, "rds-required-tags"),
+    ("tags: event subscription untagged", _set("events", "tagsAll", None), None, "rds-required-tags"),
+    # RDS.4: a snapshot is as encrypted as its source, unless a copy names a key of its own.
+    ("snapshot: of an unencrypted instance", _unencrypted_db, None, "rds-snapshot-encrypted"),
+    ("snapshot: its own output says encrypted", lambda s: (_unencrypted_db(s), s["snapshot"].inputs.update(
+        encrypted=True)), None, None),
+    ("snapshot: copied with a new key from an unencrypted one", lambda s: (_unencrypted_db(s), _add(
+        "copy", SNAPSHOT_COPY, {"sourceDbSnapshotIdentifier": "snap1", "targetDbSnapshotIdentifier": "copy1",
+                                "kmsKeyId": KEY_B, "tagsAll": TAGS})(s)), None, "rds-snapshot-encrypted"),
+    ("snapshot: copied without a key from an unencrypted one", lambda s: (_add(
+        "copy", SNAPSHOT_COPY, {"sourceDbSnapshotIdentifier": "snap1", "targetDbSnapshotIdentifier": "copy1",
+                                "tagsAll": TAGS})(s), _unencrypted_db(s)), None, "rds-snapshot-encrypted"),
+    ("snapshot: a copy of an encrypted one", _add("copy", SNAPSHOT_COPY, {
+        "sourceDbSnapshotIdentifier": "snap1", "targetDbSnapshotIdentifier": "copy1", "tagsAll": TAGS}), None, None),
+    ("snapshot: of an instance outside the stack", _set("snapshot", "dbInstanceIdentifier", "elsewhere"), None, None),
+    ("snapshot: source unknown", lambda s: (_unencrypted_db(s), _set("snapshot", "dbInstanceIdentifier", UNKNOWN)(s)),
+     None, None),
+    ("snapshot: cluster snapshot of an unencrypted cluster", lambda s: (_aurora()(s), s["cluster"].inputs.update(
+        storageEncrypted=False), _add("csnap", CLUSTER_SNAPSHOT, {"dbClusterIdentifier": "c1", "tagsAll": TAGS})(s)),
+     None, "rds-snapshot-encrypted"),
+    ("snapshot: cluster snapshot copied with a key", lambda s: (_aurora()(s), s["cluster"].inputs.update(
+        storageEncrypted=False), _add("csnap", CLUSTER_SNAPSHOT, {
+            "dbClusterIdentifier": "c1", "dbClusterSnapshotIdentifier": "cs1", "storageEncrypted": False,
+            "tagsAll": TAGS})(s), _add("ccopy", CLUSTER_SNAPSHOT_COPY, {
+                "sourceDbClusterSnapshotIdentifier": "cs1", "targetDbClusterSnapshotIdentifier": "cs2",
+                "kmsKeyId": KEY_B, "tagsAll": TAGS})(s)), None, "rds-snapshot-encrypted"),
+    # RDS.15: Aurora spreads a cluster's instances over the subnet group's AZs itself.
+    ("aurora: two instances, AZs left to RDS", _aurora(), None, None),
+    ("aurora: one instance", _aurora(members=1), None, "rds-cluster-multi-az"),
+    ("aurora: both pinned to one AZ", _aurora(zones=("eu-west-1a",)), None, "rds-cluster-multi-az"),
+    ("aurora: pinned to two AZs", _aurora(zones=("eu-west-1a", "eu-west-1b")), None, None),
+    ("aurora: the storage's availabilityZones is not the test", lambda s: (_aurora()(s), s["cluster"].inputs.update(
+        availabilityZones=["eu-west-1a"])), None, None),
+    ("aurora: member's cluster unknown", lambda s: (_aurora(members=1)(s), s["member0"].inputs.update(
+        clusterIdentifier=UNKNOWN)), None, None),
+    ("aurora: a Multi-AZ DB cluster has no members", _add("cluster", "aws:rds/cluster:Cluster", {
+        **BASELINE["aws:rds/cluster:Cluster"], "dbClusterInstanceClass": "db.m6gd.large", "engine": "postgres",
+        "dbClusterParameterGroupName": "cpg-maz", "tagsAll": TAGS, "clusterIdentifier": "db1",
+        "dbSubnetGroupName": "managed-elsewhere"}), None, None),
+    # RDS.45: the cluster parameter group audits, with events.
+    ("audit: Aurora MySQL audits", _aurora("aurora-mysql", params=_AUDITED), None, None),
+    ("audit: Aurora MySQL without server_audit_logging", _aurora("aurora-mysql"), None,
+     "rds-aurora-mysql-audit-logging"),
+    ("audit: Aurora MySQL with no events", _aurora("aurora-mysql", params={"server_audit_logging": "1"}), None,
+     "rds-aurora-mysql-audit-logging"),
+    ("audit: Aurora PostgreSQL is not asked", _aurora(), None, None),
+    # RDS.46: a subnet of the DB subnet group routed to an internet gateway for anywhere.
+    ("igw: 0.0.0.0/0 to an internet gateway", _route("0.0.0.0/0", "igw-1"), None, "rds-no-internet-gateway-route"),
+    ("igw: ::/0 to an internet gateway", _route("::/0", "igw-1", "ipv6CidrBlock"), None, "rds-no-internet-gateway-route"),
+    ("igw: a private range to an internet gateway", _route("10.0.0.0/8", "igw-1"), None, None),
+    ("igw: a route resource to the stack's gateway", lambda s: (_add("igw", "aws:ec2/internetGateway:InternetGateway", {
+        "id": "gw-x"})(s), _add("route", "aws:ec2/route:Route", {
+            "routeTableId": "rtb-private", "destinationCidrBlock": "0.0.0.0/0", "gatewayId": "gw-x"})(s)), None,
+     "rds-no-internet-gateway-route"),
+    ("igw: the VPC's main table, no association", lambda s: (s.pop("association"), _add(
+        "main", "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", {
+            "vpcId": "vpc-1", "routeTableId": "rtb-private"})(s), _route("0.0.0.0/0", "igw-1")(s)), None,
+     "rds-no-internet-gateway-route"),
+    ("igw: a public table of another subnet", lambda s: (_add("public_rt", "aws:ec2/routeTable:RouteTable", {
+        "id": "rtb-public", "routes": [{"cidrBlock": "0.0.0.0/0", "gatewayId": "igw-1"}]})(s), _add(
+            "public_assoc", "aws:ec2/routeTableAssociation:RouteTableAssociation", {
+                "subnetId": "subnet-b", "routeTableId": "rtb-public"})(s)), None, None),
+    ("igw: association unknown", lambda s: (_route("0.0.0.0/0", "igw-1")(s), _set(
+        "association", "subnetId", UNKNOWN)(s)), None, None),
+    # RDS.26: an AWS Backup selection names each primary instance.
+    ("backup plan: none", _drop("backup_plan"), None, "rds-backup-plan"),
+    ("backup plan: another instance", _set("backup_plan", "resources", [DB_ARN + "x"]), None, "rds-backup-plan"),
+    ("backup plan: every RDS database by wildcard", _set("backup_plan", "resources", ["arn:aws:rds:*:*:db:*"]), None,
+     None),
+    ("backup plan: chosen by tags", lambda s: (_set("backup_plan", "resources", [])(s), _set(
+        "backup_plan", "selectionTags", [{"type": "STRINGEQUALS", "key": "Owner", "value": "team"}])(s)), None, None),
 ]
 
 
@@ -582,3 +751,18 @@ def test_standard_support_warning_counts_days_from_the_policys_today(pack, type_
         assert messages == []
     else:
         assert len(messages) == 1 and expected in messages[0], messages
+
+
+# --- RDS.4: which snapshot is at fault, not only which policy ---------------------------------------------------------
+
+@pytest.mark.parametrize("copy_key, flagged", [(KEY_B, {"urn:snap"}), (None, {"urn:snap", "urn:copy"})],
+                         ids=["copy-with-its-own-key", "copy-without-a-key"])
+def test_a_copy_with_its_own_key_is_encrypted_whatever_its_source(pack, copy_key, flagged):
+    stack = _stack_baseline()
+    _unencrypted_db(stack)
+    _add("copy", SNAPSHOT_COPY, {"sourceDbSnapshotIdentifier": "snap1", "targetDbSnapshotIdentifier": "copy1",
+                                 "tagsAll": TAGS, **({"kmsKeyId": copy_key} if copy_key else {})})(stack)
+    for r in stack.values():
+        r.outputs = r.inputs
+    found = {v.urn for v in pack.analyze_stack(list(stack.values())) if v.policy == "rds-snapshot-encrypted"}
+    assert found == flagged

@@ -32,7 +32,7 @@ def test_the_output_ends_with_the_verdict_and_the_policy_config(capsys, tmp_path
     resources = sum(r["custom"] for r in json.loads(report.read_text())["resources"])
     assert resources > 10
     assert _last_line(capsys) == (
-        f"verdict: stack dev, {resources} resources, 1 mandatory, 7 advisory, data at risk not checked "
+        f"verdict: stack dev, {resources} resources, 1 mandatory, 9 advisory, data at risk not checked "
         "(no --baseline): FAIL (policy config policies/config/dev.json)")
 
 

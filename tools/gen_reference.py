@@ -279,11 +279,40 @@ def controls_page() -> str:
         title, _, rest = (module.__doc__ or "").strip().partition(MARK)
         lines += ["", f"## {title}", "", f"`policies/rds_guardrails/{module.__name__.split('.')[-1]}.py`: "
                   + " ".join(rest.lstrip(":,. ").split()), ""]
-        rows = [[f"`{r.name}`", r.description, ", ".join(_short_type(t) for t in getattr(r, "types", ())) or "stack",
+        # Each row carries an anchor named after its policy: the URL in the policy's metadata.
+        rows = [[f"`{r.name}`", f'<a id="{r.name}"></a>{r.description}',
+                 ", ".join(_short_type(t) for t in getattr(r, "types", ())) or "stack",
                  r.fix, getattr(r, "unset_means", "-"), r.anchors or "no peer check"] for r in module.RULES]
         lines += _table(["control", "inspects", "resources", "fix", "unset means", "anchors"], rows)
     lines += ["", "## Anchors", "", "Where another scanner checks the same thing:", ""]
     lines += _table(["anchor", "meaning"], [list(a) for a in ANCHORS])
+    return "\n".join(lines) + "\n"
+
+
+# --- FSBP ---------------------------------------------------------------------------------------------------------
+
+def fsbp_page() -> str:
+    """Every control of Security Hub's RDS list and the pack's answer (policies/rds_guardrails/fsbp.json)."""
+    from rds_guardrails import fsbp
+
+    source = fsbp.table()["source"]
+    lines = [HEADER + "# Security Hub RDS controls", "",
+             f"Every control of [{source['controlsTitle']}]({source['controls']}) (read {source['read']}) and how the",
+             "`rds-guardrails` pack answers it: the policies that enforce it, not applicable to what a Pulumi program",
+             "declares (with the reason), or checked by `operations audit` only (with the reason). \"FSBP\" says whether",
+             f"the [AWS Foundational Security Best Practices standard]({source['standard']}) includes it (\"-\": newer",
+             "than the standard's list read). The table is `policies/rds_guardrails/fsbp.json`; what a stack's result",
+             "is per control: [Compliance evidence](../compliance.md).", ""]
+    rows = []
+    for c in fsbp.controls():
+        kind = fsbp.answer(c)
+        if kind == "policies":
+            how = ", ".join(f"[`{p}`](../controls.md#{p})" for p in c["policies"])
+        else:
+            how = f"not applicable: {c[kind]}" if kind == "notApplicable" else f"`operations audit` only: {c[kind]}"
+        shown = {True: "yes", False: "no", None: "-"}[c["fsbp"]]
+        rows.append([c["id"], c["title"], c["severity"], shown, how])
+    lines += _table(["control", "title", "severity", "FSBP", "answered by"], rows)
     return "\n".join(lines) + "\n"
 
 
@@ -375,6 +404,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "controls.md": controls_page,
     "reference/config.md": config_page,
     "reference/policies.md": policies_page,
+    "reference/fsbp.md": fsbp_page,
     "reference/runbooks.md": runbooks_page,
     "reference/exit-codes.md": exit_codes_page,
 }

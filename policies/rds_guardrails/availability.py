@@ -145,6 +145,68 @@ def _standard_support_ending(props: Any, config: dict[str, Any], _opts: Any = No
            f"after that {then} (engineVersion)"
 
 
+FSBP_PAGE = "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
+
+# Security Hub RDS.19-22 (rds-controls.html, read 2026-12-07): an event subscription of each
+# source type carries at least these categories; with no EventCategories a subscription gets
+# every event of its source type (RDS API Reference, CreateEventSubscription: "you are notified of
+# all the db-instance events for the specified source").
+CRITICAL_EVENT_CATEGORIES = {
+    "db-cluster": ("maintenance", "failure"),                                  # RDS.19
+    "db-instance": ("maintenance", "configuration change", "failure"),        # RDS.20
+    "db-parameter-group": ("configuration change",),                           # RDS.21
+    "db-security-group": ("configuration change", "failure"),                  # RDS.22
+}
+
+
+def _event_categories(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    source_type, categories, enabled = get(props, "sourceType"), get(props, "eventCategories"), get(props, "enabled", True)
+    if UNKNOWN in (source_type, categories, enabled) or source_type not in CRITICAL_EVENT_CATEGORIES:
+        return None
+    if enabled is False:
+        return "the subscription is disabled (enabled is false)"
+    given = items(categories)
+    if UNKNOWN in given or not given:
+        return None  # every category
+    missing = [c for c in CRITICAL_EVENT_CATEGORIES[source_type] if c not in given]
+    if missing:
+        return f"{source_type} events of the categories {', '.join(missing)} are not forwarded (eventCategories)"
+    return None
+
+
+# Security Hub RDS.51 (rds-controls.html, read 2026-12-07), its fixed parameters:
+# minSupportedEngineVersion and longTermSupportVersion.
+GLOBAL_AURORA_MYSQL_MINIMUM = "8.0.mysql_aurora.3.08.0"
+GLOBAL_AURORA_MYSQL_LTS = ("8.0.mysql_aurora.3.04.0", "8.0.mysql_aurora.3.04.1", "8.0.mysql_aurora.3.04.2",
+                           "8.0.mysql_aurora.3.04.3")
+
+
+def _aurora_mysql_version(version: str) -> Optional[tuple[int, ...]]:
+    """(8, 0, 3, 8, 0) for "8.0.mysql_aurora.3.08.0"; None for a major alone ("8.0": AWS picks)."""
+    mysql, sep, aurora = version.partition(".mysql_aurora.")
+    if not sep:
+        return None
+    try:
+        return tuple(int(p) for p in mysql.split(".") + aurora.split("."))
+    except ValueError:
+        return None
+
+
+def _global_version(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    engine, version = get(props, "engine"), get(props, "engineVersion")
+    if engine != "aurora-mysql" or not isinstance(version, str) or version in GLOBAL_AURORA_MYSQL_LTS:
+        return None
+    parsed, minimum = _aurora_mysql_version(version), _aurora_mysql_version(GLOBAL_AURORA_MYSQL_MINIMUM)
+    if parsed is None or minimum is None or parsed >= minimum:
+        return None
+    return f"engineVersion {version} is below {GLOBAL_AURORA_MYSQL_MINIMUM} and not a long-term support release"
+
+
+def _multi_az_cluster(props: Any) -> bool:
+    """A Multi-AZ DB cluster (an rds.Cluster with dbClusterInstanceClass), not an Aurora cluster."""
+    return get(props, "dbClusterInstanceClass") not in (None, UNKNOWN)
+
+
 RULES = [
     Rule("rds-multi-az", "Primary instances run Multi-AZ", (INSTANCE,),
          must_be_true("multiAz", "Multi-AZ"), fix="set multiAz: true", unset_means="false",
@@ -158,14 +220,29 @@ RULES = [
          severity="low", applies=is_primary),
     Rule("rds-log-exports", "Engine logs are exported to CloudWatch Logs", (INSTANCE, CLUSTER),
          _log_exports, fix="add the missing logs to enabledCloudwatchLogsExports", unset_means="no exports",
-         anchors="CKV_AWS_129, RDS.9", severity="medium", applies=is_primary),
+         anchors="CKV_AWS_129, RDS.9, RDS.34, RDS.36, RDS.37, RDS.40, RDS.42", severity="medium", applies=is_primary),
     Rule("rds-auto-minor-version-upgrade", "Minor engine versions are applied automatically",
          (INSTANCE, CLUSTER_INSTANCE), must_be_true("autoMinorVersionUpgrade", "automatic minor upgrades", unset=True),
          fix="set autoMinorVersionUpgrade: true", unset_means="true", anchors="CKV_AWS_226, RDS.13",
          severity="medium"),
+    Rule("rds-cluster-auto-minor-version-upgrade", "Multi-AZ DB clusters apply minor engine versions automatically",
+         (CLUSTER,), must_be_true("autoMinorVersionUpgrade", "automatic minor upgrades", unset=True),
+         fix="set autoMinorVersionUpgrade: true", unset_means="true", anchors="RDS.35", severity="medium",
+         applies=_multi_az_cluster, source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.35; pulumi-aws "
+         "Cluster.auto_minor_version_upgrade (defaults to true)"),
+    Rule("rds-event-subscription-categories", "RDS event subscriptions forward the critical categories of their "
+         "source type", ("aws:rds/eventSubscription:EventSubscription",), _event_categories,
+         fix="add the missing categories to eventCategories (or leave it unset for every category) and set enabled: true",
+         unset_means="every category; enabled", anchors="RDS.19, RDS.20, RDS.21, RDS.22", severity="low",
+         source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.19-RDS.22"),
+    Rule("rds-global-cluster-supported-version", "Aurora MySQL global clusters run a supported engine version",
+         ("aws:rds/globalCluster:GlobalCluster",), _global_version,
+         fix=f"set engineVersion to {GLOBAL_AURORA_MYSQL_MINIMUM} or later (or a 3.04 long-term support release)",
+         unset_means="the engine's default version", anchors="RDS.51", severity="high",
+         source=f"Security Hub User Guide, {FSBP_PAGE}, RDS.51"),
     Rule("rds-copy-tags-to-snapshot", "Tags are copied to snapshots", (INSTANCE, CLUSTER),
          must_be_true("copyTagsToSnapshot", "copying tags to snapshots"), fix="set copyTagsToSnapshot: true",
-         unset_means="false", anchors="CKV2_AWS_60, RDS.16, RDS.17", severity="low",
+         unset_means="false", anchors="CKV2_AWS_60, RDS.16, RDS.17, RDS.47, RDS.48", severity="low",
          applies=is_primary),
     Rule("rds-iam-authentication", "IAM database authentication is on", (INSTANCE, CLUSTER),
          must_be_true("iamDatabaseAuthenticationEnabled", "IAM database authentication"),
@@ -182,12 +259,12 @@ RULES = [
          fix=f"set engineLifecycleSupport: {lifecycle.EXTENDED_SUPPORT_DISABLED} and upgrade before the end of "
              "standard support", unset_means="open-source-rds-extended-support (enrolled, billed after the end "
          "of standard support)", severity="medium", applies=_lifecycle_applies, enforcement_level=ADVISORY,
-         source=EXTENDED_SUPPORT_SOURCE),
+         source=EXTENDED_SUPPORT_SOURCE, tags=("cost",)),
     Rule("rds-standard-support-ending", "The engine's major version is not within warningDays of the end of "
          "standard support", (INSTANCE, CLUSTER), _standard_support_ending,
          fix="upgrade to a major version in standard support (engineVersion)",
          unset_means="the catalog's default version", severity="medium", applies=_states_a_version,
-         enforcement_level=ADVISORY, source=EXTENDED_SUPPORT_SOURCE,
+         enforcement_level=ADVISORY, source=EXTENDED_SUPPORT_SOURCE, tags=("cost",),
          config={"warningDays": {"type": "integer", "minimum": 0, "default": 180,
                                  "description": "Warn this many days before the end of standard support"},
                  "today": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "default": "",

@@ -13,6 +13,47 @@ from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, 
 DEFAULT_DB_PORTS = [1433, 1521, 2484, 3306, 5432]
 _OPEN = {"0.0.0.0/0", "::/0"}
 
+# Each engine's default port: RDS API Reference, CreateDBInstance Port ("RDS for Db2 - 50000, MariaDB
+# - 3306, Microsoft SQL Server - 1433, MySQL - 3306, Oracle - 1521, PostgreSQL - 5432") and
+# CreateDBCluster Port ("RDS for MySQL and Aurora MySQL - 3306, RDS for PostgreSQL and Aurora
+# PostgreSQL - 5432"), read 2026-12-07 in the AWS SDK for Kotlin reference, which carries the API's
+# text. A read replica's default "Inherits from the source DB instance"
+# (CreateDBInstanceReadReplica), a snapshot restore's is "The same port as the original"
+# (RestoreDBInstanceFromDBSnapshot, RestoreDBClusterFromSnapshot), a cluster's point-in-time restore
+# takes "The default port for the engine" (RestoreDBClusterToPointInTime). Security Hub RDS.23.
+ENGINE_DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306, "postgres": 5432,
+                        "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
+FSBP_SOURCE = "Security Hub User Guide, 'Security Hub CSPM controls for Amazon RDS', " \
+              "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
+
+
+def engine_default_port(engine: Any) -> Optional[int]:
+    """The engine's default port ("oracle-ee" -> 1521), None for an unknown engine."""
+    if not isinstance(engine, str):
+        return None
+    for prefix in sorted(ENGINE_DEFAULT_PORTS, key=len, reverse=True):
+        if engine == prefix or engine.startswith(prefix + "-"):
+            return ENGINE_DEFAULT_PORTS[prefix]
+    return None
+
+
+def _default_port(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
+    engine, port = get(props, "engine"), get(props, "port")
+    default = engine_default_port(engine)
+    if engine is UNKNOWN or port is UNKNOWN or default is None:
+        return None
+    if port is None:
+        # A replica or a snapshot restore takes its source's port when none is given: no verdict.
+        # (An instance's point-in-time restore: its default is not read here, so no verdict either.)
+        if replica_source(props) is not None or get(props, "snapshotIdentifier"):
+            return None
+        if get(props, "restoreToPointInTime") and get(props, "clusterIdentifier") is None:
+            return None
+        return f"it listens on the {engine} default port {default} (port unset)"
+    if int(port) == default:
+        return f"it listens on the {engine} default port {default} (port is {int(port)})"
+    return None
+
 
 def _reaches_port(protocol: Any, from_port: Any, to_port: Any, ports: list[int]) -> bool:
     if protocol is UNKNOWN or from_port is UNKNOWN or to_port is UNKNOWN:
@@ -132,6 +173,10 @@ RULES = [
          ("aws:rds/proxy:Proxy",), _proxy_iam, fix="set auths[].iamAuth: REQUIRED",
          unset_means="DISABLED", anchors="no peer check", severity="medium",
          enforcement_level=ADVISORY),
+    Rule("rds-no-default-port", "Databases do not listen on their engine's default port",
+         (INSTANCE, CLUSTER), _default_port, fix="set port to a port other than the engine's default",
+         unset_means="the engine's default port (3306, 5432, 1521, 1433, 50000)", anchors="RDS.23",
+         severity="low", source=f"{FSBP_SOURCE}, RDS.23", enforcement_level=ADVISORY),
     Rule("rds-snapshot-not-public", "Manual snapshots are not shared publicly",
          ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot"), _snapshot_public,
          fix="remove 'all' from sharedAccounts", unset_means="not shared", anchors="CKV_AWS_302, RDS.1",

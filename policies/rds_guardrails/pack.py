@@ -7,6 +7,7 @@ from typing import Any, Optional, Union
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
+    PolicyComplianceFramework,
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
@@ -16,7 +17,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from rds_guardrails import waivers
+from rds_guardrails import metadata, waivers
 from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
 from rds_guardrails.rule import Resource, Rule, StackRule
 from rds_guardrails.waived_level import report_waived
@@ -53,6 +54,15 @@ def _report(report: ReportViolation, policy: str, config: Any, message: str, res
         report_waived(report, f"{waiver.waived_note()} {message}", urn)
 
 
+def _metadata(rule: Union[Rule, StackRule]) -> dict[str, Any]:
+    """The policy's structured metadata (metadata.py) as the SDK's keyword arguments."""
+    framework = metadata.framework(rule)
+    return {"display_name": metadata.display_name(rule), "url": metadata.url(rule),
+            "remediation_steps": metadata.remediation(rule), "tags": metadata.tags(rule),
+            "framework": PolicyComplianceFramework(**framework) if framework else None,
+            "severity": Severity(rule.severity)}
+
+
 def resource_policy(rule: Rule) -> ResourceValidationPolicy:
     """The rule as a ResourceValidationPolicy (Analyze, on each resource's inputs)."""
 
@@ -60,6 +70,9 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
         if args.resource_type not in rule.types:
             return  # before building anything: most resources are not this rule's
         resource = Resource(args.resource_type, args.name, args.props, args.urn, _options(args.opts))
+        if not rule.applies(resource.props):
+            # One of its types, but not judged (a replica, another engine): the run records it.
+            args.not_applicable(f"{rule.name} does not judge this {resource.type.split(':')[-1]} ({rule.description})")
         config = args.get_config()
         message = rule.judge(resource, config)
         if message:
@@ -67,8 +80,7 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
             _report(report, rule.name, config, message, resource, None)
 
     return ResourceValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
-                                    enforcement_level=_level(rule), config_schema=_schema(rule),
-                                    severity=Severity(rule.severity))
+                                    enforcement_level=_level(rule), config_schema=_schema(rule), **_metadata(rule))
 
 
 def stack_policy(rule: StackRule) -> StackValidationPolicy:
@@ -77,13 +89,14 @@ def stack_policy(rule: StackRule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = [Resource(r.resource_type, r.name, r.props, r.urn, _options(r.opts),
                               tuple(d.urn for d in (r.dependencies or []))) for r in args.resources]
+        if not any(rule.applies_to(r) for r in resources):
+            args.not_applicable(f"the stack has no {', '.join(t.split(':')[-1] for t in rule.types)}")
         config = args.get_config()
         for resource, message in rule.judge(resources, config):
             _report(report, rule.name, config, message, resource, resource.urn)
 
     return StackValidationPolicy(name=rule.name, description=rule.full_description, validate=validate,
-                                 enforcement_level=_level(rule), config_schema=_schema(rule),
-                                 severity=Severity(rule.severity))
+                                 enforcement_level=_level(rule), config_schema=_schema(rule), **_metadata(rule))
 
 
 def all_policies() -> list[Policy]:

@@ -21,6 +21,9 @@ CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 
 ADVISORY, MANDATORY, DISABLED = "advisory", "mandatory", "disabled"
 
+# The tags a policy may carry (Pulumi Cloud filters and groups policies by them).
+TAGS = ("encryption", "network", "backup", "availability", "deployability", "cost")
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -87,6 +90,8 @@ class Rule:
     needs_options: bool = False
     # The AWS page and section (or pulumi-aws docstring) an AWS rule comes from.
     source: str = ""
+    # Metadata (docs/compliance.md): tags from TAGS; the section's tag is added by controls.py.
+    tags: tuple[str, ...] = ()
 
     @property
     def full_description(self) -> str:
@@ -96,6 +101,10 @@ class Rule:
     def defaults(self) -> dict[str, Any]:
         """The config schema's defaults (the thresholds when no config is given)."""
         return _defaults(self.config)
+
+    def applies_to(self, resource: Resource) -> bool:
+        """Whether the rule judges this resource at all (its type, and `applies`)."""
+        return resource.type in self.types and bool(self.applies(resource.props))
 
     def judge(self, resource: Resource, config: Optional[Mapping[str, Any]] = None) -> Optional[str]:
         """The violation message for this resource, or None (not applicable, or compliant)."""
@@ -123,6 +132,16 @@ class StackRule:
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
     enforcement_level: Optional[str] = None
     source: str = ""
+    tags: tuple[str, ...] = ()
+    # The types whose presence makes the rule apply to a stack (the compliance report's "not
+    # applicable" when none is present); the problems name resources of these types.
+    types: tuple[str, ...] = (INSTANCE, CLUSTER)
+    # Which of those it judges (e.g. primaries only), as Rule.applies: the report's resources.
+    applies: Callable[[Any], bool] = lambda props: True
+
+    def applies_to(self, resource: Resource) -> bool:
+        """Whether the resource is one this rule judges (a stack without any: not applicable)."""
+        return resource.type in self.types and bool(self.applies(resource.props))
 
     @property
     def full_description(self) -> str:
