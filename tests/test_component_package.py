@@ -323,7 +323,7 @@ def test_every_object_input_is_described_by_its_model():
     inputs = SCHEMA["resources"][COMPONENT]["inputProperties"]
     objects = {k: v for k, v in inputs.items() if "$ref" in v and "/types/" in v["$ref"]
                and "properties" in SCHEMA["types"][v["$ref"].removeprefix("#/types/")]}
-    assert set(objects) == {"disasterRecovery", "proxy", "alarms", "restore", "cluster"}
+    assert set(objects) == {"disasterRecovery", "proxy", "alarms", "restore", "cluster", "importIds"}
     models = {f.alias or re.sub(r"_([a-z])", lambda m: m.group(1).upper(), n): f.annotation
               for n, f in Settings.model_fields.items()}
     for key, spec in objects.items():

@@ -92,8 +92,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     elif current != wanted:
         PROJECT_FILE.write_text(wanted)
     for tool in FOLLOWERS:
-        # A process each: they import the settings models afresh.
-        run = subprocess.run([sys.executable, tool, *(["--check"] if options.check else [])], cwd=ROOT)
+        # A process each: they import the settings models afresh. Their own success lines are not
+        # repeated (this command prints one line); what they say of a stale file goes to stderr.
+        run = subprocess.run([sys.executable, tool, *(["--check"] if options.check else [])], cwd=ROOT,
+                             stdout=subprocess.DEVNULL)
         if run.returncode:
             stale.append(tool)
     if stale:
