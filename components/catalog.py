@@ -14,6 +14,9 @@ from dataclasses import dataclass, replace
 from rds_guardrails.facts import auto_pause, least_max_allocated_storage, limit
 from rds_guardrails.facts.engine_version import EngineVersion
 
+# Each engine's default port (limits.json engineDefaultPorts, with its source).
+_PORTS: dict[str, int] = limit("engineDefaultPorts")
+
 
 @dataclass(frozen=True)
 class EngineSpec:
@@ -78,7 +81,7 @@ ENGINES: dict[str, EngineSpec] = {
         default_version="16",
         majors=("13", "14", "15", "16", "17", "18"),
         version_pattern=r"(?P<major>\d+)(?:\.\d+)?",
-        default_port=5432,
+        default_port=_PORTS["postgres"],
         tls_parameter=("rds.force_ssl", "1"),
         log_exports=("postgresql", "upgrade"),
         log_parameters=(("log_min_duration_statement", "1000"),),
@@ -96,7 +99,7 @@ ENGINES: dict[str, EngineSpec] = {
         default_version="8.4",
         majors=("8.0", "8.4"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
-        default_port=3306,
+        default_port=_PORTS["mysql"],
         tls_parameter=("require_secure_transport", "1"),
         log_exports=("audit", "error", "general", "slowquery"),
         log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE")),
@@ -112,7 +115,7 @@ ENGINES: dict[str, EngineSpec] = {
         default_version="10.11",
         majors=("10.6", "10.11", "11.4", "11.8", "12.3"),
         version_pattern=r"(?P<major>\d+\.\d+)(?:\.\d+)?",
-        default_port=3306,
+        default_port=_PORTS["mariadb"],
         tls_parameter=("require_secure_transport", "1"),
         log_exports=("audit", "error", "general", "slowquery"),
         log_parameters=(("general_log", "1"), ("slow_query_log", "1"), ("log_output", "FILE")),

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from rds_guardrails.facts import lifecycle, limit
+from rds_guardrails.facts.engine_version import EngineVersion
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true
 from rds_guardrails.values import UNKNOWN, get, is_primary, items
 
@@ -174,30 +175,19 @@ def _event_categories(props: Any, _config: dict[str, Any], _opts: Any = None) ->
     return None
 
 
-# Security Hub RDS.51 (rds-controls.html, read 2026-12-07), its fixed parameters:
-# minSupportedEngineVersion and longTermSupportVersion.
-GLOBAL_AURORA_MYSQL_MINIMUM = "8.0.mysql_aurora.3.08.0"
-GLOBAL_AURORA_MYSQL_LTS = ("8.0.mysql_aurora.3.04.0", "8.0.mysql_aurora.3.04.1", "8.0.mysql_aurora.3.04.2",
-                           "8.0.mysql_aurora.3.04.3")
-
-
-def _aurora_mysql_version(version: str) -> Optional[tuple[int, ...]]:
-    """(8, 0, 3, 8, 0) for "8.0.mysql_aurora.3.08.0"; None for a major alone ("8.0": AWS picks)."""
-    mysql, sep, aurora = version.partition(".mysql_aurora.")
-    if not sep:
-        return None
-    try:
-        return tuple(int(p) for p in mysql.split(".") + aurora.split("."))
-    except ValueError:
-        return None
+# Security Hub RDS.51: its fixed parameters, with their source (limits.json).
+_GLOBAL_VERSIONS: dict[str, Any] = limit("globalAuroraMysqlSupportedVersions")
+GLOBAL_AURORA_MYSQL_MINIMUM: str = _GLOBAL_VERSIONS["minimum"]
+GLOBAL_AURORA_MYSQL_LTS: tuple[str, ...] = tuple(_GLOBAL_VERSIONS["longTermSupport"])
 
 
 def _global_version(props: Any, _config: dict[str, Any], _opts: Any = None) -> Optional[str]:
     engine, version = get(props, "engine"), get(props, "engineVersion")
     if engine != "aurora-mysql" or not isinstance(version, str) or version in GLOBAL_AURORA_MYSQL_LTS:
         return None
-    parsed, minimum = _aurora_mysql_version(version), _aurora_mysql_version(GLOBAL_AURORA_MYSQL_MINIMUM)
-    if parsed is None or minimum is None or parsed >= minimum:
+    parsed, minimum = EngineVersion.parse(engine, version), EngineVersion.parse(engine, GLOBAL_AURORA_MYSQL_MINIMUM)
+    # A major alone ("8.0") lets AWS pick the version: no verdict.
+    if parsed is None or minimum is None or not parsed.minor_numbers or parsed.numbers >= minimum.numbers:
         return None
     return f"engineVersion {version} is below {GLOBAL_AURORA_MYSQL_MINIMUM} and not a long-term support release"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from rds_guardrails.facts import limit
 from rds_guardrails.rule import ADVISORY, CLUSTER, CLUSTER_INSTANCE, INSTANCE, Rule, must_be_true, must_not_be_true
 from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, replica_source
 
@@ -13,16 +14,10 @@ from rds_guardrails.values import UNKNOWN, get, is_cross_region_replica, items, 
 DEFAULT_DB_PORTS = [1433, 1521, 2484, 3306, 5432]
 _OPEN = {"0.0.0.0/0", "::/0"}
 
-# Each engine's default port: RDS API Reference, CreateDBInstance Port ("RDS for Db2 - 50000, MariaDB
-# - 3306, Microsoft SQL Server - 1433, MySQL - 3306, Oracle - 1521, PostgreSQL - 5432") and
-# CreateDBCluster Port ("RDS for MySQL and Aurora MySQL - 3306, RDS for PostgreSQL and Aurora
-# PostgreSQL - 5432"), read 2026-12-07 in the AWS SDK for Kotlin reference, which carries the API's
-# text. A read replica's default "Inherits from the source DB instance"
-# (CreateDBInstanceReadReplica), a snapshot restore's is "The same port as the original"
-# (RestoreDBInstanceFromDBSnapshot, RestoreDBClusterFromSnapshot), a cluster's point-in-time restore
-# takes "The default port for the engine" (RestoreDBClusterToPointInTime). Security Hub RDS.23.
-ENGINE_DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora-mysql": 3306, "postgres": 5432,
-                        "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
+# Each engine's default port (limits.json engineDefaultPorts, with its source). A read replica's
+# default "Inherits from the source DB instance", a snapshot restore's is "The same port as the
+# original", a cluster's point-in-time restore takes "The default port for the engine". RDS.23.
+ENGINE_DEFAULT_PORTS: dict[str, int] = limit("engineDefaultPorts")
 FSBP_SOURCE = "Security Hub User Guide, 'Security Hub CSPM controls for Amazon RDS', " \
               "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html"
 
