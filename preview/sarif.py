@@ -121,41 +121,25 @@ def _policy_change_result(result: StackResult, c: PolicyChange, index: dict[str,
     )
 
 
+def _rule(rule_id: str, text: str, level: str) -> om.ReportingDescriptor:
+    return om.ReportingDescriptor(id=rule_id, name=rule_id, short_description=om.MultiformatMessageString(text=text),
+                                  default_configuration=om.ReportingConfiguration(level=level))
+
+
 def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str,
              locate: Optional[Callable[[str, Violation], Source]] = None) -> dict:
     """One run per stack. `policies` maps a policy name to (description, default level);
     `locate(stack, violation)` gives the file and line a result points at (preview/hints.py)."""
-    rules = [
-        om.ReportingDescriptor(
-            id=name, name=name, short_description=om.MultiformatMessageString(text=description),
-            default_configuration=om.ReportingConfiguration(level=LEVEL.get(level, "warning")),
-        )
-        for name, (description, level) in sorted(policies.items())
-    ] + [om.ReportingDescriptor(
-        id=AT_RISK_RULE, name=AT_RISK_RULE,
-        short_description=om.MultiformatMessageString(
-            text="A stateful resource would be replaced or deleted (see plan/replacements.py)"),
-        default_configuration=om.ReportingConfiguration(level="error"),
-    ), om.ReportingDescriptor(
-        id=REFUSED_RULE, name=REFUSED_RULE,
-        short_description=om.MultiformatMessageString(
-            text="AWS refuses this change: the apply would fail (see plan/change_effects.py)"),
-        default_configuration=om.ReportingConfiguration(level="error"),
-    ), om.ReportingDescriptor(
-        id=STATEFUL_CHANGE_RULE, name=STATEFUL_CHANGE_RULE,
-        short_description=om.MultiformatMessageString(
-            text="A stateful resource changes in place: its values and what AWS does with each"),
-        default_configuration=om.ReportingConfiguration(level="note"),
-    ), om.ReportingDescriptor(
-        id=WEAKENED_RULE, name=WEAKENED_RULE,
-        short_description=om.MultiformatMessageString(
-            text="The change weakens the trusted rules (a level, setting, policy, exception or the pack's code)"),
-        default_configuration=om.ReportingConfiguration(level="error"),
-    ), om.ReportingDescriptor(
-        id=STRICTER_RULE, name=STRICTER_RULE,
-        short_description=om.MultiformatMessageString(text="The change makes the trusted rules stricter"),
-        default_configuration=om.ReportingConfiguration(level="note"),
-    )]
+    rules = [_rule(name, description, LEVEL.get(level, "warning")) for name, (description, level) in sorted(policies.items())]
+    rules += [
+        _rule(AT_RISK_RULE, "A stateful resource would be replaced or deleted (see plan/replacements.py)", "error"),
+        _rule(REFUSED_RULE, "AWS refuses this change: the apply would fail (see plan/change_effects.py)", "error"),
+        _rule(STATEFUL_CHANGE_RULE, "A stateful resource changes in place: its values and what AWS does with each",
+              "note"),
+        _rule(WEAKENED_RULE,
+              "The change weakens the trusted rules (a level, setting, policy, exception or the pack's code)", "error"),
+        _rule(STRICTER_RULE, "The change makes the trusted rules stricter", "note"),
+    ]
     index = {r.id: i for i, r in enumerate(rules)}
     runs = []
     for result in results:
