@@ -68,8 +68,10 @@ TEST_COMMAND    = $(PY) -m pytest -q -n auto $(ARGS)
 # them too, with everything else; README.md says what each tier covers.
 QUICK_TESTS := $(addprefix tests/test_,$(addsuffix .py,settings settings_reading settings_package bad_config \
   clusters naming final_snapshots components observability backend_stack stacks plan_model replacements \
-  change_effects extended_support policy_pack evaluate report_escaping operations_safety \
-  operations_aws_answers automation contracts versions architecture lint benchmark_targets))
+  change_effects extended_support policy_pack policy_pack_evaluate policy_pack_process policy_engine_tables \
+  policy_reference evaluate report_escaping operations_safety operations_aws_answers automation \
+  automation_guard_rails automation_secrets automation_new_stack contracts versions architecture lint \
+  benchmark_targets))
 CHECK_COMMAND   = $(PY) -m pytest -q -n auto $(QUICK_TESTS) $(ARGS)
 
 .PHONY: setup preview test check bench ops-demo contracts clean new-stack

@@ -1,6 +1,6 @@
 """The policy tests' shared tables: a compliant baseline per resource type, what a read replica
 leaves unset, the ignoreChanges AWS owns, and the pack's verdicts as plain tuples. Used by
-tests/test_policy_pack.py and tests/test_policy_deployability.py (one change per case on these).
+tests/test_policy_pack.py, tests/pack_cases.py and tests/test_policy_deployability.py (one change per case on these).
 """
 
 import copy

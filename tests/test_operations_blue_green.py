@@ -1,4 +1,4 @@
-"""The blue-green runbook: the gated path against moto in server mode, its refusals, its timeouts.
+"""The blue-green runbook: the gated path against moto in server mode, and its refusals.
 
 moto 5.2.5 creates a green environment that is AVAILABLE at once and switches over at once
 (renaming blue `<id>-old1`), publishes no ReplicaLag and lacks DescribeDBEngineVersions and
@@ -6,58 +6,16 @@ DescribePendingMaintenanceActions: operations/demo_server.py answers those two f
 data, and the tests publish green's ReplicaLag themselves, as RDS would.
 """
 
-import datetime
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
-import yaml
-from botocore.stub import Stubber
 
-from operations import blue_green, blue_green_steps
+from operations import blue_green
 from operations.cli import Context, parser
 from operations.clients import Clients
 from operations.output import Output
-from plan.aliases import engine_urns
-from preview.diff import diff_plans
-from preview.harness import run_program
-from tests.ops_estate import served_estate
+from tests import blue_green_estate
+from tests.blue_green_estate import MYSQL_UPGRADE, _lag, _mysql, _deployments, _delete_deployment
 
-ROOT = Path(__file__).resolve().parent.parent
-MYSQL_UPGRADE = ["blue-green", "--db-instance", "legacy-mysql", "--engine-version", "8.4.3", "--confirm", "legacy-mysql"]
-
-
-@pytest.fixture(scope="module")
-def estate():
-    with served_estate() as served:
-        yield served
-
-
-def _lag(estate, instance: str, seconds: float) -> None:
-    """A ReplicaLag datapoint of `instance` a few seconds ago, as RDS publishes it for a green primary
-    (moto counts a datapoint only once its second is over: EndTime is cut to whole seconds)."""
-    estate.client("cloudwatch").put_metric_data(Namespace="AWS/RDS", MetricData=[{
-        "MetricName": "ReplicaLag", "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": instance}],
-        "Timestamp": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5), "Value": seconds, "Unit": "Seconds"}])
-
-
-def _mysql(estate, name: str, environment: str) -> None:
-    """A MySQL 8.0.35 instance of its own, so no test changes what another one reads."""
-    estate.client("rds").create_db_instance(
-        DBInstanceIdentifier=name, DBInstanceClass="db.t4g.medium", Engine="mysql", EngineVersion="8.0.35",
-        MasterUsername="admin", MasterUserPassword="x" * 20, AllocatedStorage=20, StorageType="gp2",
-        BackupRetentionPeriod=7, DeletionProtection=True, AutoMinorVersionUpgrade=True,
-        Tags=[{"Key": "Environment", "Value": environment}])
-
-
-def _deployments(estate) -> list[dict]:
-    return estate.client("rds").describe_blue_green_deployments()["BlueGreenDeployments"]
-
-
-def _delete_deployment(estate, deployment: str) -> None:
-    estate.client("rds").delete_blue_green_deployment(BlueGreenDeploymentIdentifier=deployment, DeleteTarget=True)
+estate = blue_green_estate.estate  # the module-scoped fixture: the demo estate served by moto
 
 
 # --- the gated path ----------------------------------------------------------------------------
@@ -316,156 +274,3 @@ def test_delete_old_is_refused_before_a_switchover_and_for_a_deployment_made_els
         assert "by-hand-db-old1" in estate.instances()
     finally:
         rds.delete_blue_green_deployment(BlueGreenDeploymentIdentifier=deployment)
-
-
-# --- timeouts and failures (recorded stubs: moto finishes every step at once) ------------------
-
-def _stubbed(*argv: str) -> tuple[Context, Stubber]:
-    """A Context whose RDS client answers from a Stubber queue (no endpoint is called)."""
-    args = parser().parse_args([*argv, "--region", "eu-west-1", "--wait-timeout", "0.3"])
-    clients = Clients(args.region, None)
-    rds = clients.rds()
-    return Context(args, clients, Output(as_json=True)), Stubber(rds)
-
-
-DEPLOYMENT = {"BlueGreenDeploymentIdentifier": "bgd-stub", "BlueGreenDeploymentName": "appdb-20261205",
-              "Source": "arn:aws:rds:eu-west-1:123456789012:db:appdb",
-              "Target": "arn:aws:rds:eu-west-1:123456789012:db:appdb-green-abcdef",
-              "SwitchoverDetails": [{"SourceMember": "arn:aws:rds:eu-west-1:123456789012:db:appdb",
-                                     "TargetMember": "arn:aws:rds:eu-west-1:123456789012:db:appdb-green-abcdef",
-                                     "Status": "PROVISIONING"}]}
-
-
-@pytest.fixture
-def fast_polls(monkeypatch):
-    monkeypatch.setenv("OPS_POLL_SECONDS", "0.05")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-
-
-def test_green_that_never_becomes_available_times_out_naming_what_was_created(fast_polls, capsys):
-    """Stands in for RDS while it provisions green (PROVISIONING for longer than --wait-timeout)."""
-    ctx, stub = _stubbed("blue-green", "--deployment", "bgd-stub")
-    for _ in range(200):
-        stub.add_response("describe_blue_green_deployments", {"BlueGreenDeployments": [{**DEPLOYMENT, "Status": "PROVISIONING"}]},
-                          {"BlueGreenDeploymentIdentifier": "bgd-stub"})
-    with stub:
-        code = blue_green.run(ctx)
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert code == 1
-    assert "waiting for: green environment of bgd-stub available" in lines[-2]["message"]
-    assert lines[-1]["created"] == {"deployment": "bgd-stub", "name": "appdb-20261205", "green": ["appdb-green-abcdef"]}
-    assert lines[-1]["switched"] is False
-
-
-@pytest.mark.parametrize("status, message", [
-    ("SWITCHOVER_IN_PROGRESS", "RDS accepted the switchover but it was not confirmed: gave up after"),
-    ("SWITCHOVER_FAILED", "switchover SWITCHOVER_FAILED: guardrail; RDS rolled the changes back, blue still serves"),
-])
-def test_a_switchover_not_seen_completing_is_reported_not_guessed(fast_polls, capsys, status, message):
-    """Stands in for RDS during a switchover that outlasts --wait-timeout (SWITCHOVER_IN_PROGRESS)
-    or that its guardrails roll back (SWITCHOVER_FAILED), which moto never does."""
-    ctx, stub = _stubbed("blue-green", "--deployment", "bgd-stub", "--switchover", "--confirm", "appdb")
-    stub.add_response("describe_db_instances", {"DBInstances": [{"DBInstanceIdentifier": "appdb", "Engine": "postgres",
-                                                                 "EngineVersion": "16.4", "TagList": []}]})
-    stub.add_response("switchover_blue_green_deployment", {"BlueGreenDeployment": DEPLOYMENT},
-                      {"BlueGreenDeploymentIdentifier": "bgd-stub", "SwitchoverTimeout": 300})
-    for _ in range(200):
-        stub.add_response("describe_blue_green_deployments",
-                          {"BlueGreenDeployments": [{**DEPLOYMENT, "Status": status, "StatusDetails": "guardrail"}]})
-    with stub:
-        code = blue_green_steps.switchover(ctx, {**DEPLOYMENT, "Status": "AVAILABLE"}, {"engine_version": "17.2"})
-    out = capsys.readouterr().out
-    assert code == 1 and message in out
-    assert '"switched": true' not in out
-
-
-# --- the stack's alignment after a switchover ---------------------------------------------------
-
-def _stack_copy(tmp_path: Path, stack: str, config_changes: dict) -> Path:
-    """The project's stack file with the printed config changes applied, in a copy."""
-    document = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
-    document["config"].update(config_changes)
-    copy = tmp_path / f"Pulumi.{stack}.yaml"
-    copy.write_text(yaml.safe_dump(document, sort_keys=False))
-    return copy
-
-
-def _shell(step: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(step, shell=True, cwd=cwd, capture_output=True, text=True, timeout=30)
-
-
-@pytest.mark.skipif(shutil.which("jq") is None, reason="the printed state edit runs jq, not installed here")
-def test_the_printed_config_change_gives_the_new_version_and_no_replacement(estate, tmp_path):
-    # The dev stack's database (postgres "16", minor versions automatic), as deployed.
-    before_plan = run_program("dev")
-    instance = next(r for r in before_plan.resources if r.type == "aws:rds/instance:Instance")
-    identifier = instance.inputs["identifier"]
-    rds = estate.client("rds")
-    rds.create_db_instance(DBInstanceIdentifier=identifier, DBInstanceClass="db.t4g.micro", Engine="postgres",
-                           EngineVersion="16.4", MasterUsername="dbadmin", MasterUserPassword="x" * 20,
-                           AllocatedStorage=20, BackupRetentionPeriod=7, AutoMinorVersionUpgrade=True,
-                           Tags=[{"Key": "Environment", "Value": "dev"}, {"Key": "Project", "Value": "rdsplatform"}])
-    # pulumi-aws keeps an rds.Instance's DbiResourceId as its ID: this is what the state holds.
-    blue_id = estate.instances()[identifier]["DbiResourceId"]
-    created = estate.run("blue-green", "--db-instance", identifier, "--engine-version", "17.2", "--confirm", identifier)
-    _lag(estate, created.result["created"]["green"][0], 0.0)
-    switched = estate.run("blue-green", "--deployment", created.result["deployment"], "--switchover",
-                          "--confirm", identifier)
-    assert switched.code == 0, switched.lines
-    assert switched.result["config_changes"] == {"rdsplatform:engineVersion": "17"}
-    steps = switched.result["stack_steps"]
-    assert steps[0] == 'Pulumi.dev.yaml: rdsplatform:engineVersion: "17"'
-    # The state's ID now names the renamed old database: a bare refresh would adopt it.
-    now = estate.instances()
-    assert now[f"{identifier}-old1"]["DbiResourceId"] == blue_id != now[identifier]["DbiResourceId"]
-    green_id = now[identifier]["DbiResourceId"]
-    assert [s.split()[:3] for s in steps[1:]] == [
-        ["pulumi", "stack", "export"], ["jq", "-e", "--argjson"], ["jq", "--argjson", steps[3].split()[2]],
-        ["pulumi", "stack", "import"], ["pulumi", "refresh", "--stack"], ["pulumi", "preview", "--stack"]]
-    urns = engine_urns(before_plan.resources)
-    ids = json.dumps({urns[instance.urn]: green_id}, separators=(",", ":"))
-    assert f"--argjson ids '{ids}' " in steps[2] and f"--argjson ids '{ids}' " in steps[3]
-
-    # The printed edit, on an export of the state as the engine names it: only the instance's ID changes.
-    state = [{"urn": urns[r.urn], "type": r.type, "custom": r.custom,
-              "id": blue_id if r is instance else f"id-of-{r.name}"} for r in before_plan.resources]
-    export = {"version": 3, "deployment": {"manifest": {}, "resources": state}}
-    (tmp_path / "dev-state.json").write_text(json.dumps(export))
-    check = _shell(steps[2], tmp_path)
-    assert (check.returncode, check.stdout.strip()) == (0, "true"), check.stderr
-    edit = _shell(steps[3], tmp_path)
-    assert edit.returncode == 0, edit.stderr
-    aligned = json.loads((tmp_path / "dev-aligned.json").read_text())["deployment"]["resources"]
-    assert [r["id"] for r in aligned] == [green_id if e["id"] == blue_id else e["id"] for e in state]
-    assert [r["id"] for r in aligned].count(green_id) == 1
-    # An export without the program's URN (here: the mock engine's) fails the check instead.
-    (tmp_path / "dev-state.json").write_text(json.dumps({"version": 3, "deployment": {"resources": [
-        {"urn": r.urn, "id": blue_id} for r in before_plan.resources]}}))
-    assert _shell(steps[2], tmp_path).returncode == 1
-
-    after_plan = run_program("dev", stack_file=_stack_copy(tmp_path, "dev", switched.result["config_changes"]))
-    assert after_plan.error is None
-    changes = diff_plans(before_plan.resources, after_plan.resources, "before").changes
-    database = [c for c in changes if c.urn == instance.urn]
-    assert [c.action for c in database] == ["update"] and "engineVersion" in database[0].properties
-    assert after_plan.named(instance.name).inputs["engineVersion"] == "17"
-    assert not [c for c in changes if c.at_risk], [(c.name, c.action) for c in changes]
-
-
-def test_the_printed_urns_are_the_ones_the_engine_gives_the_programs_instances():
-    plan = run_program("prod")
-    instances = {r.inputs["identifier"]: r for r in plan.resources if r.type == "aws:rds/instance:Instance"}
-    assert set(instances) == {"appdb-prod", "appdb-prod-reporting", "appdb-prod-dr"}
-    for identifier, resource in instances.items():
-        assert blue_green.instance_urn("prod", "appdb-prod", identifier) == engine_urns(plan.resources)[resource.urn]
-
-
-def test_an_instance_not_read_back_gets_no_guessed_id():
-    blue = {"Engine": "postgres", "AutoMinorVersionUpgrade": True, "TagList": [{"Key": "Environment", "Value": "prod"}]}
-    _, steps = blue_green.stack_steps(blue, "appdb-prod", "instance", {"engine_version": "17.2"}, "17.2",
-                                      {"appdb-prod": "db-NEWPRIMARY", "appdb-prod-reporting": ""})
-    reporting = blue_green.instance_urn("prod", "appdb-prod", "appdb-prod-reporting")
-    assert steps[1].startswith(f"add {reporting}: <its DbiResourceId> to ids")
-    edit = next(s for s in steps if s.startswith("jq --argjson"))
-    assert "db-NEWPRIMARY" in edit and reporting not in edit and '""' not in edit
