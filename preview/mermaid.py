@@ -17,7 +17,7 @@ def mermaid_text(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9 _.,:/-]", lambda m: f"#{ord(m.group(0))};", str(text))
 
 
-def _strings(value: Any, key: str = ""):
+def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield key, value
     elif isinstance(value, dict):
@@ -70,7 +70,7 @@ def mermaid(plan: Plan) -> str:
 
     custom = [r for r in plan.resources if r.custom and not r.type.startswith("pulumi:providers:")]
     nodes: dict[str, Registration] = {}
-    regions: dict[str, Counter] = {}
+    regions: dict[str, Counter[str]] = {}
     for r in custom:
         node = node_of(r)
         nodes[node.urn] = node
@@ -96,6 +96,6 @@ def mermaid(plan: Plan) -> str:
             n = nodes[urn]
             lines.append(f'    {ids[urn]}["{mermaid_text(n.type.split(":")[-1])}<br/>{mermaid_text(n.name)}"]')
         lines.append("  end")
-    for (source, target), labels in sorted(edges.items()):
-        lines.append(f'  {ids[source]} -->|"{mermaid_text(", ".join(sorted(labels)[:2]))}"| {ids[target]}')
+    for (source, target_urn), labels in sorted(edges.items()):
+        lines.append(f'  {ids[source]} -->|"{mermaid_text(", ".join(sorted(labels)[:2]))}"| {ids[target_urn]}')
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from plan.registration import SECRET_TEXT, UNKNOWN_TEXT, Plan, masked
 from preview.analyzer import Violation, Waiver
@@ -222,7 +222,7 @@ def to_markdown(result: StackResult) -> str:
     risks = result.diff.risks if result.diff else []
     refusals = result.diff.refusals if result.diff else []
     verdict = "❌ refused" if result.mandatory or risks or refusals or result.weakened_unapproved else "✅ passes"
-    plan = result.plan
+    plan = cast(Plan, result.plan)  # a result without an error has its plan
     lines.append(f"**Verdict: {verdict}** — {sum(r.custom for r in plan.resources)} resources, "
                  f"{counts['mandatory']} mandatory, {counts['advisory']} advisory violation(s)"
                  + (f", {len(result.waived)} waived by an exception" if result.waived else "")
@@ -262,9 +262,9 @@ def to_markdown(result: StackResult) -> str:
         if values:
             lines += ["", "#### What changes, and what AWS does with it", "",
                       "| resource | property | change | what AWS does |", "|---|---|---|---|"]
-            for c, v in values:
-                lines.append(f"| {_cell(c.name)} | {_cell(v.property)} | {_cell(v.text)} | "
-                             f"{_cell(v.effect.text) if v.effect else '_not in the table_'} |")
+            for c, value in values:
+                lines.append(f"| {_cell(c.name)} | {_cell(value.property)} | {_cell(value.text)} | "
+                             f"{_cell(value.effect.text) if value.effect else '_not in the table_'} |")
         if d.uncompared:
             lines += ["", "Secrets not compared (a saved baseline holds no secret; a `git:` baseline compares "
                       f"them): {', '.join(code(u) for u in d.uncompared)}"]
