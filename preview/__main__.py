@@ -23,7 +23,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Iterable, Optional, TextIO, Union, cast
 
 import grpc
 import yaml
@@ -154,6 +154,7 @@ def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[Pol
         except BaselineError as exc:
             results[stack] = StackResult(stack=stack, error=str(exc), error_kind="baseline")
     todo = [s for s in stacks if s not in results]
+    planned: Iterable[tuple[str, Union[Plan, str, None]]]
     if len(todo) == 1:
         planned = ((stack, None) for stack in todo)
     else:
@@ -212,7 +213,7 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
     if note:
         print(f"note: stack {result.stack}: {note}", file=sys.stderr if result.deployed_from is None else out)
     if not quiet:
-        print(render(result.plan), file=out)
+        print(render(cast(Plan, result.plan)), file=out)
     if result.policy_checked:
         print(f"policy check of {result.stack} ({len(result.unwaived)} violation(s)):", file=out)
         for v in sorted(result.unwaived, key=lambda v: (v.level != "mandatory", v.urn, v.policy)):
@@ -241,8 +242,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
             mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""
             print(f"  {c.action:8} {c.type}  {c.name}{props}{mark}", file=out)
-            for v in c.values:
-                print(f"      {v.line()}", file=out)
+            for value in c.values:
+                print(f"      {value.line()}", file=out)
             for p in c.unknown:
                 print(f"      {p} → (known after deploy): cannot be judged offline", file=out)
         if d.uncompared:

@@ -29,8 +29,8 @@ POLICY_DIR = PROJECT_DIR / "policies"
 if str(POLICY_DIR) not in sys.path:
     sys.path.append(str(POLICY_DIR))
 
-from rds_guardrails import levels, waivers  # noqa: E402
-from rds_guardrails.waivers import Waiver  # noqa: E402
+from rds_guardrails import levels as levels, waivers as waivers  # noqa: E402  # re-exported
+from rds_guardrails.waivers import Waiver as Waiver  # noqa: E402  # re-exported
 
 LEVELS = {levels.ADVISORY: analyzer_pb2.ADVISORY, levels.MANDATORY: analyzer_pb2.MANDATORY,
           levels.DISABLED: analyzer_pb2.DISABLED, levels.REMEDIATE: analyzer_pb2.REMEDIATE}
@@ -52,13 +52,13 @@ class Violation:
     waiver: Optional[Waiver] = None
 
 
-def _struct(value: dict) -> struct_pb2.Struct:
+def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
     s = struct_pb2.Struct()
     s.update(value)
     return s
 
 
-def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, tuple[str, dict]]:
+def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Per policy (level, settings): its default level and schema defaults, then 'all', then its
     own entry (rds_guardrails/levels.py, as the CLI reconciles it), each validated against its schema."""
     schemas = {p.name: json_format.MessageToDict(p.configSchema.properties) for p in info.policies}
@@ -82,7 +82,7 @@ def resolve_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict])
     return resolved
 
 
-def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict]) -> dict[str, analyzer_pb2.PolicyConfig]:
+def reconcile_config(info: analyzer_pb2.AnalyzerInfo, file_config: Optional[dict[str, Any]]) -> dict[str, analyzer_pb2.PolicyConfig]:
     """The Configure request's config of each policy (resolve_config)."""
     result = {}
     for name, (level, props) in resolve_config(info, file_config).items():
@@ -140,10 +140,10 @@ class PolicyPackProcess:
 
     def connect(self) -> "PolicyPackProcess":
         """Wait for the port the pack prints, then ask for its policies."""
-        line = self.process.stdout.readline().strip()
+        line = self.process.stdout.readline().strip()  # type: ignore[union-attr]  # started with stdout=PIPE
         if not line.isdigit():
             self.process.kill()
-            raise RuntimeError(f"policy pack did not start: {line}{self.process.stderr.read()}")
+            raise RuntimeError(f"policy pack did not start: {line}{self.process.stderr.read()}")  # type: ignore[union-attr]  # stderr=PIPE
         self.channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
         self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
@@ -158,7 +158,7 @@ class PolicyPackProcess:
         self.process.kill()
         self.process.wait()
 
-    def configure(self, file_config: Optional[dict] = None) -> None:
+    def configure(self, file_config: Optional[dict[str, Any]] = None) -> None:
         self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(
             policyConfig=reconcile_config(self.info, file_config)))
 
@@ -204,7 +204,7 @@ class PolicyPackProcess:
                          message=d.message, urn=d.urn or urn, severity=d.severity)
 
 
-def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
+def exceptions_of(file_config: Optional[dict[str, Any]]) -> list[Waiver]:
     """Every exception of a policy config the pack was configured with (reconcile_config checked it)."""
     config = dict(file_config or {})
     try:
@@ -213,7 +213,7 @@ def exceptions_of(file_config: Optional[dict]) -> list[Waiver]:
         raise PolicyConfigError(str(exc)) from None
 
 
-def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> list[Violation]:
+def with_waivers(violations: list[Violation], file_config: Optional[dict[str, Any]]) -> list[Violation]:
     """Each violation the pack waived (advisory, an active exception of the config covers it) with its
     exception; one the pack kept at its level (an SDK that cannot lower it) stays as it is."""
     found = exceptions_of(file_config)
@@ -226,7 +226,7 @@ def with_waivers(violations: list[Violation], file_config: Optional[dict]) -> li
     return result
 
 
-def stale_waivers(plan: Plan, file_config: Optional[dict]) -> list[Waiver]:
+def stale_waivers(plan: Plan, file_config: Optional[dict[str, Any]]) -> list[Waiver]:
     """The config's exceptions for this stack that cover none of its resources."""
     resources = [(r.urn, r.name) for r in plan.resources if is_analyzed(r)]
     return waivers.stale(exceptions_of(file_config), resources, plan.stack)
@@ -238,7 +238,7 @@ def policy_config_path(stack: str) -> Optional[Path]:
     return path if path.exists() else None
 
 
-def load_policy_config(stack: str, path: Optional[Path] = None) -> dict:
+def load_policy_config(stack: str, path: Optional[Path] = None) -> dict[str, Any]:
     """The policy config of `stack` (or the file `path`) as a mapping, or one PolicyConfigError."""
     path = path or policy_config_path(stack)
     if path is None:

@@ -40,13 +40,15 @@ def stack_entry(result: StackResult, config_file: Optional[Path], project_dir: P
                 for v in result.violations]
     shown = str(path.resolve().relative_to(project_dir.resolve())) if path and path.resolve().is_relative_to(
         project_dir.resolve()) else (str(path) if path else None)
-    return compliance.stack_report(result.stack, resources, findings, levels, config, shown)
+    entry: dict[str, Any] = compliance.stack_report(result.stack, resources, findings, levels, config, shown)
+    return entry
 
 
 def build(results: Sequence[StackResult], config_file: Optional[Path], project_dir: Path) -> dict[str, Any]:
     compliance, _ = _pack()
     stacks = [stack_entry(r, config_file, project_dir) for r in results]
-    return compliance.report(stacks, "preview", compliance.current_commit(project_dir))
+    report: dict[str, Any] = compliance.report(stacks, "preview", compliance.current_commit(project_dir))
+    return report
 
 
 def texts(report: dict[str, Any]) -> tuple[str, str]:

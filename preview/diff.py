@@ -237,7 +237,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
               uncompared: list[str], unset_is_kept: bool = False) -> Optional[Change]:
     """The change of one resource in both plans, or None when nothing differs."""
     ignored = set(after.options.get("ignoreChanges", []))
-    changed, unknown, skipped = set(), set(), set()
+    changed, unknown, skipped = set[str](), set[str](), set[str]()
     normal: dict[str, tuple[Any, Any]] = {}
     for prop in before.inputs.keys() | after.inputs.keys():
         a, b = _normal(before.inputs.get(prop), key), _normal(after.inputs.get(prop), key)
@@ -272,6 +272,7 @@ def _compared(before: Registration, after: Registration, key: Optional[bytes],
 
 def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[str, Any], forcing: bool) -> ValueChange:
     """One known change with its effect: replacement (force-new), the table's, or none known."""
+    effect: Optional[change_effects.Effect]
     if forcing:
         effect = change_effects.replacement(replacements.RULES[after.type].source, after.type, prop, after.inputs)
     elif prop == "parameters" and isinstance(a, list) and isinstance(b, list):
@@ -281,7 +282,7 @@ def _value(after: Registration, prop: str, a: Any, b: Any, before_inputs: dict[s
     return ValueChange(prop, masked(before_inputs.get(prop)), masked(after.inputs.get(prop)), describe(a, b), effect)
 
 
-def _parameters_effect(after: Registration, a: list, b: list) -> Optional[change_effects.Effect]:
+def _parameters_effect(after: Registration, a: list[Any], b: list[Any]) -> Optional[change_effects.Effect]:
     """The strongest effect among the parameters set, changed or reset (a reboot outranks in place)."""
     old = {p.get("name"): p for p in a if isinstance(p, dict)}
     new = {p.get("name"): p for p in b if isinstance(p, dict)}
@@ -295,7 +296,7 @@ def _parameters_effect(after: Registration, a: list, b: list) -> Optional[change
 
 # --- baselines ---------------------------------------------------------------------------------------
 
-def registrations_from_report(report: dict) -> list[Registration]:
+def registrations_from_report(report: dict[str, Any]) -> list[Registration]:
     """The resources of a `--json` report (see Registration.to_dict)."""
     try:
         return [Registration.from_dict(r) for r in report["resources"]]
@@ -362,7 +363,7 @@ def _is_git_ref(name: str, project_dir: Path) -> bool:
     return found.returncode == 0
 
 
-def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: Optional[bytes] = None) -> dict:
+def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: Optional[bytes] = None) -> dict[str, Any]:
     """Export the tree at `ref` and run its program with today's harness, in a subprocess
     (the two versions of `components` cannot share one interpreter). With `key`, the report
     also has `secretFingerprints` (see secret_fingerprints), read from a file of the subprocess's
@@ -398,7 +399,7 @@ def plan_of_git_ref(ref: str, stack: str, project_dir: Path = PROJECT_DIR, key: 
         if run.returncode != 0 or not out.exists():
             raise BaselineError(f"the program at {ref} did not plan stack {stack}: "
                                 f"{(run.stderr or run.stdout).strip()}")
-        report = json.loads(out.read_text())
+        report: dict[str, Any] = json.loads(out.read_text())
         if key is not None and prints.exists():
             report["secretFingerprints"] = json.loads(prints.read_text())
         return report

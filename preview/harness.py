@@ -71,7 +71,7 @@ class PlanMocks(pulumi_mocks.Mocks):
         self.lookups: list[dict[str, Optional[str]]] = []
         self._default_tags: dict[str, dict[str, str]] = {}
 
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
         if args.typ == "pulumi:providers:aws":
             tags = json.loads(inputs.get("defaultTags") or "{}").get("tags") or {}
@@ -96,7 +96,8 @@ class PlanMocks(pulumi_mocks.Mocks):
         outputs.update(computed_outputs)
         return resource_id or f"{name}-{fake_id(args.typ, name, length=8)}", outputs
 
-    def call(self, args: pulumi_mocks.MockCallArgs):
+    # The ignore below: the SDK takes the outputs alone as well as (outputs, secrets).
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         region = args.args.get("region") or "us-east-1"
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/preview",
@@ -148,8 +149,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         # Called with each registration as it is recorded (from the SDK's executor threads).
         self.on_register = on_register
 
-    def RegisterResource(self, request):
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]  # MockMonitor is not annotated
         if request.type != "pulumi:pulumi:Stack":
             registration = Registration(
                 urn=response.urn,
@@ -168,9 +169,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 self.on_register(registration)
         return response
 
-    def Invoke(self, request):
+    def Invoke(self, request: Any) -> Any:
         self.invokes.append(request.tok)
-        return super().Invoke(request)
+        return super().Invoke(request)  # type: ignore[no-untyped-call]  # MockMonitor is not annotated
 
 
 def whole_numbers(value: Any) -> Any:
@@ -185,7 +186,7 @@ def whole_numbers(value: Any) -> Any:
     return value
 
 
-def _options(request) -> dict[str, Any]:
+def _options(request: Any) -> dict[str, Any]:
     """The options the engine acts on; aliases as alias specs (MockMonitor supports them)."""
     return {
         "protect": bool(request.protect),

@@ -22,7 +22,7 @@ import threading
 import types
 import typing
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 # A generated subpackage's __init__ lists its modules as `from .name import *` lines.
 _STAR_IMPORT = re.compile(r"^from \.(\w+) import \*$", re.M)
@@ -71,7 +71,7 @@ def _provider_classes() -> Iterator[None]:
     class, of any module or thread, is built as always)."""
     with _loading_lock:
         _loading["depth"] += 1
-        builtins.__build_class__ = _build_class
+        builtins.__build_class__ = _build_class  # type: ignore[assignment]  # same call, keyword metaclass in **kwargs
     try:
         yield
     finally:
@@ -95,7 +95,7 @@ class LazyPackage(types.ModuleType):
         self._lazy_modules = frozenset(_STAR_IMPORT.findall(source))
         self._lazy_complete = False
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name.startswith("_lazy_"):
             raise AttributeError(name)
         if self._is_submodule(name):  # `from . import outputs` in the modules themselves
@@ -132,7 +132,7 @@ class LazyPackage(types.ModuleType):
         if not self._lazy_complete:
             self._lazy_complete = True
             with _provider_classes():
-                exec(compile(self._lazy_source, self.__file__, "exec"), self.__dict__)
+                exec(compile(self._lazy_source, self.__file__, "exec"), self.__dict__)  # type: ignore[arg-type]  # a package from a file has one
 
 
 def _is_deferred(module: object) -> bool:

@@ -26,21 +26,21 @@ def fake_id(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
-def _prefixed(prefix: str) -> Callable[[str, str, dict], Computed]:
+def _prefixed(prefix: str) -> Callable[[str, str, dict[str, Any]], Computed]:
     return lambda name, region, inputs: (f"{prefix}-{fake_id(name)}", {})
 
 
-def _named(default: Optional[str] = None) -> Callable[[str, str, dict], Computed]:
+def _named(default: Optional[str] = None) -> Callable[[str, str, dict[str, Any]], Computed]:
     """The provider's `name` output: the input, else `default` (else the resource name)."""
     return lambda name, region, inputs: (None, {"name": inputs.get("name", default or name)})
 
 
-def _kms_key(name: str, region: str, inputs: dict) -> Computed:
+def _kms_key(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     key_id = fake_id(name, length=32)
     return key_id, {"arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{key_id}", "keyId": key_id}
 
 
-def _master_user_secrets(inputs: dict, region: str, kind: str, identifier: str) -> dict:
+def _master_user_secrets(inputs: dict[str, Any], region: str, kind: str, identifier: str) -> dict[str, Any]:
     """RDS-managed master password: the secret RDS creates (rds!db-… / rds!cluster-…)."""
     if not inputs.get("manageMasterUserPassword"):
         return {}
@@ -49,7 +49,7 @@ def _master_user_secrets(inputs: dict, region: str, kind: str, identifier: str) 
         "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"), "secretStatus": "active"}]}
 
 
-def _db_instance(name: str, region: str, inputs: dict) -> Computed:
+def _db_instance(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     identifier = inputs.get("identifier", name)
     port = int(inputs.get("port", 5432))
     address = f"{identifier}.c0ffee.{region}.rds.amazonaws.com"
@@ -61,7 +61,7 @@ def _db_instance(name: str, region: str, inputs: dict) -> Computed:
     }
 
 
-def _db_cluster(name: str, region: str, inputs: dict) -> Computed:
+def _db_cluster(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     identifier = inputs.get("clusterIdentifier", name)
     return identifier, {
         "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:cluster:{identifier}",
@@ -72,19 +72,19 @@ def _db_cluster(name: str, region: str, inputs: dict) -> Computed:
     }
 
 
-def _db_proxy(name: str, region: str, inputs: dict) -> Computed:
+def _db_proxy(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     proxy = inputs.get("name", name)
     return proxy, {"arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db-proxy:prx-{fake_id(proxy)}",
                    "endpoint": f"{proxy}.proxy-c0ffee.{region}.rds.amazonaws.com"}
 
 
-def _random_password(name: str, region: str, inputs: dict) -> Computed:
+def _random_password(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     # The engine marks these outputs secret (pulumi-random lists them as secret).
     return None, {"result": rpc.wrap_rpc_secret(MOCK_SECRET_VALUE),
                   "bcryptHash": rpc.wrap_rpc_secret("$2a$10$mockmockmockmockmockmo")}
 
 
-def _random_id(name: str, region: str, inputs: dict) -> Computed:
+def _random_id(name: str, region: str, inputs: dict[str, Any]) -> Computed:
     # The provider draws byteLength random bytes on create; a fake derived from the name and the
     # keepers is stable across plans and changes with the keepers, as a replacement would.
     length = int(inputs.get("byteLength", 4))
@@ -95,7 +95,7 @@ def _random_id(name: str, region: str, inputs: dict) -> Computed:
         "b64Std": base64.b64encode(raw).decode()}
 
 
-COMPUTED: dict[str, Callable[[str, str, dict], Computed]] = {
+COMPUTED: dict[str, Callable[[str, str, dict[str, Any]], Computed]] = {
     "aws:kms/key:Key": _kms_key,
     "aws:ec2/securityGroup:SecurityGroup": _prefixed("sg"),
     "aws:ec2/vpc:Vpc": _prefixed("vpc"),
@@ -120,7 +120,7 @@ COMPUTED: dict[str, Callable[[str, str, dict], Computed]] = {
 }
 
 
-def computed(token: str, name: str, region: str, inputs: dict) -> Computed:
+def computed(token: str, name: str, region: str, inputs: dict[str, Any]) -> Computed:
     """The id and computed outputs of a create of `token` (nothing extra for unlisted types)."""
     entry = COMPUTED.get(token)
     return entry(name, region, inputs) if entry else (None, {})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, cast
 
 from preview.analyzer import levels
 
@@ -98,7 +98,7 @@ def _exception_changes(policy: str, old: Sequence[Any], new: Sequence[Any]) -> l
         subject = f"{policy}/{ident}"
         b, a = before.get(ident), after.get(ident)
         if b is None:
-            changes.append(PolicyChange("exception-added", subject, None, f"until {a.get('expires')}", WEAKER))
+            changes.append(PolicyChange("exception-added", subject, None, f"until {cast(Mapping[str, Any], a).get('expires')}", WEAKER))
         elif a is None:
             changes.append(PolicyChange("exception-removed", subject, f"until {b.get('expires')}", None, STRICTER))
         elif dict(a) != dict(b):

@@ -127,7 +127,7 @@ def _rule(rule_id: str, text: str, level: str) -> om.ReportingDescriptor:
 
 
 def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], version: str,
-             locate: Optional[Callable[[str, Violation], Source]] = None) -> dict:
+             locate: Optional[Callable[[str, Violation], Source]] = None) -> dict[str, Any]:
     """One run per stack. `policies` maps a policy name to (description, default level);
     `locate(stack, violation)` gives the file and line a result points at (preview/hints.py)."""
     rules = [_rule(name, description, LEVEL.get(level, "warning")) for name, (description, level) in sorted(policies.items())]
@@ -171,4 +171,5 @@ def to_sarif(results: list[StackResult], policies: dict[str, tuple[str, str]], v
             automation_details=om.RunAutomationDetails(id=f"rdsplatform-offline-check/{result.stack}/"),
             results=items,
         ))
-    return to_dict(om.SarifLog(version="2.1.0", schema_uri=SCHEMA, runs=runs))
+    log: dict[str, Any] = to_dict(om.SarifLog(version="2.1.0", schema_uri=SCHEMA, runs=runs))
+    return log

@@ -24,7 +24,7 @@ IN_FLIGHT = 16
 class PackStream:
     """Analyze calls started as registrations arrive; `finish(plan)` returns the violations."""
 
-    def __init__(self, pack: PolicyPackProcess, policy_config: Optional[dict]):
+    def __init__(self, pack: PolicyPackProcess, policy_config: Optional[dict[str, Any]]):
         self.pack = pack
         self._config = policy_config
         self._queue: queue.SimpleQueue[Optional[Registration]] = queue.SimpleQueue()

@@ -41,7 +41,7 @@ def rules_source(value: str) -> str:
     return value
 
 
-def _git(project_dir: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(project_dir: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", "-C", str(project_dir), *args], capture_output=True)
     except OSError as exc:
@@ -113,7 +113,7 @@ def merged(trusted: list[Violation], head: list[Violation]) -> list[Violation]:
 
 
 def judge_with_trusted(result: Any, plan: Plan, head_pack: PolicyPackProcess, trusted: TrustedRules,
-                       head_config: dict, head_has_file: bool, approved: bool) -> None:
+                       head_config: dict[str, Any], head_has_file: bool, approved: bool) -> None:
     """Run the trusted rules on `plan`, record both verdicts and the policy changes on `result`."""
     stack = plan.stack
     path = trusted.config_path(stack)
@@ -146,6 +146,6 @@ def judge_with_trusted(result: Any, plan: Plan, head_pack: PolicyPackProcess, tr
                          else merged(result.trusted_violations, result.head_violations))
 
 
-def head_config_of(stack: str, policy_config: Optional[Path]) -> tuple[dict, bool]:
+def head_config_of(stack: str, policy_config: Optional[Path]) -> tuple[dict[str, Any], bool]:
     """The head's policy config of `stack`, and whether it comes from a file."""
     return load_policy_config(stack, policy_config), bool(policy_config or policy_config_path(stack))

@@ -68,7 +68,7 @@ def _document(value: Any) -> Any:
         return None
 
 
-def _named(items: list) -> Optional[dict[str, dict]]:
+def _named(items: list[Any]) -> Optional[dict[str, dict[str, Any]]]:
     """A list of maps each with a distinct `name` (parameters, options) as a map by name."""
     if not items or not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items):
         return None
@@ -97,7 +97,7 @@ def describe(before: Any, after: Any) -> str:
     return f"{show(before)} → {show(after)}"
 
 
-def _map_lines(before: dict, after: dict, named: bool = False) -> list[str]:
+def _map_lines(before: dict[str, Any], after: dict[str, Any], named: bool = False) -> list[str]:
     lines = []
     for key in sorted(after.keys() - before.keys()):
         lines.append(f"+ {key}" if named else f"+ {key}={show(after[key])}")

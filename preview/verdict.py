@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, cast
 
+from plan.registration import Plan
 from preview.report import ERROR_VERDICT, StackResult
 
 
@@ -24,7 +25,7 @@ def verdict_line(result: StackResult, passed: bool, policy_note: str) -> str:
     """One line: stack, resources, mandatory/advisory counts, data at risk, PASS/FAIL, policy config."""
     if result.error:
         return f"verdict: stack {result.stack}: {ERROR_VERDICT.get(result.error_kind, ERROR_VERDICT['plan'])}: FAIL"
-    parts = [f"stack {result.stack}", f"{sum(r.custom for r in result.plan.resources)} resources"]
+    parts = [f"stack {result.stack}", f"{sum(r.custom for r in cast(Plan, result.plan).resources)} resources"]
     if result.policy_checked:
         levels = [v.level for v in result.unwaived]
         parts += [f"{levels.count('mandatory')} mandatory", f"{levels.count('advisory')} advisory"]
@@ -69,6 +70,6 @@ EXIT_CODES = {
 }
 
 
-def verdict_json(code: int) -> dict:
+def verdict_json(code: int) -> dict[str, Any]:
     """The JSON report's verdict of one stack: pass or fail, its exit code, what that code means."""
     return {"result": "pass" if code == 0 else "fail", "exitCode": code, "meaning": EXIT_CODES[code]}

@@ -1,6 +1,6 @@
-"""The strict type check (mypy, configured in pyproject.toml) over components/, policies/, plan/,
-operations/ (the runbooks: the code that deletes databases), automation/ and provider/. preview/ is
-not in it yet."""
+"""The strict type check (mypy, configured in pyproject.toml) over every shipped package: components/,
+policies/, plan/, operations/ (the runbooks: the code that deletes databases), automation/, provider/
+and preview/ (the pull-request gate)."""
 
 import shutil
 import subprocess
@@ -34,13 +34,13 @@ def test_the_configuration_checks_the_packages_strictly():
     config = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["tool"]["mypy"]
     assert config["strict"] is True
     assert set(config["files"]) == {"components", "policies/__main__.py", "policies/rds_guardrails", "plan", "operations",
-                                    "automation", "provider"}
+                                    "automation", "provider", "preview"}
 
 
 def test_the_projects_configuration_refuses_untyped_code_in_each_package(tmp_path):
     shutil.copy(PROJECT_DIR / "pyproject.toml", tmp_path / "pyproject.toml")
     checked = ("components/untyped.py", "plan/untyped.py", "policies/rds_guardrails/untyped.py", "automation/untyped.py",
-               "provider/untyped.py", "operations/untyped.py")
+               "provider/untyped.py", "operations/untyped.py", "preview/untyped.py")
     for path in checked:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).parent.joinpath("__init__.py").write_text("")
