@@ -27,25 +27,23 @@ import argparse
 import json
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
 from components import catalog
 from components.settings import SettingsError, parse_config_text
-from components.settings.model import Settings
 from operations import lookup
+from operations.adopt_changes import INSTANCE, NAMESPACE, FirstUpChanges
+from operations.adopt_changes import platform_default as _default
+from operations.adopt_changes import config_key as _key
 from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.runbook import Context
-from plan import change_effects
 
 HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance; "
         "say what the first up changes and what cannot be adopted")
 
-INSTANCE = "aws:rds/instance:Instance"
-PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
-NAMESPACE = "rdsplatform"
 # A Pulumi stack name (Pulumi docs, Concepts > Stacks: alphanumerics, hyphens, underscores, periods).
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+\Z")
 ARN = re.compile(r"arn:(?P<partition>[a-z-]+):rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<kind>db|cluster):"
@@ -69,16 +67,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="where to write Pulumi.<stack>.yaml (default: the current directory); never overwritten")
 
 
-def _key(name: str) -> str:
-    return f"{NAMESPACE}:{name}"
-
-
-def _default(field: str) -> Any:
-    """The platform's default of a setting (the model's), for what a stack file leaves unset."""
-    return Settings.model_fields[field].default
-
-
-class Adoption:
+# What the first up changes, and the defaults kept off: FirstUpChanges (operations/adopt_changes.py).
+class Adoption(FirstUpChanges):
     """What one live instance becomes: settings, import IDs, and what cannot be said or kept."""
 
     def __init__(self, ctx: Context, db: dict[str, Any], stack: str) -> None:
@@ -294,82 +284,6 @@ class Adoption:
         if mine:
             self._express("CloudWatch alarms", mine, "not adopted: the platform creates its own (alarms.enabled); "
                                                      "delete these once its alarms notify the right people")
-
-    # --- what the first up changes ----------------------------------------------------------------
-
-    def _change(self, type_: str, prop: str, live: Any, planned: Any, effect: Optional[change_effects.Effect] = None,
-                resource: Optional[str] = None) -> dict[str, Any]:
-        inputs = {"applyImmediately": _default("apply_immediately"), "engine": self.db["Engine"],
-                  "maxAllocatedStorage": self.config.get(_key("maxAllocatedStorage"), 0)}
-        found = effect or change_effects.effect(type_, prop, live, planned, inputs)
-        return {"resource": resource or self.identifier, "property": prop, "live": live, "planned": planned,
-                "outcome": found.outcome if found else None, "effect": found.text if found else "not judged",
-                "source": found.source if found else None}
-
-    def _forced_changes(self, spec: catalog.EngineSpec) -> None:
-        db, stack_group = self.db, "(the stack's own, TLS required)"
-        groups = [g.get("DBParameterGroupName") for g in db.get("DBParameterGroups", [])]
-        self.changes.append(self._change(INSTANCE, "parameterGroupName", groups[0] if groups else None, stack_group))
-        name, value = spec.tls_parameter
-        live_tls = self._parameter(groups[0], name) if groups else None
-        if live_tls != value:
-            self.changes.append(self._change(
-                PARAMETER_GROUP, "parameters", {name: live_tls}, {name: value},
-                change_effects.parameter_effect(PARAMETER_GROUP, "pending-reboot", {}), resource=f"{name} (TLS)"))
-        self.changes.append(self._change(INSTANCE, "dbSubnetGroupName", (db.get("DBSubnetGroup") or {}).get(
-            "DBSubnetGroupName"), "(the stack's own, same subnets)"))
-        self.changes.append(self._change(INSTANCE, "vpcSecurityGroupIds", [g["VpcSecurityGroupId"] for g in
-                                                                           db.get("VpcSecurityGroups", [])],
-                                         ["(the stack's own)"]))
-        for prop, live, planned in (
-            ("publiclyAccessible", bool(db.get("PubliclyAccessible")), False),
-            ("copyTagsToSnapshot", bool(db.get("CopyTagsToSnapshot")), True),
-            ("caCertIdentifier", db.get("CACertificateIdentifier"), catalog.CA_CERTIFICATE),
-            ("enabledCloudwatchLogsExports", sorted(db.get("EnabledCloudwatchLogsExports", [])), sorted(spec.log_exports)),
-        ):
-            if live != planned:
-                self.changes.append(self._change(INSTANCE, prop, live, planned))
-        if self.config[_key("monitoringInterval")]:
-            self.changes.append(self._change(INSTANCE, "monitoringRoleArn", db.get("MonitoringRoleArn"),
-                                             "(the stack's own role)"))
-        if db.get("PerformanceInsightsEnabled") and db.get("PerformanceInsightsKMSKeyId") != db.get("KmsKeyId"):
-            self.changes.append(self._change(INSTANCE, "performanceInsightsKmsKeyId",
-                                             db.get("PerformanceInsightsKMSKeyId"), db.get("KmsKeyId")))
-        secret = db.get("MasterUserSecret") or {}
-        if secret and secret.get("KmsKeyId") != db.get("KmsKeyId"):
-            self.changes.append(self._change(INSTANCE, "masterUserSecretKmsKeyId", secret.get("KmsKeyId"),
-                                             db.get("KmsKeyId")))
-        if not secret:
-            self.changes.append(self._change(INSTANCE, "password", "[secret]", "[secret] (a new generated password)"))
-
-    def _parameter(self, group: str, name: str) -> Optional[str]:
-        rds = self.ctx.clients.rds()
-        try:
-            pages = rds.get_paginator("describe_db_parameters").paginate(DBParameterGroupName=group)
-            for page in pages:
-                for p in page.get("Parameters", []):
-                    if p.get("ParameterName") == name:
-                        value = p.get("ParameterValue")
-                        return None if value is None else str(value)
-        except AWS_ERRORS:
-            return None
-        return None
-
-    def _kept_off(self) -> None:
-        """Platform defaults the stack file keeps as the database has them, each with the outcome
-        of turning it on (the stack file's value: the next change is yours)."""
-        for key, field, prop in (("deletionProtection", "deletion_protection", "deletionProtection"),
-                                 ("multiAz", "multi_az", "multiAz"),
-                                 ("iamAuth", "iam_auth", "iamDatabaseAuthenticationEnabled"),
-                                 ("performanceInsights", "performance_insights", "performanceInsightsEnabled"),
-                                 ("autoMinorVersionUpgrade", "auto_minor_version_upgrade", "autoMinorVersionUpgrade"),
-                                 ("monitoringInterval", "monitoring_interval", "monitoringInterval")):
-            live, platform = self.config.get(_key(key)), _default(field)
-            if live != platform:
-                change = self._change(INSTANCE, prop, live, platform)
-                self.defaults_kept_off.append({"key": _key(key), "live": live, "platform_default": platform,
-                                               "outcome": change["outcome"], "effect": change["effect"],
-                                               "source": change["source"]})
 
     # --- checking and writing ---------------------------------------------------------------------
 
