@@ -58,20 +58,6 @@ def tls(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]
     return found
 
 
-def cross_region_backups(resources: Sequence[Resource], _config: dict[str, Any]) -> list[Problem]:
-    sources = {get(r.props, "sourceDbInstanceArn") for r in resources
-               if r.type == "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"}
-    if UNKNOWN in sources:
-        return []
-    found = []
-    for db in databases(resources, primaries_only=True):
-        if db.type != INSTANCE:
-            continue  # Aurora replicates through global databases instead
-        arn = get(db.props, "arn")
-        if arn is not UNKNOWN and arn not in sources:
-            found.append(Problem(db, "no cross-region automated backups"))
-    return found
-
 
 def rotation(resources: Sequence[Resource], config: dict[str, Any]) -> list[Problem]:
     rotations = [get(get(r.props, "rotationRules", {}), "automaticallyAfterDays") for r in resources
