@@ -2,23 +2,20 @@
 (tools/gen_aws_facts.py), every row carries its source and the date it was read, and a limit the
 hand-written rules name is a row of limits.json."""
 
-import importlib.util
 import re
 
 import pytest
 
 from plan.stack_config import PROJECT_DIR
 from rds_guardrails.facts import load
+from tests.tool_modules import load_tool
 
 PAGE = PROJECT_DIR / "docs" / "aws-rules.md"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_aws_facts", PROJECT_DIR / "tools" / "gen_aws_facts.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("gen_aws_facts")
 
 
 def test_the_data_section_is_what_the_fact_files_say():

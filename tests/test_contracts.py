@@ -1,15 +1,13 @@
 """The contract snapshot is the code's, and every change since the last release is in the CHANGELOG."""
 
-import importlib.util
 import re
 
 import pytest
 
 from plan.stack_config import PROJECT_DIR
+from tests.tool_modules import load_tool
 
-_spec = importlib.util.spec_from_file_location("contracts", PROJECT_DIR / "tools" / "contracts.py")
-contracts = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(contracts)
+contracts = load_tool("contracts")
 
 CHANGELOG = (PROJECT_DIR / "CHANGELOG.md").read_text()
 HEAD = ("# Changelog\n\nEvery change to a contract of this project: config keys, outputs, policy names and levels, "

@@ -1,7 +1,6 @@
 """The documentation site: it builds strictly, its reference pages are the code's, it cites only itself."""
 
 import ast
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -13,11 +12,10 @@ import yaml
 
 from components.settings import Settings
 from plan.stack_config import PROJECT_DIR
+from tests.tool_modules import load_tool
 
 DOCS = PROJECT_DIR / "docs"
-_spec = importlib.util.spec_from_file_location("gen_reference", PROJECT_DIR / "tools" / "gen_reference.py")
-gen_reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gen_reference)
+gen_reference = load_tool("gen_reference")
 PAGES = gen_reference.render()
 
 

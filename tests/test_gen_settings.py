@@ -1,7 +1,6 @@
 """tools/gen_settings.py and components/settings/project_config.py: a setting is declared once,
 on the model; Pulumi.yaml's `config:` block, `reading.UNSET` and `reading.STRUCTURED` follow."""
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -13,10 +12,9 @@ from components.settings import SettingsError, parse_config_text
 from components.settings.project_config import STRUCTURED, UNSET, declared_keys
 from components.settings.secrets import SECRET_SETTINGS
 from plan.stack_config import PROJECT_DIR
+from tests.tool_modules import load_tool
 
-_spec = importlib.util.spec_from_file_location("gen_settings", PROJECT_DIR / "tools" / "gen_settings.py")
-gen_settings = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gen_settings)
+gen_settings = load_tool("gen_settings")
 
 
 def test_committed_pulumi_yaml_is_what_the_generator_writes():

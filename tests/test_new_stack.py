@@ -1,7 +1,6 @@
 """A new environment (tools/new_stack.py, `make new-stack`) and the gate's warning of stacks on
 overlapping network ranges (plan/networks.py)."""
 
-import importlib.util
 import ipaddress
 import shutil
 import subprocess
@@ -11,13 +10,11 @@ import pytest
 
 from plan.networks import StackRange, free_range, overlaps, stack_ranges
 from plan.stack_config import PROJECT_DIR, stack_names
+from tests.tool_modules import load_tool
 
 
 def _tool(repo):
-    spec = importlib.util.spec_from_file_location("new_stack", repo / "tools" / "new_stack.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("new_stack", repo)
 
 
 def _preview(repo, stack):

@@ -20,10 +20,9 @@ import pytest
 
 from plan.stack_config import PROJECT_DIR
 from tests.project_files import project_files
+from tests.tool_modules import load_tool
 
-_spec = importlib.util.spec_from_file_location("wheel_layout", PROJECT_DIR / "tools" / "wheel_layout.py")
-wheel_layout = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(wheel_layout)
+wheel_layout = load_tool("wheel_layout")
 
 PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())
 

@@ -1,6 +1,5 @@
 """One project version: pyproject.toml, the policy pack, the importable version(), the CHANGELOG."""
 
-import importlib.util
 import re
 import shutil
 import tarfile
@@ -11,6 +10,7 @@ import yaml
 
 from components.version import version
 from plan.stack_config import PROJECT_DIR
+from tests.tool_modules import load_tool
 
 PYPROJECT_VERSION = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
 SEMVER = re.compile(r"\d+\.\d+\.\d+")
@@ -38,10 +38,7 @@ def test_the_changelog_has_a_section_for_the_version():
 # --- the release: a tag per version, the files it carries (tools/release.py, release.yml) ---------
 
 def _release_tool():
-    spec = importlib.util.spec_from_file_location("release", PROJECT_DIR / "tools" / "release.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("release")
 
 
 def test_every_version_is_the_changelogs_latest_release():
