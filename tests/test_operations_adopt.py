@@ -10,16 +10,19 @@ import pytest
 import yaml
 
 from plan import change_effects
-from tests.adopt_estate import seed
+from tests.adopt_estate import seed, seed_clusters
 from tests.ops_estate import served_estate
 
 INSTANCE = "aws:rds/instance:Instance"
+CLUSTER = "aws:rds/cluster:Cluster"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 
 
 @pytest.fixture(scope="module")
 def estate():
     with served_estate() as served:
         served.ids.update(seed(served))
+        served.ids.update(seed_clusters(served, served.ids))
         yield served
 
 
@@ -139,7 +142,16 @@ def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(ad
     (["--db-instance", "arn:aws:rds:eu-west-1:999999999999:db:ledger-live"],
      "is in account 999999999999, these credentials are account 123456789012"),
     (["--db-instance", "arn:aws:rds:eu-central-1:123456789012:db:ledger-live"], "pass --region eu-central-1"),
-    (["--db-cluster", "orders"], "DB clusters (Aurora, Multi-AZ DB clusters) cannot be adopted yet"),
+    (["--db-instance", "orders-live-writer"], "adopt the cluster (--db-cluster orders-live)"),
+    (["--db-cluster", "v1-live"], "is Aurora Serverless v1"),
+    (["--db-cluster", "plainc-live"], "its storage is not encrypted"),
+    (["--db-cluster", "odd-live"], "the program declares for 1 instance(s): odd-live-writer"),
+    (["--db-cluster", "glob-live"], "is the primary of global database glob"),
+    (["--db-cluster", "globsec-live"], "is a secondary cluster of global database glob"),
+    (["--db-cluster", "arn:aws:rds:eu-west-1:999999999999:cluster:orders-live"], "is in account 999999999999"),
+    (["--db-cluster", "arn:aws:rds:eu-central-1:123456789012:cluster:orders-live"], "pass --region eu-central-1"),
+    (["--db-cluster", "orders-live", "--stack-override", "dev"], "run adopt with --stack live"),
+    (["--db-cluster", "no-such-cluster"], "no DB cluster 'no-such-cluster'"),
     (["--db-instance", "ledger-live", "--stack-override", "dev"], "run adopt with --stack live"),
     (["--db-instance", "no-such-db"], "no-such-db"),
 ])
@@ -160,3 +172,90 @@ def test_an_existing_stack_file_is_never_overwritten(estate, tmp_path):
     run = estate.run("adopt", "--db-instance", "ledger-live", "--stack", "live", "--out", str(tmp_path))
     assert run.code == 2 and "adopt never overwrites a stack file" in run.result["message"]
     assert existing.read_text() == "config: {}\n"
+
+
+# --- DB clusters -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clusters(estate, tmp_path_factory):
+    """Each cluster adopted into a directory of its own: the run and its stack file."""
+    found = {}
+    for db in ("orders-live", "pay-live"):
+        out = tmp_path_factory.mktemp(db)
+        run = estate.run("adopt", "--db-cluster", db, "--stack", "live", "--out", str(out))
+        assert run.code == 0, run.lines
+        found[db] = (run, out / "Pulumi.live.yaml")
+    return found
+
+
+def test_an_aurora_cluster_becomes_its_settings_and_the_import_ids_of_its_instances(clusters, estate):
+    run, path = clusters["orders-live"]
+    config = _config(path)
+    expected = {"name": "orders", "deploymentOption": "aurora", "engine": "aurora-postgresql", "engineVersion": "16",
+                "instanceClass": "db.r7g.large", "cluster": {"readers": 1}, "backupRetentionDays": 7,
+                "backupWindow": "02:00-03:00", "deletionProtection": True, "iamAuth": True, "credentialsMode": "managed",
+                "dbName": "app", "masterUsername": "dbadmin", "protectResources": True,
+                "vpcId": estate.ids["vpc"], "subnetIds": estate.ids["cluster_subnets"], "tags": {"CostCenter": "orders"}}
+    assert {k: config[f"rdsplatform:{k}"] for k in expected} == expected
+    assert config["rdsplatform:importIds"] == {
+        "database": "orders-live", "kmsKey": estate.ids["key"], "subnetGroup": "cluster-subnets",
+        "instances": {"writer": "orders-live-writer", "reader-1": "orders-live-reader-1"}}
+    assert "# Written by `python -m operations adopt --db-cluster orders-live --stack live`" in path.read_text()
+
+
+def test_a_multi_az_db_cluster_becomes_its_settings_without_instances(clusters):
+    _, path = clusters["pay-live"]
+    config = _config(path)
+    expected = {"deploymentOption": "multi-az-cluster", "engine": "postgres", "instanceClass": "db.r6gd.large",
+                "storageType": "io1", "allocatedStorage": 400, "iops": 3000, "maxAllocatedStorage": 0,
+                "credentialsMode": "generated"}
+    assert {k: config[f"rdsplatform:{k}"] for k in expected} == expected
+    assert set(config["rdsplatform:importIds"]) == {"database", "kmsKey", "subnetGroup"}
+
+
+def test_what_the_first_up_changes_on_a_cluster_has_the_day_n_gates_outcome(clusters):
+    run, _ = clusters["orders-live"]
+    changes = {(c["resource"], c["property"]): c for c in run.result["first_up_changes"]}
+    tls = changes[("rds.force_ssl (TLS)", "parameters")]
+    assert (tls["planned"], tls["outcome"]) == ({"rds.force_ssl": "1"}, "reboot")
+    group = changes[("orders-live", "dbClusterParameterGroupName")]
+    assert group["effect"] == change_effects.effect(CLUSTER, "dbClusterParameterGroupName", group["live"],
+                                                    group["planned"], {"engine": "aurora-postgresql"}).text
+    for instance in ("orders-live-writer", "orders-live-reader-1"):
+        ca = changes[(instance, "caCertIdentifier")]
+        assert (ca["planned"], ca["outcome"]) == ("rds-ca-rsa2048-g1", "downtime")
+    # Managed credentials on the cluster's key: kept, so neither the secret's key nor a password changes.
+    assert not {p for _, p in changes} & {"masterPassword", "masterUserSecretKmsKeyId"}
+    logs = changes.get(("orders-live", "enabledCloudwatchLogsExports"))
+    assert logs is None  # the live cluster exports postgresql, as the platform does
+    multi_az = {c["property"]: c for c in clusters["pay-live"][0].result["first_up_changes"]}
+    assert multi_az["masterPassword"]["live"] == "[secret]"
+    assert multi_az["enabledCloudwatchLogsExports"]["effect"] == change_effects.effect(
+        CLUSTER, "enabledCloudwatchLogsExports", [], ["postgresql"], {"engine": "postgres"}).text
+
+
+def test_cluster_defaults_kept_off_are_judged_on_the_resource_that_holds_them(clusters):
+    run, _ = clusters["orders-live"]
+    kept = {d["key"]: d for d in run.result["defaults_kept_off"]}
+    monitoring = kept["rdsplatform:monitoringInterval"]
+    assert (monitoring["live"], monitoring["platform_default"]) == (0, 60)
+    assert monitoring["effect"] == change_effects.effect(CLUSTER_INSTANCE, "monitoringInterval", 0, 60,
+                                                         {"engine": "aurora-postgresql"}).text
+    assert "rdsplatform:multiAz" not in kept
+
+
+@pytest.mark.parametrize("db, adopted_names", [
+    ("orders-live", {"orders-live-db-cluster", "orders-live-db-writer", "orders-live-db-reader-1",
+                     "orders-live-keys-key", "orders-live-network-subnets"}),
+    ("pay-live", {"pay-live-db-cluster", "pay-live-keys-key", "pay-live-network-subnets"}),
+])
+def test_a_cluster_stack_file_previews_offline_as_import_and_replaces_nothing(clusters, committed_copy, tmp_path, db,
+                                                                              adopted_names):
+    _, path = clusters[db]
+    code, report, _ = _preview(committed_copy, path, tmp_path / "out.json", "--no-policy")
+    assert code == 0, report.get("error")
+    actions = {c["name"]: c["action"] for c in report["diff"]["changes"]}
+    assert {n for n, a in actions.items() if a == "import"} == adopted_names
+    assert set(actions.values()) == {"import", "create"}  # nothing replaced or deleted
+    cluster = next(r for r in report["resources"] if r["name"] == f"{db}-db-cluster")
+    assert cluster["options"]["importId"] == db
