@@ -49,7 +49,8 @@ def seed(estate: Any) -> dict[str, Any]:
 
 def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
     """DB clusters to adopt, in the VPC and with the key of `seed`: an Aurora cluster with a writer
-    and a reader (managed credentials), a Multi-AZ DB cluster; plus the clusters adopt refuses."""
+    and a reader (managed credentials), a Serverless v2 one, a Multi-AZ DB cluster; plus the
+    clusters adopt refuses."""
     ec2, rds = estate.client("ec2"), estate.client("rds")
     third = ec2.create_subnet(VpcId=ids["vpc"], CidrBlock="10.70.2.0/24", AvailabilityZone="eu-west-1c")["Subnet"]["SubnetId"]
     subnets = sorted([*ids["subnets"], third])
@@ -69,6 +70,13 @@ def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
     rds.create_db_cluster(DBClusterIdentifier="pay-live", Engine="postgres", EngineVersion="16.4",
                           MasterUserPassword=PASSWORD, DBClusterInstanceClass="db.r6gd.large", StorageType="io1",
                           AllocatedStorage=400, Iops=3000, DeletionProtection=True, **common)
+    # Serverless v2, its master secret on the key Secrets Manager chose (not the cluster's).
+    rds.create_db_cluster(DBClusterIdentifier="flex-live", Engine="aurora-mysql", EngineVersion="8.0.mysql_aurora.3.08.0",
+                          ManageMasterUserPassword=True, ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
+                                                                                          "MaxCapacity": 8},
+                          **common)
+    rds.create_db_instance(DBInstanceIdentifier="flex-live-writer", DBClusterIdentifier="flex-live",
+                           Engine="aurora-mysql", DBInstanceClass="db.serverless", PromotionTier=0)
     # What adopt refuses: Serverless v1, unencrypted, instances the program would not name so, a
     # global database's secondary.
     rds.create_db_cluster(DBClusterIdentifier="v1-live", Engine="aurora-mysql", EngineMode="serverless",
@@ -79,6 +87,12 @@ def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
                           MasterUserPassword=PASSWORD, **common)
     rds.create_db_instance(DBInstanceIdentifier="odd-live-instance-1", DBClusterIdentifier="odd-live",
                            Engine="aurora-postgresql", DBInstanceClass="db.r7g.large")
+    rds.create_db_cluster(DBClusterIdentifier="mixed-live", Engine="aurora-postgresql", EngineVersion="16.4",
+                          MasterUserPassword=PASSWORD, ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
+                                                                                         "MaxCapacity": 8}, **common)
+    for role, instance_class in (("writer", "db.serverless"), ("reader-1", "db.r7g.large")):
+        rds.create_db_instance(DBInstanceIdentifier=f"mixed-live-{role}", DBClusterIdentifier="mixed-live",
+                               Engine="aurora-postgresql", DBInstanceClass=instance_class)
     rds.create_global_cluster(GlobalClusterIdentifier="glob", Engine="aurora-postgresql", EngineVersion="16.4")
     rds.create_db_cluster(DBClusterIdentifier="glob-live", Engine="aurora-postgresql", EngineVersion="16.4",
                           MasterUserPassword=PASSWORD, GlobalClusterIdentifier="glob", **common)

@@ -146,6 +146,7 @@ def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(ad
     (["--db-cluster", "v1-live"], "is Aurora Serverless v1"),
     (["--db-cluster", "plainc-live"], "its storage is not encrypted"),
     (["--db-cluster", "odd-live"], "the program declares for 1 instance(s): odd-live-writer"),
+    (["--db-cluster", "mixed-live"], "mixes Serverless v2 and provisioned instances"),
     (["--db-cluster", "glob-live"], "is the primary of global database glob"),
     (["--db-cluster", "globsec-live"], "is a secondary cluster of global database glob"),
     (["--db-cluster", "arn:aws:rds:eu-west-1:999999999999:cluster:orders-live"], "is in account 999999999999"),
@@ -180,7 +181,7 @@ def test_an_existing_stack_file_is_never_overwritten(estate, tmp_path):
 def clusters(estate, tmp_path_factory):
     """Each cluster adopted into a directory of its own: the run and its stack file."""
     found = {}
-    for db in ("orders-live", "pay-live"):
+    for db in ("orders-live", "pay-live", "flex-live"):
         out = tmp_path_factory.mktemp(db)
         run = estate.run("adopt", "--db-cluster", db, "--stack", "live", "--out", str(out))
         assert run.code == 0, run.lines
@@ -211,6 +212,18 @@ def test_a_multi_az_db_cluster_becomes_its_settings_without_instances(clusters):
                 "credentialsMode": "generated"}
     assert {k: config[f"rdsplatform:{k}"] for k in expected} == expected
     assert set(config["rdsplatform:importIds"]) == {"database", "kmsKey", "subnetGroup"}
+
+
+def test_a_serverless_v2_cluster_keeps_its_capacity_and_says_the_secret_key_aws_refuses_to_change(clusters, estate):
+    run, path = clusters["flex-live"]
+    config = _config(path)
+    assert (config["rdsplatform:cluster"], config["rdsplatform:engineVersion"]) == (
+        {"readers": 0, "serverlessMinAcu": 0.5, "serverlessMaxAcu": 8.0}, "8.0")
+    assert "rdsplatform:instanceClass" not in config  # every instance is db.serverless
+    secret = next(c for c in run.result["first_up_changes"] if c["property"] == "masterUserSecretKmsKeyId")
+    assert (secret["planned"], secret["outcome"]) == (estate.ids["cluster_key"], "refused")
+    said = next(c for c in run.result["cannot_express"] if c["what"].startswith("masterUserSecretKmsKeyId"))
+    assert "turn ManageMasterUserPassword off and on again" in said["do"]
 
 
 def test_what_the_first_up_changes_on_a_cluster_has_the_day_n_gates_outcome(clusters):
@@ -248,6 +261,7 @@ def test_cluster_defaults_kept_off_are_judged_on_the_resource_that_holds_them(cl
     ("orders-live", {"orders-live-db-cluster", "orders-live-db-writer", "orders-live-db-reader-1",
                      "orders-live-keys-key", "orders-live-network-subnets"}),
     ("pay-live", {"pay-live-db-cluster", "pay-live-keys-key", "pay-live-network-subnets"}),
+    ("flex-live", {"flex-live-db-cluster", "flex-live-db-writer", "flex-live-keys-key", "flex-live-network-subnets"}),
 ])
 def test_a_cluster_stack_file_previews_offline_as_import_and_replaces_nothing(clusters, committed_copy, tmp_path, db,
                                                                               adopted_names):
