@@ -277,6 +277,8 @@ class ClusterAdoption(Adoption):
         ]
         if config[_key("monitoringInterval")]:
             wanted.append(("monitoringRoleArn", m.get("MonitoringRoleArn"), "(the stack's own role)"))
+        if m.get("PerformanceInsightsEnabled"):
+            wanted.append(("performanceInsightsKmsKeyId", m.get("PerformanceInsightsKMSKeyId"), self.db.get("KmsKeyId")))
         for prop, live, want in wanted:
             if live != want:
                 self.changes.append(self._change(CLUSTER_INSTANCE, prop, live, want,
