@@ -34,12 +34,14 @@ import yaml
 from components import catalog
 from components.settings import SettingsError, parse_config_text
 from operations import lookup
+from operations import adopt_live
 from operations.adopt_changes import INSTANCE, NAMESPACE, FirstUpChanges
 from operations.adopt_changes import platform_default as _default
 from operations.adopt_changes import config_key as _key
 from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
 from operations.runbook import Context
+from plan.adoption import path_for as live_record_path
 
 HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance; "
         "say what the first up changes and what cannot be adopted")
@@ -80,6 +82,8 @@ class Adoption(FirstUpChanges):
         self.changes: list[dict[str, Any]] = []
         self.defaults_kept_off: list[dict[str, Any]] = []
         self.refusals: list[str] = []
+        # What adopt read, for the offline gate: adoption/<stack>.json (operations/adopt_live.py).
+        self.live = adopt_live.LiveSnapshot()
 
     # --- reading the live database --------------------------------------------------------------
 
@@ -97,6 +101,7 @@ class Adoption(FirstUpChanges):
             raise RunbookError(f"{self.identifier}: {engine} {version} is not a major version the platform runs "
                                f"({', '.join(spec.majors)}); upgrade it first (python -m operations upgrade-check)")
         self._identity(spec)
+        self.live.add(INSTANCE, self.identifier, adopt_live.instance_inputs(db))
         self._encryption()
         auto_minor = bool(db.get("AutoMinorVersionUpgrade", True))
         self._set("engine", engine)
@@ -161,13 +166,15 @@ class Adoption(FirstUpChanges):
                 f"{self.identifier}: its storage is not encrypted. The platform encrypts with a customer managed key, "
                 "and RDS encrypts a DB instance only when it is created (docs/aws-rules.md row 86): snapshot it, copy "
                 "the snapshot with a customer managed key, restore it, then adopt the restored instance")
-        key = self.ctx.clients.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]
+        kms = self.ctx.clients.client("kms")
+        key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
         if key.get("KeyManager") == "AWS":
             raise RunbookError(
                 f"{self.identifier}: it is encrypted with the AWS managed key (aws/rds); the platform needs a customer "
                 "managed key it can govern, and a change of kmsKeyId replaces an instance (plan/forcenew.json): copy "
                 "a snapshot with a customer managed key, restore it, then adopt the restored instance")
         self.import_ids["kmsKey"] = key["KeyId"]
+        self.live.add(adopt_live.KEY, key["KeyId"], adopt_live.key_inputs(kms, key))
 
     def _storage(self) -> None:
         db = self.db
@@ -254,6 +261,7 @@ class Adoption(FirstUpChanges):
                 replica["monitoringInterval"] = live.get("MonitoringInterval", 0)
             replicas.append(replica)
             imported[name] = ref
+            self.live.add(INSTANCE, ref, adopt_live.instance_inputs(live))
         if replicas:
             self._set("replicas", replicas)
             self.import_ids["replicas"] = imported
@@ -342,18 +350,26 @@ def run(ctx: Context) -> int:
         raise RunbookError(f"{identifier}: is a member of DB cluster {db['DBClusterIdentifier']}: clusters cannot be "
                            "adopted yet")
     path = args.out / f"Pulumi.{args.stack}.yaml"
-    if path.exists():
-        raise RunbookError(f"{path} exists: adopt never overwrites a stack file; choose another --stack or --out")
+    live_path = live_record_path(args.out, args.stack)
+    for existing in (path, live_path):
+        if existing.exists():
+            raise RunbookError(f"{existing} exists: adopt never overwrites a stack file or an adoption record; "
+                               "choose another --stack or --out")
     adoption = Adoption(ctx, db, args.stack)
     adoption.build()
     adoption.checked()
+    command = f"python -m operations adopt --db-instance {identifier} --stack {args.stack}"
     try:
         path.write_text(adoption.text())
+        adoption.live.write(args.out, args.stack, ctx.clients.region, command)
     except OSError as exc:
-        raise RunbookError(f"cannot write {path}: {exc.strerror or exc}") from None
+        path.unlink(missing_ok=True)  # nothing half-written: both files or neither
+        raise RunbookError(f"cannot write {path} and {live_path}: {exc.strerror or exc}") from None
     out.note(f"wrote {path}: the settings of {identifier} and the import IDs of "
              + ", ".join(f"{k} {v}" for k, v in adoption.import_ids.items() if k != "replicas")
              + "".join(f", replica {v}" for v in adoption.import_ids.get("replicas", {}).values()))
+    out.note(f"wrote {live_path}: the live values the offline gate compares the program with (commit it with "
+             "the stack file; remove both once the first up has adopted the database)")
     out.table("what the first up changes on the live database", ["resource", "property", "live", "planned", "effect"],
               [[c["resource"], c["property"], c["live"], c["planned"], c["effect"]] for c in adoption.changes])
     out.table("platform defaults kept as the database has them (set them to change it)",
@@ -363,7 +379,8 @@ def run(ctx: Context) -> int:
               [[c["what"], c["live"], c["do"]] for c in adoption.cannot_express])
     out.note(f"next: python -m preview --stack {args.stack} (offline: the adopted resources plan as import), then "
              f"pulumi preview --stack {args.stack}; docs/adopting.md")
-    out.result(database=identifier, stack=args.stack, stack_file=str(path), import_ids=adoption.import_ids,
+    out.result(database=identifier, stack=args.stack, stack_file=str(path), adoption_record=str(live_path),
+               import_ids=adoption.import_ids,
                settings={k: v for k, v in adoption.config.items() if k != _key("importIds")},
                first_up_changes=adoption.changes, defaults_kept_off=adoption.defaults_kept_off,
                cannot_express=adoption.cannot_express)
