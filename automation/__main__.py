@@ -123,6 +123,12 @@ def _main(argv: list[str] | None, deployer: Deployer | None) -> int:
         kwargs["config"] = dict(args.config)
     elif args.config:
         raise _BadArguments(f"--config applies to preview and up, not {args.operation}")
+    # An option another operation would take is refused, not ignored: a caller passing
+    # --allow-replacement to drift believes it accepted something.
+    if args.allow_replacement and args.operation != "up":
+        raise _BadArguments(f"--allow-replacement applies to up, not {args.operation}")
+    if args.confirm_destroy is not None and args.operation != "destroy":
+        raise _BadArguments(f"--confirm-destroy applies to destroy, not {args.operation}")
     if args.operation == "up":
         kwargs["allow_replacement"] = args.allow_replacement
     if args.operation == "destroy":

@@ -32,6 +32,7 @@ from typing import Any
 
 from components import catalog
 from operations import lookup
+from operations import adopt_live
 from operations.adopt_changes import INSTANCE
 from operations.adopt_changes import platform_default as _default
 from operations.adopt_changes import config_key as _key
@@ -39,6 +40,7 @@ from operations.adopt_cluster import ClusterAdoption
 from operations.adoption import Adoption
 from operations.errors import RunbookError
 from operations.runbook import Context
+from plan.adoption import path_for as live_record_path
 
 HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance or DB cluster; "
         "say what the first up changes and what cannot be adopted")
@@ -87,6 +89,7 @@ class InstanceAdoption(Adoption):
         self._major(spec, version)
         major = spec.major_of(version)
         self._identity(spec, db.get("DBName"), db["MasterUsername"])
+        self.live.add(INSTANCE, self.identifier, adopt_live.instance_inputs(db))
         self._encryption()
         auto_minor = bool(db.get("AutoMinorVersionUpgrade", True))
         self._set("engine", engine)
@@ -179,6 +182,7 @@ class InstanceAdoption(Adoption):
                 replica["monitoringInterval"] = live.get("MonitoringInterval", 0)
             replicas.append(replica)
             imported[name] = ref
+            self.live.add(INSTANCE, ref, adopt_live.instance_inputs(live))
         if replicas:
             self._set("replicas", replicas)
             self.import_ids["replicas"] = imported
@@ -230,18 +234,26 @@ def run(ctx: Context) -> int:
     if arn and arn["account"] != account:
         raise RunbookError(f"{identifier}: is in account {arn['account']}, not {account}")
     path = args.out / f"Pulumi.{args.stack}.yaml"
-    if path.exists():
-        raise RunbookError(f"{path} exists: adopt never overwrites a stack file; choose another --stack or --out")
+    live_path = live_record_path(args.out, args.stack)
+    for existing in (path, live_path):
+        if existing.exists():
+            raise RunbookError(f"{existing} exists: adopt never overwrites a stack file or an adoption record; "
+                               "choose another --stack or --out")
     adoption.build()
     adoption.checked()
+    command = f"python -m operations adopt --db-{adoption.kind} {identifier} --stack {args.stack}"
     try:
         path.write_text(adoption.text())
+        adoption.live.write(args.out, args.stack, ctx.clients.region, command)
     except OSError as exc:
-        raise RunbookError(f"cannot write {path}: {exc.strerror or exc}") from None
+        path.unlink(missing_ok=True)  # nothing half-written: both files or neither
+        raise RunbookError(f"cannot write {path} and {live_path}: {exc.strerror or exc}") from None
     out.note(f"wrote {path}: the settings of {identifier} and the import IDs of "
              + ", ".join(f"{k} {v}" for k, v in adoption.import_ids.items() if not isinstance(v, dict))
              + "".join(f", {k.rstrip('s')} {v}" for k, ids in adoption.import_ids.items() if isinstance(ids, dict)
                        for v in ids.values()))
+    out.note(f"wrote {live_path}: the live values the offline gate compares the program with (commit it with "
+             "the stack file; remove both once the first up has adopted the database)")
     out.table("what the first up changes on the live database", ["resource", "property", "live", "planned", "effect"],
               [[c["resource"], c["property"], c["live"], c["planned"], c["effect"]] for c in adoption.changes])
     out.table("platform defaults kept as the database has them (set them to change it)",
@@ -251,7 +263,8 @@ def run(ctx: Context) -> int:
               [[c["what"], c["live"], c["do"]] for c in adoption.cannot_express])
     out.note(f"next: python -m preview --stack {args.stack} (offline: the adopted resources plan as import), then "
              f"pulumi preview --stack {args.stack}; docs/adopting.md")
-    out.result(database=identifier, stack=args.stack, stack_file=str(path), import_ids=adoption.import_ids,
+    out.result(database=identifier, stack=args.stack, stack_file=str(path), adoption_record=str(live_path),
+               import_ids=adoption.import_ids,
                settings={k: v for k, v in adoption.config.items() if k != _key("importIds")},
                first_up_changes=adoption.changes, defaults_kept_off=adoption.defaults_kept_off,
                cannot_express=adoption.cannot_express)

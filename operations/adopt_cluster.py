@@ -28,6 +28,7 @@ from operations.errors import RunbookError
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
 # A DescribeDBInstances class of Aurora Serverless v2.
 SERVERLESS_CLASS = "db.serverless"
 
@@ -39,7 +40,7 @@ class ClusterAdoption(Adoption):
     alarm_dimension = "DBClusterIdentifier"
     reencrypt = ("snapshot it and restore the snapshot into a new cluster with KmsKeyId set to a customer managed key "
                  "(RestoreDBClusterFromSnapshot)")
-    encryption_rule = "plan/forcenew.json storageEncrypted, kmsKeyId: docs/aws-rules.md row 92"
+    encryption_rule = "plan/forcenew.json storageEncrypted, kmsKeyId: docs/aws-rules.md row 94"
 
     @property
     def aurora(self) -> bool:
@@ -54,6 +55,7 @@ class ClusterAdoption(Adoption):
         self._major(spec, version)
         self._global()
         self._identity(spec, db.get("DatabaseName"), db["MasterUsername"])
+        self.live.add(CLUSTER, self.identifier, cluster_inputs(db))
         self._encryption()
         members = self._members()
         on = CLUSTER_INSTANCE if self.aurora else CLUSTER
@@ -198,6 +200,7 @@ class ClusterAdoption(Adoption):
         self._set("cluster", cluster)
         for role, m in members:
             self.import_ids.setdefault("instances", {})[role] = m["DBInstanceIdentifier"]
+            self.live.add(CLUSTER_INSTANCE, m["DBInstanceIdentifier"], cluster_instance_inputs(m))
 
     def _multi_az(self) -> None:
         db = self.db
@@ -228,6 +231,9 @@ class ClusterAdoption(Adoption):
         groups = self.ctx.clients.rds().describe_db_subnet_groups(DBSubnetGroupName=name)["DBSubnetGroups"] if name else []
         if groups:
             self.import_ids["subnetGroup"] = name
+            self.live.add(SUBNET_GROUP, name, {
+                "name": name, "description": groups[0].get("DBSubnetGroupDescription"),
+                "subnetIds": sorted(s["SubnetIdentifier"] for s in groups[0].get("Subnets", []))})
         return groups[0] if groups else {"DBSubnetGroupName": name}
 
     # --- what the first up changes ------------------------------------------------------------------
@@ -283,3 +289,77 @@ class ClusterAdoption(Adoption):
             if live != want:
                 self.changes.append(self._change(CLUSTER_INSTANCE, prop, live, want,
                                                  resource=m["DBInstanceIdentifier"]))
+
+
+# --- the live values, for the offline gate (adoption/<stack>.json: operations/adopt_live.py) ------------
+
+def cluster_inputs(db: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBClusters entry as rds.Cluster inputs. `engineVersion` is left out: the
+    provider takes "a partial version where supported by the API" (pulumi-aws Cluster
+    engine_version docstring) without saying whether it then shows a difference from the full one."""
+    secret = db.get("MasterUserSecret") or {}
+    scaling = db.get("ServerlessV2ScalingConfiguration") or {}
+    return {
+        "clusterIdentifier": db.get("DBClusterIdentifier"),
+        "engine": db.get("Engine"),
+        "engineMode": db.get("EngineMode"),
+        "engineLifecycleSupport": db.get("EngineLifecycleSupport"),
+        "databaseName": db.get("DatabaseName"),
+        "masterUsername": db.get("MasterUsername"),
+        "manageMasterUserPassword": True if secret else None,
+        "masterUserSecretKmsKeyId": secret.get("KmsKeyId"),
+        "port": db.get("Port"),
+        "storageEncrypted": db.get("StorageEncrypted"),
+        "kmsKeyId": db.get("KmsKeyId"),
+        "dbSubnetGroupName": db.get("DBSubnetGroup"),
+        "vpcSecurityGroupIds": sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []),
+        "dbClusterParameterGroupName": db.get("DBClusterParameterGroup"),
+        "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
+        "preferredBackupWindow": db.get("PreferredBackupWindow"),
+        "preferredMaintenanceWindow": db.get("PreferredMaintenanceWindow"),
+        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot"),
+        "deletionProtection": db.get("DeletionProtection"),
+        "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled"),
+        "enabledCloudwatchLogsExports": sorted(db.get("EnabledCloudwatchLogsExports") or []),
+        "databaseInsightsMode": db.get("DatabaseInsightsMode"),
+        "backtrackWindow": db.get("BacktrackWindow") if str(db.get("Engine")) == "aurora-mysql" else None,
+        "serverlessv2ScalingConfiguration": ({"minCapacity": scaling.get("MinCapacity"),
+                                              "maxCapacity": scaling.get("MaxCapacity")} if scaling else None),
+        # A Multi-AZ DB cluster's instance settings are the cluster's (DescribeDBClusters returns
+        # them for that kind only; Aurora's are its instances').
+        **({} if str(db.get("Engine", "")).startswith("aurora") else {
+            "dbClusterInstanceClass": db.get("DBClusterInstanceClass"),
+            "storageType": db.get("StorageType"),
+            "allocatedStorage": db.get("AllocatedStorage"),
+            "iops": db.get("Iops"),
+            "monitoringInterval": db.get("MonitoringInterval"),
+            "monitoringRoleArn": db.get("MonitoringRoleArn"),
+            "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled"),
+            "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
+            "performanceInsightsRetentionPeriod": db.get("PerformanceInsightsRetentionPeriod"),
+            "publiclyAccessible": db.get("PubliclyAccessible"),
+            "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
+            "caCertificateIdentifier": (db.get("CertificateDetails") or {}).get("CAIdentifier"),
+        }),
+    }
+
+
+def cluster_instance_inputs(m: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBInstances entry of an Aurora instance as rds.ClusterInstance inputs."""
+    return {
+        "identifier": m.get("DBInstanceIdentifier"),
+        "clusterIdentifier": m.get("DBClusterIdentifier"),
+        "engine": m.get("Engine"),
+        "instanceClass": m.get("DBInstanceClass"),
+        "promotionTier": m.get("PromotionTier"),
+        "dbSubnetGroupName": (m.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "publiclyAccessible": m.get("PubliclyAccessible"),
+        "caCertIdentifier": m.get("CACertificateIdentifier"),
+        "monitoringInterval": m.get("MonitoringInterval"),
+        "monitoringRoleArn": m.get("MonitoringRoleArn"),
+        "performanceInsightsEnabled": m.get("PerformanceInsightsEnabled"),
+        "performanceInsightsKmsKeyId": m.get("PerformanceInsightsKMSKeyId"),
+        "performanceInsightsRetentionPeriod": m.get("PerformanceInsightsRetentionPeriod"),
+        "autoMinorVersionUpgrade": m.get("AutoMinorVersionUpgrade"),
+        "copyTagsToSnapshot": m.get("CopyTagsToSnapshot"),
+    }

@@ -18,7 +18,7 @@ import yaml
 
 from components import catalog
 from components.settings import SettingsError, parse_config_text
-from operations import lookup
+from operations import adopt_live, lookup
 from operations.adopt_changes import NAMESPACE, FirstUpChanges
 from operations.adopt_changes import config_key as _key
 from operations.clients import AWS_ERRORS
@@ -47,6 +47,8 @@ class Adoption(FirstUpChanges):
         self.cannot_express: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
         self.defaults_kept_off: list[dict[str, Any]] = []
+        # What adopt read, for the offline gate: adoption/<stack>.json (operations/adopt_live.py).
+        self.live = adopt_live.LiveSnapshot()
 
     def build(self) -> None:
         raise NotImplementedError
@@ -100,13 +102,15 @@ class Adoption(FirstUpChanges):
                 f"{self.identifier}: its storage is not encrypted. The platform encrypts with a customer managed key, "
                 f"and a {self.kind}'s encryption cannot change without replacing it ({self.encryption_rule}): "
                 f"{self.reencrypt}, then adopt the restored one")
-        key = self.ctx.clients.client("kms").describe_key(KeyId=key_id)["KeyMetadata"]
+        kms = self.ctx.clients.client("kms")
+        key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
         if key.get("KeyManager") == "AWS":
             raise RunbookError(
                 f"{self.identifier}: it is encrypted with the AWS managed key (aws/rds); the platform needs a customer "
                 f"managed key it can govern, and a change of kmsKeyId replaces a {self.kind} (plan/forcenew.json): "
                 f"{self.reencrypt}, then adopt the restored one")
         self.import_ids["kmsKey"] = key["KeyId"]
+        self.live.add(adopt_live.KEY, key["KeyId"], adopt_live.key_inputs(kms, key))
 
     def _network(self, group: dict[str, Any], security_groups: list[str]) -> None:
         """The VPC and subnets of the database's subnet group; its security groups, said."""

@@ -28,6 +28,9 @@ from typing import Iterable, Optional, TextIO, Union, cast
 import grpc
 import yaml
 
+from plan.adoption import AdoptionError, LiveValues
+from plan.adoption import path_for as adoption_path
+from plan.adoption import read as read_adoption
 from plan.networks import overlap_warnings
 from plan.registration import Plan
 from plan.stack_config import PROJECT_DIR, StackConfigError, stack_names
@@ -37,7 +40,7 @@ from preview.deployed import deployed_from
 from preview.diff import FINGERPRINT_KEY_ENV, Baseline, BaselineError, diff_plans, load, secret_fingerprints
 from preview.harness import run_program
 from preview.hints import location, shown_message
-from preview.report import StackResult, lookups_line, to_json, to_markdown
+from preview.report import StackResult, live_line, lookups_line, to_json, to_markdown
 from preview.parallel import plan_stacks
 from preview.stream import PackStream
 from preview.tree import render
@@ -133,14 +136,28 @@ def judge_plan(plan: Plan, args: argparse.Namespace, pack: Optional[PolicyPackPr
     if args.baseline:
         if baseline is None:
             baseline = load(args.baseline, plan.stack, args.project_dir)
+        try:
+            live = live_values(plan, args.project_dir)
+        except AdoptionError as exc:
+            result.error, result.error_kind = str(exc), "adoption"
+            return result
         result.diff = diff_plans(baseline.resources, plan.resources, args.baseline, baseline.key,
-                                 baseline.unset_is_kept)
+                                 baseline.unset_is_kept, live)
         # Both plans carry the same placeholder for an encrypted stack-file value: never comparable.
         result.diff.uncompared += [f"config {key} (encrypted: planned with a placeholder)" for key in plan.encrypted]
     if args.secret_fingerprints and os.environ.get(FINGERPRINT_KEY_ENV):
         prints = secret_fingerprints(plan.resources, bytes.fromhex(os.environ[FINGERPRINT_KEY_ENV]))
         Path(args.secret_fingerprints).write_text(json.dumps(prints))
     return result
+
+
+def live_values(plan: Plan, project_dir: Path) -> Optional[LiveValues]:
+    """adopt's record of what the plan imports (adoption/<stack>.json), when it imports anything."""
+    path = adoption_path(project_dir, plan.stack)
+    if not any(r.options.get("importId") for r in plan.resources) or not path.exists():
+        return None
+    found = read_adoption(path, plan.stack)
+    return LiveValues(path.relative_to(project_dir).as_posix(), found.read_at, found.inputs)
 
 
 def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> list[StackResult]:
@@ -238,6 +255,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete"
               f"{no_effect}", file=out)
         print(f"  capacity: {d.capacity}", file=out)
+        if live_line(d):
+            print(f"  {live_line(d)}", file=out)
         for c in d.changes:
             mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""

@@ -28,12 +28,12 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Optional
 
-from plan import capacity, change_effects, replacements
+from plan import adoption, capacity, change_effects, replacements
 from plan.aliases import match_baseline
 from plan.registration import UNKNOWN, Registration, is_secret, masked, secrets_at
 from plan.stack_config import PROJECT_DIR
@@ -85,6 +85,9 @@ class Change:
     retained: bool = False
     # The known changes with their values and effects, then the ignored ones (no effect).
     values: tuple[ValueChange, ...] = ()
+    # Created with an import ID: "import" (its values: what the first up changes on the live
+    # resource, from adopt's record), or "replace" when one of those changes forces a replacement.
+    imported: bool = False
 
     @property
     def refusals(self) -> list[ValueChange]:
@@ -102,6 +105,8 @@ class Change:
     def marks(self) -> tuple[str, ...]:
         """What a reviewer must know beyond the action, for the text and Markdown reports."""
         marks = ["DATA AT RISK"] if self.at_risk else []
+        if self.imported and self.action == "replace":
+            marks.append("ADOPTED: imported, then replaced by the first up")
         if self.refusals:
             marks.append("REFUSED BY AWS")
         if self.action in ("delete", "replace"):
@@ -122,6 +127,10 @@ class PlanDiff:
     uncompared: list[str] = field(default_factory=list)
     capacity_before: capacity.Capacity = field(default_factory=capacity.Capacity)
     capacity_after: capacity.Capacity = field(default_factory=capacity.Capacity)
+    # Where the live values of imported resources came from (adopt's record), and the imported
+    # resources it has no values for (their first-up changes are not known offline).
+    live_source: Optional[str] = None
+    live_unknown: list[str] = field(default_factory=list)
 
     def of(self, action: str) -> list[Change]:
         return [c for c in self.changes if c.action == action]
@@ -202,19 +211,24 @@ def _contains_unknown(value: Any) -> bool:
 
 
 def diff_plans(baseline: list[Registration], current: list[Registration], label: str,
-               key: Optional[bytes] = None, unset_is_kept: bool = False) -> PlanDiff:
+               key: Optional[bytes] = None, unset_is_kept: bool = False,
+               live: Optional[adoption.LiveValues] = None) -> PlanDiff:
     """What applying `current` over `baseline` would do, resource by resource. `key` fingerprints
     the secrets of both plans (the baseline's may carry theirs already); without it they compare
     by presence and are listed as uncompared. With `unset_is_kept` (a deployed state, whose inputs
-    carry the provider's defaults), an input `current` does not set is not a change."""
+    carry the provider's defaults), an input `current` does not set is not a change. `live`: what
+    adopt read of the resources `current` imports, so each import shows what the first up changes."""
     old = {r.urn: r for r in baseline if r.custom}
     new = {r.urn: r for r in current if r.custom}
     # Current URN -> baseline URN: the same URN, or an alias of a resource that moved.
     previous = {urn: was for urn, was in match_baseline(baseline, current).items() if urn in new and was in old}
-    result = PlanDiff(baseline=label)
+    result = PlanDiff(baseline=label, live_source=live.source if live else None)
     for urn in sorted(new.keys() - previous.keys()):
         r = new[urn]
-        result.changes.append(Change(urn, r.type, r.name, "import" if r.options.get("importId") else "create"))
+        if r.options.get("importId"):
+            result.changes.append(_imported(r, live, key, result))
+        else:
+            result.changes.append(Change(urn, r.type, r.name, "create"))
     for urn in sorted(old.keys() - set(previous.values())):
         r = old[urn]
         result.changes.append(Change(urn, r.type, r.name, "delete", protected=r.options.get("protect", False),
@@ -231,6 +245,27 @@ def diff_plans(baseline: list[Registration], current: list[Registration], label:
             and "allocatedStorage" in old[was].inputs}
     result.capacity_after = capacity.capacity(current, kept)
     return result
+
+
+def _imported(r: Registration, live: Optional[adoption.LiveValues], key: Optional[bytes], result: PlanDiff) -> Change:
+    """An import: Pulumi reads the live resource, then updates it to the program's inputs. Each
+    input adopt recorded and the program sets differently is a change of the first up, judged as
+    a day-N change; an input adopt did not record (provider-only, write-only) is not compared."""
+    import_id = str(r.options["importId"])
+    found = live.of(r.type, import_id) if live else None
+    if found is None:
+        result.live_unknown.append(r.name)
+        return Change(r.urn, r.type, r.name, "import", protected=r.options.get("protect", False),
+                      retained=r.options.get("retainOnDelete", False), imported=True)
+    read = {prop: r.inputs[prop] if prop not in found or adoption.same_as_live(
+        r.type, prop, r.inputs[prop], found[prop], r.inputs) else found[prop] for prop in r.inputs}
+    before = Registration(urn=r.urn, type=r.type, name=r.name, custom=True, parent=r.parent, provider=r.provider,
+                          inputs=read, options={}, id=import_id)
+    change = _compared(before, r, key, result.uncompared, unset_is_kept=True)
+    if change is None:
+        return Change(r.urn, r.type, r.name, "import", protected=r.options.get("protect", False),
+                      retained=r.options.get("retainOnDelete", False), imported=True)
+    return replace(change, action="replace" if change.action == "replace" else "import", imported=True)
 
 
 def _compared(before: Registration, after: Registration, key: Optional[bytes],

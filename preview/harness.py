@@ -88,7 +88,7 @@ class PlanMocks(pulumi_mocks.Mocks):
             outputs["tagsAll"] = {**defaults, **(inputs.get("tags") or {})}
         if self.first_preview:
             return args.resource_id or "", outputs
-        resource_id, computed_outputs = computed(args.typ, name, region, inputs)
+        resource_id, computed_outputs = computed(args.typ, name, region, inputs, args.resource_id or None)
         # An imported resource (the import option) keeps the ID it is imported by.
         resource_id = args.resource_id or resource_id
         service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") == 2 else "custom"

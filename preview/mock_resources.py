@@ -35,8 +35,9 @@ def _named(default: Optional[str] = None) -> Callable[[str, str, dict[str, Any]]
     return lambda name, region, inputs: (None, {"name": inputs.get("name", default or name)})
 
 
-def _kms_key(name: str, region: str, inputs: dict[str, Any]) -> Computed:
-    key_id = fake_id(name, length=32)
+def _kms_key(name: str, region: str, inputs: dict[str, Any], key_id: Optional[str] = None) -> Computed:
+    """A key's ID and ARN; an imported key (the import option) keeps the ID it is imported by."""
+    key_id = key_id or fake_id(name, length=32)
     return key_id, {"arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{key_id}", "keyId": key_id}
 
 
@@ -120,7 +121,10 @@ COMPUTED: dict[str, Callable[[str, str, dict[str, Any]], Computed]] = {
 }
 
 
-def computed(token: str, name: str, region: str, inputs: dict[str, Any]) -> Computed:
-    """The id and computed outputs of a create of `token` (nothing extra for unlisted types)."""
+def computed(token: str, name: str, region: str, inputs: dict[str, Any], imported: Optional[str] = None) -> Computed:
+    """The id and computed outputs of a create of `token` (nothing extra for unlisted types), or of
+    an import by the ID `imported` (outputs derived from that ID, where AWS derives them from it)."""
+    if imported and token == "aws:kms/key:Key":
+        return _kms_key(name, region, inputs, imported)
     entry = COMPUTED.get(token)
     return entry(name, region, inputs) if entry else (None, {})

@@ -86,7 +86,8 @@ def lookups_line(result: StackResult) -> Optional[str]:
 APPROVAL = ("label the pull request `approve-data-replacement`, or run the check with `--allow-replacement`")
 # The verdict of a stack whose check stopped, by what stopped it (StackResult.error_kind).
 ERROR_VERDICT = {"plan": "the plan could not be built", "policy config": "the policy config is not valid",
-                 "baseline": "the baseline could not be read"}
+                 "baseline": "the baseline could not be read",
+                 "adoption": "the adoption record (adoption/<stack>.json) could not be read"}
 
 
 # How a reviewer accepts a change that weakens the trusted rules (exit 5).
@@ -164,14 +165,27 @@ def _change_json(c: Change) -> dict[str, Any]:
     return {"urn": c.urn, "type": c.type, "name": c.name, "action": c.action,
             "properties": list(c.properties), "unknown": list(c.unknown),
             "protected": c.protected, "retained": c.retained, "atRisk": c.at_risk,
-            "refused": bool(c.refusals), "values": [_value_json(v) for v in c.values]}
+            "refused": bool(c.refusals), "imported": c.imported, "values": [_value_json(v) for v in c.values]}
 
 
 def _diff_json(d: PlanDiff) -> dict[str, Any]:
     return {"baseline": d.baseline, "changes": [_change_json(c) for c in d.changes],
             "secretsNotCompared": list(d.uncompared),
+            "live": {"source": d.live_source, "unknown": list(d.live_unknown)},
             "capacity": {"before": d.capacity_before.to_dict(), "after": d.capacity_after.to_dict(),
                          "text": d.capacity}}
+
+
+def live_line(d: PlanDiff, quote: Any = str) -> str:
+    """What the imports are compared with: adopt's record, or nothing (their changes unknown)."""
+    imports = [c for c in d.changes if c.imported]
+    if not imports:
+        return ""
+    if d.live_unknown:
+        return (f"Imported without live values (no adoption record for them: their first-up changes are not known "
+                f"offline; `pulumi preview` shows them): {', '.join(quote(n) for n in d.live_unknown)}")
+    return (f"Imports compared with the live values in {quote(d.live_source)}: each change listed is one the first "
+            "`up` makes on the live resource")
 
 
 # --- Markdown ---------------------------------------------------------------------------------------
@@ -252,6 +266,8 @@ def to_markdown(result: StackResult) -> str:
                      + f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
                      f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete{no_effect}.")
         lines += ["", f"Capacity: {code(d.capacity)}"]
+        if live_line(d):
+            lines += ["", live_line(d, code)]
         if d.changes:
             lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
             for c in d.changes:

@@ -156,6 +156,10 @@ def test_the_cli_can_be_given_as_a_root_instead_of_path(standin):
     (["preview", "--config", "a b=1"], {}, 2, "ConfigRejectedError"),
     (["preview", "--config", "foo"], {}, 2, "BadArguments"),
     (["refresh", "--config", "multiAz=false"], {}, 2, "BadArguments"),
+    (["refresh", "--allow-replacement"], {}, 2, "BadArguments"),
+    (["drift", "--allow-replacement"], {}, 2, "BadArguments"),
+    (["destroy", "--allow-replacement", "--confirm-destroy", "prod"], {}, 2, "BadArguments"),
+    (["preview", "--confirm-destroy", "prod"], {}, 2, "BadArguments"),
     (["destroy"], {}, 1, "DestroyRefusedError"),
 ])
 def test_every_refused_or_failed_path_leaves_the_stack_file_byte_identical(standin, argv, script, code, kind):

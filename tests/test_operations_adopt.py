@@ -6,14 +6,16 @@ import json
 import subprocess
 import sys
 
+import jsonschema
 import pytest
 import yaml
 
-from plan import change_effects
-from tests.adopt_estate import seed, seed_clusters
+from plan import adoption, change_effects
+from tests.adopt_estate import PASSWORD, seed, seed_clusters
 from tests.ops_estate import served_estate
 
 INSTANCE = "aws:rds/instance:Instance"
+KEY = "aws:kms/key:Key"
 CLUSTER = "aws:rds/cluster:Cluster"
 CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 
@@ -102,7 +104,12 @@ def test_what_cannot_be_expressed_says_what_to_do(adopted):
 
 
 def _preview(repo, stack_file, out, *extra):
+    """The gate on the adopted stack, as a pull request adding adopt's two files runs it."""
     (repo / "Pulumi.live.yaml").write_text(stack_file.read_text())
+    record = stack_file.parent / "adoption" / "live.json"
+    if record.exists():
+        (repo / "adoption").mkdir(exist_ok=True)
+        (repo / "adoption" / "live.json").write_text(record.read_text())
     run = subprocess.run([sys.executable, "-m", "preview", "--stack", "live", "--baseline", "git:HEAD", "--json",
                           str(out), "--quiet", *extra], cwd=repo, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in run.stderr, run.stderr
@@ -173,6 +180,109 @@ def test_an_existing_stack_file_is_never_overwritten(estate, tmp_path):
     run = estate.run("adopt", "--db-instance", "ledger-live", "--stack", "live", "--out", str(tmp_path))
     assert run.code == 2 and "adopt never overwrites a stack file" in run.result["message"]
     assert existing.read_text() == "config: {}\n"
+
+
+def _record(stack_file):
+    return json.loads((stack_file.parent / "adoption" / "live.json").read_text())
+
+
+def test_adopt_records_the_live_values_the_gate_compares_and_no_secret(adopted, estate):
+    run, path = adopted["shop-live"]
+    record = _record(path)
+    jsonschema.validate(record, json.loads(adoption.SCHEMA_PATH.read_text()))
+    assert run.result["adoption_record"] == str(path.parent / "adoption" / "live.json")
+    found = {(r["type"], r["importId"]): r["inputs"] for r in record["resources"]}
+    assert set(found) == {(INSTANCE, "shop-live"), (KEY, estate.ids["key"]), (INSTANCE, "shop-live-ro")}
+    source = found[(INSTANCE, "shop-live")]
+    assert (source["engineVersion"], source["parameterGroupName"], source["dbSubnetGroupName"]) == (
+        "16.4", "default.postgres16", "legacy-subnets")
+    assert found[(KEY, estate.ids["key"])]["enableKeyRotation"] is False
+    text = json.dumps(record)
+    assert PASSWORD not in text and not any("password" in inputs for inputs in found.values())
+
+
+def _gate_with_record(adopted, committed_copy, tmp_path, edit):
+    """The gate on ledger-live's adoption, its record changed by `edit` first."""
+    _, path = adopted["ledger-live"]
+    record = _record(path)
+    edit(record)
+    edited = tmp_path / "adopted"
+    (edited / "adoption").mkdir(parents=True)
+    (edited / "Pulumi.live.yaml").write_text(path.read_text())
+    (edited / "adoption" / "live.json").write_text(json.dumps(record))
+    return _preview(committed_copy, edited / "Pulumi.live.yaml", tmp_path / "out.json", "--no-policy")
+
+
+def _instance(record):
+    return next(r["inputs"] for r in record["resources"] if r["type"] == INSTANCE)
+
+
+def _change(report, name="ledger-live-db-instance"):
+    return next(c for c in report["diff"]["changes"] if c["name"] == name)
+
+
+def test_an_import_shows_what_the_first_up_changes_on_the_live_database(adopted, committed_copy, tmp_path):
+    code, report, text = _gate_with_record(adopted, committed_copy, tmp_path, lambda record: None)
+    assert code == 0, report.get("error")
+    instance = _change(report)
+    assert (instance["action"], instance["imported"], instance["atRisk"]) == ("import", True, False)
+    group = next(v for v in instance["values"] if v["property"] == "parameterGroupName")
+    effect = change_effects.effect(INSTANCE, "parameterGroupName", "default.postgres16", "ledger-live-db-params",
+                                   {"applyImmediately": False})
+    assert (group["before"], group["after"], group["effect"]["text"]) == (
+        "default.postgres16", "ledger-live-db-params", effect.text)
+    # Live 16.4 against the program's "16" with automatic minor upgrades: no change (the prefix rule).
+    assert "engineVersion" not in instance["properties"]
+    assert "allocatedStorage" not in instance["properties"]
+    key = _change(report, "ledger-live-keys-key")
+    assert (key["action"], "enableKeyRotation" in key["properties"]) == ("import", True)
+    assert report["diff"]["live"] == {"source": "adoption/live.json", "unknown": []}
+    assert "Imports compared with the live values in adoption/live.json" in text
+
+
+@pytest.mark.parametrize("edit, action, exit_code, change", [
+    # AWS has it public: the first up makes it private, in place.
+    (lambda r: _instance(r).update(publiclyAccessible=True), "import", 0, ("publiclyAccessible", True, False)),
+    # Another key than the program's: kmsKeyId forces a replacement of the adopted database.
+    (lambda r: _instance(r).update(kmsKeyId="arn:aws:kms:eu-west-1:123456789012:key/another"), "replace", 3,
+     ("kmsKeyId", "arn:aws:kms:eu-west-1:123456789012:key/another", None)),
+    # Another minor than the program names, and not a prefix of it: an engine version change.
+    (lambda r: _instance(r).update(engineVersion="15.8"), "import", 0, ("engineVersion", "15.8", "16")),
+])
+def test_a_live_value_unlike_the_program_is_the_first_ups_change(adopted, committed_copy, tmp_path, edit, action,
+                                                                  exit_code, change):
+    code, report, text = _gate_with_record(adopted, committed_copy, tmp_path, edit)
+    assert code == exit_code, report.get("error")
+    instance = _change(report)
+    assert (instance["action"], instance["imported"]) == (action, True)
+    prop, before, after = change
+    value = next(v for v in instance["values"] if v["property"] == prop)
+    assert value["before"] == before and (after is None or value["after"] == after)
+    assert value["effect"] is not None
+    if action == "replace":
+        assert instance["atRisk"] and "ADOPTED: imported, then replaced by the first up" in text
+
+
+def test_an_import_the_record_does_not_hold_is_named_as_not_compared(adopted, committed_copy, tmp_path):
+    def drop_instance(record):
+        record["resources"] = [r for r in record["resources"] if r["type"] != INSTANCE]
+    code, report, text = _gate_with_record(adopted, committed_copy, tmp_path, drop_instance)
+    assert code == 0, report.get("error")
+    instance = _change(report)
+    assert (instance["action"], instance["values"]) == ("import", [])
+    assert report["diff"]["live"]["unknown"] == ["ledger-live-db-instance"]
+    assert "Imported without live values" in text
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda r: r.update(stack="prod"), "records stack 'prod', not 'live'"),
+    (lambda r: r["resources"][0].pop("importId"), "resources/0: 'importId' is a required property"),
+    (lambda r: r.update(version=2), "version: 1 was expected"),
+])
+def test_a_bad_adoption_record_stops_the_check_with_what_is_wrong(adopted, committed_copy, tmp_path, edit, said):
+    code, report, _ = _gate_with_record(adopted, committed_copy, tmp_path, edit)
+    assert code == 2
+    assert said in report["error"] and "adoption/live.json" in report["error"]
 
 
 # --- DB clusters -------------------------------------------------------------------------------------
@@ -257,19 +367,51 @@ def test_cluster_defaults_kept_off_are_judged_on_the_resource_that_holds_them(cl
     assert "rdsplatform:multiAz" not in kept
 
 
-@pytest.mark.parametrize("db, adopted_names", [
+@pytest.mark.parametrize("db, adopted_names, exit_code", [
     ("orders-live", {"orders-live-db-cluster", "orders-live-db-writer", "orders-live-db-reader-1",
-                     "orders-live-keys-key", "orders-live-network-subnets"}),
-    ("pay-live", {"pay-live-db-cluster", "pay-live-keys-key", "pay-live-network-subnets"}),
-    ("flex-live", {"flex-live-db-cluster", "flex-live-db-writer", "flex-live-keys-key", "flex-live-network-subnets"}),
+                     "orders-live-keys-key", "orders-live-network-subnets"}, 0),
+    ("pay-live", {"pay-live-db-cluster", "pay-live-keys-key", "pay-live-network-subnets"}, 0),
+    # The managed secret's key differs from the cluster's: AWS refuses that change (exit 4), as adopt said.
+    ("flex-live", {"flex-live-db-cluster", "flex-live-db-writer", "flex-live-keys-key", "flex-live-network-subnets"}, 4),
 ])
 def test_a_cluster_stack_file_previews_offline_as_import_and_replaces_nothing(clusters, committed_copy, tmp_path, db,
-                                                                              adopted_names):
+                                                                              adopted_names, exit_code):
     _, path = clusters[db]
     code, report, _ = _preview(committed_copy, path, tmp_path / "out.json", "--no-policy")
-    assert code == 0, report.get("error")
+    assert code == exit_code, report.get("error")
     actions = {c["name"]: c["action"] for c in report["diff"]["changes"]}
     assert {n for n, a in actions.items() if a == "import"} == adopted_names
     assert set(actions.values()) == {"import", "create"}  # nothing replaced or deleted
     cluster = next(r for r in report["resources"] if r["name"] == f"{db}-db-cluster")
     assert cluster["options"]["importId"] == db
+    assert report["diff"]["live"]["unknown"] == []  # every import compared with what adopt read
+    refused = {(c["name"], v["property"]) for c in report["diff"]["changes"] for v in c["values"]
+               if (v.get("effect") or {}).get("outcome") == "refused"}
+    assert refused == ({(f"{db}-db-cluster", "masterUserSecretKmsKeyId")} if exit_code == 4 else set())
+
+
+def test_a_cluster_record_holds_the_live_values_the_gate_compares_and_no_secret(clusters, estate):
+    run, path = clusters["orders-live"]
+    record = _record(path)
+    jsonschema.validate(record, json.loads(adoption.SCHEMA_PATH.read_text()))
+    found = {(r["type"], r["importId"]): r["inputs"] for r in record["resources"]}
+    assert set(found) == {(CLUSTER, "orders-live"), (CLUSTER_INSTANCE, "orders-live-writer"),
+                          (CLUSTER_INSTANCE, "orders-live-reader-1"), (KEY, estate.ids["key"]),
+                          ("aws:rds/subnetGroup:SubnetGroup", "cluster-subnets")}
+    assert (found[(CLUSTER, "orders-live")]["dbSubnetGroupName"], found[(CLUSTER_INSTANCE, "orders-live-reader-1")][
+        "promotionTier"]) == ("cluster-subnets", 1)
+    assert record["command"] == "python -m operations adopt --db-cluster orders-live --stack live"
+    assert PASSWORD not in json.dumps(record) and not any("masterPassword" in i for i in found.values())
+
+
+def test_a_cluster_import_shows_what_the_first_up_changes_with_its_outcome(clusters, committed_copy, tmp_path):
+    _, path = clusters["orders-live"]
+    _, report, _ = _preview(committed_copy, path, tmp_path / "out.json", "--no-policy")
+    changes = {c["name"]: {v["property"]: v for v in c["values"]} for c in report["diff"]["changes"]}
+    group = changes["orders-live-db-cluster"]["dbClusterParameterGroupName"]
+    assert (group["before"], group["effect"]["outcome"]) == ("default.aurora8.0", "reboot")
+    ca = changes["orders-live-db-reader-1"]["caCertIdentifier"]
+    assert (ca["before"], ca["after"], ca["effect"]["outcome"]) == ("rds-ca-default", "rds-ca-rsa2048-g1", "downtime")
+    # What adopt copied into the stack file is no change.
+    assert not {"databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "backupRetentionPeriod",
+                "deletionProtection"} & set(changes["orders-live-db-cluster"])

@@ -1,0 +1,105 @@
+"""adopt: the live values of what it adopts, for the offline gate (`adoption/<stack>.json`).
+
+Each adopted resource is recorded under the provider's input names (pulumi-aws v7) with the value
+AWS reports, so `python -m preview` can show what the first `up` changes on it (plan/adoption.py
+says the format and how the gate compares). Only what a describe call returns is recorded; a value
+AWS does not return (a password), or one only the provider keeps (skipFinalSnapshot), is left out
+and so not compared. `replicateSourceDb` is left out too: the program names the source by ARN, and
+what the provider reads back for a same-Region replica is not documented.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+from operations.clients import AWS_ERRORS
+from plan import adoption
+
+INSTANCE = "aws:rds/instance:Instance"
+KEY = "aws:kms/key:Key"
+
+
+class LiveSnapshot:
+    """The adopted resources' live inputs, in the order adopt read them."""
+
+    def __init__(self) -> None:
+        self.resources: list[dict[str, Any]] = []
+
+    def add(self, type_: str, import_id: str, inputs: dict[str, Any]) -> None:
+        """One adopted resource: its type, the ID the program imports, its live inputs (None: not read)."""
+        self.resources.append({"type": type_, "importId": import_id,
+                               "inputs": {k: v for k, v in inputs.items() if v is not None}})
+
+    def write(self, out: Path, stack: str, region: str, command: str) -> Path:
+        """`adoption/<stack>.json` under `out`; OSError is the caller's to report."""
+        path = adoption.path_for(out, stack)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        read_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        text = json.dumps(adoption.document(stack, region, read_at, command, self.resources), indent=2)
+        path.write_text(text + "\n")
+        return path
+
+
+def instance_inputs(db: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBInstances entry as rds.Instance inputs (a source or a read replica)."""
+    groups = db.get("DBParameterGroups") or []
+    secret = db.get("MasterUserSecret") or {}
+    return {
+        "identifier": db.get("DBInstanceIdentifier"),
+        "engine": db.get("Engine"),
+        "engineVersion": db.get("EngineVersion"),
+        "engineLifecycleSupport": db.get("EngineLifecycleSupport"),
+        "instanceClass": db.get("DBInstanceClass"),
+        "allocatedStorage": db.get("AllocatedStorage"),
+        "maxAllocatedStorage": db.get("MaxAllocatedStorage"),
+        "storageType": db.get("StorageType"),
+        "iops": db.get("Iops"),
+        "storageThroughput": db.get("StorageThroughput"),
+        "storageEncrypted": db.get("StorageEncrypted"),
+        "kmsKeyId": db.get("KmsKeyId"),
+        "multiAz": db.get("MultiAZ"),
+        "dbName": db.get("DBName"),
+        "username": db.get("MasterUsername"),
+        "port": (db.get("Endpoint") or {}).get("Port") or db.get("DbInstancePort") or None,
+        "manageMasterUserPassword": True if secret else None,
+        "masterUserSecretKmsKeyId": secret.get("KmsKeyId"),
+        "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
+        "backupWindow": db.get("PreferredBackupWindow"),
+        "maintenanceWindow": db.get("PreferredMaintenanceWindow"),
+        "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
+        "deletionProtection": db.get("DeletionProtection"),
+        "publiclyAccessible": db.get("PubliclyAccessible"),
+        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot"),
+        "caCertIdentifier": db.get("CACertificateIdentifier"),
+        "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled"),
+        "monitoringInterval": db.get("MonitoringInterval"),
+        "monitoringRoleArn": db.get("MonitoringRoleArn"),
+        "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled"),
+        "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
+        "performanceInsightsRetentionPeriod": db.get("PerformanceInsightsRetentionPeriod"),
+        "databaseInsightsMode": db.get("DatabaseInsightsMode"),
+        "enabledCloudwatchLogsExports": sorted(db.get("EnabledCloudwatchLogsExports") or []),
+        "parameterGroupName": groups[0].get("DBParameterGroupName") if groups else None,
+        "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "vpcSecurityGroupIds": sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []),
+    }
+
+
+def key_inputs(kms: Any, key: dict[str, Any]) -> dict[str, Any]:
+    """A KMS DescribeKey's KeyMetadata (+ rotation status and key policy, when readable) as kms.Key inputs."""
+    rotation: Optional[bool] = None
+    policy: Optional[str] = None
+    try:
+        rotation = bool(kms.get_key_rotation_status(KeyId=key["KeyId"]).get("KeyRotationEnabled"))
+    except AWS_ERRORS:
+        pass
+    try:
+        policy = kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default").get("Policy")
+    except AWS_ERRORS:
+        pass
+    return {"description": key.get("Description"), "keyUsage": key.get("KeyUsage"),
+            "customerMasterKeySpec": key.get("KeySpec") or key.get("CustomerMasterKeySpec"),
+            "multiRegion": key.get("MultiRegion"), "enableKeyRotation": rotation, "policy": policy}
