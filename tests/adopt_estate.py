@@ -87,6 +87,10 @@ def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
                           MasterUserPassword=PASSWORD, **common)
     rds.create_db_instance(DBInstanceIdentifier="odd-live-instance-1", DBClusterIdentifier="odd-live",
                            Engine="aurora-postgresql", DBInstanceClass="db.r7g.large")
+    rds.create_db_cluster(DBClusterIdentifier="graph-live", Engine="neptune", EngineVersion="1.2.0.0",
+                          MasterUserPassword=PASSWORD, **common)
+    rds.create_db_cluster(DBClusterIdentifier="old-live", Engine="aurora-postgresql", EngineVersion="11.9",
+                          MasterUserPassword=PASSWORD, **common)
     rds.create_db_cluster(DBClusterIdentifier="mixed-live", Engine="aurora-postgresql", EngineVersion="16.4",
                           MasterUserPassword=PASSWORD, ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
                                                                                          "MaxCapacity": 8}, **common)
@@ -98,4 +102,9 @@ def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
                           MasterUserPassword=PASSWORD, GlobalClusterIdentifier="glob", **common)
     rds.create_db_cluster(DBClusterIdentifier="globsec-live", Engine="aurora-postgresql", EngineVersion="16.4",
                           GlobalClusterIdentifier="glob", DatabaseName="app", StorageEncrypted=True, KmsKeyId=key)
+    # An alarm made in the console on the Aurora cluster: not adopted, said.
+    estate.client("cloudwatch").put_metric_alarm(
+        AlarmName="orders cpu", MetricName="CPUUtilization", Namespace="AWS/RDS", Statistic="Average", Period=60,
+        EvaluationPeriods=1, Threshold=80, ComparisonOperator="GreaterThanThreshold",
+        Dimensions=[{"Name": "DBClusterIdentifier", "Value": "orders-live"}])
     return {"cluster_subnets": subnets, "cluster_key": key}

@@ -154,6 +154,8 @@ def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(ad
     (["--db-cluster", "plainc-live"], "its storage is not encrypted"),
     (["--db-cluster", "odd-live"], "the program declares for 1 instance(s): odd-live-writer"),
     (["--db-cluster", "mixed-live"], "mixes Serverless v2 and provisioned instances"),
+    (["--db-cluster", "graph-live"], "engine neptune is not one the platform runs as a DB cluster"),
+    (["--db-cluster", "old-live"], "aurora-postgresql 11.9 is not a major version the platform runs"),
     (["--db-cluster", "glob-live"], "is the primary of global database glob"),
     (["--db-cluster", "globsec-live"], "is a secondary cluster of global database glob"),
     (["--db-cluster", "arn:aws:rds:eu-west-1:999999999999:cluster:orders-live"], "is in account 999999999999"),
@@ -312,6 +314,8 @@ def test_an_aurora_cluster_becomes_its_settings_and_the_import_ids_of_its_instan
         "database": "orders-live", "kmsKey": estate.ids["key"], "subnetGroup": "cluster-subnets",
         "instances": {"writer": "orders-live-writer", "reader-1": "orders-live-reader-1"}}
     assert "# Written by `python -m operations adopt --db-cluster orders-live --stack live`" in path.read_text()
+    said = {c["what"]: c for c in run.result["cannot_express"]}
+    assert said["CloudWatch alarms"]["live"] == ["orders cpu"]  # the cluster's, by DBClusterIdentifier
 
 
 def test_a_multi_az_db_cluster_becomes_its_settings_without_instances(clusters):
