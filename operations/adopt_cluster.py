@@ -156,11 +156,15 @@ class ClusterAdoption(Adoption):
         prefix = f"{self.identifier}-"
         roles = {n[len(prefix):]: n for n in names if n.startswith(prefix)}
         expected = ClusterSettings(readers=max(len(names) - 1, 0)).instance_roles
-        if not names or set(roles) != set(expected) or len(roles) != len(names):
+        if not names:
+            raise RunbookError(f"{self.identifier}: has no instances; the program declares at least a writer: add one "
+                               f"named {prefix}writer (CreateDBInstance with DBClusterIdentifier {self.identifier}), "
+                               "then adopt it")
+        if set(roles) != set(expected) or len(roles) != len(names):
             declared = ", ".join(prefix + r for r in expected)
             raise RunbookError(
                 f"{self.identifier}: its instances ({', '.join(sorted(names)) or 'none'}) are not the ones the program "
-                f"declares for {len(names) or 1} instance(s): {declared} (a writer, then numbered readers; an "
+                f"declares for {len(names)} instance(s): {declared} (a writer, then numbered readers; an "
                 "instance's identifier is force-new, plan/forcenew.json). Rename them (ModifyDBInstance "
                 "NewDBInstanceIdentifier; the cluster endpoints do not change) and run adopt again")
         rds = self.ctx.clients.rds()

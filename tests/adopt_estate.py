@@ -87,6 +87,8 @@ def seed_clusters(estate: Any, ids: dict[str, Any]) -> dict[str, Any]:
                           MasterUserPassword=PASSWORD, **common)
     rds.create_db_instance(DBInstanceIdentifier="odd-live-instance-1", DBClusterIdentifier="odd-live",
                            Engine="aurora-postgresql", DBInstanceClass="db.r7g.large")
+    rds.create_db_cluster(DBClusterIdentifier="bare-live", Engine="aurora-postgresql", EngineVersion="16.4",
+                          MasterUserPassword=PASSWORD, **common)
     rds.create_db_cluster(DBClusterIdentifier="graph-live", Engine="neptune", EngineVersion="1.2.0.0",
                           MasterUserPassword=PASSWORD, **common)
     rds.create_db_cluster(DBClusterIdentifier="old-live", Engine="aurora-postgresql", EngineVersion="11.9",

@@ -154,6 +154,8 @@ def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(ad
     (["--db-cluster", "plainc-live"], "its storage is not encrypted"),
     (["--db-cluster", "odd-live"], "the program declares for 1 instance(s): odd-live-writer"),
     (["--db-cluster", "mixed-live"], "mixes Serverless v2 and provisioned instances"),
+    (["--db-cluster", "bare-live"], "has no instances; the program declares at least a writer: add one named "
+                                    "bare-live-writer"),
     (["--db-cluster", "graph-live"], "engine neptune is not one the platform runs as a DB cluster"),
     (["--db-cluster", "old-live"], "aurora-postgresql 11.9 is not a major version the platform runs"),
     (["--db-cluster", "glob-live"], "is the primary of global database glob"),
