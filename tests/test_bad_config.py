@@ -200,6 +200,8 @@ CASES = [
     case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "default"}}, "rdsplatform:importIds.subnetGroup",
          "default DB subnet group"),
     case({"importIds": {"subnetGroup": "legacy-subnets"}}, "rdsplatform:importIds", "set rdsplatform:importIds.database"),
+    case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "legacy/subnets"}}, "rdsplatform:importIds.subnetGroup",
+         "must be a DB subnet group name"),
     case({**AURORA, **DR, "importIds": ADOPTED}, "rdsplatform:importIds.database", "cannot join a global database"),
     # --- tags ---------------------------------------------------------------------------------
     case({"tags": {"k" * 129: "v"}}, "rdsplatform:tags", "1..128"),
