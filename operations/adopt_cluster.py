@@ -135,17 +135,18 @@ class ClusterAdoption(Adoption):
             name = g.get("GlobalClusterIdentifier")
             if not mine.get("IsWriter"):
                 primary = next((m["DBClusterArn"] for m in members if m.get("IsWriter")), "")
-                where = f" (its primary: {primary})" if primary else ""
-                raise RunbookError(f"{self.identifier}: is a secondary cluster of global database {name}{where}; the "
-                                   "program builds its secondary itself (disasterRecovery) from the primary it manages: "
-                                   "adopt the primary, in its region (--region), after removing this secondary from "
-                                   "the global database (RemoveFromGlobalCluster): a primary with secondaries cannot "
-                                   "be adopted either")
-            raise RunbookError(f"{self.identifier}: is the primary of global database {name}; an existing cluster "
-                               "cannot join a global database and the program does not adopt one (importIds with "
-                               "disasterRecovery are refused): detach its secondaries, then itself (RemoveFromGlobalCluster), "
-                               "delete the empty global cluster, adopt the cluster, then add disasterRecovery, which "
-                               "builds a new secondary")
+                parts = primary.split(":")
+                where = (f" --region {parts[3]} --db-cluster {parts[6]}" if len(parts) == 7 else "")
+                raise RunbookError(f"{self.identifier}: is a secondary cluster of global database {name}; the program "
+                                   "creates a secondary itself (disasterRecovery), it does not adopt one: adopt the "
+                                   f"primary instead{where}, as a standalone cluster once the global database is "
+                                   "dissolved (RemoveFromGlobalCluster for each member), then delete this one or keep "
+                                   "it unmanaged")
+            raise RunbookError(f"{self.identifier}: is the primary of global database {name}; the program builds a "
+                               "global database (disasterRecovery) only around a cluster it creates, and an existing "
+                               "cluster cannot join one (importIds with disasterRecovery are refused): to adopt it, "
+                               "detach its secondaries, then itself (RemoveFromGlobalCluster), delete the empty global "
+                               "cluster, and adopt it as a standalone cluster")
 
     def _members(self) -> list[tuple[str, dict[str, Any]]]:
         """(role, DescribeDBInstances) of each Aurora instance as the program declares it, the

@@ -202,7 +202,7 @@ CASES = [
     case({"importIds": {"subnetGroup": "legacy-subnets"}}, "rdsplatform:importIds", "set rdsplatform:importIds.database"),
     case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "legacy/subnets"}}, "rdsplatform:importIds.subnetGroup",
          "must be a DB subnet group name"),
-    case({**AURORA, **DR, "importIds": ADOPTED}, "rdsplatform:importIds.database", "cannot join a global database"),
+    case({**AURORA, **DR, "importIds": ADOPTED}, "rdsplatform:importIds.database", "existing Aurora cluster cannot join"),
     # --- tags ---------------------------------------------------------------------------------
     case({"tags": {"k" * 129: "v"}}, "rdsplatform:tags", "1..128"),
     case({"tags": {"Team": "v" * 257}}, "rdsplatform:tags.Team", "at most 256"),

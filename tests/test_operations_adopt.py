@@ -159,7 +159,7 @@ def test_a_policy_violation_of_an_adopted_database_is_reported_like_any_other(ad
     (["--db-cluster", "graph-live"], "engine neptune is not one the platform runs as a DB cluster"),
     (["--db-cluster", "old-live"], "aurora-postgresql 11.9 is not a major version the platform runs"),
     (["--db-cluster", "glob-live"], "is the primary of global database glob"),
-    (["--db-cluster", "globsec-live"], "is a secondary cluster of global database glob"),
+    (["--db-cluster", "globsec-live"], "adopt the primary instead --region eu-west-1 --db-cluster glob-live"),
     (["--db-cluster", "arn:aws:rds:eu-west-1:999999999999:cluster:orders-live"], "is in account 999999999999"),
     (["--db-cluster", "arn:aws:rds:eu-central-1:123456789012:cluster:orders-live"], "pass --region eu-central-1"),
     (["--db-cluster", "orders-live", "--stack-override", "dev"], "run adopt with --stack live"),

@@ -56,10 +56,12 @@ def import_problems(s: Settings) -> list[str]:
     if ids.subnet_group is not None and ids.subnet_group.lower() == "default":
         problems.append(f"{key}.subnetGroup = {ids.subnet_group!r}: the default DB subnet group cannot be taken "
                         "over; move the database to a subnet group of its own first")
-    if ids.database is not None and s.disaster_recovery is not None:
-        problems.append(f"{key}.database with {config_key('disasterRecovery')}: the disaster-recovery copies are "
-                        "created new, and an existing database cannot join a global database; adopt it without "
-                        "disasterRecovery, then add it in a later change")
+    if ids.database is not None and s.is_aurora and s.disaster_recovery is not None:
+        # An existing cluster cannot join a global cluster (policies/rds_guardrails/facts/change_effects.json,
+        # provider-cluster): the program's global database is built around a new primary.
+        problems.append(f"{key}.database with {config_key('disasterRecovery')}: an existing Aurora cluster cannot join "
+                        "a global database; adopt it without disasterRecovery (a global database of its own is built "
+                        "around a new cluster)")
     if ids.database is None and (ids.kms_key is not None or ids.replicas or ids.instances
                                  or ids.subnet_group is not None):
         problems.append(f"{key}: kmsKey, subnetGroup, replicas and instances are adopted with their database; "
