@@ -23,6 +23,7 @@ from benchmarks.checkov import CHECKOV, REFERENCE, versus_checkov
 from benchmarks.fleet import synthetic_fleet
 from benchmarks.measure import regression_check, target
 from benchmarks.stacks import all_stacks
+from plan.registration import Registration
 from preview.analyzer import PolicyPackProcess, load_policy_config
 from preview.harness import run_program
 
@@ -30,7 +31,7 @@ NOOP_PACK = Path(__file__).resolve().parent / "noop_pack"
 PACK_FLOOR = 0.7  # the full pack's throughput, at least this share of the no-op pack's
 
 
-def _rate(pack: PolicyPackProcess, fleet) -> float:
+def _rate(pack: PolicyPackProcess, fleet: list[Registration]) -> float:
     start = time.perf_counter()
     pack.analyze_many(fleet)
     return len(fleet) / (time.perf_counter() - start)

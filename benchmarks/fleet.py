@@ -3,12 +3,14 @@ compliance, as another team's large stack would send them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from plan.registration import Registration
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
-def _instance(i: int) -> dict:
+def _instance(i: int) -> dict[str, Any]:
     return {"region": "eu-west-1", "identifier": f"db{i}", "engine": "postgres", "storageEncrypted": i % 7 != 0,
             "kmsKeyId": KEY, "publiclyAccessible": i % 11 == 0, "dbSubnetGroupName": "private",
             "deletionProtection": True, "skipFinalSnapshot": False, "deleteAutomatedBackups": False,

@@ -78,11 +78,14 @@ class Pair:
     b: list[Run]
 
     def median(self, side: str, figure: str) -> float:
-        return statistics.median(getattr(r, figure) for r in getattr(self, side))
+        runs: list[Run] = getattr(self, side)
+        values: list[float] = [getattr(r, figure) for r in runs]
+        return statistics.median(values)
 
     def ratio(self, figure: str) -> float:
         """Median of the pair-by-pair ratios A/B (each pair ran back to back)."""
-        return statistics.median(getattr(a, figure) / getattr(b, figure) for a, b in zip(self.a, self.b))
+        ratios: list[float] = [getattr(a, figure) / getattr(b, figure) for a, b in zip(self.a, self.b)]
+        return statistics.median(ratios)
 
 
 def alternate(a: list[str], b: list[str], cwd: Path, runs: int, ok_b: tuple[int, ...] = (0, 1),

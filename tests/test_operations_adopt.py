@@ -2,6 +2,7 @@
 whose offline preview adopts (import) and replaces nothing; what the first up changes is said with
 the day-N gate's outcomes; what cannot be adopted is refused, with why, and nothing is written."""
 
+import datetime
 import json
 import subprocess
 import sys
@@ -287,6 +288,25 @@ def test_a_bad_adoption_record_stops_the_check_with_what_is_wrong(adopted, commi
     code, report, _ = _gate_with_record(adopted, committed_copy, tmp_path, edit)
     assert code == 2
     assert said in report["error"] and "adoption/live.json" in report["error"]
+
+
+def test_an_exception_waives_a_finding_of_an_adopted_database_once_approved(adopted, committed_copy, tmp_path):
+    # Adopted as it is, legacy-live has no deletion protection: an exception in the same pull
+    # request waives it, and is itself a weakening of the rules that needs its own approval.
+    expires = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    config = {"rds-deletion-protection": {"enforcementLevel": "mandatory", "exceptions": [{
+        "id": "legacy-adoption", "resources": ["legacy-live-db-instance"], "reason": "turned on after adoption",
+        "owner": "dba@example.com", "expires": expires, "ticket": "OPS-42"}]}}
+    (committed_copy / "policies" / "config" / "live.json").write_text(json.dumps(config))
+    _, path = adopted["legacy-live"]
+    code, report, _ = _preview(committed_copy, path, tmp_path / "out.json")
+    assert code == 5  # the exception is a weakening: not accepted without approval
+    code, report, _ = _preview(committed_copy, path, tmp_path / "approved.json", "--allow-policy-change")
+    assert ("rds-deletion-protection", "mandatory") not in {(v["policy"], v["level"]) for v in report["diagnostics"]}
+    [waived] = [w for w in report["waived"] if w["policy"] == "rds-deletion-protection"]
+    assert (waived["waiver"]["id"], waived["urn"].rsplit("::", 1)[-1]) == ("legacy-adoption", "legacy-live-db-instance")
+    # Its other findings (Multi-AZ off, one day of backups, ...) stay mandatory: one waiver, one policy.
+    assert code == 1 and ("rds-multi-az", "mandatory") in {(v["policy"], v["level"]) for v in report["diagnostics"]}
 
 
 # --- DB clusters -------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def outputs() -> dict[str, Any]:
     tree = ast.parse((ROOT / "__main__.py").read_text())
     names = [node.args[0].value for node in ast.walk(tree)
              if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "export"
-             and node.args and isinstance(node.args[0], ast.Constant)]
+             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
     return {f"output:{name}": "exported" for name in names}
 
 
@@ -92,8 +92,9 @@ def policies() -> dict[str, Any]:
     """Each policy's level with no config (the pack's), and with each shipped stack's config."""
     from rds_guardrails.controls import RESOURCE_RULES, STACK_RULES
     from rds_guardrails.levels import resolve_rules
+    from rds_guardrails.rule import Rule, StackRule
 
-    rules = [*RESOURCE_RULES, *STACK_RULES]
+    rules: list[Rule | StackRule] = [*RESOURCE_RULES, *STACK_RULES]
     configs = {p.stem: json.loads(p.read_text()) for p in sorted((ROOT / "policies" / "config").glob("*.json"))}
     resolved = {"default": resolve_rules(rules, None), **{s: resolve_rules(rules, c) for s, c in configs.items()}}
     return {f"policy:{rule.name}": {column: levels[rule.name][0] for column, levels in resolved.items()}
@@ -124,13 +125,15 @@ def exit_codes() -> dict[str, Any]:
         if (isinstance(cls, type) and issubclass(cls, errors.AutomationError)
                 and cls not in (errors.AutomationError, errors.GuardRailRefusedError, errors.BadInputError)):
             kinds.setdefault(cls.exit_code, []).append(name)
-    for code, names in kinds.items():
-        items[f"exit:automation:{code}"] = sorted(names)
-    epilog = parser().epilog.removeprefix("Exit codes: ")
-    for part in epilog.rstrip(".").split(", "):
-        code, _, meaning = part.partition(" ")
-        if code.isdigit():
-            items[f"exit:operations:{code}"] = meaning
+    for code, classes in kinds.items():
+        items[f"exit:automation:{code}"] = sorted(classes)
+    epilog = parser().epilog
+    if epilog is None:
+        raise SystemExit("operations.cli's parser has no epilog: its exit codes are read from it")
+    for part in epilog.removeprefix("Exit codes: ").rstrip(".").split(", "):
+        number, _, meaning = part.partition(" ")
+        if number.isdigit():
+            items[f"exit:operations:{number}"] = meaning
     return items
 
 
@@ -142,11 +145,13 @@ def json_shapes() -> dict[str, Any]:
     from preview.report import StackResult, to_json
 
     automation_main = ast.parse((ROOT / "automation" / "__main__.py").read_text())
-    lines = {}
+    lines: dict[str, list[str]] = {}
     for node in ast.walk(automation_main):
         if isinstance(node, ast.Dict) and node.keys and isinstance(node.keys[0], ast.Constant) \
-                and node.keys[0].value == "type" and isinstance(node.values[0], ast.Constant):
-            lines[node.values[0].value] = sorted(k.value for k in node.keys if isinstance(k, ast.Constant))
+                and node.keys[0].value == "type" and isinstance(node.values[0], ast.Constant) \
+                and isinstance(node.values[0].value, str):
+            lines[node.values[0].value] = sorted(k.value for k in node.keys
+                                                 if isinstance(k, ast.Constant) and isinstance(k.value, str))
     lines["result"] = sorted(set(lines.get("result", [])) | {f.name for f in dataclasses.fields(OperationResult)})
     return {"json:preview-report": sorted(to_json(StackResult(stack="s"))),
             **{f"json:automation-{kind}-line": keys for kind, keys in sorted(lines.items())}}

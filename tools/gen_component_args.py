@@ -66,7 +66,9 @@ def field_comments(model: type) -> dict[str, str]:
     source = textwrap.dedent(inspect.getsource(model))
     lines = source.splitlines()
     found: dict[str, str] = {}
-    for node in ast.parse(source).body[0].body:  # type: ignore[attr-defined]
+    cls = ast.parse(source).body[0]
+    assert isinstance(cls, ast.ClassDef), f"{model.__name__}: the source of a class"
+    for node in cls.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             comment: list[str] = []
             i = node.lineno - 2
@@ -139,11 +141,11 @@ class Generator:
         if isinstance(annotation, type) and issubclass(annotation, SettingsModel):
             self.model(annotation)
             return type_name(annotation)
-        if annotation in (str, int, float, bool):
+        if isinstance(annotation, type) and annotation in (str, int, float, bool):
             return annotation.__name__
         raise SystemExit(f"{model.__name__}.{field}: no schema type for {annotation!r}")
 
-    def model(self, model: type) -> None:
+    def model(self, model: type[SettingsModel]) -> None:
         name = type_name(model)
         if name in self.classes or name in self.order:
             return

@@ -57,7 +57,7 @@ def _schema(rule: Any) -> str:
     return "; ".join(parts) or "-"
 
 
-def _overrides(rule: Any, configs: dict[str, dict]) -> str:
+def _overrides(rule: Any, configs: dict[str, dict[str, Any]]) -> str:
     """Thresholds a stack's config sets for this policy, e.g. prod: minimumDays 14."""
     found = []
     for stack, config in configs.items():
@@ -241,7 +241,7 @@ def _automation_codes() -> list[tuple[int, str, str]]:
 def exit_codes_page() -> str:
     """The exit codes of every command, from the module that returns them."""
     from operations.cli import EXIT_CODES as OPERATIONS
-    from preview.__main__ import EXIT_CODES as PREVIEW
+    from preview.verdict import EXIT_CODES as PREVIEW
     from preview.verdict import PRECEDENCE
 
     lines = [HEADER + "# Exit codes", "", "Every command's exit codes in one place. `make` reports a failing command as",

@@ -6,21 +6,25 @@ import importlib.util
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Callable
 
+from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
-def _layout_module():
+def _layout_module() -> ModuleType:
     # Hooks are loaded from their file, not as a package: load the sibling module the same way.
     path = Path(__file__).with_name("wheel_layout.py")
     spec = importlib.util.spec_from_file_location("rdsplatform_wheel_layout", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-class LayoutHook(BuildHookInterface):
+class LayoutHook(BuildHookInterface[BuilderConfig]):
     """Stages the rewritten package and force-includes it as `rdsplatform/`."""
 
     PLUGIN_NAME = "rdsplatform-layout"
@@ -34,7 +38,8 @@ class LayoutHook(BuildHookInterface):
             raise RuntimeError("rdsplatform has no editable install: run the checkout in place "
                                "(make preview, python -m automation) or install the wheel")
         self._staging = tempfile.mkdtemp(prefix="rdsplatform-wheel-")
-        package = _layout_module().lay_out(Path(self.root), Path(self._staging))
+        lay_out: Callable[[Path, Path], Path] = _layout_module().lay_out  # wheel_layout.lay_out
+        package = lay_out(Path(self.root), Path(self._staging))
         build_data["force_include"][str(package)] = "rdsplatform"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:

@@ -58,8 +58,9 @@ def new_stack(name: str, source: str, project_dir: Path = ROOT) -> list[Path]:
         moves.append((old, new))
         text = text.replace(str(old.network), str(new))  # the key and every mention (allowedCidrs)
         if old.key == "vpcCidr" and not sets_vpc:  # Pulumi.yaml's default: set it in the new file
-            line = f"  {vpc_key}: {new}\n"
-            text = re.sub(r"^config:[^\n]*\n", lambda m, line=line: m.group(0) + line, text, count=1, flags=re.M)
+            config = re.search(r"^config:[^\n]*\n", text, flags=re.M)
+            if config is not None:
+                text = text[:config.end()] + f"  {vpc_key}: {new}\n" + text[config.end():]
     header = (f"# {name}: copied from {source} by `make new-stack`"
               + "".join(f"; {old.key} {old.network} -> {new}" for old, new in moves) + ".\n")
     written = [stack_file]

@@ -73,6 +73,7 @@ def rewrite_imports(source: str, filename: str = "<source>") -> str:
             if node.lineno != node.end_lineno:
                 raise LayoutError(f"{filename}:{node.lineno}: a multi-line `import` statement")
             line = lines[node.lineno - 1]
+            assert node.end_col_offset is not None  # ast.parse sets every statement's end
             start, end = _byte_col(line, node.col_offset), _byte_col(line, node.end_col_offset)
             edits.append((node.lineno - 1, start, end, _rewrite_import(line[start:end])))
     for index, start, end, text in sorted(edits, reverse=True):
@@ -90,8 +91,12 @@ def _byte_col(line: str, offset: int) -> int:
 def _check(source: str, filename: str) -> None:
     """No absolute import of a bare package of ours is left."""
     for node in ast.walk(ast.parse(source, filename=filename)):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
         left = [n for n in names if _is_ours(n)]
         if left:
             raise LayoutError(f"{filename}:{node.lineno}: import of {left[0]} not rewritten")

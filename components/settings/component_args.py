@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from enum import Enum
-from typing import Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, cast
 
 from pydantic.alias_generators import to_camel
 
@@ -18,14 +18,19 @@ from components.settings.base import SettingsModel
 from components.settings.model import Settings
 from components.settings.reading import parse
 
+if TYPE_CHECKING:  # generated from these models; only its type is named here
+    from components.platform_args import DatabasePlatformArgs
+
 # Inputs of the package that are not settings of the stack file (the stack name and aws:region).
 CONTEXT_KEYS = ("environment", "region")
 
 
-def to_args(settings: Settings) -> dict[str, Any]:
+def to_args(settings: Settings) -> DatabasePlatformArgs:
     """Validated stack settings as component args (snake_case names, plain values)."""
-    return {"environment": settings.environment, "region": settings.region,
-            **settings.model_dump(mode="python", exclude_none=True)}
+    # model_dump is typed dict[str, Any]; its keys are the fields DatabasePlatformArgs is generated
+    # from (tools/gen_component_args.py), enum members as their text, as parse_args reads them.
+    return cast("DatabasePlatformArgs", {"environment": settings.environment, "region": settings.region,
+                                         **settings.model_dump(mode="python", exclude_none=True)})
 
 
 def parse_args(args: Mapping[str, Any], *, environment: str, region: Optional[str],
