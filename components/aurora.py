@@ -93,7 +93,8 @@ class AuroraCluster(DatabaseCluster):
             auto_minor_version_upgrade=args.basics.auto_minor_version_upgrade,
             copy_tags_to_snapshot=True,
             apply_immediately=args.basics.apply_immediately,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.basics.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.basics.protect,
+                                        import_=args.instance_import_ids.get(role)),
         ) for role, instance_class, tier in self._role_list]
         if args.reader_auto_scaling is not None:
             self._reader_auto_scaling(name, args, args.reader_auto_scaling, instances)

@@ -10,7 +10,7 @@ settings on the cluster.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import pulumi
@@ -39,6 +39,10 @@ class ClusterArgs:
     # The generated password rotates in Secrets Manager: after create the master password is the
     # rotation's, never again the program's (a replaced RandomPassword must not reach RDS).
     password_rotated: bool = False
+    # Adoption (components/settings/adoption.py): the live cluster's identifier, and each
+    # declared Aurora instance's by role; each resource is registered with Pulumi's `import`.
+    import_id: Optional[str] = None
+    instance_import_ids: dict[str, str] = field(default_factory=dict)
 
 
 class DatabaseCluster(pulumi.ComponentResource):
@@ -117,6 +121,7 @@ class DatabaseCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[*self.log_groups, *args.depends_on], protect=args.basics.protect,
                 retain_on_delete=args.basics.protect,
+                import_=args.import_id,
                 # In a global database the global cluster owns membership and the engine version
                 # (its upgrades move every member); members must not fight it. AWS fills in the
                 # secondary's replicationSourceIdentifier; pulumi-aws Cluster docstring: "If DB

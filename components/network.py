@@ -26,6 +26,9 @@ class NetworkArgs:
     # An interface endpoint for Secrets Manager in the isolated VPC, for the password rotation
     # function and RDS Proxy, which have no other way to it (no NAT here).
     secrets_manager_endpoint: bool = False
+    # An existing DB subnet group the stack takes over by name (pulumi-aws `rds.SubnetGroup`
+    # import by `name`): a cluster cannot move to another without being replaced.
+    subnet_group_import_id: Optional[str] = None
 
     def __post_init__(self) -> None:
         # Settings refuse subnetIds without vpcId; without one the security group would land in
@@ -107,12 +110,16 @@ class Network(pulumi.ComponentResource):
         else:
             vpc_id, subnet_ids = self._isolated_vpc(name, args, child)
 
+        adopted = args.subnet_group_import_id
         self.subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
             region=args.region,
+            # Auto-named, unless adopted: then its own name (the name is force-new).
+            name=adopted,
             description=f"Private subnets of the {args.description}",
             subnet_ids=subnet_ids,
-            opts=child,
+            # An adopted group predates the stack: a destroy leaves it where it was.
+            opts=child.merge(pulumi.ResourceOptions(import_=adopted, retain_on_delete=True)) if adopted else child,
         )
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",

@@ -182,6 +182,7 @@ class DatabasePlatform(pulumi.ComponentResource):
                 s, basics, global_cluster_identifier=self.global_cluster.id if self.global_cluster else None,
                 credentials=self.credentials.cluster_args, db_name=s.db_name,
                 reader_auto_scaling=wiring.reader_auto_scaling_args(s), password_rotated=s.rotates_secret,
+                import_id=s.import_ids.database, instance_import_ids=dict(s.import_ids.instances),
             ),
             opts=self._child,
         )

@@ -68,13 +68,19 @@ class ImportIdArgs(TypedDict):
     """The IDs of resources that exist already; each is imported by the first `up`."""
 
     database: NotRequired[str]
-    """The DB instance identifier to adopt: must be <name>-<stack>."""
+    """The DB instance or DB cluster identifier to adopt: must be <name>-<stack>."""
 
     kms_key: NotRequired[str]
     """The customer managed KMS key ID the database is encrypted with."""
 
     replicas: NotRequired[dict[str, str]]
     """Replica name of `replicas` -> identifier of the live replica."""
+
+    instances: NotRequired[dict[str, str]]
+    """Aurora: instance role (writer, reader-1, ...) -> identifier of the live cluster instance, <name>-<stack>-<role>."""
+
+    subnet_group: NotRequired[str]
+    """The live DB subnet group of the database, kept by name (needed for a cluster)."""
 
 
 class ReaderAutoScalingArgs(TypedDict):

@@ -56,7 +56,7 @@ def network_args(s: Settings, *, dr: bool) -> NetworkArgs:
                        az_count=s.effective_az_count, allowed_cidrs=s.allowed_cidrs,
                        allowed_security_group_ids=s.allowed_security_group_ids,
                        secrets_manager_endpoint=s.uses_own_vpc and (s.rotates_secret or s.proxy is not None),
-                       port=s.db_port, description=description)
+                       port=s.db_port, description=description, subnet_group_import_id=s.import_ids.subnet_group)
 
 
 def credentials_args(s: Settings, *, kms_key_arn: pulumi.Input[str]) -> CredentialsArgs:

@@ -1,6 +1,7 @@
-"""adopt (read-only): the stack file that brings an existing DB instance under the platform.
+"""adopt (read-only): the stack file that brings an existing DB instance or DB cluster under the platform.
 
-Given a DB instance (its read replicas come with it), it reads the live database and writes
+Given a DB instance (its read replicas come with it) or a DB cluster (operations/adopt_cluster.py:
+Aurora with its instances, or a Multi-AZ DB cluster), it reads the live database and writes
 `Pulumi.<stack>.yaml` with:
 - the settings that reproduce it (engine, version, class, storage, network, backups, monitoring,
   credentials mode, tags), checked by the program's own settings code (components/settings/);
@@ -18,40 +19,36 @@ database: an engine or major version it does not run, storage that is not encryp
 customer managed key (the key of an instance cannot change in place: plan/forcenew.json
 kmsKeyId, storageEncrypted), no initial database name or a master user name the platform
 refuses (dbName and username force replacement), a read replica or cluster member (adopt its
-source), an identifier that is not `<name>-<stack>`, and a database of another account or region.
+source or cluster), an identifier that is not `<name>-<stack>`, and a database of another account or
+region. What every kind of database shares is `operations.adoption.Adoption`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from components import catalog
-from components.settings import SettingsError, parse_config_text
 from operations import lookup
 from operations import adopt_live
-from operations.adopt_changes import INSTANCE, NAMESPACE, FirstUpChanges
+from operations.adopt_changes import INSTANCE
 from operations.adopt_changes import platform_default as _default
 from operations.adopt_changes import config_key as _key
-from operations.clients import AWS_ERRORS
+from operations.adopt_cluster import ClusterAdoption
+from operations.adoption import Adoption
 from operations.errors import RunbookError
 from operations.runbook import Context
 from plan.adoption import path_for as live_record_path
 
-HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance; "
+HELP = ("read-only: write the stack file and import IDs that adopt an existing DB instance or DB cluster; "
         "say what the first up changes and what cannot be adopted")
 
 # A Pulumi stack name (Pulumi docs, Concepts > Stacks: alphanumerics, hyphens, underscores, periods).
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+\Z")
 ARN = re.compile(r"arn:(?P<partition>[a-z-]+):rds:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<kind>db|cluster):"
                  r"(?P<identifier>[A-Za-z0-9-]+)\Z")
-# Platform tags the program sets itself (settings refuse them in `tags`), and AWS's own.
-PLATFORM_TAGS = ("Environment", "Project", "ManagedBy")
 
 
 def _stack(value: str) -> str:
@@ -63,27 +60,20 @@ def _stack(value: str) -> str:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--db-instance", metavar="ID|ARN", help="the DB instance to adopt (its replicas come with it)")
-    which.add_argument("--db-cluster", metavar="ID|ARN", help="a DB cluster: refused, clusters cannot be adopted yet")
+    which.add_argument("--db-cluster", metavar="ID|ARN",
+                       help="the DB cluster to adopt: Aurora (with its instances) or a Multi-AZ DB cluster")
     p.add_argument("--stack", required=True, type=_stack, help="the stack to write (Pulumi.<stack>.yaml)")
     p.add_argument("--out", type=Path, default=Path("."), metavar="DIR",
                    help="where to write Pulumi.<stack>.yaml (default: the current directory); never overwritten")
 
 
-# What the first up changes, and the defaults kept off: FirstUpChanges (operations/adopt_changes.py).
-class Adoption(FirstUpChanges):
-    """What one live instance becomes: settings, import IDs, and what cannot be said or kept."""
+class InstanceAdoption(Adoption):
+    """What one live DB instance (and its read replicas) becomes."""
 
-    def __init__(self, ctx: Context, db: dict[str, Any], stack: str) -> None:
-        self.ctx, self.db, self.stack = ctx, db, stack
-        self.identifier: str = db["DBInstanceIdentifier"]
-        self.config: dict[str, Any] = {"aws:region": ctx.clients.region}
-        self.import_ids: dict[str, Any] = {}
-        self.cannot_express: list[dict[str, Any]] = []
-        self.changes: list[dict[str, Any]] = []
-        self.defaults_kept_off: list[dict[str, Any]] = []
-        self.refusals: list[str] = []
-        # What adopt read, for the offline gate: adoption/<stack>.json (operations/adopt_live.py).
-        self.live = adopt_live.LiveSnapshot()
+    kind = "instance"
+    alarm_dimension = "DBInstanceIdentifier"
+    reencrypt = "snapshot it, copy the snapshot with a customer managed key, restore it"
+    encryption_rule = "RDS encrypts a DB instance only when it is created: docs/aws-rules.md row 86"
 
     # --- reading the live database --------------------------------------------------------------
 
@@ -96,11 +86,9 @@ class Adoption(FirstUpChanges):
                                "it cannot be adopted")
         spec = catalog.ENGINES[engine]
         version = db["EngineVersion"]
+        self._major(spec, version)
         major = spec.major_of(version)
-        if major not in spec.majors:
-            raise RunbookError(f"{self.identifier}: {engine} {version} is not a major version the platform runs "
-                               f"({', '.join(spec.majors)}); upgrade it first (python -m operations upgrade-check)")
-        self._identity(spec)
+        self._identity(spec, db.get("DBName"), db["MasterUsername"])
         self.live.add(INSTANCE, self.identifier, adopt_live.instance_inputs(db))
         self._encryption()
         auto_minor = bool(db.get("AutoMinorVersionUpgrade", True))
@@ -123,58 +111,14 @@ class Adoption(FirstUpChanges):
         self._set("credentialsMode", "managed" if db.get("MasterUserSecret") else "generated")
         if db.get("EngineLifecycleSupport") and engine in catalog.EXTENDED_SUPPORT_ENGINES:
             self._set("engineLifecycleSupport", db["EngineLifecycleSupport"])
-        self._network()
-        self._tags()
+        self._network(self.db.get("DBSubnetGroup") or {},
+                      [g["VpcSecurityGroupId"] for g in self.db.get("VpcSecurityGroups", [])])
+        self._tags(INSTANCE)
         self._replicas()
         self._around()
         self.config[_key("importIds")] = self.import_ids
         self._forced_changes(spec)
         self._kept_off()
-
-    def _set(self, name: str, value: Any) -> None:
-        if value is not None:
-            self.config[_key(name)] = value
-
-    def _express(self, what: str, live: Any, do: str) -> None:
-        self.cannot_express.append({"what": what, "live": live, "do": do})
-
-    def _identity(self, spec: catalog.EngineSpec) -> None:
-        suffix = f"-{self.stack}"
-        name = self.identifier[:-len(suffix)] if self.identifier.endswith(suffix) else ""
-        if not name:
-            raise RunbookError(f"{self.identifier}: the program names a database <name>-<stack>; run adopt with "
-                               f"--stack {self.identifier.rsplit('-', 1)[-1]} (the identifier's last part), or "
-                               "rename the instance (ModifyDBInstance NewDBInstanceIdentifier) first")
-        self._set("name", name)
-        self.import_ids["database"] = self.identifier
-        if not self.db.get("DBName"):
-            raise RunbookError(f"{self.identifier}: it has no initial database name (DBName); the program always sets "
-                               "dbName, and a change of dbName replaces an instance (plan/forcenew.json): it cannot be "
-                               "adopted without replacement")
-        self._set("dbName", self.db["DBName"])
-        username = self.db["MasterUsername"]
-        if username.lower() in spec.reserved_usernames:
-            raise RunbookError(f"{self.identifier}: master user name {username!r} is one the platform refuses (a "
-                               "default name scanners flag, rds-no-default-master-username), and a change of username "
-                               "replaces an instance (plan/forcenew.json): it cannot be adopted as it is")
-        self._set("masterUsername", username)
-
-    def _encryption(self) -> None:
-        key_id = self.db.get("KmsKeyId")
-        if not self.db.get("StorageEncrypted") or not key_id:
-            raise RunbookError(
-                f"{self.identifier}: its storage is not encrypted. The platform encrypts with a customer managed key, "
-                "and RDS encrypts a DB instance only when it is created (docs/aws-rules.md row 86): snapshot it, copy "
-                "the snapshot with a customer managed key, restore it, then adopt the restored instance")
-        kms = self.ctx.clients.client("kms")
-        key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
-        if key.get("KeyManager") == "AWS":
-            raise RunbookError(
-                f"{self.identifier}: it is encrypted with the AWS managed key (aws/rds); the platform needs a customer "
-                "managed key it can govern, and a change of kmsKeyId replaces an instance (plan/forcenew.json): copy "
-                "a snapshot with a customer managed key, restore it, then adopt the restored instance")
-        self.import_ids["kmsKey"] = key["KeyId"]
-        self.live.add(adopt_live.KEY, key["KeyId"], adopt_live.key_inputs(kms, key))
 
     def _storage(self) -> None:
         db = self.db
@@ -214,29 +158,6 @@ class Adoption(FirstUpChanges):
         if db.get("DatabaseInsightsMode") in ("standard", "advanced") and pi:
             self._set("databaseInsights", db["DatabaseInsightsMode"])
 
-    def _network(self) -> None:
-        group = self.db.get("DBSubnetGroup") or {}
-        subnets = [s["SubnetIdentifier"] for s in group.get("Subnets", [])]
-        if group.get("VpcId") and len(subnets) >= 2:
-            self._set("vpcId", group["VpcId"])
-            self._set("subnetIds", sorted(subnets))
-        else:
-            self._express("network", group.get("DBSubnetGroupName"),
-                          "the platform places a database in at least 2 private subnets of a VPC: set vpcId and subnetIds")
-        groups = [g["VpcSecurityGroupId"] for g in self.db.get("VpcSecurityGroups", [])]
-        self._express("security groups", groups,
-                      "the platform builds its own security group; set allowedSecurityGroupIds (client security "
-                      "groups) and allowedCidrs (private client ranges) to the sources these groups allow today")
-
-    def _tags(self) -> None:
-        tags = lookup.tags(self.db)
-        kept = {k: v for k, v in tags.items() if k not in PLATFORM_TAGS and not k.lower().startswith("aws:")}
-        self._set("tags", kept)
-        added = {k: v for k, v in {"Environment": self.stack, "Project": NAMESPACE, "ManagedBy": "pulumi"}.items()
-                 if tags.get(k) != v}
-        if added:
-            self.changes.append(self._change(INSTANCE, "tags", {k: tags.get(k) for k in added}, added))
-
     def _replicas(self) -> None:
         rds = self.ctx.clients.rds()
         replicas: list[dict[str, Any]] = []
@@ -266,50 +187,6 @@ class Adoption(FirstUpChanges):
             self._set("replicas", replicas)
             self.import_ids["replicas"] = imported
 
-    def _around(self) -> None:
-        """The proxy and alarms of the database: not adopted, said with what to do."""
-        rds = self.ctx.clients.rds()
-        try:
-            proxies = rds.describe_db_proxies().get("DBProxies", [])
-        except AWS_ERRORS:
-            proxies = []
-        for proxy in proxies:
-            try:
-                targets = rds.describe_db_proxy_targets(DBProxyName=proxy["DBProxyName"]).get("Targets", [])
-            except AWS_ERRORS:
-                targets = []
-            if any(t.get("RdsResourceId") == self.identifier for t in targets):
-                self._express(f"RDS Proxy {proxy['DBProxyName']}", proxy["DBProxyName"],
-                              "not adopted: set proxy: {} for the platform's proxy (a new endpoint), move the clients "
-                              "to it, then delete this one")
-        try:
-            alarms = self.ctx.clients.client("cloudwatch").describe_alarms().get("MetricAlarms", [])
-        except AWS_ERRORS:
-            alarms = []
-        mine = sorted(a["AlarmName"] for a in alarms
-                      if any(d.get("Name") == "DBInstanceIdentifier" and d.get("Value") == self.identifier
-                             for d in a.get("Dimensions", [])))
-        if mine:
-            self._express("CloudWatch alarms", mine, "not adopted: the platform creates its own (alarms.enabled); "
-                                                     "delete these once its alarms notify the right people")
-
-    # --- checking and writing ---------------------------------------------------------------------
-
-    def checked(self) -> None:
-        """The settings as the program reads them: any problem stops the run, nothing written."""
-        values = {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()}
-        try:
-            parse_config_text(values, environment=self.stack)
-        except SettingsError as exc:
-            raise RunbookError(f"{self.identifier}: the settings that reproduce it are ones the platform refuses, so "
-                               f"it cannot be adopted as it is:\n" + "\n".join(f"  - {p}" for p in exc.problems)) from None
-
-    def text(self) -> str:
-        header = (f"# Written by `python -m operations adopt --db-instance {self.identifier} --stack {self.stack}`:\n"
-                  "# the settings that reproduce the live database, and the import IDs the first `up` adopts.\n"
-                  "# Before the first `up`, read docs/adopting.md: what it changes, and how to roll back.\n")
-        return header + yaml.safe_dump({"config": self.config}, sort_keys=False, default_flow_style=False)
-
 
 def _target(ctx: Context) -> tuple[str, str]:
     """(kind, identifier) of the database asked for; an ARN of another account or region refused."""
@@ -329,36 +206,42 @@ def _target(ctx: Context) -> tuple[str, str]:
             raise RunbookError(f"{value}: is in region {match['region']}, not {ctx.clients.region}: pass "
                                f"--region {match['region']}")
         value = match["identifier"]
-    if kind == "cluster":
-        raise RunbookError(f"--db-cluster {value}: DB clusters (Aurora, Multi-AZ DB clusters) cannot be adopted yet, "
-                           "only DB instances (importIds.database); see docs/adopting.md")
     return kind, value
 
 
-def run(ctx: Context) -> int:
-    out, args = ctx.out, ctx.args
-    _, identifier = _target(ctx)
+def _instance(ctx: Context, identifier: str) -> Adoption:
     db = lookup.instance(ctx.clients, identifier)
-    account = ctx.clients.client("sts").get_caller_identity()["Account"]
-    arn = ARN.match(db.get("DBInstanceArn", ""))
-    if arn and arn["account"] != account:
-        raise RunbookError(f"{identifier}: is in account {arn['account']}, not {account}")
     if db.get("ReadReplicaSourceDBInstanceIdentifier"):
         raise RunbookError(f"{identifier}: is a read replica of {db['ReadReplicaSourceDBInstanceIdentifier']}; adopt "
                            "its source, and its replicas come with it")
     if db.get("DBClusterIdentifier"):
-        raise RunbookError(f"{identifier}: is a member of DB cluster {db['DBClusterIdentifier']}: clusters cannot be "
-                           "adopted yet")
+        raise RunbookError(f"{identifier}: is a member of DB cluster {db['DBClusterIdentifier']}: adopt the cluster "
+                           f"(--db-cluster {db['DBClusterIdentifier']}), and its instances come with it")
+    return InstanceAdoption(ctx, db, ctx.args.stack, db["DBInstanceIdentifier"])
+
+
+def _cluster(ctx: Context, identifier: str) -> Adoption:
+    db = lookup.cluster(ctx.clients, identifier)
+    return ClusterAdoption(ctx, db, ctx.args.stack, db["DBClusterIdentifier"])
+
+
+def run(ctx: Context) -> int:
+    out, args = ctx.out, ctx.args
+    kind, identifier = _target(ctx)
+    adoption = (_instance if kind == "instance" else _cluster)(ctx, identifier)
+    account = ctx.clients.client("sts").get_caller_identity()["Account"]
+    arn = ARN.match(adoption.db.get("DBInstanceArn") or adoption.db.get("DBClusterArn") or "")
+    if arn and arn["account"] != account:
+        raise RunbookError(f"{identifier}: is in account {arn['account']}, not {account}")
     path = args.out / f"Pulumi.{args.stack}.yaml"
     live_path = live_record_path(args.out, args.stack)
     for existing in (path, live_path):
         if existing.exists():
             raise RunbookError(f"{existing} exists: adopt never overwrites a stack file or an adoption record; "
                                "choose another --stack or --out")
-    adoption = Adoption(ctx, db, args.stack)
     adoption.build()
     adoption.checked()
-    command = f"python -m operations adopt --db-instance {identifier} --stack {args.stack}"
+    command = f"python -m operations adopt --db-{adoption.kind} {identifier} --stack {args.stack}"
     try:
         path.write_text(adoption.text())
         adoption.live.write(args.out, args.stack, ctx.clients.region, command)
@@ -366,8 +249,9 @@ def run(ctx: Context) -> int:
         path.unlink(missing_ok=True)  # nothing half-written: both files or neither
         raise RunbookError(f"cannot write {path} and {live_path}: {exc.strerror or exc}") from None
     out.note(f"wrote {path}: the settings of {identifier} and the import IDs of "
-             + ", ".join(f"{k} {v}" for k, v in adoption.import_ids.items() if k != "replicas")
-             + "".join(f", replica {v}" for v in adoption.import_ids.get("replicas", {}).values()))
+             + ", ".join(f"{k} {v}" for k, v in adoption.import_ids.items() if not isinstance(v, dict))
+             + "".join(f", {k.rstrip('s')} {v}" for k, ids in adoption.import_ids.items() if isinstance(ids, dict)
+                       for v in ids.values()))
     out.note(f"wrote {live_path}: the live values the offline gate compares the program with (commit it with "
              "the stack file; remove both once the first up has adopted the database)")
     out.table("what the first up changes on the live database", ["resource", "property", "live", "planned", "effect"],

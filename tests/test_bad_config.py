@@ -15,6 +15,9 @@ from plan.stack_config import PROJECT_DIR
 LONG = "a" * 40
 PROXY = {"proxy": {}}
 DR = {"disasterRecovery": {"region": "eu-central-1", "vpcCidr": "10.61.0.0/16"}}
+AURORA = {"deploymentOption": "aurora", "engine": "aurora-postgresql", "instanceClass": "db.r7g.large"}
+KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+ADOPTED = {"database": "appdb-dev", "kmsKey": KEY, "subnetGroup": "legacy-subnets"}
 
 
 def case(overrides, key, fragment="", stack="dev", secret=None):
@@ -186,6 +189,20 @@ CASES = [
                         "replicas": {"ro": "appdb-dev-ro"}}}, "rdsplatform:importIds.replicas.ro",
          "no replica of that name"),
     case({"importIds": {"databse": "appdb-dev"}}, "rdsplatform:importIds.databse", "did you mean database?"),
+    case({**AURORA, "importIds": {"database": "appdb-dev", "kmsKey": KEY}}, "rdsplatform:importIds.subnetGroup",
+         "subnet group cannot change without replacing it"),
+    case({**AURORA, "importIds": {**ADOPTED, "instances": {"reader-2": "appdb-dev-reader-2"}}},
+         "rdsplatform:importIds.instances.reader-2", "declares no such Aurora instance"),
+    case({**AURORA, "importIds": {**ADOPTED, "instances": {"writer": "appdb-dev-1"}}},
+         "rdsplatform:importIds.instances.writer", "names that instance 'appdb-dev-writer'"),
+    case({"importIds": {**ADOPTED, "instances": {"writer": "appdb-dev-writer"}}},
+         "rdsplatform:importIds.instances.writer", "deploymentOption 'instance'"),
+    case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "default"}}, "rdsplatform:importIds.subnetGroup",
+         "default DB subnet group"),
+    case({"importIds": {"subnetGroup": "legacy-subnets"}}, "rdsplatform:importIds", "set rdsplatform:importIds.database"),
+    case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "legacy/subnets"}}, "rdsplatform:importIds.subnetGroup",
+         "must be a DB subnet group name"),
+    case({**AURORA, **DR, "importIds": ADOPTED}, "rdsplatform:importIds.database", "existing Aurora cluster cannot join"),
     # --- tags ---------------------------------------------------------------------------------
     case({"tags": {"k" * 129: "v"}}, "rdsplatform:tags", "1..128"),
     case({"tags": {"Team": "v" * 257}}, "rdsplatform:tags.Team", "at most 256"),

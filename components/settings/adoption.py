@@ -18,6 +18,9 @@ from components.settings.base import SettingsModel
 # An RDS identifier (letters, digits, single hyphens, starting with a letter; settings `naming`
 # checks what the program derives, rule 40) and a KMS key ID (a key's UUID or a multi-Region key's mrk-).
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,62}$"
+# A DB subnet group name (RDS API CreateDBSubnetGroup, DBSubnetGroupName: letters, digits, periods,
+# underscores, spaces, hyphens; at most 255; not "default": rules.import_problems).
+SUBNET_GROUP_NAME = r"^[A-Za-z0-9._ -]{1,255}$"
 KMS_KEY_ID = r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 
 
@@ -25,8 +28,16 @@ class ImportIdSettings(SettingsModel):
     """The IDs of resources that exist already; each is imported by the first `up`."""
 
     database: Optional[str] = Field(None, pattern=IDENTIFIER,
-                                    description="The DB instance identifier to adopt: must be <name>-<stack>.")
+                                    description="The DB instance or DB cluster identifier to adopt: must be <name>-<stack>.")
     kms_key: Optional[str] = Field(None, pattern=KMS_KEY_ID,
                                    description="The customer managed KMS key ID the database is encrypted with.")
     # Replica name (of `replicas`) -> the identifier of the live read replica, <name>-<stack>-<replica>.
     replicas: dict[str, str] = Field({}, description="Replica name of `replicas` -> identifier of the live replica.")
+    # Aurora: instance role (writer, reader-1, ...) -> the identifier of the live cluster instance,
+    # <name>-<stack>-<role> (components/aurora.py names them so).
+    instances: dict[str, str] = Field({}, description=("Aurora: instance role (writer, reader-1, ...) -> identifier of the "
+                                                       "live cluster instance, <name>-<stack>-<role>."))
+    # A cluster's subnet group cannot change without replacing the cluster (plan/forcenew.json
+    # dbSubnetGroupName): the stack takes the live one over, by name.
+    subnet_group: Optional[str] = Field(None, pattern=SUBNET_GROUP_NAME,
+                                        description="The live DB subnet group of the database, kept by name (needed for a cluster).")

@@ -40,5 +40,11 @@ class ClusterSettings(SettingsModel):
         return v if v is None else checks.instance_class(v)
 
     @property
+    def instance_roles(self) -> tuple[str, ...]:
+        """The roles of the Aurora instances the program declares (components/aurora.py), each
+        named <identifier>-<role>: the writer, then reader-1..readers."""
+        return ("writer", *(f"reader-{i + 1}" for i in range(self.readers)))
+
+    @property
     def serverless(self) -> bool:
         return self.serverless_min_acu is not None or self.serverless_max_acu is not None

@@ -39,6 +39,8 @@ PATTERN_TEXT = {
                                "starting with a letter",
     r"^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$":
         "must be a KMS key ID (1234abcd-12ab-34cd-56ef-1234567890ab, or mrk-... for a multi-Region key), not an ARN or alias",
+    r"^[A-Za-z0-9._ -]{1,255}$": "must be a DB subnet group name: 1-255 letters, digits, periods, underscores, "
+                                 "spaces and hyphens",
     REGION_PATTERN: "must be an AWS region code such as eu-west-1",
 }
 # Shape errors in the words of a stack file (pydantic speaks of tuples and model instances).

@@ -41,20 +41,31 @@ def import_problems(s: Settings) -> list[str]:
     encrypts with, and only resources it builds."""
     ids, key = s.import_ids, config_key("importIds")
     problems: list[str] = []
-    if ids.database is not None and s.is_cluster:
-        problems.append(f"{key}.database with deploymentOption {s.deployment_option}: only a DB instance "
-                        "(deploymentOption instance) can be adopted so far")
-    elif ids.database is not None and ids.database != s.identifier:
-        # The provider renames an instance in place (plan/forcenew.json notes): the first up would
-        # change its endpoint. The program names it <name>-<stack>.
+    if ids.database is not None and ids.database != s.identifier:
+        # The provider renames an instance in place (plan/forcenew.json notes), and replaces a
+        # cluster (clusterIdentifier is force-new): the program names it <name>-<stack>.
         problems.append(f"{key}.database = {ids.database!r}: the program names the database {s.identifier!r} "
                         f"(name-stack); set {config_key('name')} (and the stack name) so that they give "
-                        f"{ids.database!r}, else the first up renames it and its endpoint changes")
+                        f"{ids.database!r}, else the first up renames or replaces it")
     if ids.database is not None and ids.kms_key is None:
-        problems.append(f"{key}.kmsKey: needed with {key}.database; an instance's KMS key cannot change "
+        problems.append(f"{key}.kmsKey: needed with {key}.database; a database's KMS key cannot change "
                         "without replacing it (plan/forcenew.json: kmsKeyId)")
-    if ids.database is None and (ids.kms_key is not None or ids.replicas):
-        problems.append(f"{key}: kmsKey and replicas are adopted with their database; set {key}.database")
+    if ids.database is not None and s.is_cluster and ids.subnet_group is None:
+        problems.append(f"{key}.subnetGroup: needed with {key}.database for a cluster; a cluster's DB subnet group "
+                        "cannot change without replacing it (plan/forcenew.json: dbSubnetGroupName)")
+    if ids.subnet_group is not None and ids.subnet_group.lower() == "default":
+        problems.append(f"{key}.subnetGroup = {ids.subnet_group!r}: the default DB subnet group cannot be taken "
+                        "over; move the database to a subnet group of its own first")
+    if ids.database is not None and s.is_aurora and s.disaster_recovery is not None:
+        # An existing cluster cannot join a global cluster (policies/rds_guardrails/facts/change_effects.json,
+        # provider-cluster): the program's global database is built around a new primary.
+        problems.append(f"{key}.database with {config_key('disasterRecovery')}: an existing Aurora cluster cannot join "
+                        "a global database; adopt it without disasterRecovery (a global database of its own is built "
+                        "around a new cluster)")
+    if ids.database is None and (ids.kms_key is not None or ids.replicas or ids.instances
+                                 or ids.subnet_group is not None):
+        problems.append(f"{key}: kmsKey, subnetGroup, replicas and instances are adopted with their database; "
+                        f"set {key}.database")
     names = {r.name: r for r in s.replicas}
     for name, identifier in sorted(ids.replicas.items()):
         if name not in names:
@@ -63,6 +74,16 @@ def import_problems(s: Settings) -> list[str]:
         elif identifier != s.replica_identifier(names[name]):
             problems.append(f"{key}.replicas.{name} = {identifier!r}: the program names that replica "
                             f"{s.replica_identifier(names[name])!r}; else the first up renames it")
+    roles = s.cluster.instance_roles if s.is_aurora else ()
+    for role, identifier in sorted(ids.instances.items()):
+        if role not in roles:
+            problems.append(f"{key}.instances.{role}: the program declares no such Aurora instance "
+                            f"(deploymentOption {s.deployment_option!r}, cluster.readers {s.cluster.readers}: "
+                            f"{', '.join(roles) or 'none'})")
+        elif identifier != f"{s.identifier}-{role}":
+            # ClusterInstance.identifier is force-new (plan/forcenew.json).
+            problems.append(f"{key}.instances.{role} = {identifier!r}: the program names that instance "
+                            f"{s.identifier + '-' + role!r}; else the first up replaces it")
     return problems
 
 
