@@ -82,6 +82,9 @@ class ImportIdArgs(TypedDict):
     subnet_group: NotRequired[str]
     """The live DB subnet group of the database, kept by name (needed for a cluster)."""
 
+    proxy: NotRequired[str]
+    """The live RDS Proxy in front of the database: must be <name>-<stack>-proxy."""
+
 
 class ReaderAutoScalingArgs(TypedDict):
     """Aurora readers added and removed by Application Auto Scaling on average reader CPU."""

@@ -255,6 +255,7 @@ def proxy_args(s: Settings, *, database: Union[Database, DatabaseCluster], secre
         port=s.db_port,
         target_identifier=(database.cluster.cluster_identifier if isinstance(database, DatabaseCluster)
                            else database.instance.identifier),
+        database_identifier=s.identifier,
         target_is_cluster=s.is_cluster,
         read_only_endpoint=s.is_aurora,
         secret_arn=secret_arn,
@@ -270,6 +271,7 @@ def proxy_args(s: Settings, *, database: Union[Database, DatabaseCluster], secre
         connection_borrow_timeout=s.proxy.connection_borrow_timeout,
         iam_auth=s.proxy.iam_auth,
         secrets_endpoint_security_group_id=network.endpoint_security_group_id,
+        import_id=s.import_ids.proxy,
     )
 
 

@@ -20,6 +20,8 @@ from plan import adoption
 
 INSTANCE = "aws:rds/instance:Instance"
 KEY = "aws:kms/key:Key"
+PROXY = "aws:rds/proxy:Proxy"
+PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget"
 
 
 class LiveSnapshot:
@@ -103,3 +105,20 @@ def key_inputs(kms: Any, key: dict[str, Any]) -> dict[str, Any]:
     return {"description": key.get("Description"), "keyUsage": key.get("KeyUsage"),
             "customerMasterKeySpec": key.get("KeySpec") or key.get("CustomerMasterKeySpec"),
             "multiRegion": key.get("MultiRegion"), "enableKeyRotation": rotation, "policy": policy}
+
+
+def proxy_inputs(proxy: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBProxies entry as rds.Proxy inputs; of each auth, the fields the program sets."""
+    auths = [{"authScheme": a.get("AuthScheme"), "description": a.get("Description"), "iamAuth": a.get("IAMAuth"),
+              "secretArn": a.get("SecretArn")} for a in proxy.get("Auth") or []]
+    return {
+        "name": proxy.get("DBProxyName"),
+        "engineFamily": proxy.get("EngineFamily"),
+        "roleArn": proxy.get("RoleArn"),
+        "requireTls": proxy.get("RequireTLS"),
+        "idleClientTimeout": proxy.get("IdleClientTimeout"),
+        "debugLogging": proxy.get("DebugLogging"),
+        "vpcSubnetIds": sorted(proxy.get("VpcSubnetIds") or []),
+        "vpcSecurityGroupIds": sorted(proxy.get("VpcSecurityGroupIds") or []),
+        "auths": [{k: v for k, v in a.items() if v is not None} for a in auths] or None,
+    }

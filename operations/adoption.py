@@ -146,10 +146,14 @@ class Adoption(FirstUpChanges):
                 targets = rds.describe_db_proxy_targets(DBProxyName=proxy["DBProxyName"]).get("Targets", [])
             except AWS_ERRORS:
                 targets = []
-            if any(self.identifier in (t.get("RdsResourceId"), t.get("TrackedClusterId")) for t in targets):
+            if not any(self.identifier in (t.get("RdsResourceId"), t.get("TrackedClusterId")) for t in targets):
+                continue
+            if proxy["DBProxyName"] == f"{self.identifier}-proxy" and "proxy" not in self.import_ids:
+                self._proxy(proxy)
+            else:
                 self._express(f"RDS Proxy {proxy['DBProxyName']}", proxy["DBProxyName"],
-                              "not adopted: set proxy: {} for the platform's proxy (a new endpoint), move the clients "
-                              "to it, then delete this one")
+                              f"not adopted: the program names its proxy {self.identifier}-proxy; set proxy: {{}} for "
+                              "the platform's proxy (a new endpoint), move the clients to it, then delete this one")
         try:
             alarms = self.ctx.clients.client("cloudwatch").describe_alarms().get("MetricAlarms", [])
         except AWS_ERRORS:
@@ -160,6 +164,31 @@ class Adoption(FirstUpChanges):
         if mine:
             self._express("CloudWatch alarms", mine, "not adopted: the platform creates its own (alarms.enabled); "
                                                      "delete these once its alarms notify the right people")
+
+    def _proxy(self, proxy: dict[str, Any]) -> None:
+        """The proxy the program would name so: its settings, its import ID, its live values."""
+        name = proxy["DBProxyName"]
+        auths = proxy.get("Auth") or [{}]
+        settings: dict[str, Any] = {"iamAuth": auths[0].get("IAMAuth") == "REQUIRED"}
+        if proxy.get("IdleClientTimeout") is not None:
+            settings["idleClientTimeout"] = proxy["IdleClientTimeout"]
+        try:
+            groups = self.ctx.clients.rds().describe_db_proxy_target_groups(DBProxyName=name).get("TargetGroups", [])
+        except AWS_ERRORS:
+            groups = []
+        pool = next((g.get("ConnectionPoolConfig") or {} for g in groups if g.get("IsDefault", True)), {})
+        for field, key in (("MaxConnectionsPercent", "maxConnectionsPercent"),
+                           ("MaxIdleConnectionsPercent", "maxIdleConnectionsPercent"),
+                           ("ConnectionBorrowTimeout", "connectionBorrowTimeout")):
+            if pool.get(field) is not None:
+                settings[key] = pool[field]
+        self._set("proxy", settings)
+        self.import_ids["proxy"] = name
+        self.live.add(adopt_live.PROXY, name, adopt_live.proxy_inputs(proxy))
+        target = "dbClusterIdentifier" if self.kind == "cluster" else "dbInstanceIdentifier"
+        kind = "TRACKED_CLUSTER" if self.kind == "cluster" else "RDS_INSTANCE"
+        self.live.add(adopt_live.PROXY_TARGET, f"{name}/default/{kind}/{self.identifier}",
+                      {"dbProxyName": name, "targetGroupName": "default", target: self.identifier})
 
     # --- checking and writing ---------------------------------------------------------------------
 

@@ -38,6 +38,14 @@ def seed(estate: Any) -> dict[str, Any]:
                            Tags=[{"Key": "CostCenter", "Value": "shop"}, {"Key": "Owner", "Value": "web"}], **common)
     rds.create_db_instance_read_replica(DBInstanceIdentifier="shop-live-ro", SourceDBInstanceIdentifier="shop-live",
                                         DBInstanceClass="db.r7g.large")
+    # RDS Proxies: ledger-live's has the name the program gives its proxy (adopted), shop-live's not (said).
+    secret = estate.client("secretsmanager").create_secret(Name="ledger-live-login")["ARN"]
+    proxy_role = estate.client("iam").create_role(RoleName="console-proxy-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    for proxy, db in (("ledger-live-proxy", "ledger-live"), ("shop-pool", "shop-live")):
+        rds.create_db_proxy(DBProxyName=proxy, EngineFamily="POSTGRESQL", RoleArn=proxy_role, VpcSubnetIds=subnets,
+                            RequireTLS=False, IdleClientTimeout=900,
+                            Auth=[{"AuthScheme": "SECRETS", "SecretArn": secret, "IAMAuth": "DISABLED"}])
+        rds.register_db_proxy_targets(DBProxyName=proxy, DBInstanceIdentifiers=[db])
     # What adopt refuses: an engine the platform does not run, storage not encrypted.
     rds.create_db_instance(DBInstanceIdentifier="ora-live", DBInstanceClass="db.r7g.large", Engine="oracle-ee",
                            MasterUsername="dbadmin", MasterUserPassword=PASSWORD, AllocatedStorage=100, DBName="ORCL")

@@ -203,6 +203,11 @@ CASES = [
     case({**AURORA, "importIds": {**ADOPTED, "subnetGroup": "legacy/subnets"}}, "rdsplatform:importIds.subnetGroup",
          "must be a DB subnet group name"),
     case({**AURORA, **DR, "importIds": ADOPTED}, "rdsplatform:importIds.database", "existing Aurora cluster cannot join"),
+    case({"importIds": {"database": "appdb-dev", "kmsKey": KEY, "proxy": "appdb-dev-proxy"}},
+         "rdsplatform:importIds.proxy", "the stack declares no proxy"),
+    case({"proxy": {}, "importIds": {"database": "appdb-dev", "kmsKey": KEY, "proxy": "orders-pool"}},
+         "rdsplatform:importIds.proxy", "the program names its proxy 'appdb-dev-proxy'"),
+    case({"importIds": {"proxy": "appdb-dev-proxy"}}, "rdsplatform:importIds", "set rdsplatform:importIds.database"),
     # --- tags ---------------------------------------------------------------------------------
     case({"tags": {"k" * 129: "v"}}, "rdsplatform:tags", "1..128"),
     case({"tags": {"Team": "v" * 257}}, "rdsplatform:tags.Team", "at most 256"),

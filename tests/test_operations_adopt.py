@@ -58,7 +58,11 @@ def test_the_stack_file_reproduces_the_live_database(adopted, estate):
                 "vpcId": estate.ids["vpc"], "subnetIds": estate.ids["subnets"],
                 "tags": {"CostCenter": "ledger", "Owner": "payments"}}
     assert {k: config[f"rdsplatform:{k}"] for k in expected} == expected
-    assert config["rdsplatform:importIds"] == {"database": "ledger-live", "kmsKey": estate.ids["key"]}
+    assert config["rdsplatform:importIds"] == {"database": "ledger-live", "kmsKey": estate.ids["key"],
+                                               "proxy": "ledger-live-proxy"}
+    # Its proxy has the program's name: adopted with the settings it runs with.
+    assert config["rdsplatform:proxy"] == {"iamAuth": False, "idleClientTimeout": 900, "maxConnectionsPercent": 100,
+                                           "maxIdleConnectionsPercent": 50, "connectionBorrowTimeout": 120}
     assert config["aws:region"] == "eu-west-1"
 
 
@@ -102,6 +106,11 @@ def test_what_cannot_be_expressed_says_what_to_do(adopted):
     run, _ = adopted["ledger-live"]
     said = {c["what"]: c["do"] for c in run.result["cannot_express"]}
     assert "allowedSecurityGroupIds" in said["security groups"]
+    # A proxy the program would name otherwise is not adopted: said, with what to do.
+    run, path = adopted["shop-live"]
+    said = {c["what"]: c["do"] for c in run.result["cannot_express"]}
+    assert "the program names its proxy shop-live-proxy" in said["RDS Proxy shop-pool"]
+    assert "rdsplatform:proxy" not in _config(path) and "proxy" not in _config(path)["rdsplatform:importIds"]
 
 
 def _preview(repo, stack_file, out, *extra):
@@ -118,7 +127,8 @@ def _preview(repo, stack_file, out, *extra):
 
 
 @pytest.mark.parametrize("db, adopted_names", [
-    ("ledger-live", {"ledger-live-db-instance", "ledger-live-keys-key"}),
+    ("ledger-live", {"ledger-live-db-instance", "ledger-live-keys-key", "ledger-live-proxy-proxy",
+                     "ledger-live-proxy-target"}),
     ("shop-live", {"shop-live-db-instance", "shop-live-keys-key", "shop-live-replica-ro-instance"}),
 ])
 def test_the_stack_file_previews_offline_as_import_and_replaces_nothing(adopted, committed_copy, tmp_path, db,
@@ -241,6 +251,12 @@ def test_an_import_shows_what_the_first_up_changes_on_the_live_database(adopted,
     assert "allocatedStorage" not in instance["properties"]
     key = _change(report, "ledger-live-keys-key")
     assert (key["action"], "enableKeyRotation" in key["properties"]) == ("import", True)
+    # The adopted proxy: the platform's role, secret and security group, and TLS required.
+    proxy = _change(report, "ledger-live-proxy-proxy")
+    assert (proxy["action"], proxy["imported"]) == ("import", True)
+    assert {"requireTls", "roleArn", "auths", "vpcSecurityGroupIds"} <= set(proxy["properties"])
+    assert "vpcSubnetIds" not in proxy["properties"]  # the same subnets: not replaced
+    assert _change(report, "ledger-live-proxy-target")["values"] == []
     assert report["diff"]["live"] == {"source": "adoption/live.json", "unknown": []}
     assert "Imports compared with the live values in adoption/live.json" in text
 

@@ -41,3 +41,8 @@ class ImportIdSettings(SettingsModel):
     # dbSubnetGroupName): the stack takes the live one over, by name.
     subnet_group: Optional[str] = Field(None, pattern=SUBNET_GROUP_NAME,
                                         description="The live DB subnet group of the database, kept by name (needed for a cluster).")
+    # The live RDS Proxy in front of the database, when it has the name the program gives its
+    # proxy (<name>-<stack>-proxy): imported by name, its target with it (pulumi-aws `rds.Proxy`
+    # and `rds.ProxyTarget` docstrings, Import).
+    proxy: Optional[str] = Field(None, pattern=IDENTIFIER,
+                                 description="The live RDS Proxy in front of the database: must be <name>-<stack>-proxy.")

@@ -63,9 +63,15 @@ def import_problems(s: Settings) -> list[str]:
                         "a global database; adopt it without disasterRecovery (a global database of its own is built "
                         "around a new cluster)")
     if ids.database is None and (ids.kms_key is not None or ids.replicas or ids.instances
-                                 or ids.subnet_group is not None):
-        problems.append(f"{key}: kmsKey, subnetGroup, replicas and instances are adopted with their database; "
+                                 or ids.subnet_group is not None or ids.proxy is not None):
+        problems.append(f"{key}: kmsKey, subnetGroup, replicas, instances and proxy are adopted with their database; "
                         f"set {key}.database")
+    if ids.proxy is not None and s.proxy is None:
+        problems.append(f"{key}.proxy = {ids.proxy!r}: the stack declares no proxy; set {config_key('proxy')} "
+                        "(adopt writes it from the live proxy's settings)")
+    elif ids.proxy is not None and ids.proxy != f"{s.identifier}-proxy":
+        problems.append(f"{key}.proxy = {ids.proxy!r}: the program names its proxy {s.identifier + '-proxy'!r}; "
+                        "a proxy of another name cannot be adopted as it is")
     names = {r.name: r for r in s.replicas}
     for name, identifier in sorted(ids.replicas.items()):
         if name not in names:
