@@ -21,10 +21,8 @@ class ProxyArgs:
     region: str
     engine_family: str
     port: int
-    # The primary instance's identifier, or the cluster's (with target_is_cluster): an output of
-    # the database, and the same identifier as plain text (known before it exists).
+    # The primary instance's identifier, or the cluster's (with target_is_cluster).
     target_identifier: pulumi.Input[str]
-    database_identifier: str
     # The master secret (RDS-managed or generated) and the key that encrypts it.
     secret_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
@@ -45,11 +43,11 @@ class ProxyArgs:
     read_only_endpoint: bool = False
     # The isolated VPC's Secrets Manager endpoint group: the proxy may reach it over HTTPS.
     secrets_endpoint_security_group_id: Optional[pulumi.Input[str]] = None
-    # Adoption (components/settings/adoption.py): the live proxy's name. The proxy and its target
-    # are registered with Pulumi's `import`; the target by <proxy>/default/<kind>/<database>
-    # (pulumi-aws `rds.ProxyTarget` docstring, Import). The default target group needs none: the
+    # Adoption (components/settings/adoption.py): the live proxy's name and its target's import ID;
+    # both are registered with Pulumi's `import`. The default target group needs none: the
     # provider adopts it on create (its docstring).
     import_id: Optional[str] = None
+    target_import_id: Optional[str] = None
 
 
 def secret_access_policy(secret_arn: str, kms_key_arn: str, region: str) -> str:
@@ -152,7 +150,7 @@ class Proxy(pulumi.ComponentResource):
             target_group_name=self.target_group.name,
             **({"db_cluster_identifier": args.target_identifier} if args.target_is_cluster
                else {"db_instance_identifier": args.target_identifier}),
-            opts=child.merge(pulumi.ResourceOptions(import_=self._target_import_id(args))) if args.import_id else child,
+            opts=child.merge(pulumi.ResourceOptions(import_=args.target_import_id)) if args.target_import_id else child,
         )
         self.read_only_endpoint = None
         if args.read_only_endpoint:
@@ -170,9 +168,3 @@ class Proxy(pulumi.ComponentResource):
         self.proxy_name = args.name
         self.endpoint = self.proxy.endpoint
         self.register_outputs({"endpoint": self.endpoint})
-
-    @staticmethod
-    def _target_import_id(args: ProxyArgs) -> str:
-        """The adopted proxy's target: <proxy>/default/RDS_INSTANCE|TRACKED_CLUSTER/<database>."""
-        kind = "TRACKED_CLUSTER" if args.target_is_cluster else "RDS_INSTANCE"
-        return f"{args.import_id}/default/{kind}/{args.database_identifier}"

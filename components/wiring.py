@@ -30,6 +30,7 @@ from components.replica import ReadReplicaArgs
 from components.rotation import SecretRotationArgs
 from components.upgrades import ReplicaRef
 from components.settings import ReplicaSettings, RestoreSettings, Settings
+from components.settings.adoption import proxy_target_import_id
 
 
 # --- what every database stands on: keys, network, credentials ------------------------------------
@@ -255,7 +256,6 @@ def proxy_args(s: Settings, *, database: Union[Database, DatabaseCluster], secre
         port=s.db_port,
         target_identifier=(database.cluster.cluster_identifier if isinstance(database, DatabaseCluster)
                            else database.instance.identifier),
-        database_identifier=s.identifier,
         target_is_cluster=s.is_cluster,
         read_only_endpoint=s.is_aurora,
         secret_arn=secret_arn,
@@ -272,6 +272,8 @@ def proxy_args(s: Settings, *, database: Union[Database, DatabaseCluster], secre
         iam_auth=s.proxy.iam_auth,
         secrets_endpoint_security_group_id=network.endpoint_security_group_id,
         import_id=s.import_ids.proxy,
+        target_import_id=(proxy_target_import_id(s.import_ids.proxy, s.identifier, cluster=s.is_cluster)
+                          if s.import_ids.proxy else None),
     )
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from components import catalog
 from components.settings import SettingsError, parse_config_text
+from components.settings.adoption import proxy_target_import_id
 from operations import adopt_live, lookup
 from operations.adopt_changes import NAMESPACE, FirstUpChanges
 from operations.adopt_changes import config_key as _key
@@ -185,9 +186,9 @@ class Adoption(FirstUpChanges):
         self._set("proxy", settings)
         self.import_ids["proxy"] = name
         self.live.add(adopt_live.PROXY, name, adopt_live.proxy_inputs(proxy))
-        target = "dbClusterIdentifier" if self.kind == "cluster" else "dbInstanceIdentifier"
-        kind = "TRACKED_CLUSTER" if self.kind == "cluster" else "RDS_INSTANCE"
-        self.live.add(adopt_live.PROXY_TARGET, f"{name}/default/{kind}/{self.identifier}",
+        cluster = self.kind == "cluster"
+        target = "dbClusterIdentifier" if cluster else "dbInstanceIdentifier"
+        self.live.add(adopt_live.PROXY_TARGET, proxy_target_import_id(name, self.identifier, cluster=cluster),
                       {"dbProxyName": name, "targetGroupName": "default", target: self.identifier})
 
     # --- checking and writing ---------------------------------------------------------------------

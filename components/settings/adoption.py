@@ -46,3 +46,10 @@ class ImportIdSettings(SettingsModel):
     # and `rds.ProxyTarget` docstrings, Import).
     proxy: Optional[str] = Field(None, pattern=IDENTIFIER,
                                  description="The live RDS Proxy in front of the database: must be <name>-<stack>-proxy.")
+
+
+def proxy_target_import_id(proxy: str, database: str, *, cluster: bool) -> str:
+    """The import ID of an RDS Proxy's target in its default target group: <proxy>/default/
+    RDS_INSTANCE|TRACKED_CLUSTER/<database> (pulumi-aws `rds.ProxyTarget` docstring, Import;
+    docs/aws-rules.md row 95). The program imports it, adopt records its live values under it."""
+    return f"{proxy}/default/{'TRACKED_CLUSTER' if cluster else 'RDS_INSTANCE'}/{database}"
