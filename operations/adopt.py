@@ -33,7 +33,7 @@ from typing import Any
 from components import catalog
 from operations import lookup
 from operations import adopt_live
-from operations.adopt_changes import INSTANCE
+from operations.live import INSTANCE
 from operations.adopt_changes import platform_default as _default
 from operations.adopt_changes import config_key as _key
 from operations.adopt_cluster import ClusterAdoption

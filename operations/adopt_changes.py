@@ -14,9 +14,9 @@ from components import catalog
 from components.settings.model import Settings
 from operations.clients import AWS_ERRORS
 from operations.runbook import Context
+from operations.live import INSTANCE
 from plan import change_effects
 
-INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 NAMESPACE = "rdsplatform"
 

@@ -19,14 +19,14 @@ from typing import Any
 
 from components import catalog
 from components.settings.clusters import ClusterSettings
+from operations import adopt_live
 from operations.adopt_changes import config_key as _key
 from operations.adopt_changes import platform_default as _default
 from operations.adoption import Adoption
 from operations.clients import AWS_ERRORS
 from operations.errors import RunbookError
+from operations.live import CLUSTER, CLUSTER_INSTANCE
 
-CLUSTER = "aws:rds/cluster:Cluster"
-CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
 # A DescribeDBInstances class of Aurora Serverless v2.
@@ -55,7 +55,7 @@ class ClusterAdoption(Adoption):
         self._major(spec, version)
         self._global()
         self._identity(spec, db.get("DatabaseName"), db["MasterUsername"])
-        self.live.add(CLUSTER, self.identifier, cluster_inputs(db))
+        self.live.add(CLUSTER, self.identifier, adopt_live.cluster_inputs(db))
         self._encryption()
         members = self._members()
         on = CLUSTER_INSTANCE if self.aurora else CLUSTER
@@ -205,7 +205,7 @@ class ClusterAdoption(Adoption):
         self._set("cluster", cluster)
         for role, m in members:
             self.import_ids.setdefault("instances", {})[role] = m["DBInstanceIdentifier"]
-            self.live.add(CLUSTER_INSTANCE, m["DBInstanceIdentifier"], cluster_instance_inputs(m))
+            self.live.add(CLUSTER_INSTANCE, m["DBInstanceIdentifier"], adopt_live.cluster_instance_inputs(m))
 
     def _multi_az(self) -> None:
         db = self.db
@@ -294,77 +294,3 @@ class ClusterAdoption(Adoption):
             if live != want:
                 self.changes.append(self._change(CLUSTER_INSTANCE, prop, live, want,
                                                  resource=m["DBInstanceIdentifier"]))
-
-
-# --- the live values, for the offline gate (adoption/<stack>.json: operations/adopt_live.py) ------------
-
-def cluster_inputs(db: dict[str, Any]) -> dict[str, Any]:
-    """A DescribeDBClusters entry as rds.Cluster inputs. `engineVersion` is left out: the
-    provider takes "a partial version where supported by the API" (pulumi-aws Cluster
-    engine_version docstring) without saying whether it then shows a difference from the full one."""
-    secret = db.get("MasterUserSecret") or {}
-    scaling = db.get("ServerlessV2ScalingConfiguration") or {}
-    return {
-        "clusterIdentifier": db.get("DBClusterIdentifier"),
-        "engine": db.get("Engine"),
-        "engineMode": db.get("EngineMode"),
-        "engineLifecycleSupport": db.get("EngineLifecycleSupport"),
-        "databaseName": db.get("DatabaseName"),
-        "masterUsername": db.get("MasterUsername"),
-        "manageMasterUserPassword": True if secret else None,
-        "masterUserSecretKmsKeyId": secret.get("KmsKeyId"),
-        "port": db.get("Port"),
-        "storageEncrypted": db.get("StorageEncrypted"),
-        "kmsKeyId": db.get("KmsKeyId"),
-        "dbSubnetGroupName": db.get("DBSubnetGroup"),
-        "vpcSecurityGroupIds": sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []),
-        "dbClusterParameterGroupName": db.get("DBClusterParameterGroup"),
-        "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
-        "preferredBackupWindow": db.get("PreferredBackupWindow"),
-        "preferredMaintenanceWindow": db.get("PreferredMaintenanceWindow"),
-        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot"),
-        "deletionProtection": db.get("DeletionProtection"),
-        "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled"),
-        "enabledCloudwatchLogsExports": sorted(db.get("EnabledCloudwatchLogsExports") or []),
-        "databaseInsightsMode": db.get("DatabaseInsightsMode"),
-        "backtrackWindow": db.get("BacktrackWindow") if str(db.get("Engine")) == "aurora-mysql" else None,
-        "serverlessv2ScalingConfiguration": ({"minCapacity": scaling.get("MinCapacity"),
-                                              "maxCapacity": scaling.get("MaxCapacity")} if scaling else None),
-        # A Multi-AZ DB cluster's instance settings are the cluster's (DescribeDBClusters returns
-        # them for that kind only; Aurora's are its instances').
-        **({} if str(db.get("Engine", "")).startswith("aurora") else {
-            "dbClusterInstanceClass": db.get("DBClusterInstanceClass"),
-            "storageType": db.get("StorageType"),
-            "allocatedStorage": db.get("AllocatedStorage"),
-            "iops": db.get("Iops"),
-            "monitoringInterval": db.get("MonitoringInterval"),
-            "monitoringRoleArn": db.get("MonitoringRoleArn"),
-            "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled"),
-            "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
-            "performanceInsightsRetentionPeriod": db.get("PerformanceInsightsRetentionPeriod"),
-            "publiclyAccessible": db.get("PubliclyAccessible"),
-            "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
-            "caCertificateIdentifier": (db.get("CertificateDetails") or {}).get("CAIdentifier"),
-        }),
-    }
-
-
-def cluster_instance_inputs(m: dict[str, Any]) -> dict[str, Any]:
-    """A DescribeDBInstances entry of an Aurora instance as rds.ClusterInstance inputs."""
-    return {
-        "identifier": m.get("DBInstanceIdentifier"),
-        "clusterIdentifier": m.get("DBClusterIdentifier"),
-        "engine": m.get("Engine"),
-        "instanceClass": m.get("DBInstanceClass"),
-        "promotionTier": m.get("PromotionTier"),
-        "dbSubnetGroupName": (m.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
-        "publiclyAccessible": m.get("PubliclyAccessible"),
-        "caCertIdentifier": m.get("CACertificateIdentifier"),
-        "monitoringInterval": m.get("MonitoringInterval"),
-        "monitoringRoleArn": m.get("MonitoringRoleArn"),
-        "performanceInsightsEnabled": m.get("PerformanceInsightsEnabled"),
-        "performanceInsightsKmsKeyId": m.get("PerformanceInsightsKMSKeyId"),
-        "performanceInsightsRetentionPeriod": m.get("PerformanceInsightsRetentionPeriod"),
-        "autoMinorVersionUpgrade": m.get("AutoMinorVersionUpgrade"),
-        "copyTagsToSnapshot": m.get("CopyTagsToSnapshot"),
-    }

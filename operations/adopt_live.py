@@ -1,5 +1,8 @@
 """adopt: the live values of what it adopts, for the offline gate (`adoption/<stack>.json`).
 
+One function per resource type maps an AWS describe answer to the provider's input names: an
+instance, a cluster and its Aurora instances, a KMS key, an RDS Proxy.
+
 Each adopted resource is recorded under the provider's input names (pulumi-aws v7) with the value
 AWS reports, so `python -m preview` can show what the first `up` changes on it (plan/adoption.py
 says the format and how the gate compares). Only what a describe call returns is recorded; a value
@@ -18,7 +21,6 @@ from typing import Any, Optional
 from operations.clients import AWS_ERRORS
 from plan import adoption
 
-INSTANCE = "aws:rds/instance:Instance"
 KEY = "aws:kms/key:Key"
 PROXY = "aws:rds/proxy:Proxy"
 PROXY_TARGET = "aws:rds/proxyTarget:ProxyTarget"
@@ -87,6 +89,78 @@ def instance_inputs(db: dict[str, Any]) -> dict[str, Any]:
         "parameterGroupName": groups[0].get("DBParameterGroupName") if groups else None,
         "dbSubnetGroupName": (db.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
         "vpcSecurityGroupIds": sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []),
+    }
+
+
+def cluster_inputs(db: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBClusters entry as rds.Cluster inputs. `engineVersion` is left out: the
+    provider takes "a partial version where supported by the API" (pulumi-aws Cluster
+    engine_version docstring) without saying whether it then shows a difference from the full one."""
+    secret = db.get("MasterUserSecret") or {}
+    scaling = db.get("ServerlessV2ScalingConfiguration") or {}
+    return {
+        "clusterIdentifier": db.get("DBClusterIdentifier"),
+        "engine": db.get("Engine"),
+        "engineMode": db.get("EngineMode"),
+        "engineLifecycleSupport": db.get("EngineLifecycleSupport"),
+        "databaseName": db.get("DatabaseName"),
+        "masterUsername": db.get("MasterUsername"),
+        "manageMasterUserPassword": True if secret else None,
+        "masterUserSecretKmsKeyId": secret.get("KmsKeyId"),
+        "port": db.get("Port"),
+        "storageEncrypted": db.get("StorageEncrypted"),
+        "kmsKeyId": db.get("KmsKeyId"),
+        "dbSubnetGroupName": db.get("DBSubnetGroup"),
+        "vpcSecurityGroupIds": sorted(g["VpcSecurityGroupId"] for g in db.get("VpcSecurityGroups") or []),
+        "dbClusterParameterGroupName": db.get("DBClusterParameterGroup"),
+        "backupRetentionPeriod": db.get("BackupRetentionPeriod"),
+        "preferredBackupWindow": db.get("PreferredBackupWindow"),
+        "preferredMaintenanceWindow": db.get("PreferredMaintenanceWindow"),
+        "copyTagsToSnapshot": db.get("CopyTagsToSnapshot"),
+        "deletionProtection": db.get("DeletionProtection"),
+        "iamDatabaseAuthenticationEnabled": db.get("IAMDatabaseAuthenticationEnabled"),
+        "enabledCloudwatchLogsExports": sorted(db.get("EnabledCloudwatchLogsExports") or []),
+        "databaseInsightsMode": db.get("DatabaseInsightsMode"),
+        "backtrackWindow": db.get("BacktrackWindow") if str(db.get("Engine")) == "aurora-mysql" else None,
+        "serverlessv2ScalingConfiguration": ({"minCapacity": scaling.get("MinCapacity"),
+                                              "maxCapacity": scaling.get("MaxCapacity")} if scaling else None),
+        # A Multi-AZ DB cluster's instance settings are the cluster's (DescribeDBClusters returns
+        # them for that kind only; Aurora's are its instances').
+        **({} if str(db.get("Engine", "")).startswith("aurora") else {
+            "dbClusterInstanceClass": db.get("DBClusterInstanceClass"),
+            "storageType": db.get("StorageType"),
+            "allocatedStorage": db.get("AllocatedStorage"),
+            "iops": db.get("Iops"),
+            "monitoringInterval": db.get("MonitoringInterval"),
+            "monitoringRoleArn": db.get("MonitoringRoleArn"),
+            "performanceInsightsEnabled": db.get("PerformanceInsightsEnabled"),
+            "performanceInsightsKmsKeyId": db.get("PerformanceInsightsKMSKeyId"),
+            "performanceInsightsRetentionPeriod": db.get("PerformanceInsightsRetentionPeriod"),
+            "publiclyAccessible": db.get("PubliclyAccessible"),
+            "autoMinorVersionUpgrade": db.get("AutoMinorVersionUpgrade"),
+            "caCertificateIdentifier": (db.get("CertificateDetails") or {}).get("CAIdentifier"),
+        }),
+    }
+
+
+def cluster_instance_inputs(m: dict[str, Any]) -> dict[str, Any]:
+    """A DescribeDBInstances entry of an Aurora instance as rds.ClusterInstance inputs."""
+    return {
+        "identifier": m.get("DBInstanceIdentifier"),
+        "clusterIdentifier": m.get("DBClusterIdentifier"),
+        "engine": m.get("Engine"),
+        "instanceClass": m.get("DBInstanceClass"),
+        "promotionTier": m.get("PromotionTier"),
+        "dbSubnetGroupName": (m.get("DBSubnetGroup") or {}).get("DBSubnetGroupName"),
+        "publiclyAccessible": m.get("PubliclyAccessible"),
+        "caCertIdentifier": m.get("CACertificateIdentifier"),
+        "monitoringInterval": m.get("MonitoringInterval"),
+        "monitoringRoleArn": m.get("MonitoringRoleArn"),
+        "performanceInsightsEnabled": m.get("PerformanceInsightsEnabled"),
+        "performanceInsightsKmsKeyId": m.get("PerformanceInsightsKMSKeyId"),
+        "performanceInsightsRetentionPeriod": m.get("PerformanceInsightsRetentionPeriod"),
+        "autoMinorVersionUpgrade": m.get("AutoMinorVersionUpgrade"),
+        "copyTagsToSnapshot": m.get("CopyTagsToSnapshot"),
     }
 
 
