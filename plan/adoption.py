@@ -46,18 +46,18 @@ def document(stack: str, region: str, read_at: str, command: str, resources: lis
 
 @dataclass(frozen=True)
 class LiveValues:
-    """What adopt read: inputs by (type, import ID), and when."""
+    """What adopt read: inputs by (type, import ID), and the record they came from (as shown)."""
 
     source: str
-    read_at: str
     inputs: dict[tuple[str, str], dict[str, Any]]
 
     def of(self, type_: str, import_id: str) -> dict[str, Any] | None:
         return self.inputs.get((type_, import_id))
 
 
-def read(path: Path, stack: str) -> LiveValues:
-    """The record at `path` for `stack`, checked against its schema; AdoptionError says what is wrong."""
+def read(path: Path, stack: str, shown: str = "") -> LiveValues:
+    """The record at `path` for `stack` (named `shown` in reports; default the path), checked
+    against its schema; AdoptionError says what is wrong."""
     import jsonschema
 
     try:
@@ -74,8 +74,7 @@ def read(path: Path, stack: str) -> LiveValues:
                             f"schema plan/{SCHEMA_PATH.name})") from None
     if found["stack"] != stack:
         raise AdoptionError(f"{path} records stack {found['stack']!r}, not {stack!r}")
-    return LiveValues(str(path), found["readAt"],
-                      {(r["type"], r["importId"]): r["inputs"] for r in found["resources"]})
+    return LiveValues(shown or str(path), {(r["type"], r["importId"]): r["inputs"] for r in found["resources"]})
 
 
 # The provider's docstring of `rds.Instance` engineVersion: "If autoMinorVersionUpgrade is enabled,
@@ -97,6 +96,4 @@ def same_as_live(type_: str, prop: str, planned: Any, live: Any, inputs: dict[st
             return False
     if type_ not in VERSION_PREFIX_TYPES or prop != "engineVersion" or not inputs.get("autoMinorVersionUpgrade", True):
         return False
-    if not (isinstance(planned, str) and isinstance(live, str)):
-        return False
-    return live == planned or live.startswith(planned + ".")
+    return isinstance(planned, str) and isinstance(live, str) and live.startswith(planned + ".")

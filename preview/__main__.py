@@ -156,8 +156,7 @@ def live_values(plan: Plan, project_dir: Path) -> Optional[LiveValues]:
     path = adoption_path(project_dir, plan.stack)
     if not any(r.options.get("importId") for r in plan.resources) or not path.exists():
         return None
-    found = read_adoption(path, plan.stack)
-    return LiveValues(path.relative_to(project_dir).as_posix(), found.read_at, found.inputs)
+    return read_adoption(path, plan.stack, path.relative_to(project_dir).as_posix())
 
 
 def check_stacks(stacks: list[str], args: argparse.Namespace, pack: Optional[PolicyPackProcess]) -> list[StackResult]:
@@ -255,8 +254,8 @@ def _print(result: StackResult, quiet: bool, project_dir: Path = PROJECT_DIR, ou
               f"{len(d.of('update'))} to update, {len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete"
               f"{no_effect}", file=out)
         print(f"  capacity: {d.capacity}", file=out)
-        if live_line(d):
-            print(f"  {live_line(d)}", file=out)
+        if live := live_line(d):
+            print(f"  {live}", file=out)
         for c in d.changes:
             mark = "".join(f"  {m}" for m in c.marks)
             props = f" ({', '.join(c.properties + c.unknown)})" if c.properties or c.unknown else ""

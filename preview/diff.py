@@ -252,19 +252,19 @@ def _imported(r: Registration, live: Optional[adoption.LiveValues], key: Optiona
     input adopt recorded and the program sets differently is a change of the first up, judged as
     a day-N change; an input adopt did not record (provider-only, write-only) is not compared."""
     import_id = str(r.options["importId"])
+    unchanged = Change(r.urn, r.type, r.name, "import", protected=r.options.get("protect", False),
+                       retained=r.options.get("retainOnDelete", False), imported=True)
     found = live.of(r.type, import_id) if live else None
     if found is None:
         result.live_unknown.append(r.name)
-        return Change(r.urn, r.type, r.name, "import", protected=r.options.get("protect", False),
-                      retained=r.options.get("retainOnDelete", False), imported=True)
+        return unchanged
     read = {prop: r.inputs[prop] if prop not in found or adoption.same_as_live(
         r.type, prop, r.inputs[prop], found[prop], r.inputs) else found[prop] for prop in r.inputs}
     before = Registration(urn=r.urn, type=r.type, name=r.name, custom=True, parent=r.parent, provider=r.provider,
                           inputs=read, options={}, id=import_id)
     change = _compared(before, r, key, result.uncompared, unset_is_kept=True)
     if change is None:
-        return Change(r.urn, r.type, r.name, "import", protected=r.options.get("protect", False),
-                      retained=r.options.get("retainOnDelete", False), imported=True)
+        return unchanged
     return replace(change, action="replace" if change.action == "replace" else "import", imported=True)
 
 

@@ -266,8 +266,8 @@ def to_markdown(result: StackResult) -> str:
                      + f"{len(d.of('create'))} to create, {len(d.of('update'))} to update, "
                      f"{len(d.of('replace'))} to replace, {len(d.of('delete'))} to delete{no_effect}.")
         lines += ["", f"Capacity: {code(d.capacity)}"]
-        if live_line(d):
-            lines += ["", live_line(d, code)]
+        if live := live_line(d, code):
+            lines += ["", live]
         if d.changes:
             lines += ["", "| | action | type | resource | properties |", "|---|---|---|---|---|"]
             for c in d.changes:
