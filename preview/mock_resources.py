@@ -121,10 +121,18 @@ COMPUTED: dict[str, Callable[[str, str, dict[str, Any]], Computed]] = {
 }
 
 
+# Types whose outputs AWS derives from the resource's ID: an import (the import option) computes
+# them from the ID it is imported by (a key's ARN ends in its key ID). Any other imported type
+# computes its outputs as a create does.
+IMPORTED: dict[str, Callable[[str, str, dict[str, Any], str], Computed]] = {
+    "aws:kms/key:Key": _kms_key,
+}
+
+
 def computed(token: str, name: str, region: str, inputs: dict[str, Any], imported: Optional[str] = None) -> Computed:
     """The id and computed outputs of a create of `token` (nothing extra for unlisted types), or of
     an import by the ID `imported` (outputs derived from that ID, where AWS derives them from it)."""
-    if imported and token == "aws:kms/key:Key":
-        return _kms_key(name, region, inputs, imported)
+    if imported and token in IMPORTED:
+        return IMPORTED[token](name, region, inputs, imported)
     entry = COMPUTED.get(token)
     return entry(name, region, inputs) if entry else (None, {})
